@@ -1,0 +1,80 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { openDatabase, type Db } from './core/db.js';
+import { Clock } from './core/clock.js';
+import { Tenants, type AuthMode } from './core/tenants.js';
+import { loadSeedFile } from './core/seed.js';
+import { DEFAULT_SEED } from './config.js';
+import type { SeedFileT } from '../schemas/seed.js';
+import blueaiPlugin from './blueai/plugin.js';
+import controlPlugin from './control/plugin.js';
+
+export interface AppOptions {
+  db?: string;
+  /** A seed file path, or an already-loaded seed (tests share one parse). */
+  seed?: string | SeedFileT;
+  auth?: AuthMode;
+  uploadLimit?: number;
+  maxOrgs?: number;
+  corsOrigins?: string[];
+  logLevel?: string;
+  logger?: boolean;
+  clock?: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    clock: Clock;
+    tenants: Tenants;
+    emulator: { ready: boolean; startedAt: Date; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs'>> };
+  }
+}
+
+/**
+ * Builds the emulator: opens and migrates the database, loads the seed template, registers both
+ * vendors' plugins and the control API. Never listens: src/server.ts does that. Throws SeedError for a
+ * broken seed file, before any request is served.
+ */
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const settings = {
+    auth: options.auth ?? 'open',
+    uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
+    maxOrgs: options.maxOrgs ?? 1000,
+  } as const;
+  const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(options.seed ?? DEFAULT_SEED);
+  const clock = options.clock ?? new Clock();
+
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
+    // The official Close client produces `//` inside paths; collapse them everywhere.
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: true },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = openDatabase(options.db ?? ':memory:');
+  app.decorate('db', db);
+  app.decorate('clock', clock);
+  app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
+  app.decorate('emulator', { ready: false, startedAt: clock.now(), options: settings });
+  app.addHook('onReady', async () => {
+    app.emulator.ready = true;
+  });
+  app.addHook('preClose', async () => {
+    app.emulator.ready = false;
+  });
+  app.addHook('onClose', async () => {
+    db.close();
+  });
+
+  await app.register(cookie);
+  if (options.corsOrigins?.length) {
+    // Browser front ends in local development call BlueAI with its session cookie.
+    await app.register(cors, { origin: options.corsOrigins, credentials: true });
+  }
+  await app.register(controlPlugin, { prefix: '/_mock' });
+  await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
+  return app;
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { Org } from '../core/tenants.js';
+import { ApiError } from '../core/errors.js';
+import { BlueAIStore } from './store/index.js';
+import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
+import dealRoutes from './routes/deals.js';
+import contactRoutes from './routes/contacts.js';
+import companyRoutes from './routes/companies.js';
+import pipelineRoutes from './routes/pipelines.js';
+import memberRoutes from './routes/members.js';
+import bulkRoutes from './routes/bulk.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    org: Org;
+  }
+  interface FastifyInstance {
+    blueai: BlueAIStore;
+  }
+}
+
+export const SESSION_COOKIE = 'better-auth.session_token';
+
+/** The session token: the better-auth cookie, else `Authorization: Bearer`. */
+export function blueaiCredential(request: FastifyRequest): string | undefined {
+  const fromCookie = request.cookies?.[SESSION_COOKIE];
+  if (fromCookie) return fromCookie;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return m?.[1];
+}
+
+/** BlueAI CRM API under /api/v1/crm: its own auth hook, error envelope and 404. */
+export default async function blueaiPlugin(app: FastifyInstance) {
+  app.decorate('blueai', new BlueAIStore(app.db, app.clock));
+  app.decorateRequest('org', null as unknown as Org);
+  app.setErrorHandler(blueaiErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(blueaiEnvelope('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+  });
+  app.addHook('onRequest', async (request) => {
+    const token = blueaiCredential(request);
+    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
+    request.org = app.tenants.resolve(token);
+  });
+  await app.register(multipart, {
+    limits: { fileSize: app.emulator.options.uploadLimit, files: 1, fields: 10, parts: 20 },
+  });
+  await app.register(dealRoutes);
+  await app.register(contactRoutes);
+  await app.register(companyRoutes);
+  await app.register(pipelineRoutes);
+  await app.register(memberRoutes);
+  await app.register(bulkRoutes);
+}

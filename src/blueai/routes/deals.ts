@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DeleteResult, ErrorEnvelope, IdParams } from '../../../schemas/blueai/common.js';
+import {
+  ActivityList, ActivityListQuery, Deal, DealCreate, DealList, DealListQuery, DealPatch, DealStageChange,
+} from '../../../schemas/blueai/deals.js';
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope };
+
+export default async function dealRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const deals = app.blueai.deals;
+
+  app.get('/deals', { schema: { querystring: DealListQuery, response: { 200: DealList, ...errors } } }, async (req) =>
+    deals.list(req.org.id, req.query));
+
+  app.post('/deals', { schema: { body: DealCreate, response: { 201: Deal, ...errors } } }, async (req, reply) =>
+    // Real API: the reference does not show the create status; here: 201 with the deal.
+    reply.status(201).send(deals.create(req.org.id, req.body)));
+
+  app.get('/deals/:id', { schema: { params: IdParams, response: { 200: Deal, ...errors } } }, async (req) =>
+    deals.get(req.org.id, req.params.id));
+
+  app.patch('/deals/:id', { schema: { params: IdParams, body: DealPatch, response: { 200: Deal, ...errors } } }, async (req) =>
+    deals.update(req.org.id, req.params.id, req.body));
+
+  app.delete('/deals/:id', { schema: { params: IdParams, response: { 200: DeleteResult, ...errors } } }, async (req) => {
+    deals.delete(req.org.id, req.params.id);
+    return { success: true as const };
+  });
+
+  app.post('/deals/:id/stage', { schema: { params: IdParams, body: DealStageChange, response: { 200: Deal, ...errors } } }, async (req) =>
+    deals.changeStage(req.org.id, req.params.id, req.body.stage, req.body.lost_reason));
+
+  app.get('/deals/:id/activities', {
+    schema: { params: IdParams, querystring: ActivityListQuery, response: { 200: ActivityList, ...errors } },
+  }, async (req) => deals.activities(req.org.id, req.params.id, req.query));
+}

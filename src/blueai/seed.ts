@@ -1,0 +1,80 @@
+import { columns, type Db } from '../core/db.js';
+import type { BlueAISeedT } from '../../schemas/seed.js';
+
+const HEX_ID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
+
+/** Cross-reference checks the JSON schema cannot express; returns the first problem or null. */
+export function checkBlueAISeed(s: BlueAISeedT): string | null {
+  const ids = new Set<string>();
+  const idCheck = (kind: string, prefix: string, list: { id: string }[]): string | null => {
+    for (const [i, row] of list.entries()) {
+      if (!HEX_ID(prefix).test(row.id)) return `/blueai/${kind}/${i}/id: "${row.id}" is not ${prefix} + 32 hex`;
+      if (ids.has(row.id)) return `/blueai/${kind}/${i}/id: duplicate id ${row.id}`;
+      ids.add(row.id);
+    }
+    return null;
+  };
+  const problem =
+    idCheck('members', 'usr_', s.members) ??
+    idCheck('pipelines', 'pipe_', s.pipelines) ??
+    idCheck('companies', 'comp_', s.companies) ??
+    idCheck('contacts', 'cont_', s.contacts) ??
+    idCheck('deals', 'deal_', s.deals) ??
+    idCheck('activities', 'act_', s.activities);
+  if (problem) return problem;
+  if (s.pipelines.length > 0 && s.pipelines.filter((p) => p.is_default).length !== 1) {
+    return '/blueai/pipelines: exactly one pipeline must have is_default true';
+  }
+  const stages = new Map(s.pipelines.map((p) => [p.id, new Set(p.stages.map((st) => st.slug))]));
+  for (const [i, p] of s.pipelines.entries()) {
+    if (stages.get(p.id)!.size !== p.stages.length) return `/blueai/pipelines/${i}/stages: duplicate stage slug`;
+  }
+  const has = (list: { id: string }[]) => new Set(list.map((r) => r.id));
+  const members = has(s.members);
+  const companies = has(s.companies);
+  const contacts = has(s.contacts);
+  const deals = has(s.deals);
+  for (const [i, c] of s.contacts.entries()) {
+    if (c.company_id && !companies.has(c.company_id)) return `/blueai/contacts/${i}/company_id: unknown company ${c.company_id}`;
+  }
+  for (const [i, d] of s.deals.entries()) {
+    const at = `/blueai/deals/${i}`;
+    const pipeline = stages.get(d.pipeline_id);
+    if (!pipeline) return `${at}/pipeline_id: unknown pipeline ${d.pipeline_id}`;
+    if (!pipeline.has(d.stage)) return `${at}/stage: "${d.stage}" is not a stage of pipeline ${d.pipeline_id}`;
+    if (d.company_id && !companies.has(d.company_id)) return `${at}/company_id: unknown company ${d.company_id}`;
+    if (d.contact_id && !contacts.has(d.contact_id)) return `${at}/contact_id: unknown contact ${d.contact_id}`;
+    if (d.assigned_member_id && !members.has(d.assigned_member_id)) {
+      return `${at}/assigned_member_id: unknown member ${d.assigned_member_id}`;
+    }
+  }
+  for (const [i, a] of s.activities.entries()) {
+    if (!deals.has(a.deal_id)) return `/blueai/activities/${i}/deal_id: unknown deal ${a.deal_id}`;
+    if (a.member_id && !members.has(a.member_id)) return `/blueai/activities/${i}/member_id: unknown member ${a.member_id}`;
+  }
+  return null;
+}
+
+/** Inserts a validated dataset into one organization, inside the caller's transaction. */
+export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
+  const insert = (table: string, rows: Record<string, unknown>[]) => {
+    if (rows.length === 0) return;
+    // Columns come from the table, so extra keys in a seed row are ignored rather than breaking SQL.
+    const cols = columns(db, table).filter((c) => c !== 'org_id');
+    const stmt = db.prepare(
+      `INSERT INTO ${table} (org_id, ${cols.join(', ')}) VALUES (@org_id, ${cols.map((c) => '@' + c).join(', ')})`,
+    );
+    for (const row of rows) stmt.run({ ...row, org_id: orgId });
+  };
+  const bool = (b: boolean) => (b ? 1 : 0);
+  insert('blueai_members', s.members);
+  insert('blueai_pipelines', s.pipelines.map(({ stages: _s, ...p }) => ({ ...p, is_default: bool(p.is_default) })));
+  insert(
+    'blueai_stages',
+    s.pipelines.flatMap((p) => p.stages.map((st, position) => ({ pipeline_id: p.id, slug: st.slug, name: st.name, position }))),
+  );
+  insert('blueai_companies', s.companies);
+  insert('blueai_contacts', s.contacts);
+  insert('blueai_deals', s.deals);
+  insert('blueai_activities', s.activities);
+}

@@ -1,0 +1,79 @@
+import type { Db } from '../../core/db.js';
+import type { Clock } from '../../core/clock.js';
+import { validationError } from '../../core/errors.js';
+import type { BulkDealDeleteT, BulkDealUpdateT } from '../../../schemas/blueai/bulk.js';
+import type { DealStore } from './deals.js';
+import { Refs } from './refs.js';
+import { importContacts } from './import.js';
+
+export interface BulkResultT {
+  processed: number;
+  errors: string[];
+}
+
+/**
+ * The bulk endpoints. Request-level problems throw (400, nothing changed); item problems become one
+ * error string each, naming the item. Applied items are committed in one transaction.
+ */
+export class BulkStore {
+  private readonly refs: Refs;
+
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly deals: DealStore) {
+    this.refs = new Refs(db);
+  }
+
+  updateDeals(orgId: string, body: BulkDealUpdateT): BulkResultT {
+    const { stage, assigned_member_id: member } = body;
+    if (stage === undefined && member === undefined) {
+      throw validationError('Specify stage or assigned_member_id (or both)', {
+        stage: 'stage or assigned_member_id is required',
+      });
+    }
+    if (stage !== undefined && this.refs.pipelinesWithStage(orgId, stage).length === 0) {
+      throw validationError(`stage "${stage}" is not a stage of any pipeline`, { stage: 'is not a stage of any pipeline' });
+    }
+    if (member != null) this.refs.require('assigned_member_id', 'blueai_members', orgId, member);
+
+    const errors: string[] = [];
+    let processed = 0;
+    this.db.transaction(() => {
+      for (const id of unique(body.ids)) {
+        const deal = this.deals.find(orgId, id);
+        if (!deal) {
+          errors.push(`${id}: not found`);
+          continue;
+        }
+        if (stage !== undefined && !this.refs.stagesOf(orgId, deal.pipeline_id).includes(stage)) {
+          errors.push(`${id}: stage "${stage}" is not a stage of its pipeline ${deal.pipeline_id}`);
+          continue;
+        }
+        let next = member !== undefined ? { ...deal, assigned_member_id: member, updated_at: this.clock.iso() } : deal;
+        if (stage !== undefined) next = this.deals.applyStage(orgId, next, stage);
+        else this.deals.save(orgId, next);
+        processed++;
+      }
+    })();
+    return { processed, errors };
+  }
+
+  deleteDeals(orgId: string, body: BulkDealDeleteT): BulkResultT {
+    const errors: string[] = [];
+    let processed = 0;
+    this.db.transaction(() => {
+      for (const id of unique(body.ids)) {
+        if (this.deals.deleteIn(orgId, id)) processed++;
+        else errors.push(`${id}: not found`);
+      }
+    })();
+    return { processed, errors };
+  }
+
+  importContacts(orgId: string, file: Buffer): BulkResultT {
+    return importContacts(this.db, this.clock, this.refs, orgId, file);
+  }
+}
+
+/** Repeated ids count once, in first-seen order. */
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}

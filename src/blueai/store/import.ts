@@ -1,0 +1,66 @@
+import type { Db } from '../../core/db.js';
+import type { Clock } from '../../core/clock.js';
+import { hexId } from '../../core/ids.js';
+import { validationError } from '../../core/errors.js';
+import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
+import { decodeUtf8, parseCsv } from '../csv.js';
+import { cached } from './list.js';
+import type { Refs } from './refs.js';
+
+const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
+type ImportColumn = (typeof CSV_COLUMNS.import)[number];
+
+/**
+ * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
+ * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
+ */
+export function importContacts(db: Db, clock: Clock, refs: Refs, orgId: string, file: Buffer) {
+  const text = decodeUtf8(file);
+  if (text.trim() === '') throw validationError('The file is empty: expected a header row with last_name', { file: 'is empty' });
+  const { header, records } = parseCsv(text);
+  if (!header.includes('last_name')) {
+    throw validationError(`The CSV header must include last_name (found: ${header.join(', ') || 'nothing'})`, {
+      file: 'header row must include last_name',
+    });
+  }
+  // Unknown headers are ignored; a known column's position comes from the header.
+  const index = new Map<ImportColumn, number>();
+  for (const col of CSV_COLUMNS.import) {
+    const at = header.indexOf(col);
+    if (at >= 0) index.set(col, at);
+  }
+  const value = (fields: string[], col: ImportColumn): string | null => {
+    const at = index.get(col);
+    const v = at === undefined ? undefined : fields[at]?.trim();
+    return v ? v : null;
+  };
+
+  const errors: string[] = [];
+  const rows: Record<string, string | null>[] = [];
+  const knownCompanies = new Map<string, boolean>();
+  for (const record of records) {
+    const problems: string[] = [];
+    if (record.error) problems.push(record.error);
+    const row = Object.fromEntries(CSV_COLUMNS.import.map((c) => [c, value(record.fields, c)]));
+    if (!row.last_name) problems.push('last_name is required');
+    if (row.email && !EMAIL.test(row.email)) problems.push(`email "${row.email}" is invalid`);
+    if (row.company_id) {
+      let known = knownCompanies.get(row.company_id);
+      if (known === undefined) knownCompanies.set(row.company_id, (known = refs.exists('blueai_companies', orgId, row.company_id)));
+      if (!known) problems.push(`company_id ${row.company_id} does not exist`);
+    }
+    if (problems.length > 0) errors.push(`row ${record.row}: ${problems.join('; ')}`);
+    else rows.push(row);
+  }
+
+  const insert = cached(
+    db,
+    `INSERT INTO blueai_contacts (org_id, id, first_name, last_name, email, phone, position, company_id, note, created_at, updated_at)
+     VALUES (@org_id, @id, @first_name, @last_name, @email, @phone, @position, @company_id, @note, @now, @now)`,
+  );
+  const now = clock.iso();
+  db.transaction(() => {
+    for (const row of rows) insert.run({ ...row, org_id: orgId, id: hexId('cont_'), now });
+  })();
+  return { processed: rows.length, errors };
+}

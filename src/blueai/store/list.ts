@@ -1,0 +1,70 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../../core/db.js';
+
+export interface ListParams {
+  limit: number;
+  offset: number;
+  search?: string | undefined;
+  sort: string;
+  order: 'asc' | 'desc';
+}
+
+export interface ListSpec {
+  table: string;
+  orgId: string;
+  /** Extra equality filters: column → value (undefined values are skipped). */
+  filters?: Record<string, string | undefined>;
+  /** Columns that `search` matches (substring, case-insensitive for ASCII). */
+  searchColumns: string[];
+  /** Public sort key → SQL expression. */
+  sortColumns: Record<string, string>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const statements = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
+
+/** Prepares a statement once per database and SQL text. */
+export function cached(db: Db, sql: string): Statement<unknown[]> {
+  let map = statements.get(db);
+  if (!map) statements.set(db, (map = new Map()));
+  let stmt = map.get(sql);
+  if (!stmt) map.set(sql, (stmt = db.prepare<unknown[]>(sql)));
+  return stmt;
+}
+
+/** One list page and the total, with `{items,total,limit,offset}` semantics shared by every resource. */
+export function listRows<T>(db: Db, spec: ListSpec, q: ListParams, map: (row: Record<string, unknown>) => T): Page<T> {
+  const where = ['org_id = @org'];
+  const params: Record<string, unknown> = { org: spec.orgId };
+  for (const [col, value] of Object.entries(spec.filters ?? {})) {
+    if (value === undefined) continue;
+    where.push(`${col} = @f_${col}`);
+    params[`f_${col}`] = value;
+  }
+  if (q.search) {
+    params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    where.push(`(${spec.searchColumns.map((c) => `${c} LIKE @search ESCAPE '\\'`).join(' OR ')})`);
+  }
+  const sortExpr = spec.sortColumns[q.sort];
+  if (!sortExpr) throw new Error(`unknown sort key ${q.sort}`); // the route schema rejects these first
+  const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+  const whereSql = where.join(' AND ');
+  const total = cached(db, `SELECT count(*) FROM ${spec.table} WHERE ${whereSql}`).pluck().get(params) as number;
+  const rows = cached(
+    db,
+    `SELECT * FROM ${spec.table} WHERE ${whereSql} ORDER BY ${sortExpr} ${dir}, id ${dir} LIMIT @limit OFFSET @offset`,
+  ).all({ ...params, limit: q.limit, offset: q.offset }) as Record<string, unknown>[];
+  return { items: rows.map(map), total, limit: q.limit, offset: q.offset };
+}
+
+/** Removes the `org_id` column from a stored row. */
+export function publicRow<T>(row: Record<string, unknown>): T {
+  const { org_id: _org, ...rest } = row;
+  return rest as T;
+}

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { AuthMode } from './core/tenants.js';
+
+// Pure parsing of the emulator's settings from an environment and argv; src/server.ts is the only
+// caller that passes the real process.env / process.argv.
+
+export interface Config {
+  port: number;
+  host: string;
+  db: string;
+  seed: string;
+  logLevel: string;
+  auth: AuthMode;
+  uploadLimit: number;
+  maxOrgs: number;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {}
+
+// src/config.ts runs from src/ (tests) or dist/src/ (built): the seed folder is one or two levels up.
+export const DEFAULT_SEED = ['../seed/default.json', '../../seed/default.json']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((p) => existsSync(p)) ?? fileURLToPath(new URL('../../seed/default.json', import.meta.url));
+
+/** name → [env var, CLI flag, default] */
+const SETTINGS = {
+  port: ['PORT', 'port', '4010'],
+  host: ['HOST', 'host', '0.0.0.0'],
+  db: ['DB', 'db', ':memory:'],
+  seed: ['SEED', 'seed', DEFAULT_SEED],
+  logLevel: ['LOG_LEVEL', 'log-level', 'info'],
+  auth: ['AUTH', 'auth', 'open'],
+  uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
+  maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
+  corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseConfig(env: Record<string, string | undefined>, argv: string[]): Config {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' as const }])),
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const raw = (key: keyof typeof SETTINGS): string => {
+    const [envName, flag, def] = SETTINGS[key];
+    const v = flags[flag] ?? env[envName];
+    return typeof v === 'string' && v !== '' ? v : def;
+  };
+  const int = (key: keyof typeof SETTINGS, min: number, max: number): number => {
+    const text = raw(key);
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) {
+      throw new ConfigError(`${SETTINGS[key][0]} must be a whole number from ${min} to ${max}, got "${text}"`);
+    }
+    return n;
+  };
+  const auth = raw('auth');
+  if (auth !== 'open' && auth !== 'strict') throw new ConfigError(`AUTH must be "open" or "strict", got "${auth}"`);
+  const logLevel = raw('logLevel');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const corsOrigins = raw('corsOrigins').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS entries must look like http://host:port, got "${o}"`);
+  }
+  return {
+    port: int('port', 0, 65535),
+    host: raw('host'),
+    db: raw('db'),
+    seed: raw('seed'),
+    logLevel,
+    auth,
+    uploadLimit: parseSize(raw('uploadLimit')),
+    maxOrgs: int('maxOrgs', 1, 1_000_000),
+    corsOrigins,
+  };
+}
+
+/** `20971520`, `20MiB`, `512KiB`, `1GiB`, `10MB` → bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text.trim());
+  const unit = (m?.[2] ?? 'b').toLowerCase();
+  const mult: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  const n = m ? Number(m[1]) * mult[unit]! : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new ConfigError(`UPLOAD_LIMIT must be a size in bytes such as 20971520 or 20MiB, got "${text}"`);
+  }
+  return n;
+}

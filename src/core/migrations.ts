@@ -1,0 +1,131 @@
+// Versioned schema migrations. `PRAGMA user_version` records the last one applied; never edit a
+// released migration, add a new one. Every vendor table carries `org_id`: the organization is the
+// namespace, keys are unique per organization, so the seeded ids repeat in every organization.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'organizations, credentials and BlueAI CRM tables',
+    sql: `
+      CREATE TABLE orgs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        is_template INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE credentials (
+        token TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX credentials_org ON credentials(org_id);
+
+      CREATE TABLE blueai_members (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blueai_pipelines (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        sort_order INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blueai_stages (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        pipeline_id TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (org_id, pipeline_id, slug)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blueai_companies (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        name_kana TEXT,
+        department TEXT,
+        industry TEXT,
+        employee_count INTEGER,
+        website TEXT,
+        postal_code TEXT,
+        address TEXT,
+        phone TEXT,
+        email TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blueai_contacts (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        first_name TEXT,
+        last_name TEXT NOT NULL,
+        email TEXT,
+        phone TEXT,
+        position TEXT,
+        company_id TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX blueai_contacts_company ON blueai_contacts(org_id, company_id);
+
+      CREATE TABLE blueai_deals (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        amount INTEGER,
+        stage TEXT NOT NULL,
+        pipeline_id TEXT NOT NULL,
+        company_id TEXT,
+        contact_id TEXT,
+        assigned_member_id TEXT,
+        expected_close_date TEXT,
+        probability INTEGER,
+        lost_reason TEXT,
+        won_date TEXT,
+        currency TEXT NOT NULL DEFAULT 'JPY',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX blueai_deals_company ON blueai_deals(org_id, company_id);
+      CREATE INDEX blueai_deals_contact ON blueai_deals(org_id, contact_id);
+      CREATE INDEX blueai_deals_pipeline ON blueai_deals(org_id, pipeline_id);
+
+      CREATE TABLE blueai_activities (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        deal_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT,
+        member_id TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX blueai_activities_deal ON blueai_activities(org_id, deal_id, created_at);
+    `,
+  },
+];

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The only place that reads the environment and argv. Bad configuration or a broken seed file → one
+// line on stderr and exit code 2, before listening.
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config.js';
+import { SeedError } from './core/seed.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`);
+    throw err;
+  }
+  let app;
+  try {
+    app = await buildApp({
+      db: config.db,
+      seed: config.seed,
+      auth: config.auth,
+      uploadLimit: config.uploadLimit,
+      maxOrgs: config.maxOrgs,
+      corsOrigins: config.corsOrigins,
+      logLevel: config.logLevel,
+    });
+    await app.ready();
+  } catch (err) {
+    if (err instanceof SeedError) fail(err.message);
+    fail(`cannot start: ${(err as Error).message}`);
+  }
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`crm-bulk-emulator: ${message}\n`);
+  process.exit(2);
+}
+
+await main();

@@ -1,0 +1,45 @@
+import type { Test } from 'tap';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../src/app.js';
+import { loadSeedFile } from '../src/core/seed.js';
+import { DEFAULT_SEED } from '../src/config.js';
+
+/** The default seed, parsed once per test file. */
+export const seed = loadSeedFile(DEFAULT_SEED);
+
+export const SEED_IDS = {
+  deal1: 'deal_11111111111111111111111111111111',
+  deal2: 'deal_22222222222222222222222222222222',
+  deal3: 'deal_33333333333333333333333333333333',
+  member: 'usr_99999999999999999999999999999999',
+  company: 'comp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  contact: 'cont_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+} as const;
+
+/** A fresh emulator on ':memory:' with the default seed, closed when the test ends. */
+export async function build(t: Test, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ seed, logger: false, ...opts });
+  t.teardown(() => app.close());
+  await app.ready();
+  return app;
+}
+
+/** Headers for a BlueAI request; each distinct token is its own organization. */
+export const bearer = (token = 'test-token') => ({ authorization: `Bearer ${token}` });
+
+/** The organization id a token maps to (creating it, as the first request would). */
+export const orgOf = (app: FastifyInstance, token = 'test-token') => app.tenants.resolve(token).id;
+
+/** Reads one row straight from the database, to assert stored state. */
+export function row(app: FastifyInstance, table: string, orgId: string, id: string): Record<string, unknown> | undefined {
+  return app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) as Record<string, unknown> | undefined;
+}
+
+export function count(app: FastifyInstance, table: string, orgId: string, where = '1 = 1', ...params: unknown[]): number {
+  return app.db.prepare(`SELECT count(*) FROM ${table} WHERE org_id = ? AND ${where}`).pluck().get(orgId, ...params) as number;
+}
+
+/** A fingerprint of every row of a table in one organization, to prove a rejected request changed nothing. */
+export function snapshot(app: FastifyInstance, table: string, orgId: string): string {
+  return JSON.stringify(app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY id`).all(orgId));
+}
