@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -51,8 +53,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
     // The official Close client produces `//` inside paths; collapse them everywhere.
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: true },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings and path params are text, so they are coerced ("limit=10" → 10, one value → array);
+  // JSON bodies are not: `"ids": "deal_…"` or `"amount": "5"` is a 400, as a typed API answers.
+  const coercing = validator('array');
+  const strict = validator(false);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   const db = openDatabase(options.db ?? ':memory:');
   app.decorate('db', db);
@@ -77,4 +83,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(controlPlugin, { prefix: '/_mock' });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
   return app;
+}
+
+function validator(coerceTypes: 'array' | false): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
+  addFormats.default(ajv);
+  return ajv;
 }

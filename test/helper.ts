@@ -43,3 +43,23 @@ export function count(app: FastifyInstance, table: string, orgId: string, where 
 export function snapshot(app: FastifyInstance, table: string, orgId: string): string {
   return JSON.stringify(app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY id`).all(orgId));
 }
+
+/** A multipart/form-data body with file parts, as curl -F would send it. */
+export function multipart(parts: { name: string; filename?: string; content: string | Buffer; type?: string }[]) {
+  const boundary = '----emulatortest' + Math.random().toString(16).slice(2);
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition = `form-data; name="${p.name}"` + (p.filename ? `; filename="${p.filename}"` : '');
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n` + (p.filename ? `Content-Type: ${p.type ?? 'text/csv'}\r\n` : '') + '\r\n'));
+    chunks.push(Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Parses a CSV export body (BOM, CRLF) into rows of fields with papaparse. */
+export async function parseExport(body: string): Promise<string[][]> {
+  const Papa = (await import('papaparse')).default;
+  return Papa.parse<string[]>(body.replace(/^\uFEFF/, ''), { skipEmptyLines: true }).data;
+}
