@@ -31,7 +31,7 @@ declare module 'fastify' {
     db: Db;
     clock: Clock;
     tenants: Tenants;
-    emulator: { ready: boolean; startedAt: Date; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs'>> };
+    emulator: { ready: boolean; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs'>> };
   }
 }
 
@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('db', db);
   app.decorate('clock', clock);
   app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
-  app.decorate('emulator', { ready: false, startedAt: clock.now(), options: settings });
+  app.decorate('emulator', { ready: false, options: settings });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
   });

@@ -1,0 +1,43 @@
+import t from 'tap';
+import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config.js';
+
+t.test('defaults: port 4010 on 0.0.0.0, in-memory database, default seed, open auth, 20 MiB uploads', async (t) => {
+  t.same(parseConfig({}, []), {
+    port: 4010, host: '0.0.0.0', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
+    uploadLimit: 20 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [],
+  });
+});
+
+t.test('environment variables set every option and CLI flags win over them', async (t) => {
+  const env = { PORT: '5000', HOST: '127.0.0.1', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
+  t.same(parseConfig(env, []), {
+    port: 5000, host: '127.0.0.1', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
+    uploadLimit: 5 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'],
+  });
+  t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
+  t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
+  t.equal(parseConfig({}, ['--upload-limit', '1024']).uploadLimit, 1024);
+});
+
+t.test('bad values are a ConfigError naming the setting and the value', async (t) => {
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [{ PORT: 'abc' }, [], /PORT .*"abc"/],
+    [{ PORT: '70000' }, [], /PORT/],
+    [{ AUTH: 'maybe' }, [], /AUTH .*"maybe"/],
+    [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL/],
+    [{ UPLOAD_LIMIT: 'lots' }, [], /UPLOAD_LIMIT/],
+    [{ MAX_ORGS: '0' }, [], /MAX_ORGS/],
+    [{ CORS_ORIGINS: 'localhost' }, [], /CORS_ORIGINS/],
+    [{}, ['--nope'], /nope/],
+  ];
+  for (const [env, argv, message] of cases) t.throws(() => parseConfig(env, argv), { constructor: ConfigError, message }, JSON.stringify([env, argv]));
+});
+
+t.test('sizes accept bytes and binary or decimal units', async (t) => {
+  t.equal(parseSize('1'), 1);
+  t.equal(parseSize('512KiB'), 512 * 1024);
+  t.equal(parseSize('20mb'), 20e6);
+  t.equal(parseSize('1GiB'), 1024 ** 3);
+  t.throws(() => parseSize('0'));
+  t.throws(() => parseSize('-5'));
+});

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+
+// Real processes of the compiled server (dist/, built by `npm test` before tap runs).
+const server = fileURLToPath(new URL('../dist/src/server.js', import.meta.url));
+const seedPath = fileURLToPath(new URL('../seed/default.json', import.meta.url));
+
+function start(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, [server, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return { child, stderr: () => stderr };
+}
+
+async function exitOf(env: Record<string, string>, args: string[] = []) {
+  const { child, stderr } = start(env, args);
+  const [code] = await once(child, 'exit');
+  return { code: code as number, stderr: stderr() };
+}
+
+async function waitHealthy(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/_mock/health`);
+      if (res.status === 200) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('server did not become healthy');
+}
+
+const freePort = () => 20000 + Math.floor(Math.random() * 20000);
+
+t.test('bad configuration exits with code 2 and one line naming the problem, before listening', async (t) => {
+  for (const [env, args, message] of [
+    [{ PORT: 'abc' }, [], /^crm-bulk-emulator: configuration error: PORT must be/],
+    [{ AUTH: 'sometimes' }, [], /AUTH must be "open" or "strict"/],
+    [{}, ['--bogus'], /bogus/],
+  ] as [Record<string, string>, string[], RegExp][]) {
+    const { code, stderr } = await exitOf(env, args);
+    t.equal(code, 2);
+    t.match(stderr, message);
+    t.equal(stderr.trim().split('\n').length, 1, 'exactly one line');
+  }
+});
+
+t.test('a broken seed file exits with code 2 naming the file and the problem', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'seed-'));
+  const seed = JSON.parse(readFileSync(seedPath, 'utf8'));
+  const cases: [string, string, RegExp][] = [
+    ['missing.json', '', /missing\.json: cannot be read \(ENOENT\)/],
+    ['broken.json', '{"credentials": [', /broken\.json: is not valid JSON/],
+    ['shape.json', JSON.stringify({ ...seed, blueai: { ...seed.blueai, deals: 'many' } }), /shape\.json: \/blueai\/deals: /],
+    ['refs.json', JSON.stringify({ ...seed, blueai: { ...seed.blueai, deals: [{ ...seed.blueai.deals[0], stage: 'nowhere' }] } }), /refs\.json: \/blueai\/deals\/0\/stage: "nowhere" is not a stage/],
+  ];
+  for (const [name, content, message] of cases) {
+    if (content) writeFileSync(join(dir, name), content);
+    const { code, stderr } = await exitOf({ SEED: join(dir, name), PORT: String(freePort()) });
+    t.equal(code, 2, name);
+    t.match(stderr, message, name);
+    t.equal(stderr.trim().split('\n').length, 1, `${name}: one line`);
+  }
+});
+
+t.test('the server listens on PORT, answers health, serves the API and stops cleanly on SIGTERM', async (t) => {
+  const port = freePort();
+  const { child } = start({ PORT: String(port) });
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitHealthy(port);
+  const health = await (await fetch(`http://127.0.0.1:${port}/_mock/health`)).json();
+  t.equal(health.status, 'ok');
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/crm/bulk/deals/update`, {
+    method: 'POST',
+    headers: { cookie: 'better-auth.session_token=<token>', 'content-type': 'application/json' },
+    body: JSON.stringify({ ids: ['deal_11111111111111111111111111111111'], stage: 'proposal' }),
+  });
+  t.same(await res.json(), { processed: 1, errors: [] });
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  t.equal(code, 0);
+});
+
+t.test('with a file database, data survives a restart', async (t) => {
+  const db = join(mkdtempSync(join(tmpdir(), 'db-')), 'emulator.db');
+  const port = freePort();
+  const headers = { authorization: 'Bearer persist', 'content-type': 'application/json' };
+  const first = start({ PORT: String(port), DB: db });
+  await waitHealthy(port);
+  const created = await (await fetch(`http://127.0.0.1:${port}/api/v1/crm/deals`, { method: 'POST', headers, body: JSON.stringify({ name: '永続化テスト' }) })).json();
+  first.child.kill('SIGTERM');
+  await once(first.child, 'exit');
+
+  const second = start({ PORT: String(port), DB: db });
+  t.teardown(() => second.child.kill('SIGKILL'));
+  await waitHealthy(port);
+  const again = await fetch(`http://127.0.0.1:${port}/api/v1/crm/deals/${created.id}`, { headers });
+  t.equal(again.status, 200);
+  t.equal((await again.json()).name, '永続化テスト');
+  const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/crm/deals?limit=1`, { headers })).json();
+  t.equal(list.total, 201, 'the organization was not seeded a second time');
+});
