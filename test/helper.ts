@@ -1,5 +1,5 @@
 import type { Test } from 'tap';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { loadSeedFile } from '../src/core/seed.js';
 import { DEFAULT_SEED } from '../src/config.js';
@@ -41,7 +41,20 @@ export function count(app: FastifyInstance, table: string, orgId: string, where 
 
 /** A fingerprint of every row of a table in one organization, to prove a rejected request changed nothing. */
 export function snapshot(app: FastifyInstance, table: string, orgId: string): string {
-  return JSON.stringify(app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY id`).all(orgId));
+  const width = (app.db.prepare(`SELECT count(*) FROM pragma_table_info(?)`).pluck().get(table) as number);
+  const order = Array.from({ length: width }, (_, i) => i + 1).join(', ');
+  return JSON.stringify(app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY ${order}`).all(orgId));
+}
+
+/** Asserts a BlueAI error response: the status and exactly the `{"error":{code,message,details}}` envelope. */
+export function isError(t: Test, res: LightMyRequestResponse, status: number, code: string) {
+  t.equal(res.statusCode, status, `status ${status}`);
+  const body = res.json();
+  t.same(Object.keys(body), ['error']);
+  t.equal(body.error.code, code);
+  t.type(body.error.message, 'string');
+  t.type(body.error.details, 'object');
+  return body.error as { code: string; message: string; details: Record<string, unknown> & { fields?: Record<string, string> } };
 }
 
 /** A multipart/form-data body with file parts, as curl -F would send it. */

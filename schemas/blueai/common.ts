@@ -13,14 +13,18 @@ export const ErrorEnvelope = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String() });
 
+/** A string enum as plain JSON Schema `enum`, so a bad value's error lists the allowed values. */
+export const stringEnum = <S extends string>(values: readonly S[], def?: S) =>
+  Type.Unsafe<S>({ type: 'string', enum: [...values], ...(def === undefined ? {} : { default: def }) });
+
 /** Common list query: limit (default 50, max 200), offset, search, sort, order. */
 export const listQuery = <S extends string, E extends TProperties = {}>(sortKeys: readonly S[], extra: E = {} as E) =>
   Type.Object({
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
     offset: Type.Integer({ minimum: 0, default: 0 }),
     search: Type.Optional(Type.String()),
-    sort: Type.Union(sortKeys.map((k) => Type.Literal(k)), { default: sortKeys[0] }),
-    order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
+    sort: stringEnum(sortKeys, sortKeys[0]!),
+    order: stringEnum(['asc', 'desc'] as const, 'desc'),
     ...extra,
   });
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDateTime } from '../common.js';
-import { listEnvelope } from './common.js';
+import { listEnvelope, listQuery } from './common.js';
 
 export const Member = Type.Object({
   id: Type.String(),
@@ -12,4 +12,6 @@ export const Member = Type.Object({
 export type MemberT = Static<typeof Member>;
 
 export const MEMBER_SORT = ['created_at', 'name'] as const;
+export const MemberListQuery = listQuery(MEMBER_SORT);
+export type MemberListQueryT = Static<typeof MemberListQuery>;
 export const MemberList = listEnvelope(Member);

@@ -16,7 +16,8 @@ export function toApiError(err: FastifyError | Error): ApiError {
     for (const v of fe.validation) {
       const missing = (v.params as { missingProperty?: string }).missingProperty;
       const path = (v.instancePath.replace(/^\//, '').replace(/\//g, '.') + (missing ? (v.instancePath ? '.' : '') + missing : '')) || fe.validationContext || 'body';
-      fields[path] ??= v.message ?? 'is invalid';
+      const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
+      fields[path] ??= allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'is invalid');
     }
     return new ApiError(400, 'VALIDATION_ERROR', `Invalid ${fe.validationContext ?? 'request'}: ${Object.entries(fields).map(([k, m]) => `${k} ${m}`).join('; ')}`, { fields });
   }

@@ -42,6 +42,8 @@ t.test('bad list parameters are rejected with a VALIDATION_ERROR envelope', asyn
     t.type(res.json().error.message, 'string');
     t.type(res.json().error.details, 'object');
   }
+  const sort = await app.inject({ url: `${url}?sort=probability`, headers: bearer() });
+  t.same(sort.json().error.details.fields, { sort: 'must be one of: created_at, updated_at, name, amount' });
 });
 
 t.test('creating a deal defaults to the default pipeline, its first stage and JPY, and stores it', async (t) => {

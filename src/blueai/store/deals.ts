@@ -83,7 +83,7 @@ export class DealStore {
     this.checkRefs(orgId, patch);
     const stage = patch.stage ?? current.stage;
     this.checkStage(this.refs.stagesOf(orgId, pipelineId), stage, pipelineId);
-    const next: DealT = { ...current, ...stripUndefined(patch), pipeline_id: pipelineId, stage, updated_at: this.clock.iso() };
+    const next: DealT = { ...current, ...pick(patch, WRITABLE), pipeline_id: pipelineId, stage, updated_at: this.clock.iso() };
     this.db.transaction(() => {
       if (stage !== current.stage) {
         Object.assign(next, this.stageEffects(current, stage, patch.lost_reason));
@@ -188,6 +188,9 @@ export class DealStore {
   }
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const WRITABLE = ['name', 'amount', 'company_id', 'contact_id', 'assigned_member_id', 'expected_close_date', 'probability', 'lost_reason', 'currency'] as const;
+
+/** The listed keys that the patch sets; unknown keys in a body are ignored, never stored. */
+function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined)) as Partial<T>;
 }
