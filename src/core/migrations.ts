@@ -128,4 +128,17 @@ export const migrations: Migration[] = [
       CREATE INDEX blueai_activities_deal ON blueai_activities(org_id, deal_id, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for list sorting and keyset-paged CSV exports',
+    sql: `
+      CREATE INDEX blueai_deals_created ON blueai_deals(org_id, created_at, id);
+      CREATE INDEX blueai_deals_updated ON blueai_deals(org_id, updated_at, id);
+      CREATE INDEX blueai_deals_name ON blueai_deals(org_id, name, id);
+      CREATE INDEX blueai_deals_amount ON blueai_deals(org_id, amount, id);
+      CREATE INDEX blueai_contacts_created ON blueai_contacts(org_id, created_at, id);
+      CREATE INDEX blueai_companies_created ON blueai_companies(org_id, created_at, id);
+      CREATE INDEX blueai_companies_name ON blueai_companies(org_id, name, id);
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Ajv } from 'ajv';
 import { SeedFile, type SeedFileT } from '../../schemas/seed.js';
 import { checkBlueAISeed } from '../blueai/seed.js';
 
@@ -10,7 +10,8 @@ export class SeedError extends Error {
   }
 }
 
-const checker = TypeCompiler.Compile(SeedFile);
+// ajv rather than TypeBox's compiler: the schemas use JSON-Schema type arrays for nullable fields.
+const checker = new Ajv({ strict: false }).compile(SeedFile);
 
 /** Reads and validates a seed file; any problem → SeedError naming the file and the first problem. */
 export function loadSeedFile(path: string): SeedFileT {
@@ -26,8 +27,10 @@ export function loadSeedFile(path: string): SeedFileT {
   } catch (err) {
     throw new SeedError(path, `is not valid JSON (${(err as Error).message})`);
   }
-  const first = checker.Errors(data).First();
-  if (first) throw new SeedError(path, `${first.path || '/'}: ${first.message}`);
+  if (!checker(data)) {
+    const first = checker.errors![0]!;
+    throw new SeedError(path, `${first.instancePath || '/'}: ${first.message}`);
+  }
   const seed = data as SeedFileT;
   const problem = checkBlueAISeed(seed.blueai);
   if (problem) throw new SeedError(path, problem);
