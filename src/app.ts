@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { openDatabase, type Db } from './core/db.js';
 import { Clock } from './core/clock.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
+import { RateLimiter } from './core/ratelimit.js';
 import { loadSeedFile } from './core/seed.js';
 import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
@@ -21,6 +22,9 @@ export interface AppOptions {
   uploadLimit?: number;
   maxOrgs?: number;
   corsOrigins?: string[];
+  /** Requests per window per organization and vendor; 0 (default) = no rate limiting. */
+  rateLimit?: number;
+  rateLimitWindowSeconds?: number;
   logLevel?: string;
   logger?: boolean;
   clock?: Clock;
@@ -31,6 +35,7 @@ declare module 'fastify' {
     db: Db;
     clock: Clock;
     tenants: Tenants;
+    rateLimiter: RateLimiter;
     emulator: { ready: boolean; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs'>> };
   }
 }
@@ -64,6 +69,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('db', db);
   app.decorate('clock', clock);
   app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
+  app.decorate('rateLimiter', new RateLimiter(clock, options.rateLimit ?? 0, (options.rateLimitWindowSeconds ?? 60) * 1000));
   app.decorate('emulator', { ready: false, options: settings });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;

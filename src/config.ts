@@ -16,6 +16,8 @@ export interface Config {
   uploadLimit: number;
   maxOrgs: number;
   corsOrigins: string[];
+  rateLimit: number;
+  rateLimitWindow: number;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +38,8 @@ const SETTINGS = {
   uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
   maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
   corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
+  rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],
+  rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -84,6 +88,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     uploadLimit: parseSize(raw('uploadLimit')),
     maxOrgs: int('maxOrgs', 1, 1_000_000),
     corsOrigins,
+    rateLimit: int('rateLimit', 0, 1_000_000),
+    rateLimitWindow: int('rateLimitWindow', 1, 86_400),
   };
 }
 

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
       uploadLimit: config.uploadLimit,
       maxOrgs: config.maxOrgs,
       corsOrigins: config.corsOrigins,
+      rateLimit: config.rateLimit,
+      rateLimitWindowSeconds: config.rateLimitWindow,
       logLevel: config.logLevel,
     });
     await app.ready();

@@ -4,7 +4,7 @@ import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config
 t.test('defaults: port 4010 on 0.0.0.0, in-memory database, default seed, open auth, 20 MiB uploads', async (t) => {
   t.same(parseConfig({}, []), {
     port: 4010, host: '0.0.0.0', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
-    uploadLimit: 20 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [],
+    uploadLimit: 20 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60,
   });
 });
 
@@ -12,7 +12,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   const env = { PORT: '5000', HOST: '127.0.0.1', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
   t.same(parseConfig(env, []), {
     port: 5000, host: '127.0.0.1', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
-    uploadLimit: 5 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'],
+    uploadLimit: 5 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60,
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
@@ -40,4 +40,11 @@ t.test('sizes accept bytes and binary or decimal units', async (t) => {
   t.equal(parseSize('1GiB'), 1024 ** 3);
   t.throws(() => parseSize('0'));
   t.throws(() => parseSize('-5'));
+});
+
+t.test('RATE_LIMIT and RATE_LIMIT_WINDOW are whole numbers; 0 turns rate limiting off', async (t) => {
+  t.match(parseConfig({}, []), { rateLimit: 0, rateLimitWindow: 60 });
+  t.match(parseConfig({ RATE_LIMIT: '100', RATE_LIMIT_WINDOW: '10' }, []), { rateLimit: 100, rateLimitWindow: 10 });
+  t.throws(() => parseConfig({ RATE_LIMIT: 'many' }, []), { message: /RATE_LIMIT/ });
+  t.throws(() => parseConfig({ RATE_LIMIT_WINDOW: '0' }, []), { message: /RATE_LIMIT_WINDOW/ });
 });

@@ -40,10 +40,19 @@ export default async function blueaiPlugin(app: FastifyInstance) {
       .status(404)
       .send(blueaiEnvelope('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const token = blueaiCredential(request);
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
     request.org = app.tenants.resolve(token);
+    if (!app.rateLimiter.enabled) return;
+    const rate = app.rateLimiter.hit(`blueai:${request.org.id}`);
+    reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining);
+    if (!rate.allowed) {
+      reply.header('Retry-After', rate.resetSeconds);
+      throw new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {
+        retry_after: rate.resetSeconds,
+      });
+    }
   });
   await app.register(multipart, {
     limits: { fileSize: app.emulator.options.uploadLimit, files: 1, fields: 10, parts: 20 },
