@@ -40,11 +40,48 @@ export const BlueAISeed = Type.Object({
   activities: Type.Array(SeedActivity),
 });
 
+const Custom = Type.Record(Type.String(), Type.Unknown());
+const Dated = { date_created: S, date_updated: S };
+export const CloseSeedContact = Type.Object({
+  id: S, name: NS, title: NS,
+  emails: Type.Array(Type.Object({ email: S, type: S })), phones: Type.Array(Type.Object({ phone: S, type: S })),
+  ...Dated, custom: Custom,
+});
+export const CloseSeedOpportunity = Type.Object({
+  id: S, status_id: S, value: NI, value_period: S, user_id: NS, note: NS, ...Dated, custom: Custom,
+});
+export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
+export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });
+export const CloseSeedLead = Type.Object({
+  id: S, name: NS, status_id: S, description: NS, url: NS, created_by: NS, ...Dated, custom: Custom,
+  contacts: Type.Array(CloseSeedContact), opportunities: Type.Array(CloseSeedOpportunity),
+  activities: Type.Array(CloseSeedActivity), custom_objects: Type.Array(CloseSeedCustomObject),
+});
+export const CloseSeedAssociation = Type.Object({
+  object_type: S, custom_activity_type_id: NS, custom_object_type_id: NS,
+});
+export const CloseSeedCustomField = Type.Object({
+  id: S, object_type: S, custom_activity_type_id: NS, custom_object_type_id: NS, name: S, description: NS, type: S,
+  accepts_multiple_values: Type.Boolean(), choices: Nullable(Type.Array(S)), associations: Nullable(Type.Array(CloseSeedAssociation)),
+  ...Dated,
+});
+export const CloseSeed = Type.Object({
+  organization: Type.Object({ name: S }),
+  users: Type.Array(Type.Object({ id: S, first_name: NS, last_name: NS, email: S, date_created: S }), { minItems: 1 }),
+  lead_statuses: Type.Array(Type.Object({ id: S, label: S }), { minItems: 1 }),
+  opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S })),
+  custom_activity_types: Type.Array(Type.Object({ id: S, name: S })),
+  custom_object_types: Type.Array(Type.Object({ id: S, name: S })),
+  custom_fields: Type.Array(CloseSeedCustomField),
+  leads: Type.Array(CloseSeedLead),
+});
+
 export const SeedFile = Type.Object({
   credentials: Type.Array(Type.Object({ token: Type.String({ minLength: 1 }), description: Type.Optional(S) })),
   blueai: BlueAISeed,
-  close: Type.Optional(Type.Unknown()),
+  close: Type.Optional(CloseSeed),
 });
 
 export type SeedFileT = Static<typeof SeedFile>;
 export type BlueAISeedT = Static<typeof BlueAISeed>;
+export type CloseSeedT = Static<typeof CloseSeed>;

@@ -529,6 +529,448 @@ const activities = activityDeals.map((deal) => {
 });
 activities.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
 
+// ===========================================================================
+// Close dataset ("close" section)
+// ===========================================================================
+// Uses its own PRNG instance (and its own helpers below), so adding or changing
+// anything here never shifts the random stream of the BlueAI part above.
+// Never call rand/int/pick/chance/weighted/shuffle/digits/newId/timeBetween here.
+const CLOSE_SEED = 0xc1053eed;
+function makeRng(seed) {
+  const r = mulberry32(seed);
+  const rng = {
+    next: r,
+    int: (min, max) => min + Math.floor(r() * (max - min + 1)), // inclusive
+    pick: (arr) => arr[Math.floor(r() * arr.length)],
+    chance: (p) => r() < p,
+    weighted: (pairs) => {
+      const total = pairs.reduce((s, [, w]) => s + w, 0);
+      let x = r() * total;
+      for (const [v, w] of pairs) if ((x -= w) < 0) return v;
+      return pairs[pairs.length - 1][0];
+    },
+    sample: (arr, n) => {
+      // n distinct items, kept in the array's order
+      const idx = arr.map((_, i) => i);
+      for (let i = idx.length - 1; i > 0; i--) {
+        const j = Math.floor(r() * (i + 1));
+        [idx[i], idx[j]] = [idx[j], idx[i]];
+      }
+      return idx.slice(0, n).sort((a, b) => a - b).map((i) => arr[i]);
+    },
+    digits: (n) => Array.from({ length: n }, () => Math.floor(r() * 10)).join(''),
+  };
+  return rng;
+}
+const C = makeRng(CLOSE_SEED);
+
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const closeIds = new Set();
+function closeId(prefix) {
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < 43; i++) s += B62[Math.floor(C.next() * 62)];
+    const id = prefix + s;
+    if (!closeIds.has(id)) {
+      closeIds.add(id);
+      return id;
+    }
+  }
+}
+function closeFixedId(id) {
+  if (closeIds.has(id)) throw new Error(`duplicate fixed id ${id}`);
+  closeIds.add(id);
+  return id;
+}
+
+// Close timestamps: microsecond precision with an explicit +00:00 offset. The generator works in
+// whole milliseconds, so the last three digits are always 000 (lossless through a JS Date).
+const closeTs = (t) => new Date(t).toISOString().replace('Z', '000+00:00');
+const cBetween = (a, b) => (b <= a ? a : a + Math.floor(C.next() * (b - a + 1)));
+const C_LEAD_CREATED_MAX = Date.UTC(2026, 7, 31, 23, 59, 59);
+const C_T_END = Date.UTC(2026, 9, 31, 23, 59, 59, 999);
+// a child object created after its parent, updated no earlier than created
+function childTimes(parentCreated, maxDays = 240) {
+  const created = cBetween(parentCreated + 60000, Math.min(C_T_END, parentCreated + maxDays * DAY));
+  const updated = C.chance(0.35) ? created : cBetween(created, C_T_END);
+  return { created, updated };
+}
+
+// ---- organization, users ---------------------------------------------------
+const closeOrganization = { name: 'Acme Demo Org' };
+const CLOSE_USER_DEFS = [
+  ['Kenta', 'Sato'], // the API key's own user (GET /me/)
+  ['Emily', 'Carter'],
+  ['Daniel', 'Okafor'],
+  ['Yui', 'Nakamura'],
+];
+const closeUsers = CLOSE_USER_DEFS.map(([first, last], i) => {
+  const t = Date.UTC(2025, 0, 1) + i * 3 * DAY + C.int(8 * 3600, 18 * 3600) * 1000 + C.int(0, 999);
+  return {
+    id: closeId('user_'),
+    first_name: first,
+    last_name: last,
+    email: `${first.toLowerCase()}.${last.toLowerCase()}@acme-demo.example.com`,
+    date_created: closeTs(t),
+  };
+});
+const userIds = closeUsers.map((u) => u.id);
+
+// ---- statuses --------------------------------------------------------------
+const QUALIFIED_STATUS_ID = 'stat_t7Zd2uspYPvBafR5bu9agrFZFs8GToWIbDnkqSk8nT8'; // Close's bulk-edit doc example
+const leadStatuses = ['Potential', 'Bad Fit', 'Qualified', 'Customer', 'Interested'].map((label) => ({
+  id: label === 'Qualified' ? closeFixedId(QUALIFIED_STATUS_ID) : closeId('stat_'),
+  label,
+}));
+const leadStatusBy = Object.fromEntries(leadStatuses.map((s) => [s.label, s.id]));
+const opportunityStatuses = [
+  ['Active', 'active'], ['Negotiation', 'active'], ['Won', 'won'], ['Lost', 'lost'],
+].map(([label, type]) => ({ id: closeId('stat_'), label, type }));
+const oppStatusBy = Object.fromEntries(opportunityStatuses.map((s) => [s.label, s.id]));
+
+// ---- custom activity types / custom object types ---------------------------
+const customActivityTypes = ['Discovery Call', 'Demo'].map((name) => ({ id: closeId('actitype_'), name }));
+const [atDiscovery, atDemo] = customActivityTypes;
+const customObjectTypes = ['Subscription'].map((name) => ({ id: closeId('cotype_'), name }));
+const [cotSubscription] = customObjectTypes;
+
+// ---- custom fields ---------------------------------------------------------
+const CF_CREATED_MIN = Date.UTC(2025, 0, 2);
+const CF_CREATED_MAX = Date.UTC(2025, 1, 28);
+const customFields = [];
+const cf = {}; // key -> field
+function addField(key, objectType, name, type, opts = {}) {
+  const created = cBetween(CF_CREATED_MIN, CF_CREATED_MAX);
+  const updated = C.chance(0.5) ? created : cBetween(created, Date.UTC(2025, 11, 31));
+  const f = {
+    id: closeId('cf_'),
+    object_type: objectType,
+    custom_activity_type_id: opts.activityType ?? null,
+    custom_object_type_id: opts.objectTypeId ?? null,
+    name,
+    description: opts.description ?? null,
+    type,
+    accepts_multiple_values: !!opts.multi,
+    choices: type === 'choices' ? opts.choices : null,
+    associations: opts.associations ?? null,
+    date_created: closeTs(created),
+    date_updated: closeTs(updated),
+  };
+  customFields.push(f);
+  cf[key] = f;
+  return f;
+}
+const assoc = (object_type, custom_activity_type_id = null, custom_object_type_id = null) =>
+  ({ object_type, custom_activity_type_id, custom_object_type_id });
+
+const INDUSTRY_CHOICES = ['Software', 'Manufacturing', 'Retail', 'Financial Services', 'Healthcare', 'Logistics'];
+const PRODUCT_CHOICES = ['CRM', 'Analytics', 'Support Desk', 'Telephony', 'Marketing Automation'];
+const LANGUAGE_CHOICES = ['English', 'Japanese', 'German', 'French', 'Spanish'];
+const DEAL_TYPE_CHOICES = ['New Business', 'Upsell', 'Renewal'];
+const CALL_OUTCOME_CHOICES = ['Qualified', 'Not a Fit', 'Follow-up Needed', 'No Answer'];
+const DEMO_OUTCOME_CHOICES = ['Positive', 'Neutral', 'Negative'];
+const PLAN_CHOICES = ['Starter', 'Growth', 'Enterprise'];
+const TAG_CHOICES = ['VIP', 'Partner', 'Churn Risk', 'Expansion', 'Referral'];
+
+// lead fields: one of every type
+addField('sourceDetail', 'lead', 'Source Detail', 'text', { description: 'Where the lead came from, in free text.' });
+addField('notes', 'lead', 'Notes', 'textarea');
+addField('employees', 'lead', 'Employees', 'number', { description: 'Head count.' });
+addField('renewal', 'lead', 'Contract Renewal', 'date');
+addField('lastDemo', 'lead', 'Last Demo At', 'datetime');
+addField('industry', 'lead', 'Industry', 'choices', { choices: INDUSTRY_CHOICES });
+addField('products', 'lead', 'Products', 'choices', { choices: PRODUCT_CHOICES, multi: true, description: 'Products the lead is interested in.' });
+addField('owner', 'lead', 'Account Owner', 'user');
+addField('primaryContact', 'lead', 'Primary Contact', 'contact');
+addField('externalRef', 'lead', 'External Ref', 'hidden', { description: 'ID in the billing system.' });
+// contact fields
+addField('department', 'contact', 'Department', 'text');
+addField('languages', 'contact', 'Languages', 'choices', { choices: LANGUAGE_CHOICES, multi: true });
+// opportunity fields
+addField('dealType', 'opportunity', 'Deal Type', 'choices', { choices: DEAL_TYPE_CHOICES });
+addField('oppSeats', 'opportunity', 'Seats', 'number');
+// activity fields (one per custom activity type)
+addField('callOutcome', 'activity', 'Call Outcome', 'choices', { choices: CALL_OUTCOME_CHOICES, activityType: atDiscovery.id });
+addField('demoOutcome', 'activity', 'Demo Outcome', 'choices', { choices: DEMO_OUTCOME_CHOICES, activityType: atDemo.id });
+// custom object fields
+addField('plan', 'custom_object', 'Plan', 'choices', { choices: PLAN_CHOICES, objectTypeId: cotSubscription.id });
+addField('coSeats', 'custom_object', 'Seats', 'number', { objectTypeId: cotSubscription.id });
+// shared fields
+addField('region', 'shared', 'Region', 'text', {
+  associations: [assoc('lead'), assoc('contact'), assoc('opportunity')],
+});
+addField('tags', 'shared', 'Tags', 'choices', {
+  choices: TAG_CHOICES, multi: true,
+  associations: [assoc('lead'), assoc('activity', atDiscovery.id), assoc('custom_object', null, cotSubscription.id)],
+});
+
+// ---- vocabulary for leads --------------------------------------------------
+const EN_ROOTS = [
+  'Northwind', 'Bluebird', 'Summit', 'Redwood', 'Silverline', 'Brightpath', 'Ironclad', 'Lakeside', 'Harbor',
+  'Crescent', 'Evergreen', 'Pinnacle', 'Granite', 'Horizon', 'Keystone', 'Maple', 'Orchid', 'Quantum',
+  'Riverbend', 'Sterling', 'Tidewater', 'Vertex', 'Willow', 'Zenith', 'Cobalt', 'Falcon', 'Juniper',
+  'Meridian', 'Oakridge', 'Polaris', 'Sparrow', 'Trident', 'Beacon', 'Copperleaf', 'Driftwood', 'Elmstone',
+  'Foxglove', 'Goldcrest', 'Hawthorne', 'Kingfisher', 'Lumen', 'Nimbus', 'Osprey', 'Prairie', 'Rainier',
+];
+const EN_NOUNS = [
+  ['Analytics', 'Software'], ['Logistics', 'Logistics'], ['Software', 'Software'], ['Labs', 'Software'],
+  ['Health', 'Healthcare'], ['Medical', 'Healthcare'], ['Foods', 'Retail'], ['Outfitters', 'Retail'],
+  ['Robotics', 'Manufacturing'], ['Manufacturing', 'Manufacturing'], ['Energy', 'Manufacturing'],
+  ['Capital', 'Financial Services'], ['Financial', 'Financial Services'], ['Systems', 'Software'],
+  ['Consulting', null], ['Media', null], ['Freight', 'Logistics'], ['Networks', 'Software'],
+  ['Biotech', 'Healthcare'], ['Dynamics', 'Manufacturing'], ['Partners', null], ['Studios', null],
+];
+const EN_SUFFIXES = [['Inc.', 5], ['LLC', 4], ['Ltd.', 2], ['Co.', 2], ['Corp.', 2], ['GmbH', 1], ['Group', 1], ['', 6]];
+const JP_INDUSTRY_MAP = {
+  '製造業': 'Manufacturing', 'IT・通信': 'Software', '小売': 'Retail', '物流': 'Logistics', '金融': 'Financial Services',
+  '医療': 'Healthcare', '食品': 'Retail',
+};
+const LEAD_DESCRIPTIONS = [
+  'Met at SaaStr Annual.', 'Inbound demo request via website.', 'Referred by an existing customer.',
+  'Evaluating three vendors this quarter.', 'Budget approved for next fiscal year.', 'Long sales cycle, board sign-off needed.',
+  'Currently on a competitor; contract ends soon.', 'Expansion opportunity with subsidiaries.',
+  '展示会で接点。情報システム部が窓口。', '既存顧客からの紹介。', 'Pilot with one team first, then rollout.',
+];
+const SOURCE_DETAILS = ['Webinar: Pipeline Hygiene', 'Google Ads - brand', 'Partner referral', 'Trade show booth',
+  'Cold outbound sequence', 'Inbound chat', 'LinkedIn campaign', 'Customer referral', 'DX EXPO 2025'];
+const LEAD_NOTES = [
+  'Decision maker is the COO.\nPrefers email over calls.',
+  'Asked for SOC 2 report and DPA.', 'Wants Japanese-language support.',
+  'Renewal is handled by procurement, "net 60" payment terms.', '予算は4月に確定。\n決裁は役員会。',
+];
+const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM', 'Kanto', 'Kansai'];
+const EN_FIRST = ['James', 'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Lucas', 'Mia', 'Ethan', 'Sophia', 'Mason',
+  'Isabella', 'Logan', 'Chloe', 'Aiden', 'Grace', 'Henry', 'Zoe', 'Samuel', 'Nora', 'Priya', 'Mateo', 'Hannah', 'Omar'];
+const EN_LAST = ['Smith', 'Johnson', 'Brown', 'Garcia', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Thomas', 'Moore',
+  'Martin', 'Lee', 'Walker', 'Hall', 'Young', 'King', 'Wright', 'Lopez', 'Hill', 'Green', 'Patel', 'Schmidt', 'Rossi', 'Khan'];
+const EN_TITLES = [['CEO', 2], ['CTO', 2], ['COO', 1], ['VP Sales', 3], ['Head of Operations', 3], ['IT Manager', 4],
+  ['Procurement Lead', 2], ['Marketing Director', 2], ['Sales Manager', 3], ['Office Manager', 2], [null, 3]];
+const JP_TITLES = [['代表取締役', 1], ['部長', 4], ['課長', 4], ['主任', 2], ['担当', 4], ['マネージャー', 2], [null, 2]];
+const DEPARTMENTS_EN = ['Sales', 'IT', 'Operations', 'Finance', 'Procurement', 'Marketing', '情報システム部', '営業本部'];
+const OPP_NOTES = ['Annual plan, 20 seats.', 'Upsell: add Telephony.', 'Pilot for the support team.', 'Renewal with price increase.',
+  'Multi-year deal under discussion.', '年間契約。ライセンス追加の可能性あり。'];
+const ACTIVITY_NOTES = {
+  null: ['Left a voicemail.', 'Sent pricing sheet.', 'Internal note: champion is leaving next month.',
+    'Asked for a reference customer.', '社内メモ: 競合は大手SaaS。'],
+  [atDiscovery.id]: ['Discussed current process and pain points.', 'Budget and timeline confirmed.', 'Not the decision maker; intro to VP promised.'],
+  [atDemo.id]: ['Demoed pipeline views and reporting.', 'Great questions about the API.', 'Demo to 5 people from sales ops.'],
+};
+
+// ---- leads -----------------------------------------------------------------
+const N_CLOSE_LEADS = 300;
+// Leads for Close's bulk-edit doc example (s_query: lead name full_words "ACME Inc.").
+// The first two match, the other three must not. None of them is "Qualified".
+const SPECIAL_LEADS = new Map([
+  [17, 'ACME Inc.'],
+  [58, 'Inc. ACME Holdings'],
+  [101, 'ACMECorp'],
+  [144, 'Acme Industries'],
+  [203, 'ACME Incorporated'],
+  [5, '株式会社ブルーテック'],
+]);
+const usedLeadNames = new Set(SPECIAL_LEADS.values());
+function leadName() {
+  for (;;) {
+    let name, domain, industry;
+    if (C.chance(0.28)) {
+      const root = C.pick(COMPANY_ROOTS);
+      const ind = C.pick(Object.keys(INDUSTRIES));
+      const suffix = C.pick(INDUSTRIES[ind]);
+      const kana = C.chance(0.5);
+      const short = kana ? root[1] + suffix[1] : root[0] + suffix[0];
+      name = C.chance(0.6) ? `株式会社${short}` : `${short}株式会社`;
+      domain = `${root[2]}-${suffix[2]}.example.jp`;
+      industry = JP_INDUSTRY_MAP[ind] ?? null;
+      if (!usedLeadNames.has(name)) return { name, domain, industry, jp: true };
+    } else {
+      const root = C.pick(EN_ROOTS);
+      const [noun, ind] = C.pick(EN_NOUNS);
+      const suffix = C.weighted(EN_SUFFIXES);
+      name = suffix ? `${root} ${noun} ${suffix}` : `${root} ${noun}`;
+      domain = `${root}-${noun}.example.com`.toLowerCase();
+      industry = ind;
+      if (!usedLeadNames.has(name)) return { name, domain, industry, jp: false };
+    }
+  }
+}
+function specialLead(name) {
+  const jp = /[^\x00-\x7f]/.test(name);
+  const slug = jp ? 'bluetech' : name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return { name, domain: `${slug}.example.${jp ? 'jp' : 'com'}`, industry: jp ? 'Software' : null, jp };
+}
+
+const multi = (choices, min, max) => C.sample(choices, C.int(min, max));
+const dateOnly = (t) => new Date(t).toISOString().slice(0, 10);
+
+const closeLeads = [];
+for (let i = 0; i < N_CLOSE_LEADS; i++) {
+  const special = SPECIAL_LEADS.has(i);
+  const info = special ? specialLead(SPECIAL_LEADS.get(i)) : leadName();
+  usedLeadNames.add(info.name);
+  const isAcme = special && /acme/i.test(info.name);
+  let status = C.weighted([['Potential', 30], ['Interested', 20], ['Qualified', 20], ['Customer', 15], ['Bad Fit', 15]]);
+  if (isAcme) status = ['Potential', 'Interested', 'Customer', 'Bad Fit', 'Potential'][[17, 58, 101, 144, 203].indexOf(i)];
+  const created = cBetween(Date.UTC(2025, 0, 3), C_LEAD_CREATED_MAX);
+  const updated = C.chance(0.25) ? created : cBetween(created, C_T_END);
+  const createdBy = C.pick(userIds);
+  const lead = {
+    id: closeId('lead_'),
+    name: info.name,
+    status_id: leadStatusBy[status],
+    description: C.chance(0.45) ? C.pick(LEAD_DESCRIPTIONS) : null,
+    url: C.chance(0.8) ? `https://${info.domain}` : null,
+    created_by: createdBy,
+    date_created: closeTs(created),
+    date_updated: closeTs(updated),
+    custom: {},
+    contacts: [],
+    opportunities: [],
+    activities: [],
+    custom_objects: [],
+  };
+  const mailDomain = info.domain;
+
+  // contacts
+  const nContacts = C.weighted([[1, 4], [2, 4], [3, 2]]);
+  for (let k = 0; k < nContacts; k++) {
+    const t = childTimes(created, 60);
+    let name, local, title;
+    if (info.jp && C.chance(0.8)) {
+      const [last, lastR] = C.pick(LAST_NAMES);
+      const [first, firstR] = C.pick(FIRST_NAMES);
+      name = `${last} ${first}`;
+      local = `${firstR}.${lastR}`;
+      title = C.weighted(JP_TITLES);
+    } else {
+      const first = C.pick(EN_FIRST);
+      const last = C.pick(EN_LAST);
+      name = `${first} ${last}`;
+      local = `${first}.${last}`.toLowerCase();
+      title = C.weighted(EN_TITLES);
+    }
+    const emails = [{ email: `${local}@${mailDomain}`, type: 'office' }];
+    if (C.chance(0.25)) emails.push({ email: `${local.replace('.', '')}${C.int(1, 99)}@mail.example.com`, type: 'home' });
+    const phones = [];
+    const nPhones = C.weighted([[0, 3], [1, 5], [2, 2]]);
+    const phoneTypes = C.sample(['office', 'mobile', 'home'], nPhones);
+    for (const type of phoneTypes) {
+      phones.push({ phone: info.jp ? `+81${C.pick(['3', '6', '90', '80'])}${C.digits(8)}` : `+1${C.pick(['415', '212', '646', '312', '512'])}555${C.digits(4)}`, type });
+    }
+    const custom = {};
+    if (C.chance(0.5)) custom[cf.department.id] = C.pick(DEPARTMENTS_EN);
+    if (C.chance(0.4)) custom[cf.languages.id] = multi(LANGUAGE_CHOICES, 1, 2);
+    if (C.chance(0.3)) custom[cf.region.id] = C.pick(REGIONS);
+    lead.contacts.push({
+      id: closeId('cont_'),
+      name,
+      title,
+      emails,
+      phones,
+      date_created: closeTs(t.created),
+      date_updated: closeTs(t.updated),
+      custom,
+    });
+  }
+
+  // opportunities
+  const nOpps = C.weighted([[0, 4], [1, 4], [2, 2]]);
+  for (let k = 0; k < nOpps; k++) {
+    const t = childTimes(created);
+    const oStatus = status === 'Customer' ? C.weighted([['Won', 6], ['Active', 2], ['Lost', 1]])
+      : status === 'Bad Fit' ? C.weighted([['Lost', 3], ['Active', 1]])
+      : C.weighted([['Active', 5], ['Negotiation', 2], ['Won', 1], ['Lost', 2]]);
+    const custom = {};
+    if (C.chance(0.6)) custom[cf.dealType.id] = C.pick(DEAL_TYPE_CHOICES);
+    if (C.chance(0.5)) custom[cf.oppSeats.id] = C.pick([5, 10, 20, 25, 50, 100, 250]);
+    if (C.chance(0.25)) custom[cf.region.id] = C.pick(REGIONS);
+    lead.opportunities.push({
+      id: closeId('oppo_'),
+      status_id: oppStatusBy[oStatus],
+      value: C.int(5, 2500) * 10000, // $500 .. $250,000 in cents
+      value_period: C.weighted([['one_time', 3], ['monthly', 3], ['annual', 4]]),
+      user_id: C.pick(userIds),
+      note: C.chance(0.5) ? C.pick(OPP_NOTES) : null,
+      date_created: closeTs(t.created),
+      date_updated: closeTs(t.updated),
+      custom,
+    });
+  }
+
+  // activities
+  const nActs = C.weighted([[0, 2], [1, 4], [2, 3], [3, 2]]);
+  for (let k = 0; k < nActs; k++) {
+    const t = childTimes(created);
+    const typeId = C.weighted([[null, 3], [atDiscovery.id, 4], [atDemo.id, 3]]);
+    const custom = {};
+    if (typeId === atDiscovery.id) {
+      if (C.chance(0.7)) custom[cf.callOutcome.id] = C.pick(CALL_OUTCOME_CHOICES);
+      if (C.chance(0.3)) custom[cf.tags.id] = multi(TAG_CHOICES, 1, 2);
+    } else if (typeId === atDemo.id) {
+      if (C.chance(0.7)) custom[cf.demoOutcome.id] = C.pick(DEMO_OUTCOME_CHOICES);
+    }
+    lead.activities.push({
+      id: closeId('acti_'),
+      custom_activity_type_id: typeId,
+      note: typeId === null || C.chance(0.6) ? C.pick(ACTIVITY_NOTES[typeId]) : null,
+      user_id: C.pick(userIds),
+      date_created: closeTs(t.created),
+      date_updated: closeTs(t.updated),
+      custom,
+    });
+  }
+
+  // custom objects (Subscription) on about a third of the leads
+  if (C.chance(0.33)) {
+    const n = C.weighted([[1, 4], [2, 1]]);
+    for (let k = 0; k < n; k++) {
+      const t = childTimes(created);
+      const custom = {};
+      const plan = C.chance(0.8) ? C.pick(PLAN_CHOICES) : null;
+      if (plan) custom[cf.plan.id] = plan;
+      if (C.chance(0.6)) custom[cf.coSeats.id] = C.pick([3, 5, 10, 15, 25, 50, 120]);
+      if (C.chance(0.3)) custom[cf.tags.id] = multi(TAG_CHOICES, 1, 2);
+      lead.custom_objects.push({
+        id: closeId('custobj_'),
+        custom_object_type_id: cotSubscription.id,
+        name: `${plan ?? 'Standard'} subscription ${new Date(t.created).getUTCFullYear()}-${C.digits(4)}`,
+        date_created: closeTs(t.created),
+        date_updated: closeTs(t.updated),
+        custom,
+      });
+    }
+  }
+
+  // lead custom values (after contacts, for "Primary Contact")
+  const lc = lead.custom;
+  if (C.chance(0.35)) lc[cf.sourceDetail.id] = C.pick(SOURCE_DETAILS);
+  if (C.chance(0.2)) lc[cf.notes.id] = C.pick(LEAD_NOTES);
+  if (C.chance(0.5)) lc[cf.employees.id] = C.weighted([[C.int(5, 49), 3], [C.int(50, 499), 4], [C.int(500, 5000), 2], [C.int(5001, 40000), 1]]);
+  if (C.chance(0.3)) lc[cf.renewal.id] = dateOnly(cBetween(Date.UTC(2025, 3, 1), Date.UTC(2027, 11, 31)));
+  if (C.chance(0.25)) lc[cf.lastDemo.id] = closeTs(cBetween(created, C_T_END));
+  if (C.chance(0.6)) lc[cf.industry.id] = info.industry && C.chance(0.85) ? info.industry : C.pick(INDUSTRY_CHOICES);
+  if (C.chance(0.4)) lc[cf.products.id] = multi(PRODUCT_CHOICES, 1, 3);
+  if (C.chance(0.5)) lc[cf.owner.id] = C.pick(userIds);
+  if (C.chance(0.4)) lc[cf.primaryContact.id] = C.pick(lead.contacts).id;
+  if (C.chance(0.3)) lc[cf.externalRef.id] = `EXT-${C.digits(6)}`;
+  if (C.chance(0.45)) lc[cf.region.id] = C.pick(REGIONS);
+  if (C.chance(0.3)) lc[cf.tags.id] = multi(TAG_CHOICES, 1, 3);
+  // keep the custom map in field order regardless of the order values were drawn in
+  lead.custom = Object.fromEntries(customFields.filter((f) => f.id in lc).map((f) => [f.id, lc[f.id]]));
+
+  closeLeads.push(lead);
+}
+
+const close = {
+  organization: closeOrganization,
+  users: closeUsers,
+  lead_statuses: leadStatuses,
+  opportunity_statuses: opportunityStatuses,
+  custom_activity_types: customActivityTypes,
+  custom_object_types: customObjectTypes,
+  custom_fields: customFields,
+  leads: closeLeads,
+};
+
 // ---------------------------------------------------------------------------
 // Output
 // ---------------------------------------------------------------------------
@@ -538,10 +980,12 @@ const data = {
     { token: 'ci-token', description: 'token for automated tests and CI pipelines' },
   ],
   blueai: { members, pipelines, companies, contacts, deals, activities },
+  close,
 };
 
 writeFileSync(OUT, JSON.stringify(data, null, 1) + '\n');
 console.log(
   `wrote ${OUT}: ${members.length} members, ${pipelines.length} pipelines, ${companies.length} companies, ` +
-    `${contacts.length} contacts, ${deals.length} deals, ${activities.length} activities`,
+    `${contacts.length} contacts, ${deals.length} deals, ${activities.length} activities; close: ` +
+    `${closeUsers.length} users, ${customFields.length} custom fields, ${closeLeads.length} leads`,
 );

@@ -13,6 +13,7 @@ import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
+import closePlugin from './close/plugin.js';
 
 export interface AppOptions {
   db?: string;
@@ -88,6 +89,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   }
   await app.register(controlPlugin, { prefix: '/_mock' });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
+  await app.register(closePlugin, { prefix: '/api/v1' });
   return app;
 }
 

@@ -141,4 +141,133 @@ export const migrations: Migration[] = [
       CREATE INDEX blueai_companies_name ON blueai_companies(org_id, name, id);
     `,
   },
+  {
+    version: 3,
+    name: 'Close: users, statuses, leads and related objects, custom fields and values, bulk edits, outbox',
+    sql: `
+      CREATE TABLE close_users (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, first_name TEXT, last_name TEXT, email TEXT NOT NULL, date_created TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE close_lead_statuses (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, label TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE close_opportunity_statuses (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, label TEXT NOT NULL, type TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE close_custom_activity_types (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE TABLE close_custom_object_types (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE close_leads (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT, status_id TEXT NOT NULL, description TEXT, url TEXT,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_leads_created ON close_leads(org_id, date_created, id);
+      CREATE INDEX close_leads_status ON close_leads(org_id, status_id);
+      CREATE TABLE close_contacts (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, name TEXT, title TEXT,
+        emails TEXT NOT NULL DEFAULT '[]', phones TEXT NOT NULL DEFAULT '[]',
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_contacts_lead ON close_contacts(org_id, lead_id);
+      CREATE TABLE close_opportunities (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, status_id TEXT NOT NULL, value INTEGER,
+        value_period TEXT NOT NULL DEFAULT 'one_time', user_id TEXT, note TEXT,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_opportunities_lead ON close_opportunities(org_id, lead_id);
+      CREATE TABLE close_activities (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, custom_activity_type_id TEXT, note TEXT, user_id TEXT,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_activities_lead ON close_activities(org_id, lead_id);
+      CREATE TABLE close_custom_objects (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, custom_object_type_id TEXT NOT NULL, name TEXT,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_custom_objects_lead ON close_custom_objects(org_id, lead_id);
+
+      -- object_type: lead | contact | opportunity | activity | shared | custom_object
+      CREATE TABLE close_custom_fields (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, object_type TEXT NOT NULL, custom_activity_type_id TEXT, custom_object_type_id TEXT,
+        name TEXT NOT NULL, description TEXT, type TEXT NOT NULL, accepts_multiple_values INTEGER NOT NULL DEFAULT 0,
+        choices TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      -- Which object kinds a shared ("global") field is associated with.
+      CREATE TABLE close_shared_field_associations (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        field_id TEXT NOT NULL, object_type TEXT NOT NULL,
+        custom_activity_type_id TEXT NOT NULL DEFAULT '', custom_object_type_id TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (org_id, field_id, object_type, custom_activity_type_id, custom_object_type_id)
+      ) WITHOUT ROWID;
+      -- One row per (object, field): value is JSON (a scalar, or an array for multi-value fields).
+      CREATE TABLE close_custom_values (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        object_id TEXT NOT NULL, field_id TEXT NOT NULL, value TEXT NOT NULL,
+        PRIMARY KEY (org_id, object_id, field_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_custom_values_field ON close_custom_values(org_id, field_id);
+
+      CREATE TABLE close_bulk_edits (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        paused_from TEXT,
+        date_paused TEXT,
+        error_reason TEXT,
+        params TEXT NOT NULL,
+        lead_status_id TEXT, custom_field_id TEXT, custom_field_name TEXT, custom_field_value TEXT,
+        query TEXT, s_query TEXT NOT NULL, results_limit INTEGER, sort TEXT NOT NULL DEFAULT '[]',
+        send_done_email INTEGER NOT NULL DEFAULT 1,
+        n_leads INTEGER, n_objects INTEGER,
+        n_leads_processed INTEGER NOT NULL DEFAULT 0, n_objects_processed INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_bulk_edits_seq ON close_bulk_edits(org_id, seq);
+      CREATE INDEX close_bulk_edits_status ON close_bulk_edits(status);
+      -- The frozen matched set of a bulk edit: one row per object to edit, applied in seq order.
+      CREATE TABLE close_bulk_edit_items (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        bulk_edit_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        lead_id TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (org_id, bulk_edit_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE close_outbox (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, kind TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+        ref_id TEXT, date_created TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { SeedFile, type SeedFileT } from '../../schemas/seed.js';
 import { checkBlueAISeed } from '../blueai/seed.js';
+import { checkCloseSeed } from '../close/seed.js';
 
 export class SeedError extends Error {
   constructor(readonly file: string, problem: string) {
@@ -32,7 +33,7 @@ export function loadSeedFile(path: string): SeedFileT {
     throw new SeedError(path, `${first.instancePath || '/'}: ${first.message}`);
   }
   const seed = data as SeedFileT;
-  const problem = checkBlueAISeed(seed.blueai);
+  const problem = checkBlueAISeed(seed.blueai) ?? (seed.close ? checkCloseSeed(seed.close) : null);
   if (problem) throw new SeedError(path, problem);
   return seed;
 }

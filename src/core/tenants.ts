@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { ApiError, unauthorized } from './errors.js';
 import type { SeedFileT } from '../../schemas/seed.js';
 import { insertBlueAISeed } from '../blueai/seed.js';
+import { insertCloseSeed } from '../close/seed.js';
 
 export type AuthMode = 'open' | 'strict';
 
@@ -105,6 +106,7 @@ export class Tenants {
         .prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, 'seed template', 1, ?)`)
         .run(this.templateId, this.clock.iso());
       insertBlueAISeed(this.db, this.templateId, seed.blueai);
+      if (seed.close) insertCloseSeed(this.db, this.templateId, seed.close);
     })();
   }
 }

@@ -1,0 +1,23 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** `_skip` / `_limit` / `_fields` on every Close list; `_limit` above the resource's max is a 400. */
+export const pageQuery = (maxLimit = 200, defaultLimit = 100) =>
+  Type.Object({
+    _skip: Type.Integer({ minimum: 0, default: 0 }),
+    _limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit }),
+    _fields: Type.Optional(Type.String()),
+  });
+
+/** `_fields` alone, for single-object GETs. */
+export const FieldsQuery = Type.Object({ _fields: Type.Optional(Type.String()) });
+
+export const IdParams = Type.Object({ id: Type.String() });
+
+/** `{"data": [...], "has_more": bool}`. */
+export const closeList = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), has_more: Type.Boolean() });
+
+/** The response of DELETE on any Close object. */
+export const Empty = Type.Object({}, { additionalProperties: false });
+
+/** `custom.cf_…` keys survive serialisation only if the schema names them by pattern. */
+export const CUSTOM_KEYS = { '^custom\\.cf_[0-9A-Za-z]+$': Type.Unknown() };

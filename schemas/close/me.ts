@@ -1,0 +1,12 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from '../common.js';
+
+export const Me = Type.Object({
+  id: Type.String(),
+  first_name: Nullable(Type.String()),
+  last_name: Nullable(Type.String()),
+  email: Type.String(),
+  date_created: Type.String(),
+  organizations: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+});
+export type MeT = Static<typeof Me>;

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Org } from '../core/tenants.js';
+import { ApiError, unauthorized } from '../core/errors.js';
+import { closeErrorHandler } from './errors.js';
+import { CloseStore } from './store/index.js';
+import registerRoutes from './routes/index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    closeOrg: Org;
+    /** The Close user the API key belongs to. */
+    closeUserId: string;
+  }
+  interface FastifyInstance {
+    closeStore: CloseStore;
+  }
+}
+
+/**
+ * Close's API key: HTTP Basic with the key as username and an empty password, or `Bearer <token>`.
+ * The same string as a BlueAI token reaches the same organization.
+ */
+export function closeCredential(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization ?? '';
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const key = colon < 0 ? decoded : decoded.slice(0, colon);
+  return key || undefined;
+}
+
+/** Close API under /api/v1: its own auth hook, error shapes and 404. */
+export default async function closePlugin(app: FastifyInstance) {
+  app.decorate('closeStore', new CloseStore(app.db, app.clock));
+  app.decorateRequest('closeOrg', null as unknown as Org);
+  app.decorateRequest('closeUserId', '');
+  app.setErrorHandler(closeErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    // Real API: many more resources exist; here: only the ones in the README answer, the rest 404.
+    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated` });
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const token = closeCredential(request);
+    if (!token) throw unauthorized();
+    try {
+      request.closeOrg = app.tenants.resolve(token);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) throw unauthorized();
+      throw err;
+    }
+    request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
+    if (!app.rateLimiter.enabled) return;
+    const rate = app.rateLimiter.hit(`close:${request.closeOrg.id}`);
+    reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);
+    if (!rate.allowed) {
+      reply.header('Retry-After', rate.resetSeconds);
+      throw new ApiError(429, 'RATE_LIMITED', `API call rate limit exceeded. Please wait ${rate.resetSeconds} seconds.`, {
+        retry_after: rate.resetSeconds,
+      });
+    }
+  });
+  await registerRoutes(app);
+}
