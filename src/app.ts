@@ -8,12 +8,13 @@ import { openDatabase, type Db } from './core/db.js';
 import { Clock } from './core/clock.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
+import { CrashHook } from './core/faults.js';
 import { loadSeedFile } from './core/seed.js';
 import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
-import closePlugin from './close/plugin.js';
+import closePlugin, { decorateClose } from './close/plugin.js';
 
 export interface AppOptions {
   db?: string;
@@ -26,8 +27,14 @@ export interface AppOptions {
   /** Requests per window per organization and vendor; 0 (default) = no rate limiting. */
   rateLimit?: number;
   rateLimitWindowSeconds?: number;
+  /** Close bulk edit ticker interval in ms; 0 = no background ticker (tests drive ticks). */
+  tickMs?: number;
+  /** Items a bulk edit applies per tick. */
+  batchSize?: number;
   logLevel?: string;
   logger?: boolean;
+  /** Test-only crash point (see src/core/faults.ts). */
+  crashAt?: string;
   clock?: Clock;
 }
 
@@ -37,7 +44,7 @@ declare module 'fastify' {
     clock: Clock;
     tenants: Tenants;
     rateLimiter: RateLimiter;
-    emulator: { ready: boolean; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs'>> };
+    emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
   }
 }
 
@@ -51,6 +58,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     auth: options.auth ?? 'open',
     uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
     maxOrgs: options.maxOrgs ?? 1000,
+    tickMs: options.tickMs ?? 100,
+    batchSize: options.batchSize ?? 100,
   } as const;
   const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(options.seed ?? DEFAULT_SEED);
   const clock = options.clock ?? new Clock();
@@ -71,7 +80,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('clock', clock);
   app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
   app.decorate('rateLimiter', new RateLimiter(clock, options.rateLimit ?? 0, (options.rateLimitWindowSeconds ?? 60) * 1000));
-  app.decorate('emulator', { ready: false, options: settings });
+  app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
   });
@@ -82,6 +91,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     db.close();
   });
 
+  decorateClose(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {
     // Browser front ends in local development call BlueAI with its session cookie.

@@ -18,6 +18,8 @@ export interface Config {
   corsOrigins: string[];
   rateLimit: number;
   rateLimitWindow: number;
+  tickMs: number;
+  batchSize: number;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +42,8 @@ const SETTINGS = {
   corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
   rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],
   rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
+  tickMs: ['TICK_MS', 'tick-ms', '100'],
+  batchSize: ['BATCH_SIZE', 'batch-size', '100'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -90,6 +94,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     corsOrigins,
     rateLimit: int('rateLimit', 0, 1_000_000),
     rateLimitWindow: int('rateLimitWindow', 1, 86_400),
+    tickMs: int('tickMs', 0, 3_600_000),
+    batchSize: int('batchSize', 1, 100_000),
   };
 }
 

@@ -24,6 +24,9 @@ async function main(): Promise<void> {
       corsOrigins: config.corsOrigins,
       rateLimit: config.rateLimit,
       rateLimitWindowSeconds: config.rateLimitWindow,
+      tickMs: config.tickMs,
+      batchSize: config.batchSize,
+      crashAt: process.env.EMULATOR_CRASH_AT,
       logLevel: config.logLevel,
     });
     await app.ready();

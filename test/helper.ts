@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { loadSeedFile } from '../src/core/seed.js';
 import { DEFAULT_SEED } from '../src/config.js';
+import { contractErrors } from './close/contract.js';
 
 /** The default seed, parsed once per test file. */
 export const seed = loadSeedFile(DEFAULT_SEED);
@@ -18,8 +19,19 @@ export const SEED_IDS = {
 
 /** A fresh emulator on ':memory:' with the default seed, closed when the test ends. */
 export async function build(t: Test, opts: AppOptions = {}): Promise<FastifyInstance> {
-  const app = await buildApp({ seed, logger: false, ...opts });
+  // No background ticker in tests: they drive bulk edits with app.closeJobs.tick().
+  const app = await buildApp({ seed, logger: false, tickMs: 0, ...opts });
   t.teardown(() => app.close());
+  // Contract check on every bulk edit object any test receives (untrimmed 200 responses).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!/\/bulk_action\/edit\//.test(request.url) || reply.statusCode !== 200 || request.url.includes('_fields=')) return payload;
+    const body = JSON.parse(String(payload));
+    for (const obj of 'data' in body ? body.data : [body]) {
+      const problem = contractErrors(obj);
+      if (problem) t.fail(`${request.method} ${request.url} answered a bulk edit that breaks BulkEditAction: ${problem}`, { obj });
+    }
+    return payload;
+  });
   await app.ready();
   return app;
 }

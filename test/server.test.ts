@@ -104,3 +104,25 @@ t.test('with a file database, data survives a restart', async (t) => {
   const list = await (await fetch(`http://127.0.0.1:${port}/api/v1/crm/deals?limit=1`, { headers })).json();
   t.equal(list.total, 201, 'the organization was not seeded a second time');
 });
+
+t.test('the real server advances Close bulk edits in the background (TICK_MS) until done', async (t) => {
+  const port = freePort();
+  const { child } = start({ PORT: String(port), TICK_MS: '10' });
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitHealthy(port);
+  const headers = { authorization: 'Basic ' + Buffer.from('ticker-key:').toString('base64'), 'content-type': 'application/json' };
+  const created = await (await fetch(`http://127.0.0.1:${port}/api/v1/bulk_action/edit/`, {
+    method: 'POST', headers,
+    body: JSON.stringify({
+      type: 'set_lead_status', lead_status_id: 'stat_t7Zd2uspYPvBafR5bu9agrFZFs8GToWIbDnkqSk8nT8',
+      s_query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, { type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' }, condition: { type: 'text', mode: 'full_words', value: 'ACME Inc.' } }] },
+    }),
+  })).json();
+  t.equal(created.status, 'created');
+  let status = created.status;
+  for (let i = 0; i < 200 && status !== 'done'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    status = (await (await fetch(`http://127.0.0.1:${port}/api/v1/bulk_action/edit/${created.id}/`, { headers })).json()).status;
+  }
+  t.equal(status, 'done');
+});

@@ -31,3 +31,37 @@ export const CustomField = Type.Object({
   date_updated: Type.String(),
 });
 export type CustomFieldT = Static<typeof CustomField>;
+
+// Writing custom fields (`/custom_field/{kind}/`). Cross-field rules (choices for type choices, the
+// activity/custom object type a field belongs to) are checked by the store.
+export const AssociationInput = Type.Object({
+  object_type: stringEnum(ASSOCIATION_TYPES),
+  custom_activity_type_id: Type.Optional(Nullable(Type.String())),
+  custom_object_type_id: Type.Optional(Nullable(Type.String())),
+});
+export type AssociationInputT = Static<typeof AssociationInput>;
+
+const WritableField = {
+  description: Type.Optional(Nullable(Type.String())),
+  accepts_multiple_values: Type.Optional(Type.Boolean()),
+  choices: Type.Optional(Nullable(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true }))),
+  associations: Type.Optional(Type.Array(AssociationInput)),
+};
+export const CustomFieldCreate = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  type: stringEnum(FIELD_TYPES),
+  custom_activity_type_id: Type.Optional(Type.String()),
+  custom_object_type_id: Type.Optional(Type.String()),
+  ...WritableField,
+});
+export type CustomFieldCreateT = Static<typeof CustomFieldCreate>;
+export const CustomFieldUpdate = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1 })),
+  type: Type.Optional(stringEnum(FIELD_TYPES)),
+  ...WritableField,
+});
+export type CustomFieldUpdateT = Static<typeof CustomFieldUpdate>;
+
+export const CustomFieldPartial = Type.Partial(CustomField);
+export const CustomFieldList = Type.Object({ data: Type.Array(CustomFieldPartial), has_more: Type.Boolean() });
+export const CustomFieldSchemaResponse = Type.Object({ fields: Type.Array(CustomField) });

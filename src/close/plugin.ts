@@ -4,6 +4,7 @@ import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
 import { CloseStore } from './store/index.js';
 import registerRoutes from './routes/index.js';
+import { BulkEditRunner } from './jobs/runner.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     closeStore: CloseStore;
+    /** Advances bulk edits; tests call `closeJobs.tick()` instead of waiting for the ticker. */
+    closeJobs: BulkEditRunner;
   }
 }
 
@@ -32,9 +35,21 @@ export function closeCredential(request: FastifyRequest): string | undefined {
   return key || undefined;
 }
 
+/**
+ * Close state and its background worker live on the root instance (tests and the control API drive
+ * `closeJobs.tick()`); the worker starts when the app is ready and stops when it closes.
+ */
+export function decorateClose(app: FastifyInstance): void {
+  const store = new CloseStore(app.db, app.clock);
+  app.decorate('closeStore', store);
+  const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, { batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash });
+  app.decorate('closeJobs', runner);
+  app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
+  app.addHook('preClose', async () => runner.stop());
+}
+
 /** Close API under /api/v1: its own auth hook, error shapes and 404. */
 export default async function closePlugin(app: FastifyInstance) {
-  app.decorate('closeStore', new CloseStore(app.db, app.clock));
   app.decorateRequest('closeOrg', null as unknown as Org);
   app.decorateRequest('closeUserId', '');
   app.setErrorHandler(closeErrorHandler);

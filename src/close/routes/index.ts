@@ -4,6 +4,15 @@ import type { FastifyInstance } from 'fastify';
 export default async function registerRoutes(app: FastifyInstance) {
   const modules = [
     await import('./me.js'),
+    await import('./search.js'),
+    await import('./leads.js'),
+    await import('./contacts.js'),
+    await import('./opportunities.js'),
+    await import('./statuses.js'),
+    await import('./custom-fields.js'),
+    await import('./activities.js'),
+    await import('./custom-objects.js'),
+    await import('./bulk-edits.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

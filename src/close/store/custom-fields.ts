@@ -36,7 +36,8 @@ export class CustomFieldReader {
     const rows = cached(this.db, `SELECT f.* FROM close_custom_fields f JOIN close_shared_field_associations a
         ON a.org_id = f.org_id AND a.field_id = f.id
       WHERE f.org_id = @org AND a.object_type = @kind
-        AND (@kind NOT IN ('activity', 'custom_object') OR a.custom_activity_type_id = @sub OR a.custom_object_type_id = @sub)
+        AND ((@kind = 'activity' AND a.custom_activity_type_id = @sub) OR (@kind = 'custom_object' AND a.custom_object_type_id = @sub)
+          OR @kind NOT IN ('activity', 'custom_object'))
       ORDER BY f.date_created, f.id`).all({ org: orgId, kind, sub: subtypeId ?? '' }) as FieldRow[];
     return rows.map((r) => this.toField(r));
   }
@@ -69,9 +70,10 @@ export class CustomFieldReader {
         return Number.isFinite(n) ? { ok: true, value: n } : bad('expected a number');
       }
       case 'date':
-        return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? { ok: true, value: v } : bad('expected a date YYYY-MM-DD');
+        // A round trip rejects impossible dates such as 2026-02-30, which Date.parse rolls over.
+        return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && realDate(v) ? { ok: true, value: v } : bad('expected a date YYYY-MM-DD');
       case 'datetime':
-        return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) ? { ok: true, value: v } : bad('expected an ISO 8601 date-time');
+        return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && realDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)) ? { ok: true, value: v } : bad('expected an ISO 8601 date-time');
       case 'choices':
         return typeof v === 'string' && (field.choices ?? []).includes(v) ? { ok: true, value: v } : bad(`expected one of ${(field.choices ?? []).join(', ')}`);
       case 'user':
@@ -95,4 +97,9 @@ export class CustomFieldReader {
       associations, organization_id: row.org_id, date_created: row.date_created, date_updated: row.date_updated,
     };
   }
+}
+
+function realDate(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
 }

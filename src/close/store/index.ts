@@ -3,16 +3,44 @@ import type { Clock } from '../../core/clock.js';
 import { CustomValues } from './values.js';
 import { CustomFieldReader } from './custom-fields.js';
 import { UserStore } from './users.js';
+import { Stamper } from './common.js';
+import { StatusStore } from './statuses.js';
+import { ContactStore } from './contacts.js';
+import { OpportunityStore } from './opportunities.js';
+import { LeadStore } from './leads.js';
+import { ActivityStore } from './activities.js';
+import { CustomObjectStore } from './custom-objects.js';
+import { CustomFieldStore } from './custom-field-store.js';
+import { BulkEditStore } from './bulk-edits.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
   readonly values: CustomValues;
   readonly fields: CustomFieldReader;
   readonly users: UserStore;
+  // Supporting resources (leads and what hangs off them, statuses, field definitions).
+  readonly stamp: Stamper;
+  readonly statuses: StatusStore;
+  readonly contacts: ContactStore;
+  readonly opportunities: OpportunityStore;
+  readonly leads: LeadStore;
+  readonly activities: ActivityStore;
+  readonly customObjects: CustomObjectStore;
+  readonly customFields: CustomFieldStore;
+  readonly bulkEdits: BulkEditStore;
 
   constructor(readonly db: Db, readonly clock: Clock) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.users = new UserStore(db);
+    this.stamp = new Stamper(clock);
+    this.statuses = new StatusStore(db);
+    this.contacts = new ContactStore(db, this.stamp, this.fields, this.values);
+    this.opportunities = new OpportunityStore(db, this.stamp, this.statuses, this.fields, this.values);
+    this.leads = new LeadStore(db, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
+    this.activities = new ActivityStore(db, this.stamp, this.fields, this.values);
+    this.customObjects = new CustomObjectStore(db, this.stamp, this.fields, this.values);
+    this.customFields = new CustomFieldStore(db, this.stamp, this.fields, this.values);
+    this.bulkEdits = new BulkEditStore(db, clock, this.fields);
   }
 }

@@ -1,0 +1,29 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from '../common.js';
+import { closeList } from './common.js';
+import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+
+const NS = Nullable(Type.String());
+
+export const Activity = withCustom({
+  id: S, _type: S, lead_id: S, custom_activity_type_id: NS, note: NS, user_id: NS, organization_id: S,
+  date_created: S, date_updated: S,
+});
+export type ActivityT = Static<typeof Activity> & CustomKeys;
+export const ActivityPartial = Type.Partial(Activity);
+export const ActivityList = closeList(ActivityPartial);
+export const ActivityListQuery = listQuery({
+  lead_id: Type.Optional(Type.String()),
+  custom_activity_type_id: Type.Optional(Type.String()),
+});
+
+export const CustomActivityCreate = withCustom({
+  lead_id: Required, custom_activity_type_id: Required, note: Type.Optional(NS), user_id: Type.Optional(NS),
+});
+export type CustomActivityCreateT = Static<typeof CustomActivityCreate> & CustomKeys;
+export const CustomActivityUpdate = withCustom({ note: Type.Optional(NS), user_id: Type.Optional(NS) });
+export type CustomActivityUpdateT = Static<typeof CustomActivityUpdate> & CustomKeys;
+
+export const CustomActivityType = Type.Object({ id: S, name: S, organization_id: S });
+export type CustomActivityTypeT = Static<typeof CustomActivityType>;
+export const CustomActivityTypeList = closeList(Type.Partial(CustomActivityType));

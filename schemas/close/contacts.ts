@@ -1,0 +1,34 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from '../common.js';
+import { closeList } from './common.js';
+import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+
+const NS = Nullable(Type.String());
+
+export const Email = Type.Object({ email: S, type: S });
+export const Phone = Type.Object({ phone: S, type: S });
+
+export const Contact = withCustom({
+  id: S, lead_id: S, name: NS, title: NS, emails: Type.Array(Email), phones: Type.Array(Phone),
+  organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+});
+export type ContactT = Static<typeof Contact> & CustomKeys;
+
+/** Writable contact fields; `type` defaults to "office". */
+const ContactFields = {
+  name: Type.Optional(NS),
+  title: Type.Optional(NS),
+  emails: Type.Optional(Type.Array(Type.Object({ email: Required, type: Type.Optional(Required) }))),
+  phones: Type.Optional(Type.Array(Type.Object({ phone: Required, type: Type.Optional(Required) }))),
+};
+/** A contact nested in a lead create: no lead_id, it belongs to the new lead. */
+export const NestedContact = withCustom(ContactFields);
+export type NestedContactT = Static<typeof NestedContact> & CustomKeys;
+export const ContactCreate = withCustom({ lead_id: Required, ...ContactFields });
+export type ContactCreateT = Static<typeof ContactCreate> & CustomKeys;
+export const ContactUpdate = withCustom(ContactFields);
+export type ContactUpdateT = Static<typeof ContactUpdate> & CustomKeys;
+
+export const ContactPartial = Type.Partial(Contact);
+export const ContactList = closeList(ContactPartial);
+export const ContactListQuery = listQuery({ lead_id: Type.Optional(Type.String()) });

@@ -1,0 +1,33 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from '../common.js';
+import { closeList } from './common.js';
+import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { Contact, NestedContact } from './contacts.js';
+import { Opportunity } from './opportunities.js';
+
+const NS = Nullable(Type.String());
+
+export const Lead = withCustom({
+  id: S, name: NS, display_name: S, status_id: S, status_label: S, description: NS, url: NS, organization_id: S,
+  contacts: Type.Array(Contact), opportunities: Type.Array(Opportunity),
+  created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+});
+export type LeadT = Static<typeof Lead> & CustomKeys;
+
+const LeadFields = {
+  name: Type.Optional(NS),
+  status_id: Type.Optional(Required),
+  /** A status label, as older clients send it; `status_id` wins when both are given. */
+  status: Type.Optional(Required),
+  description: Type.Optional(NS),
+  url: Type.Optional(NS),
+};
+export const LeadCreate = withCustom({ ...LeadFields, contacts: Type.Optional(Type.Array(NestedContact)) });
+export type LeadCreateT = Static<typeof LeadCreate> & CustomKeys;
+export const LeadUpdate = withCustom(LeadFields);
+export type LeadUpdateT = Static<typeof LeadUpdate> & CustomKeys;
+
+/** GET responses may be trimmed by `_fields`, so no key is required there. */
+export const LeadPartial = Type.Partial(Lead);
+export const LeadList = closeList(LeadPartial);
+export const LeadListQuery = listQuery({});

@@ -1,0 +1,176 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../core/db.js';
+import type { Clock } from '../../core/clock.js';
+import { base62Id } from '../../core/ids.js';
+import type { CrashHook } from '../../core/faults.js';
+import { cached } from '../../blueai/store/list.js';
+import { closeDate } from '../dates.js';
+import { matchLeadIds } from '../query/index.js';
+import type { CustomFieldReader } from '../store/custom-fields.js';
+import type { CustomValues } from '../store/values.js';
+import type { BulkEditRow } from '../store/bulk-edits.js';
+import { ACTIVE_STATUSES, transition, type JobState } from './machine.js';
+import { recheckPlan, type Plan } from './plan.js';
+import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
+
+type StoredPlan = Plan & { tz_offset_minutes: number };
+
+/**
+ * The only code that moves bulk edits forward. One tick advances every active bulk edit of every
+ * organization by one step, each step in one transaction (a batch and its counters commit together,
+ * and every item is marked done with its edit), so a restart never applies an item twice.
+ */
+export class BulkEditRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly fields: CustomFieldReader,
+    private readonly values: CustomValues,
+    private readonly opts: { batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook },
+  ) {}
+
+  /** Starts the background ticker (tickMs 0 = none: tests and the control API drive ticks). */
+  start(tickMs: number): void {
+    if (tickMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.running || !this.db.open) return;
+      this.running = true;
+      try {
+        this.tick();
+      } catch (err) {
+        this.opts.log?.error({ err }, 'bulk edit tick failed');
+      } finally {
+        this.running = false;
+      }
+    }, tickMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Advances every active bulk edit by one step; returns how many were advanced. */
+  tick(orgId?: string): number {
+    const active = cached(this.db, `SELECT org_id, id FROM close_bulk_edits WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})
+      AND (? IS NULL OR org_id = ?) ORDER BY date_created, seq`).all(...ACTIVE_STATUSES, orgId ?? null, orgId ?? null) as { org_id: string; id: string }[];
+    for (const job of active) {
+      this.db.transaction(() => this.step(job.org_id, job.id))();
+      this.opts.crash?.reach('bulk-edit-after-batch');
+    }
+    return active.length;
+  }
+
+  private step(orgId: string, id: string): void {
+    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
+    if (!row || !ACTIVE_STATUSES.includes(row.status)) return;
+    const plan = JSON.parse(row.params) as StoredPlan;
+    const problem = row.status === 'created' || row.status === 'resuming' ? null : recheckPlan(this.db, this.fields, orgId, plan);
+    if (problem) return this.fail(row, problem);
+    if (row.status === 'loading') {
+      try {
+        this.load(row, plan);
+      } catch (err) {
+        return this.fail(row, `the query could not be evaluated: ${(err as Error).message}`);
+      }
+    }
+    let remaining: number | undefined;
+    if (row.status === 'processing') remaining = this.applyBatch(row, plan);
+    const t = transition(row as JobState, { type: 'tick', remaining });
+    if (!t.ok) return;
+    cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
+      .run(t.next.status, t.next.paused_from, closeDate(this.clock.now()), orgId, id);
+    if (t.next.status === 'done' && row.send_done_email === 1) this.sendDoneEmail(row);
+  }
+
+  /** loading: evaluates the query once and freezes the matched set as items, in lead order. */
+  private load(row: BulkEditRow, plan: StoredPlan): void {
+    const leadIds = matchLeadIds(this.db, row.org_id, JSON.parse(row.s_query), {
+      sort: JSON.parse(row.sort), resultsLimit: row.results_limit, now: this.clock.now(), tzOffsetMinutes: plan.tz_offset_minutes,
+    });
+    const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)`);
+    let seq = 0;
+    let objects = 0;
+    const byLead = objectsOf(this.db, this.fields, row.org_id, row.type, plan.field_id, leadIds);
+    for (const leadId of leadIds) {
+      const list = byLead.get(leadId) ?? [];
+      // A lead without objects to edit still gets a marker item, so it counts as processed in order.
+      if (list.length === 0) insert.run(row.org_id, row.id, seq++, leadId, 'none', leadId);
+      for (const o of list) insert.run(row.org_id, row.id, seq++, leadId, o.kind, o.id);
+      objects += list.length;
+    }
+    cached(this.db, `UPDATE close_bulk_edits SET n_leads = ?, n_objects = ? WHERE org_id = ? AND id = ?`).run(leadIds.length, objects, row.org_id, row.id);
+  }
+
+  /** processing: applies the next batch; returns the number of items still to do. */
+  private applyBatch(row: BulkEditRow, plan: StoredPlan): number {
+    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id FROM close_bulk_edit_items
+      WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
+      .all(row.org_id, row.id, this.opts.batchSize) as { seq: number; lead_id: string; object_type: ObjectKind | 'none'; object_id: string }[];
+    const now = closeDate(this.clock.now());
+    const markDone = cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq = ?`);
+    let objects = 0;
+    for (const [i, item] of items.entries()) {
+      // Halfway through a batch, inside its transaction: a crash here must roll the whole batch back.
+      if (i === Math.floor(items.length / 2)) this.opts.crash?.reach('bulk-edit-mid-batch');
+      if (item.object_type !== 'none') {
+        this.apply(row, plan, item.object_type, item.object_id, now);
+        objects++;
+      }
+      markDone.run(row.org_id, row.id, item.seq);
+    }
+    const remaining = cached(this.db, `SELECT count(*) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
+      .pluck().get(row.org_id, row.id) as number;
+    const pendingLeads = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
+      .pluck().get(row.org_id, row.id) as number;
+    cached(this.db, `UPDATE close_bulk_edits SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads - ? WHERE org_id = ? AND id = ?`)
+      .run(objects, pendingLeads, row.org_id, row.id);
+    return remaining;
+  }
+
+  private apply(row: BulkEditRow, plan: StoredPlan, kind: ObjectKind, objectId: string, now: string): void {
+    const table = OBJECT_TABLES[kind];
+    if (plan.operation === 'status') {
+      cached(this.db, `UPDATE close_leads SET status_id = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
+        .run(plan.lead_status_id, row.created_by, now, row.org_id, objectId);
+      return;
+    }
+    // An object deleted while the edit runs is skipped (its item still counts as processed).
+    const touched = cached(this.db, `UPDATE ${table.name} SET date_updated = @now${table.hasUpdatedBy ? ', updated_by = @user' : ''} WHERE org_id = @org AND id = @id`)
+      .run({ now, org: row.org_id, id: objectId, ...(table.hasUpdatedBy ? { user: row.created_by } : {}) });
+    if (touched.changes === 0) return;
+    const fieldId = plan.field_id!;
+    const current = this.values.get(row.org_id, objectId, fieldId);
+    const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+    let next: unknown;
+    switch (plan.operation) {
+      case 'clear': next = null; break;
+      case 'replace': next = plan.value; break;
+      case 'add': next = [...list(current), ...list(plan.value).filter((v) => !list(current).includes(v))]; break;
+      case 'remove': next = list(current).filter((v) => !list(plan.value).includes(v)); break;
+    }
+    this.values.set(row.org_id, objectId, fieldId, next);
+  }
+
+  private fail(row: BulkEditRow, reason: string): void {
+    const t = transition(row as JobState, { type: 'fail' });
+    if (!t.ok) return;
+    // Real API: the failure reason is not part of the object; here: kept in error_reason, logged.
+    this.opts.log?.warn({ bulk_edit: row.id, org: row.org_id, reason }, 'bulk edit failed');
+    cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
+      .run(reason, closeDate(this.clock.now()), row.org_id, row.id);
+  }
+
+  private sendDoneEmail(row: BulkEditRow): void {
+    const user = cached(this.db, `SELECT email FROM close_users WHERE org_id = ? AND id = ?`).pluck().get(row.org_id, row.created_by) as string | undefined;
+    const done = cached(this.db, `SELECT n_leads, n_objects FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as { n_leads: number; n_objects: number };
+    cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, 'bulk_edit_done', ?, ?, ?, ?, ?)`).run(
+      row.org_id, base62Id('email_'), user ?? 'unknown', 'Your bulk edit is complete',
+      `Bulk edit ${row.id} (${row.type}) finished: ${done.n_leads} leads, ${done.n_objects} objects updated.`, row.id, closeDate(this.clock.now()),
+    );
+  }
+}

@@ -1,0 +1,178 @@
+import type { Db } from '../../core/db.js';
+import { validationError } from '../../core/errors.js';
+import { OBJECT_TYPES, TABLES, resolveField, type ObjectType } from './fields.js';
+import { condition } from './conditions.js';
+import { TEXT_FN, TEXT_MODES, registerTextFunction } from './text.js';
+import { orderBy } from './sort.js';
+import type { MomentEnv } from './moments.js';
+
+// s_query tree → one SQL boolean expression over an object row aliased `a`. Every node compiles to
+// 0/1 (or NULL, which WHERE treats as false); `negate` wraps it in NOT IFNULL(…, 0) so a NULL never
+// turns into "true" by accident. Related objects and custom values are uncorrelated IN (subquery)
+// sets, which SQLite evaluates once per query instead of once per row.
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Which related object types a has_related node may name, per this_object_type. */
+const RELATED: Record<ObjectType, readonly ObjectType[]> = { lead: ['contact', 'opportunity'], contact: ['lead'], opportunity: ['lead'] };
+
+export class Compiler {
+  readonly params: Record<string, unknown>;
+  private n = 0;
+
+  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv) {
+    this.params = { org: orgId };
+  }
+
+  /** A 400 whose field-errors key is the path's first segment (`s_query`, `query` or `sort`). */
+  fail(path: string, message: string): never {
+    const text = `${path}: ${message}`;
+    throw validationError(text, { [path.split(/[.[]/)[0]!]: text });
+  }
+
+  param(value: unknown): string {
+    const name = `p${this.n++}`;
+    this.params[name] = value;
+    return '@' + name;
+  }
+
+  alias(prefix: string): string {
+    return `${prefix}${this.n++}`;
+  }
+
+  node(q: unknown, path: string, on: ObjectType, a: string): string {
+    if (!isObject(q)) return this.fail(path, 'A query node must be an object with a "type".');
+    if (q.negate !== undefined && q.negate !== null && typeof q.negate !== 'boolean') this.fail(`${path}.negate`, '"negate" must be a boolean.');
+    const sql = this.positive(q, path, on, a);
+    return q.negate === true ? `NOT IFNULL((${sql}), 0)` : sql;
+  }
+
+  private positive(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+    switch (q.type) {
+      case 'and':
+      case 'or': {
+        if (!Array.isArray(q.queries)) return this.fail(`${path}.queries`, `An "${q.type}" node needs a "queries" list.`);
+        // Empty and = everything, empty or = nothing (the identities of each operator).
+        if (q.queries.length === 0) return q.type === 'and' ? '1' : '0';
+        const parts = q.queries.map((child, i) => `(${this.node(child, `${path}.queries[${i}]`, on, a)})`);
+        return parts.join(q.type === 'and' ? ' AND ' : ' OR ');
+      }
+      case 'match_all':
+        return '1';
+      case 'object_type':
+        return objectTypeOf(q, path, this) === on ? '1' : '0';
+      case 'field_condition':
+        return condition(this, resolveField(this.db, this.orgId, q.field, on, `${path}.field`, this.fail.bind(this)), q.condition, `${path}.condition`, a);
+      case 'has_related':
+        return this.hasRelated(q, path, on, a);
+      case 'text':
+        return this.fullText(q, path, on, a);
+      case 'saved_search':
+        // Real API: runs the saved search's query; here: saved searches are not emulated.
+        return this.fail(path, 'saved_search queries are not supported by the emulator; send the saved search\'s query inline.');
+      default:
+        return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
+    }
+  }
+
+  private hasRelated(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+    if (q.this_object_type !== on) {
+      return this.fail(`${path}.this_object_type`, `this_object_type must be "${on}" here (got ${JSON.stringify(q.this_object_type)}).`);
+    }
+    const rel = q.related_object_type as ObjectType;
+    if (!RELATED[on].includes(rel)) {
+      return this.fail(`${path}.related_object_type`, `A ${on} has no related ${JSON.stringify(q.related_object_type)}; supported: ${RELATED[on].join(', ')}.`);
+    }
+    if (!isObject(q.related_query)) return this.fail(`${path}.related_query`, 'has_related needs a "related_query" (use {"type": "match_all"} for any).');
+    const r = this.alias('r');
+    const inner = this.node(q.related_query, `${path}.related_query`, rel, r);
+    return on === 'lead'
+      ? `${a}.id IN (SELECT ${r}.lead_id FROM ${TABLES[rel]} ${r} WHERE ${r}.org_id = @org AND (${inner}))`
+      : `${a}.lead_id IN (SELECT ${r}.id FROM close_leads ${r} WHERE ${r}.org_id = @org AND (${inner}))`;
+  }
+
+  /**
+   * The `text` node: words anywhere in the object's searchable text. A lead's text is its name,
+   * description and url plus its contacts' names, titles and emails; a contact's is its name, title,
+   * emails and phones; an opportunity's is its note. Mode defaults to beginning_of_words.
+   * Real API: searches many more fields (activities, custom fields, addresses); here: only these.
+   */
+  private fullText(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+    if (typeof q.value !== 'string') return this.fail(`${path}.value`, 'A text node needs a string "value".');
+    const mode = q.mode ?? 'beginning_of_words';
+    if (!(TEXT_MODES as readonly unknown[]).includes(mode)) return this.fail(`${path}.mode`, `"mode" must be one of ${TEXT_MODES.join(', ')}.`);
+    const list = (col: string, key: string) => {
+      const e = this.alias('e');
+      return `(SELECT group_concat(json_extract(${e}.value, '$.${key}'), ' ') FROM json_each(${col}) ${e})`;
+    };
+    let text: string;
+    if (on === 'lead') {
+      const c = this.alias('c');
+      // Without statistics SQLite prefers the primary key's org_id prefix (every contact of the
+      // organization, per lead); the (org_id, lead_id) index makes this a lookup.
+      const contacts = `(SELECT group_concat(concat_ws(' ', ${c}.name, ${c}.title, ${list(`${c}.emails`, 'email')}), ' ')
+        FROM close_contacts ${c} INDEXED BY close_contacts_lead WHERE ${c}.org_id = ${a}.org_id AND ${c}.lead_id = ${a}.id)`;
+      text = `concat_ws(' ', ${a}.name, ${a}.description, ${a}.url, ${contacts})`;
+    } else if (on === 'contact') {
+      text = `concat_ws(' ', ${a}.name, ${a}.title, ${list(`${a}.emails`, 'email')}, ${list(`${a}.phones`, 'phone')})`;
+    } else {
+      text = `concat_ws(' ', ${a}.note)`;
+    }
+    return `${TEXT_FN}('${mode as string}', ${this.param(q.value)}, ${text})`;
+  }
+}
+
+/** The object type an `object_type` node names; 400 for unsupported ones. */
+export function objectTypeOf(q: Record<string, unknown>, path: string, c: Compiler): ObjectType {
+  const ot = q.object_type;
+  if (typeof ot !== 'string' || !(OBJECT_TYPES as readonly string[]).includes(ot)) {
+    return c.fail(`${path}.object_type`, `Unsupported object_type ${JSON.stringify(ot)}; supported: ${OBJECT_TYPES.join(', ')}.`);
+  }
+  return ot as ObjectType;
+}
+
+/**
+ * The object type a query returns: the root object_type node, or the object_type nodes among the
+ * root `and`'s direct children (they must agree). Without one, leads [D].
+ */
+export function selectedType(q: unknown, root: string, c: Compiler): ObjectType {
+  if (!isObject(q) || q.negate === true) return 'lead';
+  if (q.type === 'object_type') return objectTypeOf(q, root, c);
+  if (q.type !== 'and' || !Array.isArray(q.queries)) return 'lead';
+  const found = new Set<ObjectType>();
+  q.queries.forEach((child, i) => {
+    if (isObject(child) && child.type === 'object_type' && child.negate !== true) found.add(objectTypeOf(child, `${root}.queries[${i}]`, c));
+  });
+  if (found.size > 1) return c.fail(`${root}.queries`, `Conflicting object_type nodes (${[...found].join(', ')}); a query returns one object type.`);
+  return [...found][0] ?? 'lead';
+}
+
+export interface CompileOptions {
+  /** The request field the tree came in: error keys and paths start with it. */
+  root?: string;
+  sort?: unknown;
+  /** Overrides the object type the query selects. */
+  objectType?: ObjectType | undefined;
+  now: Date;
+  tzOffsetMinutes?: number;
+}
+
+export interface CompiledQuery {
+  objectType: ObjectType;
+  /** `FROM <table> a WHERE …` (no SELECT, no ORDER BY), for counting or selecting. */
+  from: string;
+  orderBy: string;
+  params: Record<string, unknown>;
+}
+
+/** Compiles and validates; throws a 400 ApiError naming the offending node and its path. */
+export function compileQuery(db: Db, orgId: string, query: unknown, opts: CompileOptions): CompiledQuery {
+  registerTextFunction(db);
+  const root = opts.root ?? 's_query';
+  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 });
+  const objectType = opts.objectType ?? selectedType(query, root, c);
+  const where = c.node(query, root, objectType, 'a');
+  const order = orderBy(c, opts.sort, objectType, 'a');
+  return { objectType, from: `FROM ${TABLES[objectType]} a WHERE a.org_id = @org AND (${where})`, orderBy: order, params: c.params };
+}
+

@@ -1,0 +1,74 @@
+import type { Db } from '../../core/db.js';
+
+// Text conditions (spec §3.3), evaluated inside SQLite by one deterministic user function so the
+// WHERE clause stays in SQL. Words are maximal runs of Unicode letters/digits after NFKC folding
+// (full-width "ＡＣＭＥ" is "acme") and lower-casing. Japanese and Chinese are written without
+// spaces, so a word containing Han/Hiragana/Katakana matches as a substring of the folded field.
+// Real API: Elasticsearch analyzers we cannot see; here: this documented tokeniser.
+
+export type TextMode = 'full_words' | 'beginning_of_words' | 'exact_value' | 'phrase';
+export const TEXT_MODES: readonly TextMode[] = ['full_words', 'beginning_of_words', 'exact_value', 'phrase'];
+
+/** The SQL name of the matcher: `close_text_match(mode, value, field)` → 1 | 0 (0 for NULL fields). */
+export const TEXT_FN = 'close_text_match';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const ASCII = /^[\x00-\x7f]*$/;
+
+export function fold(text: string): string {
+  return (ASCII.test(text) ? text : text.normalize('NFKC')).toLowerCase();
+}
+
+export function words(text: string): string[] {
+  return fold(text).match(WORD) ?? [];
+}
+
+interface Word { w: string; cjk: boolean }
+interface Needle { mode: TextMode; words: Word[]; exact: string }
+
+export function needle(mode: TextMode, value: string): Needle {
+  return { mode, words: words(value).map((w) => ({ w, cjk: CJK.test(w) })), exact: fold(value).trim() };
+}
+
+/** Does the field text satisfy the condition? Pure; also used by tests as the reference. */
+export function matches(n: Needle, field: string): boolean {
+  const folded = fold(field);
+  if (n.mode === 'exact_value') return folded.trim() === n.exact;
+  if (n.words.length === 0) return false;
+  // Cheap rejection before tokenising: every word (or prefix) must occur somewhere as a substring.
+  for (const { w } of n.words) if (!folded.includes(w)) return false;
+  const have: string[] = folded.match(WORD) ?? [];
+  switch (n.mode) {
+    case 'full_words':
+      return n.words.every(({ w, cjk }) => cjk || have.includes(w));
+    case 'beginning_of_words':
+      return n.words.every(({ w, cjk }) => cjk || have.some((h) => h.startsWith(w)));
+    case 'phrase': {
+      const same = (k: number, h: string) => (n.words[k]!.cjk ? h.includes(n.words[k]!.w) : h === n.words[k]!.w);
+      for (let i = 0; i + n.words.length <= have.length; i++) {
+        if (n.words.every((_, k) => same(k, have[i + k]!))) return true;
+      }
+      return false;
+    }
+  }
+}
+
+const registered = new WeakSet<Db>();
+
+/** Registers the matcher once per database; parsed values are cached per (mode, value). */
+export function registerTextFunction(db: Db): void {
+  if (registered.has(db)) return;
+  const cache = new Map<string, Needle>();
+  db.function(TEXT_FN, { deterministic: true }, (mode: unknown, value: unknown, field: unknown) => {
+    if (field === null || field === undefined) return 0;
+    const key = `${String(mode)}\u0000${String(value)}`;
+    let n = cache.get(key);
+    if (!n) {
+      if (cache.size > 1000) cache.clear();
+      cache.set(key, (n = needle(mode as TextMode, String(value))));
+    }
+    return matches(n, String(field)) ? 1 : 0;
+  });
+  registered.add(db);
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Empty, FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
+import {
+  Activity, ActivityList, ActivityListQuery, ActivityPartial, CustomActivityCreate, CustomActivityType,
+  CustomActivityTypeList, CustomActivityUpdate,
+} from '../../../schemas/close/activities.js';
+import { trimFields } from '../fields.js';
+import { trimPage } from './trim.js';
+
+export default async function activityRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const activities = app.closeStore.activities;
+
+  app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList } } }, async (req) =>
+    trimPage(activities.list(req.closeOrg.id, req.query), req.query._fields));
+
+  app.get('/activity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial } } }, async (req) =>
+    trimFields(activities.get(req.closeOrg.id, req.params.id), req.query._fields));
+
+  app.delete('/activity/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+    activities.delete(req.closeOrg.id, req.params.id);
+    return {};
+  });
+
+  // Custom activity instances: only those with a custom_activity_type_id are found here.
+  app.get('/activity/custom/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList } } }, async (req) =>
+    trimPage(activities.list(req.closeOrg.id, { ...req.query, customOnly: true }), req.query._fields));
+
+  app.post('/activity/custom/', { schema: { body: CustomActivityCreate, response: { 200: Activity } } }, async (req) =>
+    activities.createCustom(req.closeOrg.id, req.closeUserId, req.body));
+
+  app.get('/activity/custom/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial } } }, async (req) =>
+    trimFields(activities.get(req.closeOrg.id, req.params.id, true), req.query._fields));
+
+  app.put('/activity/custom/:id/', { schema: { params: IdParams, body: CustomActivityUpdate, response: { 200: Activity } } }, async (req) =>
+    activities.updateCustom(req.closeOrg.id, req.params.id, req.body));
+
+  app.delete('/activity/custom/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+    activities.delete(req.closeOrg.id, req.params.id, true);
+    return {};
+  });
+
+  // Real API: custom activity types can be created and edited and list their fields; here: read-only.
+  app.get('/custom_activity/', { schema: { querystring: pageQuery(), response: { 200: CustomActivityTypeList } } }, async (req) =>
+    trimPage(activities.listTypes(req.closeOrg.id, req.query), req.query._fields));
+
+  app.get('/custom_activity/:id/', { schema: { params: IdParams, response: { 200: CustomActivityType } } }, async (req) =>
+    activities.getType(req.closeOrg.id, req.params.id));
+}

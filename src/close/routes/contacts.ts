@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Empty, FieldsQuery, IdParams } from '../../../schemas/close/common.js';
+import { Contact, ContactCreate, ContactList, ContactListQuery, ContactPartial, ContactUpdate } from '../../../schemas/close/contacts.js';
+import { trimFields } from '../fields.js';
+import { trimPage } from './trim.js';
+
+export default async function contactRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const contacts = app.closeStore.contacts;
+
+  app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList } } }, async (req) =>
+    trimPage(contacts.list(req.closeOrg.id, req.query), req.query._fields));
+
+  app.post('/contact/', { schema: { body: ContactCreate, response: { 200: Contact } } }, async (req) =>
+    contacts.create(req.closeOrg.id, req.closeUserId, req.body));
+
+  app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial } } }, async (req) =>
+    trimFields(contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
+
+  app.put('/contact/:id/', { schema: { params: IdParams, body: ContactUpdate, response: { 200: Contact } } }, async (req) =>
+    contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+
+  app.delete('/contact/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+    contacts.delete(req.closeOrg.id, req.params.id);
+    return {};
+  });
+}

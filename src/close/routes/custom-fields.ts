@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Empty, FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
+import {
+  CustomField, CustomFieldCreate, CustomFieldList, CustomFieldPartial, CustomFieldSchemaResponse, CustomFieldUpdate,
+  type AssociationType, type FieldObjectType,
+} from '../../../schemas/close/custom-fields.js';
+import { trimFields } from '../fields.js';
+import { trimPage } from './trim.js';
+
+/** URL word → stored object type: custom object fields live under `custom_object_type`. */
+const KINDS: Record<string, FieldObjectType> = {
+  lead: 'lead', contact: 'contact', opportunity: 'opportunity', activity: 'activity', shared: 'shared',
+  custom_object_type: 'custom_object',
+};
+/** Real API: `/custom_field_schema/` also covers custom activity/object types; here: these three. */
+const SCHEMA_KINDS: AssociationType[] = ['lead', 'contact', 'opportunity'];
+const ListQuery = pageQuery();
+
+export default async function customFieldRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const fields = app.closeStore.customFields;
+
+  for (const [word, kind] of Object.entries(KINDS)) {
+    const base = `/custom_field/${word}/`;
+    app.get(base, { schema: { querystring: ListQuery, response: { 200: CustomFieldList } } }, async (req) =>
+      trimPage(fields.list(req.closeOrg.id, kind, req.query), req.query._fields));
+
+    app.post(base, { schema: { body: CustomFieldCreate, response: { 200: CustomField } } }, async (req) =>
+      fields.create(req.closeOrg.id, kind, req.body));
+
+    app.get(`${base}:id/`, { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: CustomFieldPartial } } }, async (req) =>
+      trimFields(fields.get(req.closeOrg.id, kind, req.params.id), req.query._fields));
+
+    app.put(`${base}:id/`, { schema: { params: IdParams, body: CustomFieldUpdate, response: { 200: CustomField } } }, async (req) =>
+      fields.update(req.closeOrg.id, kind, req.params.id, req.body));
+
+    // Deleting a field deletes its values everywhere.
+    app.delete(`${base}:id/`, { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+      fields.delete(req.closeOrg.id, kind, req.params.id);
+      return {};
+    });
+  }
+
+  for (const kind of SCHEMA_KINDS) {
+    app.get(`/custom_field_schema/${kind}/`, { schema: { response: { 200: CustomFieldSchemaResponse } } }, async (req) =>
+      ({ fields: fields.schemaFor(req.closeOrg.id, kind) }));
+  }
+}

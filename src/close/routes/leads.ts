@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Empty, FieldsQuery, IdParams } from '../../../schemas/close/common.js';
+import { Lead, LeadCreate, LeadList, LeadListQuery, LeadPartial, LeadUpdate } from '../../../schemas/close/leads.js';
+import { trimFields } from '../fields.js';
+import { trimPage } from './trim.js';
+
+export default async function leadRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const leads = app.closeStore.leads;
+
+  // Newest first (date_created, then id).
+  app.get('/lead/', { schema: { querystring: LeadListQuery, response: { 200: LeadList } } }, async (req) =>
+    trimPage(leads.list(req.closeOrg.id, req.query), req.query._fields));
+
+  // Every Close create answers 200 with the object (clients accept only 200).
+  app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead } } }, async (req) =>
+    leads.create(req.closeOrg.id, req.closeUserId, req.body));
+
+  app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial } } }, async (req) =>
+    trimFields(leads.get(req.closeOrg.id, req.params.id), req.query._fields));
+
+  app.put('/lead/:id/', { schema: { params: IdParams, body: LeadUpdate, response: { 200: Lead } } }, async (req) =>
+    leads.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+
+  app.delete('/lead/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+    leads.delete(req.closeOrg.id, req.params.id);
+    return {};
+  });
+}

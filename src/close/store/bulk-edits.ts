@@ -1,0 +1,103 @@
+import type { Db } from '../../core/db.js';
+import type { Clock } from '../../core/clock.js';
+import { base62Id } from '../../core/ids.js';
+import { notFound, validationError } from '../../core/errors.js';
+import type { BulkEditActionT, BulkEditCreateT, BulkStatus, BulkEditType } from '../../../schemas/close/bulk-edit.js';
+import { cached } from '../../blueai/store/list.js';
+import { closeDate } from '../dates.js';
+import { transition } from '../jobs/machine.js';
+import { planBulkEdit } from '../jobs/plan.js';
+import { checkQuery, parseTzOffset } from '../query/index.js';
+import type { CustomFieldReader } from './custom-fields.js';
+
+export interface BulkEditRow {
+  org_id: string; id: string; seq: number; type: BulkEditType; status: BulkStatus; paused_from: BulkStatus | null;
+  date_paused: string | null; error_reason: string | null; params: string;
+  lead_status_id: string | null; custom_field_id: string | null; custom_field_name: string | null; custom_field_value: string | null;
+  query: string | null; s_query: string; results_limit: number | null; sort: string; send_done_email: number;
+  n_leads: number | null; n_objects: number | null; n_leads_processed: number; n_objects_processed: number;
+  created_by: string | null; updated_by: string | null; date_created: string; date_updated: string;
+}
+
+/** Bulk edit objects: creation (validated and planned up front), reads, pause and resume. Progress
+ * belongs to the runner (src/close/jobs/runner.ts). */
+export class BulkEditStore {
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly fields: CustomFieldReader) {}
+
+  create(orgId: string, userId: string, body: BulkEditCreateT, tzOffset: string | undefined): BulkEditActionT {
+    if (body.s_query === undefined || body.s_query === null) {
+      // Real API: the legacy string `query` selects leads too; here: it is echoed but not evaluated,
+      // so a request without s_query is refused rather than editing the wrong leads (or all of them).
+      throw validationError('Invalid bulk edit', {
+        s_query: body.query
+          ? 'Only structured queries (s_query) are emulated; the legacy string query is not evaluated.'
+          : 'This field is required.',
+      });
+    }
+    checkQuery(this.db, orgId, body.s_query, body.sort ?? []);
+    // X-TZ-Offset at creation decides fixed_local_date moments when the query is evaluated later.
+    const tzOffsetMinutes = parseTzOffset(tzOffset);
+    const { plan, echo } = planBulkEdit(this.db, this.fields, orgId, body);
+    const now = closeDate(this.clock.now());
+    const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
+    const row: BulkEditRow = {
+      org_id: orgId, id: base62Id('bulkedit_'), seq, type: body.type, status: 'created', paused_from: null, date_paused: null,
+      error_reason: null, params: JSON.stringify({ ...plan, tz_offset_minutes: tzOffsetMinutes }),
+      lead_status_id: echo.lead_status_id, custom_field_id: plan.field_id, custom_field_name: echo.custom_field_name,
+      custom_field_value: echo.custom_field_value, query: body.query ?? null, s_query: JSON.stringify(body.s_query),
+      results_limit: body.results_limit ?? null, sort: JSON.stringify(body.sort ?? []), send_done_email: body.send_done_email === false ? 0 : 1,
+      n_leads: null, n_objects: null, n_leads_processed: 0, n_objects_processed: 0,
+      created_by: userId || null, updated_by: userId || null, date_created: now, date_updated: now,
+    };
+    cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
+    return toAction(row);
+  }
+
+  /** Newest first; edits created at the same instant come newest-created first. */
+  list(orgId: string, skip: number, limit: number): { rows: BulkEditActionT[]; hasMore: boolean } {
+    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY date_created DESC, seq DESC LIMIT ? OFFSET ?`)
+      .all(orgId, limit + 1, skip) as BulkEditRow[];
+    return { rows: rows.slice(0, limit).map(toAction), hasMore: rows.length > limit };
+  }
+
+  row(orgId: string, id: string): BulkEditRow {
+    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
+    if (!row) throw notFound(`Bulk edit ${id} not found.`);
+    return row;
+  }
+
+  get(orgId: string, id: string): BulkEditActionT {
+    return toAction(this.row(orgId, id));
+  }
+
+  /** PUT {"status": "paused" | "resuming"}: asks the state machine, refuses with a 400 field error. */
+  setStatus(orgId: string, userId: string, id: string, status: 'paused' | 'resuming'): BulkEditActionT {
+    return this.db.transaction(() => {
+      const row = this.row(orgId, id);
+      const nowMs = this.clock.nowMs();
+      const t = status === 'paused'
+        ? transition(row, { type: 'pause' })
+        : transition(row, { type: 'resume', pausedForMs: nowMs - Date.parse(row.date_paused ?? row.date_updated) });
+      if (!t.ok) throw validationError(t.reason, { status: t.reason });
+      const now = closeDate(new Date(nowMs));
+      const next: BulkEditRow = {
+        ...row, status: t.next.status, paused_from: t.next.paused_from, updated_by: userId || row.updated_by, date_updated: now,
+        date_paused: status === 'paused' && row.status !== 'resuming' ? now : row.date_paused,
+      };
+      cached(this.db, `UPDATE close_bulk_edits SET status = @status, paused_from = @paused_from, date_paused = @date_paused,
+        updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
+      return toAction(next);
+    })();
+  }
+}
+
+export function toAction(row: BulkEditRow): BulkEditActionT {
+  return {
+    id: row.id, type: row.type, status: row.status, organization_id: row.org_id, created_by: row.created_by, updated_by: row.updated_by,
+    date_created: row.date_created, date_updated: row.date_updated, lead_status_id: row.lead_status_id,
+    custom_field_name: row.custom_field_name, custom_field_value: row.custom_field_value,
+    n_leads: row.n_leads, n_objects: row.n_objects, n_leads_processed: row.n_leads_processed, n_objects_processed: row.n_objects_processed,
+    query: row.query, s_query: JSON.parse(row.s_query), results_limit: row.results_limit, sort: JSON.parse(row.sort),
+    send_done_email: row.send_done_email === 1,
+  };
+}

@@ -1,0 +1,115 @@
+import type { Db } from '../../core/db.js';
+import { cached } from '../../blueai/store/list.js';
+import { base62Id } from '../../core/ids.js';
+import { notFound, validationError } from '../../core/errors.js';
+import type { OpportunityCreateT, OpportunityT, OpportunityUpdateT } from '../../../schemas/close/opportunities.js';
+import type { CustomFieldReader } from './custom-fields.js';
+import type { CustomValues } from './values.js';
+import type { StatusStore } from './statuses.js';
+import { applicableFields, readCustom, writeCustom } from './custom-input.js';
+import { exists, idList, pageRows, pick, type ClosePage, type PageParams, type Stamper } from './common.js';
+
+interface OpportunityRow {
+  org_id: string; id: string; lead_id: string; status_id: string; value: number | null; value_period: string;
+  user_id: string | null; note: string | null; created_by: string | null; updated_by: string | null;
+  date_created: string; date_updated: string; status_label: string | null; status_type: string | null;
+}
+
+const SELECT = `SELECT o.*, s.label AS status_label, s.type AS status_type FROM close_opportunities o
+  LEFT JOIN close_opportunity_statuses s ON s.org_id = o.org_id AND s.id = o.status_id`;
+const WRITABLE = ['status_id', 'value', 'value_period', 'user_id', 'note'] as const;
+
+export class OpportunityStore {
+  constructor(
+    private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore,
+    private readonly fields: CustomFieldReader, private readonly values: CustomValues,
+  ) {}
+
+  list(orgId: string, q: PageParams & { lead_id?: string | undefined }): ClosePage<OpportunityT> {
+    const { rows, has_more } = pageRows<OpportunityRow>(this.db, `${SELECT} WHERE o.org_id = @org
+      AND (@lead IS NULL OR o.lead_id = @lead) ORDER BY o.date_created DESC, o.id DESC`, { org: orgId, lead: q.lead_id ?? null }, q);
+    return { data: this.render(orgId, rows), has_more };
+  }
+
+  /** Each lead's opportunities, newest first (as they appear inside a lead). */
+  forLeads(orgId: string, leadIds: string[]): Map<string, OpportunityT[]> {
+    const rows = cached(this.db, `${SELECT} WHERE o.org_id = ? AND o.lead_id IN (SELECT value FROM json_each(?))
+      ORDER BY o.date_created DESC, o.id DESC`).all(orgId, idList(leadIds)) as OpportunityRow[];
+    const out = new Map<string, OpportunityT[]>(leadIds.map((id) => [id, []]));
+    for (const o of this.render(orgId, rows)) out.get(o.lead_id)!.push(o);
+    return out;
+  }
+
+  get(orgId: string, id: string): OpportunityT {
+    const row = cached(this.db, `${SELECT} WHERE o.org_id = ? AND o.id = ?`).get(orgId, id) as OpportunityRow | undefined;
+    if (!row) throw notFound(`Opportunity ${id} not found.`);
+    return this.render(orgId, [row])[0]!;
+  }
+
+  create(orgId: string, userId: string, input: OpportunityCreateT): OpportunityT {
+    if (!exists(this.db, 'close_leads', orgId, input.lead_id)) throw validationError(`Lead ${input.lead_id} not found.`, { lead_id: 'Lead not found.' });
+    const statusId = input.status_id ?? this.statuses.defaultOpportunity(orgId)?.id;
+    if (!statusId) throw validationError('The organization has no opportunity statuses.', { status_id: 'This field is required.' });
+    this.checkRefs(orgId, { ...input, status_id: statusId });
+    const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'opportunity'));
+    const now = this.stamp.now();
+    // Real API: user_id defaults to the user creating the opportunity; here: the same (the API key's user).
+    const row = {
+      id: base62Id('oppo_'), lead_id: input.lead_id, status_id: statusId, value: input.value ?? null,
+      value_period: input.value_period ?? 'one_time', user_id: input.user_id === undefined ? userId : input.user_id,
+      note: input.note ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
+    };
+    this.db.transaction(() => {
+      cached(this.db, `INSERT INTO close_opportunities (org_id, id, lead_id, status_id, value, value_period, user_id, note,
+          created_by, updated_by, date_created, date_updated)
+        VALUES (@org_id, @id, @lead_id, @status_id, @value, @value_period, @user_id, @note, @created_by, @updated_by, @date_created, @date_updated)`)
+        .run({ ...row, org_id: orgId });
+      writeCustom(this.values, orgId, row.id, custom);
+    })();
+    return this.get(orgId, row.id);
+  }
+
+  update(orgId: string, userId: string, id: string, patch: OpportunityUpdateT): OpportunityT {
+    const current = this.get(orgId, id);
+    this.checkRefs(orgId, patch);
+    const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'opportunity'));
+    const next = {
+      id, status_id: current.status_id, value: current.value, value_period: current.value_period, user_id: current.user_id,
+      note: current.note, ...pick(patch, WRITABLE), updated_by: userId, date_updated: this.stamp.now(),
+    };
+    this.db.transaction(() => {
+      cached(this.db, `UPDATE close_opportunities SET status_id = @status_id, value = @value, value_period = @value_period,
+        user_id = @user_id, note = @note, updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`)
+        .run({ ...next, org_id: orgId });
+      writeCustom(this.values, orgId, id, custom);
+    })();
+    return this.get(orgId, id);
+  }
+
+  delete(orgId: string, id: string): void {
+    this.get(orgId, id);
+    this.db.transaction(() => {
+      this.values.clearObject(orgId, id);
+      cached(this.db, `DELETE FROM close_opportunities WHERE org_id = ? AND id = ?`).run(orgId, id);
+    })();
+  }
+
+  private checkRefs(orgId: string, input: { status_id?: string | undefined; user_id?: string | null | undefined }): void {
+    if (input.status_id !== undefined && !this.statuses.findOpportunity(orgId, input.status_id)) {
+      throw validationError(`Opportunity status ${input.status_id} not found.`, { status_id: 'Opportunity status not found.' });
+    }
+    if (input.user_id && !exists(this.db, 'close_users', orgId, input.user_id)) {
+      throw validationError(`User ${input.user_id} not found.`, { user_id: 'User not found.' });
+    }
+  }
+
+  private render(orgId: string, rows: OpportunityRow[]): OpportunityT[] {
+    const custom = this.values.flatFor(orgId, rows.map((r) => r.id));
+    return rows.map((r) => ({
+      id: r.id, lead_id: r.lead_id, status_id: r.status_id, status_label: r.status_label ?? '', status_type: r.status_type ?? '',
+      value: r.value, value_period: r.value_period, user_id: r.user_id, note: r.note, organization_id: orgId,
+      created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+      ...custom.get(r.id),
+    }));
+  }
+}

@@ -1,0 +1,21 @@
+// Test-only crash points. A crash test cannot hit "the middle of a commit" by timing, so the server
+// can be told (EMULATOR_CRASH_AT=<point>:<n>, read in src/server.ts) to kill itself the n-th time it
+// reaches a named point. Never set in normal use.
+
+export type CrashPoint = 'bulk-edit-mid-batch' | 'bulk-edit-after-batch';
+
+export class CrashHook {
+  private readonly point: string | null;
+  private remaining: number;
+
+  constructor(spec: string | undefined, private readonly die: () => void = () => process.kill(process.pid, 'SIGKILL')) {
+    const m = /^([a-z-]+)(?::(\d+))?$/.exec(spec ?? '');
+    this.point = m ? m[1]! : null;
+    this.remaining = m ? Number(m[2] ?? 1) : 0;
+  }
+
+  reach(point: CrashPoint): void {
+    if (point !== this.point || this.remaining <= 0) return;
+    if (--this.remaining === 0) this.die();
+  }
+}

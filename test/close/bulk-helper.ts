@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import { basic } from './seed-ids.js';
+import { orgOf } from '../helper.js';
+
+export const EDIT_URL = '/api/v1/bulk_action/edit/';
+
+export async function createEdit(app: FastifyInstance, payload: Record<string, unknown>, key = 'close-key') {
+  return app.inject({ method: 'POST', url: EDIT_URL, headers: basic(key), payload });
+}
+
+export async function getEdit(app: FastifyInstance, id: string, key = 'close-key') {
+  return (await app.inject({ url: `${EDIT_URL}${id}/`, headers: basic(key) })).json();
+}
+
+/** Ticks until the bulk edit is done or in error (at most `max` ticks); returns the statuses seen. */
+export async function runToEnd(app: FastifyInstance, id: string, key = 'close-key', max = 1000): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    app.closeJobs.tick();
+    const { status } = await getEdit(app, id, key);
+    if (seen[seen.length - 1] !== status) seen.push(status);
+    if (status === 'done' || status === 'error') return seen;
+  }
+  throw new Error(`bulk edit ${id} did not finish in ${max} ticks`);
+}
+
+/** A custom value as stored (parsed JSON), or undefined. */
+export function storedValue(app: FastifyInstance, objectId: string, fieldId: string, key = 'close-key'): unknown {
+  const v = app.db.prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
+    .get(orgOf(app, key), objectId, fieldId) as string | undefined;
+  return v === undefined ? undefined : JSON.parse(v);
+}
+
+export function leadStatus(app: FastifyInstance, leadId: string, key = 'close-key'): string {
+  return app.db.prepare(`SELECT status_id FROM close_leads WHERE org_id = ? AND id = ?`).pluck().get(orgOf(app, key), leadId) as string;
+}
+
+export function editCount(app: FastifyInstance, key = 'close-key'): number {
+  return app.db.prepare(`SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgOf(app, key)) as number;
+}

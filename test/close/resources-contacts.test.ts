@@ -1,0 +1,102 @@
+import t from 'tap';
+import { build, count } from '../helper.js';
+import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, fieldId, isError, isFieldError, rows, stored } from './helper.js';
+
+const F = {
+  department: fieldId('Department', 'contact'), languages: fieldId('Languages', 'contact'), region: fieldId('Region', 'shared'),
+  tags: fieldId('Tags', 'shared'), industry: fieldId('Industry'), primary: fieldId('Primary Contact'),
+};
+const apiUser = CS.users[0]!.id;
+
+t.test('contacts list newest first, filter by lead_id and trim with _fields', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const res = await call(app, { path: '/contact/?_limit=200' });
+  t.equal(res.statusCode, 200);
+  const page = res.json();
+  t.equal(page.data.length, 200);
+  t.equal(page.has_more, true);
+  const keys = page.data.map((c: { date_created: string; id: string }) => `${c.date_created}|${c.id}`);
+  t.same(keys, [...keys].sort().reverse());
+  const ofLead = (await call(app, { path: `/contact/?lead_id=${SEEDED_LEAD.id}` })).json();
+  t.equal(ofLead.data.length, count(app, 'close_contacts', org, 'lead_id = ?', SEEDED_LEAD.id));
+  t.ok(ofLead.data.every((c: { lead_id: string }) => c.lead_id === SEEDED_LEAD.id));
+  const trimmed = (await call(app, { path: `/contact/?lead_id=${SEEDED_LEAD.id}&_fields=id,emails` })).json();
+  t.ok(trimmed.data.every((c: object) => Object.keys(c).join() === 'id,emails'));
+  isFieldError(t, await call(app, { path: '/contact/?_limit=201' }), '_limit');
+});
+
+t.test('creating a contact answers 200 with it and stores it and its custom values', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const res = await call(app, {
+    method: 'POST', path: '/contact/', payload: {
+      lead_id: SEEDED_LEAD.id, name: 'Hana Mori', title: 'CFO', emails: [{ email: 'hana@example.com', type: 'direct' }],
+      [`custom.${F.languages}`]: ['English', 'Japanese'], [`custom.${F.region}`]: 'Kansai',
+    },
+  });
+  t.equal(res.statusCode, 200);
+  const c = res.json();
+  t.match(c.id, /^cont_[0-9A-Za-z]{43}$/);
+  t.match(c, {
+    lead_id: SEEDED_LEAD.id, name: 'Hana Mori', title: 'CFO', emails: [{ email: 'hana@example.com', type: 'direct' }], phones: [],
+    organization_id: org, created_by: apiUser, updated_by: apiUser, [`custom.${F.region}`]: 'Kansai',
+  });
+  t.same(c[`custom.${F.languages}`], ['English', 'Japanese']);
+  t.match(rows(app, `SELECT * FROM close_contacts WHERE org_id = ? AND id = ?`, org, c.id)[0], { name: 'Hana Mori', lead_id: SEEDED_LEAD.id, emails: '[{"email":"hana@example.com","type":"direct"}]' });
+  t.same(stored(app, c.id, F.languages), ['English', 'Japanese']);
+  const lead = (await call(app, { path: `/lead/${SEEDED_LEAD.id}/` })).json();
+  t.equal(lead.contacts[lead.contacts.length - 1].id, c.id, 'the lead shows it, last in creation order');
+  t.same((await call(app, { path: `/contact/${c.id}/` })).json(), c);
+  t.same(Object.keys((await call(app, { path: `/contact/${c.id}/?_fields=name,title` })).json()), ['name', 'title']);
+});
+
+t.test('bad contact input is a 400 naming the field and stores nothing', async (t) => {
+  const app = await build(t);
+  const before = closeState(app);
+  const cases: [Record<string, unknown>, string][] = [
+    [{ name: 'x' }, 'lead_id'],
+    [{ lead_id: 'lead_missing', name: 'x' }, 'lead_id'],
+    [{ lead_id: SEEDED_LEAD.id, emails: 'a@b.c' }, 'emails'],
+    [{ lead_id: SEEDED_LEAD.id, phones: [{ type: 'office' }] }, 'phones.0.phone'],
+    [{ lead_id: SEEDED_LEAD.id, [`custom.${F.industry}`]: 'Retail' }, `custom.${F.industry}`],
+    [{ lead_id: SEEDED_LEAD.id, [`custom.${F.tags}`]: ['Partner'] }, `custom.${F.tags}`],
+    [{ lead_id: SEEDED_LEAD.id, [`custom.${F.languages}`]: ['Klingon'] }, `custom.${F.languages}`],
+  ];
+  for (const [payload, field] of cases) isFieldError(t, await call(app, { method: 'POST', path: '/contact/', payload }), field);
+  t.same((await badJson(app, 'POST', '/contact/')).json(), { error: 'The request contains invalid JSON.' });
+  t.equal(closeState(app), before);
+});
+
+t.test('PUT updates only what is sent and custom values round-trip; DELETE answers {}', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const seeded = SEEDED_LEAD.contacts[1]!;
+  const res = await call(app, { method: 'PUT', path: `/contact/${seeded.id}/`, payload: { title: 'COO', [`custom.${F.department}`]: 'Ops', [`custom.${F.languages}`]: null } });
+  t.equal(res.statusCode, 200);
+  const c = res.json();
+  t.equal(c.title, 'COO');
+  t.equal(c.name, seeded.name);
+  t.same(c.emails, seeded.emails);
+  t.equal(c[`custom.${F.department}`], 'Ops');
+  t.notOk(`custom.${F.languages}` in c);
+  t.same((await call(app, { path: `/contact/${seeded.id}/` })).json(), c);
+  t.equal(stored(app, seeded.id, F.languages), undefined);
+
+  const before = closeState(app);
+  isFieldError(t, await call(app, { method: 'PUT', path: `/contact/${seeded.id}/`, payload: { title: 'x', [`custom.${F.languages}`]: 'Nope' } }), `custom.${F.languages}`);
+  t.same((await badJson(app, 'PUT', `/contact/${seeded.id}/`)).json(), { error: 'The request contains invalid JSON.' });
+  isError(t, await call(app, { method: 'PUT', path: '/contact/cont_missing/', payload: { title: 'x' } }), 404);
+  t.equal(closeState(app), before);
+
+  // A lead's contact field pointing at the contact is cleared with it.
+  await call(app, { method: 'PUT', path: `/lead/${SEEDED_LEAD.id}/`, payload: { [`custom.${F.primary}`]: seeded.id } });
+  const del = await call(app, { method: 'DELETE', path: `/contact/${seeded.id}/` });
+  t.equal(del.statusCode, 200);
+  t.same(del.json(), {});
+  t.equal(count(app, 'close_contacts', org, 'id = ?', seeded.id), 0);
+  t.equal(count(app, 'close_custom_values', org, 'object_id = ?', seeded.id), 0);
+  t.equal(stored(app, SEEDED_LEAD.id, F.primary), undefined);
+  isError(t, await call(app, { path: `/contact/${seeded.id}/` }), 404);
+  isError(t, await call(app, { method: 'DELETE', path: `/contact/${seeded.id}/` }), 404);
+});
