@@ -21,10 +21,14 @@ async function orgCreation() {
   const perOrg = (performance.now() - t0) / n;
   // Baseline: the same rows inserted one by one from the parsed seed (what a naive loader would do).
   const { insertBlueAISeed } = await import('../src/blueai/seed.js');
+  const { insertCloseSeed } = await import('../src/close/seed.js');
   t0 = performance.now();
   for (let i = 0; i < 10; i++) {
     app.db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'naive', '')`).run(`naive-${i}`);
-    app.db.transaction(() => insertBlueAISeed(app.db, `naive-${i}`, seed.blueai))();
+    app.db.transaction(() => {
+      insertBlueAISeed(app.db, `naive-${i}`, seed.blueai);
+      if (seed.close) insertCloseSeed(app.db, `naive-${i}`, seed.close);
+    })();
   }
   const naive = (performance.now() - t0) / 10;
   report('organization creation (copy of the seed)', perOrg, naive, 'ms');
