@@ -40,3 +40,62 @@ export const conflict = (message: string, details?: ErrorDetails): ApiError =>
 
 export const unauthorized = (message = 'Authentication required'): ApiError =>
   new ApiError(401, 'UNAUTHORIZED', message);
+
+/** A vendor's wording for the errors Fastify and its plugins raise; the mapping itself is shared. */
+export interface ErrorWording {
+  invalidJson: string;
+  required: string;
+  oneOf: (allowed: unknown[]) => string;
+  other: (ajvMessage: string) => string;
+  unsupportedMediaType: string;
+  internal: string;
+  /** The message of a validation error, given its field messages. */
+  summary: (context: string, fields: Record<string, string>) => string;
+}
+
+interface FastifyLikeError extends Error {
+  code?: string;
+  statusCode?: number;
+  validation?: { instancePath: string; params: Record<string, unknown>; message?: string }[];
+  validationContext?: string;
+}
+
+/**
+ * Maps anything thrown while serving a request (our ApiErrors, Fastify's schema validation and body
+ * parsing errors, @fastify/multipart's limits) to an ApiError. Validation problems become one message
+ * per field path (`ids`, `custom_field_id`, `queries.0.type`), so each vendor can render them.
+ */
+export function toApiError(err: Error, w: ErrorWording): ApiError {
+  if (err instanceof ApiError) return err;
+  const fe = err as FastifyLikeError;
+  if (fe.validation) {
+    const fields: Record<string, string> = {};
+    for (const v of fe.validation) {
+      const missing = v.params.missingProperty as string | undefined;
+      const allowed = v.params.allowedValues as unknown[] | undefined;
+      const path = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || fe.validationContext || 'body';
+      fields[path] ??= missing ? w.required : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
+    }
+    return new ApiError(400, 'VALIDATION_ERROR', w.summary(fe.validationContext ?? 'request', fields), { fields });
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'VALIDATION_ERROR', w.invalidJson);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', fe.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', w.unsupportedMediaType);
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new ApiError(400, 'VALIDATION_ERROR', 'Request must be multipart/form-data with a "file" part', { fields: { file: w.required } });
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code: ErrorCode = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR';
+    return new ApiError(fe.statusCode, code, fe.message);
+  }
+  return new ApiError(500, 'INTERNAL_ERROR', w.internal);
+}

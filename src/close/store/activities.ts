@@ -83,8 +83,7 @@ export class ActivityStore {
   delete(orgId: string, id: string, customOnly = false): void {
     this.get(orgId, id, customOnly);
     this.db.transaction(() => {
-      this.values.clearObject(orgId, id);
-      cached(this.db, `DELETE FROM close_activities WHERE org_id = ? AND id = ?`).run(orgId, id);
+      this.values.deleteObject('close_activities', orgId, id);
     })();
   }
 

@@ -106,8 +106,7 @@ export class ContactStore {
   delete(orgId: string, id: string): void {
     this.get(orgId, id);
     this.db.transaction(() => {
-      this.values.clearObject(orgId, id);
-      cached(this.db, `DELETE FROM close_contacts WHERE org_id = ? AND id = ?`).run(orgId, id);
+      this.values.deleteObject('close_contacts', orgId, id);
       this.clearReferences(orgId, [id]);
     })();
   }

@@ -68,8 +68,7 @@ export class CustomObjectStore {
   delete(orgId: string, id: string): void {
     this.get(orgId, id);
     this.db.transaction(() => {
-      this.values.clearObject(orgId, id);
-      cached(this.db, `DELETE FROM close_custom_objects WHERE org_id = ? AND id = ?`).run(orgId, id);
+      this.values.deleteObject('close_custom_objects', orgId, id);
     })();
   }
 

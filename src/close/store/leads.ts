@@ -97,8 +97,7 @@ export class LeadStore {
           .run({ org: orgId, lead: id });
         cached(this.db, `DELETE FROM ${table} WHERE org_id = ? AND lead_id = ?`).run(orgId, id);
       }
-      this.values.clearObject(orgId, id);
-      cached(this.db, `DELETE FROM close_leads WHERE org_id = ? AND id = ?`).run(orgId, id);
+      this.values.deleteObject('close_leads', orgId, id);
       this.contacts.clearReferences(orgId, contactIds);
     })();
   }

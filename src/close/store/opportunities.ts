@@ -89,8 +89,7 @@ export class OpportunityStore {
   delete(orgId: string, id: string): void {
     this.get(orgId, id);
     this.db.transaction(() => {
-      this.values.clearObject(orgId, id);
-      cached(this.db, `DELETE FROM close_opportunities WHERE org_id = ? AND id = ?`).run(orgId, id);
+      this.values.deleteObject('close_opportunities', orgId, id);
     })();
   }
 

@@ -39,6 +39,12 @@ export class CustomValues {
     cached(this.db, `DELETE FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).run(orgId, objectId, fieldId);
   }
 
+  /** Deletes one object row and all its custom values; call inside the caller's transaction. */
+  deleteObject(table: string, orgId: string, objectId: string): void {
+    this.clearObject(orgId, objectId);
+    cached(this.db, `DELETE FROM ${table} WHERE org_id = ? AND id = ?`).run(orgId, objectId);
+  }
+
   /** Removes every value of an object (when the object is deleted). */
   clearObject(orgId: string, objectId: string): void {
     cached(this.db, `DELETE FROM close_custom_values WHERE org_id = ? AND object_id = ?`).run(orgId, objectId);
