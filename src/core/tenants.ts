@@ -27,6 +27,7 @@ export class Tenants {
   private readonly insertOrg;
   private readonly insertCredential;
   private readonly seedTokens: Set<string>;
+  private readonly orgName: string;
 
   constructor(
     private readonly db: Db,
@@ -35,6 +36,7 @@ export class Tenants {
     private readonly opts: { auth: AuthMode; maxOrgs: number },
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
+    this.orgName = seed.close?.organization.name ?? 'Emulated organization';
     this.loadTemplate(seed);
     this.copyStatements = tenantTables(db)
       .filter((t) => t !== 'orgs')
@@ -72,7 +74,7 @@ export class Tenants {
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
       }
-      const org: Org = { id: base62Id('orga_'), name: `Organization for ${token.slice(0, 8)}…`, created_at: this.clock.iso() };
+      const org: Org = { id: base62Id('orga_'), name: this.orgName, created_at: this.clock.iso() };
       this.insertOrg.run(org.id, org.name, org.created_at);
       this.insertCredential.run(token, org.id, org.created_at);
       this.copyTemplate(org.id);

@@ -148,7 +148,7 @@ t.test('GET /me/ answers for the key with its organization', async (t) => {
   const app = await build(t);
   const res = await app.inject({ url: '/api/v1/me/', headers: basic() });
   t.equal(res.statusCode, 200);
-  t.match(res.json(), { id: CLOSE.user, email: 'kenta.sato@acme-demo.example.com', organizations: [{ id: orgOf(app, 'close-key') }] });
+  t.match(res.json(), { id: CLOSE.user, email: 'kenta.sato@acme-demo.example.com', organizations: [{ id: orgOf(app, 'close-key'), name: 'Acme Demo Org' }] });
 });
 
 t.test('Close routes that are not emulated answer 404 in Close shape', async (t) => {
