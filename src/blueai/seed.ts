@@ -1,4 +1,4 @@
-import { columns, type Db } from '../core/db.js';
+import { rowInserter, type Db } from '../core/db.js';
 import type { BlueAISeedT } from '../../schemas/seed.js';
 
 const HEX_ID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
@@ -58,13 +58,8 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
 /** Inserts a validated dataset into one organization, inside the caller's transaction. */
 export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
   const insert = (table: string, rows: Record<string, unknown>[]) => {
-    if (rows.length === 0) return;
-    // Columns come from the table, so extra keys in a seed row are ignored rather than breaking SQL.
-    const cols = columns(db, table).filter((c) => c !== 'org_id');
-    const stmt = db.prepare(
-      `INSERT INTO ${table} (org_id, ${cols.join(', ')}) VALUES (@org_id, ${cols.map((c) => '@' + c).join(', ')})`,
-    );
-    for (const row of rows) stmt.run({ ...row, org_id: orgId });
+    const run = rowInserter(db, table);
+    for (const row of rows) run(orgId, row);
   };
   const bool = (b: boolean) => (b ? 1 : 0);
   insert('blueai_members', s.members);

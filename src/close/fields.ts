@@ -10,7 +10,3 @@ export function trimFields<T extends object>(obj: T, fields: string | undefined)
   return out as Partial<T>;
 }
 
-/** One page of `{data, has_more}` from a fetch of limit + 1 rows. */
-export function page<T>(rows: T[], limit: number): { data: T[]; has_more: boolean } {
-  return { data: rows.slice(0, limit), has_more: rows.length > limit };
-}

@@ -1,4 +1,4 @@
-import { columns, type Db } from '../core/db.js';
+import { rowInserter, type Db } from '../core/db.js';
 import type { CloseSeedT } from '../../schemas/seed.js';
 
 const CLOSE_ID = (prefix: string) => new RegExp(`^${prefix}[0-9A-Za-z]{43}$`);
@@ -51,15 +51,11 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
 
 /** Inserts a validated Close dataset into one organization, inside the caller's transaction. */
 export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
-  const stmts = new Map<string, ReturnType<Db['prepare']>>();
+  const inserters = new Map<string, ReturnType<typeof rowInserter>>();
   const insert = (table: string, row: Record<string, unknown>) => {
-    let stmt = stmts.get(table);
-    if (!stmt) {
-      const cols = columns(db, table).filter((c) => c !== 'org_id');
-      stmt = db.prepare(`INSERT INTO ${table} (org_id, ${cols.join(', ')}) VALUES (@org_id, ${cols.map((c) => '@' + c).join(', ')})`);
-      stmts.set(table, stmt);
-    }
-    stmt.run({ ...row, org_id: orgId });
+    let run = inserters.get(table);
+    if (!run) inserters.set(table, (run = rowInserter(db, table)));
+    run(orgId, row);
   };
   const values = (objectId: string, custom: Record<string, unknown>) => {
     for (const [fieldId, value] of Object.entries(custom)) {

@@ -34,18 +34,4 @@ export class Clock {
     if (this.frozenAt !== null) this.frozenAt += ms;
     else this.offsetMs += ms;
   }
-
-  freeze(): void {
-    this.frozenAt = this.nowMs();
-  }
-
-  unfreeze(): void {
-    if (this.frozenAt === null) return;
-    this.offsetMs = this.frozenAt - this.source();
-    this.frozenAt = null;
-  }
-
-  isFrozen(): boolean {
-    return this.frozenAt !== null;
-  }
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { migrations, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
@@ -42,4 +42,35 @@ export function tenantTables(db: Db): string[] {
 
 export function columns(db: Db, table: string): string[] {
   return (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]);
+}
+
+const statements = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
+
+/** Prepares a statement once per database and SQL text. */
+export function cached(db: Db, sql: string): Statement<unknown[]> {
+  let map = statements.get(db);
+  if (!map) statements.set(db, (map = new Map()));
+  let stmt = map.get(sql);
+  if (!stmt) map.set(sql, (stmt = db.prepare<unknown[]>(sql)));
+  return stmt;
+}
+
+/** Whether a row with this id exists in one of the organization's tables. */
+export function exists(db: Db, table: string, orgId: string, id: string): boolean {
+  return cached(db, `SELECT 1 FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) !== undefined;
+}
+
+/**
+ * An insert of one row into an organization's table, its columns taken from the table itself, so a
+ * row object may carry extra keys (they are ignored) but must name every column.
+ */
+export function rowInserter(db: Db, table: string): (orgId: string, row: Record<string, unknown>) => void {
+  const cols = columns(db, table).filter((c) => c !== 'org_id');
+  const stmt = cached(db, `INSERT INTO ${table} (org_id, ${cols.join(', ')}) VALUES (@org_id, ${cols.map((c) => '@' + c).join(', ')})`);
+  return (orgId, row) => void stmt.run({ ...row, org_id: orgId });
+}
+
+/** The listed keys an input sets (undefined = not sent); other keys are ignored, never stored. */
+export function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined)) as Partial<T>;
 }

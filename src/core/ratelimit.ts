@@ -37,8 +37,4 @@ export class RateLimiter {
     };
   }
 
-  /** Forgets every window of an organization (used when it is reset). */
-  clear(orgId: string): void {
-    for (const key of this.windows.keys()) if (key.endsWith(`:${orgId}`)) this.windows.delete(key);
-  }
 }

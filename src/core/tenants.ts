@@ -82,16 +82,6 @@ export class Tenants {
     })();
   }
 
-  /** Replaces an organization's data with a fresh copy of the seed. */
-  reset(orgId: string): void {
-    this.db.transaction(() => {
-      for (const table of tenantTables(this.db)) {
-        if (table !== 'orgs') this.db.prepare(`DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
-      }
-      this.copyTemplate(orgId);
-    })();
-  }
-
   orgCount(): number {
     return this.countOrgs.get() as number;
   }

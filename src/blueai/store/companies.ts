@@ -1,9 +1,9 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { CompanyT, CompanyCreateT, CompanyPatchT, CompanyListQueryT } from '../../../schemas/blueai/companies.js';
-import { cached, listRows, publicRow, type Page } from './list.js';
+import { listRows, publicRow, type Page } from './list.js';
 
 const WRITABLE = [
   'name', 'name_kana', 'department', 'industry', 'employee_count', 'website', 'postal_code', 'address', 'phone', 'email', 'note',

@@ -1,9 +1,9 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { ContactT, ContactCreateT, ContactPatchT, ContactListQueryT } from '../../../schemas/blueai/contacts.js';
-import { cached, listRows, publicRow, type Page } from './list.js';
+import { listRows, publicRow, type Page } from './list.js';
 import { Refs } from './refs.js';
 
 const WRITABLE = ['first_name', 'last_name', 'email', 'phone', 'position', 'company_id', 'note'] as const;

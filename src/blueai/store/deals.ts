@@ -1,9 +1,9 @@
-import type { Db } from '../../core/db.js';
+import { cached, pick, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { DealT, DealCreateT, DealPatchT, DealListQueryT, ActivityT } from '../../../schemas/blueai/deals.js';
-import { cached, listRows, publicRow, type ListParams, type Page } from './list.js';
+import { listRows, publicRow, type ListParams, type Page } from './list.js';
 import { Refs } from './refs.js';
 
 const WON = 'closed_won';
@@ -190,7 +190,3 @@ export class DealStore {
 
 const WRITABLE = ['name', 'amount', 'company_id', 'contact_id', 'assigned_member_id', 'expected_close_date', 'probability', 'lost_reason', 'currency'] as const;
 
-/** The listed keys that the patch sets; unknown keys in a body are ignored, never stored. */
-function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined)) as Partial<T>;
-}

@@ -1,6 +1,5 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
-import { cached } from './list.js';
 
 export type ExportKind = 'deals' | 'contacts' | 'companies';
 

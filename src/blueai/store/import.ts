@@ -1,10 +1,9 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { validationError } from '../../core/errors.js';
 import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
 import { decodeUtf8, parseCsv } from '../csv.js';
-import { cached } from './list.js';
 import type { Refs } from './refs.js';
 
 const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;

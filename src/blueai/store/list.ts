@@ -1,5 +1,4 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 
 export interface ListParams {
   limit: number;
@@ -27,16 +26,6 @@ export interface Page<T> {
   offset: number;
 }
 
-const statements = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
-
-/** Prepares a statement once per database and SQL text. */
-export function cached(db: Db, sql: string): Statement<unknown[]> {
-  let map = statements.get(db);
-  if (!map) statements.set(db, (map = new Map()));
-  let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = db.prepare<unknown[]>(sql)));
-  return stmt;
-}
 
 /** One list page and the total, with `{items,total,limit,offset}` semantics shared by every resource. */
 export function listRows<T>(db: Db, spec: ListSpec, q: ListParams, map: (row: Record<string, unknown>) => T): Page<T> {

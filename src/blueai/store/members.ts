@@ -1,7 +1,7 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import { notFound } from '../../core/errors.js';
 import type { MemberT, MemberListQueryT } from '../../../schemas/blueai/members.js';
-import { cached, listRows, publicRow, type Page } from './list.js';
+import { listRows, publicRow, type Page } from './list.js';
 
 /** Members are read-only: they come from the seed (BlueAI manages them in its admin UI, not this API). */
 export class MemberStore {

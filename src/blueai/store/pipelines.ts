@@ -1,9 +1,8 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { conflict, notFound, validationError } from '../../core/errors.js';
 import type { PipelineT, PipelineCreateT, PipelinePatchT } from '../../../schemas/blueai/pipelines.js';
-import { cached } from './list.js';
 
 type Stage = PipelineT['stages'][number];
 type PipelineRow = Omit<PipelineT, 'stages' | 'is_default'> & { is_default: number };

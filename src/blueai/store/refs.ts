@@ -1,6 +1,5 @@
-import type { Db } from '../../core/db.js';
+import { cached, exists, type Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
-import { cached } from './list.js';
 
 // Reference checks shared by the deal, contact and bulk stores: one place decides what "exists" means.
 
@@ -8,7 +7,7 @@ export class Refs {
   constructor(private readonly db: Db) {}
 
   exists(table: 'blueai_companies' | 'blueai_contacts' | 'blueai_members' | 'blueai_deals' | 'blueai_pipelines', orgId: string, id: string): boolean {
-    return cached(this.db, `SELECT 1 FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) !== undefined;
+    return exists(this.db, table, orgId, id);
   }
 
   /** Throws a 400 naming `field` when a non-null id does not exist in the organization. */

@@ -1,9 +1,8 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkEditCreateT, BulkEditType } from '../../../schemas/close/bulk-edit.js';
 import type { CustomFieldT, FieldObjectType } from '../../../schemas/close/custom-fields.js';
 import type { CustomFieldReader } from '../store/custom-fields.js';
-import { cached } from '../../blueai/store/list.js';
 
 // Turns a bulk edit request into a plan (what to write on each object), refusing anything that does
 // not fit with one field error per problem, before anything is stored. The runner re-checks the plan

@@ -1,9 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { base62Id } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
-import { cached } from '../../blueai/store/list.js';
 import { closeDate } from '../dates.js';
 import { matchLeadIds } from '../query/index.js';
 import type { CustomFieldReader } from '../store/custom-fields.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { BulkEditType } from '../../../schemas/close/bulk-edit.js';
 import type { CustomFieldReader } from '../store/custom-fields.js';
 import { FIELD_KIND } from './plan.js';
@@ -67,7 +67,7 @@ export function objectsOf(db: Db, fields: CustomFieldReader, orgId: string, type
       for (const id of leadIds) add(id, 'lead', id);
       continue;
     }
-    const rows = db.prepare(CHILD_SQL[t.kind]).all({ org: orgId, leads, sub: t.subtype ?? null }) as { lead_id: string; id: string }[];
+    const rows = cached(db, CHILD_SQL[t.kind]).all({ org: orgId, leads, sub: t.subtype ?? null }) as { lead_id: string; id: string }[];
     for (const r of rows) add(r.lead_id, t.kind, r.id);
   }
   return out;

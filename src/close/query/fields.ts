@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Fail } from './moments.js';
 
 // What a field of an s_query is: where its value lives (a column, a JSON list on the row, or

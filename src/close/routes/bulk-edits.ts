@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { BulkEditActionFields, BulkEditCreate, BulkEditList, BulkEditUpdate } from '../../../schemas/close/bulk-edit.js';
 import { FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
-import { page, trimFields } from '../fields.js';
+import { trimFields } from '../fields.js';
+import { trimPage } from './trim.js';
 
 export default async function bulkEditRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -13,10 +14,8 @@ export default async function bulkEditRoutes(fastify: FastifyInstance) {
     return edits().create(req.closeOrg.id, req.closeUserId, req.body, Array.isArray(tz) ? tz[0] : tz);
   });
 
-  app.get('/bulk_action/edit/', { schema: { querystring: pageQuery(100, 100), response: { 200: BulkEditList } } }, async (req) => {
-    const { rows, hasMore } = edits().list(req.closeOrg.id, req.query._skip, req.query._limit);
-    return { ...page(rows.map((r) => trimFields(r, req.query._fields)), rows.length), has_more: hasMore };
-  });
+  app.get('/bulk_action/edit/', { schema: { querystring: pageQuery(100, 100), response: { 200: BulkEditList } } }, async (req) =>
+    trimPage(edits().list(req.closeOrg.id, req.query), req.query._fields));
 
   app.get('/bulk_action/edit/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: BulkEditActionFields } } }, async (req) =>
     trimFields(edits().get(req.closeOrg.id, req.params.id), req.query._fields));

@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, exists, pick, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
@@ -8,7 +7,7 @@ import type {
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { exists, pageRows, pick, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
 interface ActivityRow {
   org_id: string; id: string; lead_id: string; custom_activity_type_id: string | null; note: string | null;

@@ -1,14 +1,14 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { BulkEditActionT, BulkEditCreateT, BulkStatus, BulkEditType } from '../../../schemas/close/bulk-edit.js';
-import { cached } from '../../blueai/store/list.js';
 import { closeDate } from '../dates.js';
 import { transition } from '../jobs/machine.js';
 import { planBulkEdit } from '../jobs/plan.js';
 import { checkQuery, parseTzOffset } from '../query/index.js';
 import type { CustomFieldReader } from './custom-fields.js';
+import { pageRows, type ClosePage, type PageParams } from './common.js';
 
 export interface BulkEditRow {
   org_id: string; id: string; seq: number; type: BulkEditType; status: BulkStatus; paused_from: BulkStatus | null;
@@ -54,10 +54,10 @@ export class BulkEditStore {
   }
 
   /** Newest first; edits created at the same instant come newest-created first. */
-  list(orgId: string, skip: number, limit: number): { rows: BulkEditActionT[]; hasMore: boolean } {
-    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY date_created DESC, seq DESC LIMIT ? OFFSET ?`)
-      .all(orgId, limit + 1, skip) as BulkEditRow[];
-    return { rows: rows.slice(0, limit).map(toAction), hasMore: rows.length > limit };
+  list(orgId: string, q: PageParams): ClosePage<BulkEditActionT> {
+    const { rows, has_more } = pageRows<BulkEditRow>(this.db,
+      `SELECT * FROM close_bulk_edits WHERE org_id = @org ORDER BY date_created DESC, seq DESC`, { org: orgId }, q);
+    return { data: rows.map(toAction), has_more };
   }
 
   row(orgId: string, id: string): BulkEditRow {

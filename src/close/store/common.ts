@@ -1,6 +1,5 @@
-import type { Db } from '../../core/db.js';
+import { cached, type Db } from '../../core/db.js';
 import type { Clock } from '../../core/clock.js';
-import { cached } from '../../blueai/store/list.js';
 
 /**
  * Close timestamps from the emulator clock. Real API: microseconds come from the server's clock; here:
@@ -37,15 +36,5 @@ export function pageRows<R>(db: Db, sql: string, params: Record<string, unknown>
   return { rows: rows.slice(0, q._limit), has_more: rows.length > q._limit };
 }
 
-/** Whether a row with this id exists in one of the organization's tables. */
-export function exists(db: Db, table: string, orgId: string, id: string): boolean {
-  return cached(db, `SELECT 1 FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) !== undefined;
-}
-
 /** The parameter binding a list of ids as one JSON array (`IN (SELECT value FROM json_each(@ids))`). */
 export const idList = (ids: string[]): string => JSON.stringify(ids);
-
-/** The listed keys the input sets (undefined = not sent); other keys are ignored, never stored. */
-export function pick<T extends object>(o: T, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined));
-}

@@ -1,12 +1,11 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, exists, pick, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { ContactCreateT, ContactT, ContactUpdateT, NestedContactT } from '../../../schemas/close/contacts.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { exists, idList, pageRows, pick, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { idList, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
 interface ContactRow {
   org_id: string; id: string; lead_id: string; name: string | null; title: string | null; emails: string; phones: string;

@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, exists, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
@@ -8,7 +7,7 @@ import type {
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields } from './custom-input.js';
-import { exists, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { type ClosePage, type PageParams, type Stamper } from './common.js';
 
 const bad = (field: string, message: string) => validationError(message, { [field]: message });
 

@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, type Db } from '../../core/db.js';
 import type { AssociationType, CustomFieldT, FieldObjectType } from '../../../schemas/close/custom-fields.js';
 
 interface FieldRow {

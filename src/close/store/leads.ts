@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, pick, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { LeadCreateT, LeadT, LeadUpdateT } from '../../../schemas/close/leads.js';
@@ -9,7 +8,7 @@ import type { StatusStore } from './statuses.js';
 import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { pageRows, pick, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;

@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, exists, pick, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { OpportunityCreateT, OpportunityT, OpportunityUpdateT } from '../../../schemas/close/opportunities.js';
@@ -7,7 +6,7 @@ import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { exists, idList, pageRows, pick, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { idList, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
 interface OpportunityRow {
   org_id: string; id: string; lead_id: string; status_id: string; value: number | null; value_period: string;

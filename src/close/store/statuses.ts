@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, type Db } from '../../core/db.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { LeadStatusT, OpportunityStatusT } from '../../../schemas/close/statuses.js';

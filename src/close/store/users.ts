@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, type Db } from '../../core/db.js';
 import { notFound } from '../../core/errors.js';
 import type { Org } from '../../core/tenants.js';
 import type { MeT } from '../../../schemas/close/me.js';

@@ -1,5 +1,4 @@
-import type { Db } from '../../core/db.js';
-import { cached } from '../../blueai/store/list.js';
+import { cached, type Db } from '../../core/db.js';
 
 /**
  * Custom field values of every Close object kind, one row per (object, field), the value as JSON (a
