@@ -5,6 +5,7 @@ export type ExportKind = 'deals' | 'contacts' | 'companies';
 
 const CHUNK = 500;
 
+// Real API: the row order is not documented; here: oldest first (created_at, then id).
 // Each export is a SELECT whose columns are exactly the documented CSV columns, in order: the stored
 // names are renamed only here (website → website_url, note → notes, last_name + first_name → name).
 const SELECTS: Record<ExportKind, string> = {

@@ -9,6 +9,10 @@ import type { Refs } from './refs.js';
 const EMAIL = /^[^\s@"(),:;<>[\]\\]+@[^\s@"(),:;<>[\]\\]+\.[^\s@"(),:;<>[\]\\]+$/;
 type ImportColumn = (typeof CSV_COLUMNS.import)[number];
 
+// Real API: only the column names are documented; here: header names match case-insensitively in any
+// order, unknown headers are ignored, values are trimmed, rows are numbered as a spreadsheet shows them
+// (header = row 1), and a failing row is skipped with one "row N: …" error while the others import.
+
 /**
  * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
  * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
