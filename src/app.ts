@@ -33,6 +33,15 @@ export interface AppOptions {
   batchSize?: number;
   logLevel?: string;
   logger?: boolean;
+  /** Bearer token every /_mock/ route but health requires; unset = the control API is open. */
+  controlToken?: string;
+  /** Seeds id generation so two runs with the same requests give byte-identical answers. */
+  idSeed?: string;
+  /** Starts the default clock frozen at this instant (ms since epoch). */
+  freezeAt?: number | null;
+  /** Journal ring size (entries; 0 = no journal) and the bytes of each body it keeps. */
+  journalSize?: number;
+  journalBodyLimit?: number;
   /** Test-only crash point (see src/core/faults.ts). */
   crashAt?: string;
   clock?: Clock;
@@ -97,7 +106,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // Browser front ends in local development call BlueAI with its session cookie.
     await app.register(cors, { origin: options.corsOrigins, credentials: true });
   }
-  await app.register(controlPlugin, { prefix: '/_mock' });
+  await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
   await app.register(closePlugin, { prefix: '/api/v1' });
   return app;

@@ -20,6 +20,14 @@ export interface Config {
   rateLimitWindow: number;
   tickMs: number;
   batchSize: number;
+  /** Bearer token the control API (/_mock/, but health) requires; '' = open. */
+  controlToken: string;
+  /** Seeds id generation, for byte-identical runs; '' = random ids. */
+  idSeed: string;
+  /** The default clock starts frozen at this instant (ms); null = real time. */
+  freezeAt: number | null;
+  journalSize: number;
+  journalBodyLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -44,6 +52,11 @@ const SETTINGS = {
   rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
   tickMs: ['TICK_MS', 'tick-ms', '100'],
   batchSize: ['BATCH_SIZE', 'batch-size', '100'],
+  controlToken: ['CONTROL_TOKEN', 'control-token', ''],
+  idSeed: ['ID_SEED', 'id-seed', ''],
+  freezeAt: ['FREEZE_AT', 'freeze-at', ''],
+  journalSize: ['JOURNAL_SIZE', 'journal-size', '1000'],
+  journalBodyLimit: ['JOURNAL_BODY_LIMIT', 'journal-body-limit', '4096'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -78,6 +91,13 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const freezeText = raw('freezeAt');
+  const freezeAt = freezeText === '' ? null : Date.parse(freezeText);
+  if (freezeAt !== null && (!/^\d{4}-\d{2}-\d{2}T/.test(freezeText) || Number.isNaN(freezeAt))) {
+    throw new ConfigError(`FREEZE_AT must be an ISO 8601 instant such as 2026-01-15T09:00:00Z, got "${freezeText}"`);
+  }
+  const controlToken = raw('controlToken');
+  if (/\s/.test(controlToken)) throw new ConfigError('CONTROL_TOKEN must not contain whitespace');
   const corsOrigins = raw('corsOrigins').split(',').map((s) => s.trim()).filter(Boolean);
   for (const o of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS entries must look like http://host:port, got "${o}"`);
@@ -96,6 +116,11 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     rateLimitWindow: int('rateLimitWindow', 1, 86_400),
     tickMs: int('tickMs', 0, 3_600_000),
     batchSize: int('batchSize', 1, 100_000),
+    controlToken,
+    idSeed: raw('idSeed'),
+    freezeAt,
+    journalSize: int('journalSize', 0, 1_000_000),
+    journalBodyLimit: int('journalBodyLimit', 0, 10 * 1024 * 1024),
   };
 }
 

@@ -26,6 +26,11 @@ async function main(): Promise<void> {
       rateLimitWindowSeconds: config.rateLimitWindow,
       tickMs: config.tickMs,
       batchSize: config.batchSize,
+      controlToken: config.controlToken || undefined,
+      idSeed: config.idSeed || undefined,
+      freezeAt: config.freezeAt,
+      journalSize: config.journalSize,
+      journalBodyLimit: config.journalBodyLimit,
       crashAt: process.env.EMULATOR_CRASH_AT,
       logLevel: config.logLevel,
     });

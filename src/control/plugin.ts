@@ -1,15 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { HealthResponse } from '../../schemas/control/health.js';
+import { ApiError } from '../core/errors.js';
+import { controlErrorHandler } from './errors.js';
+import healthRoutes from './health.js';
 
-/** The emulator's own API under /_mock/: consistent JSON, no vendor envelope. Health is 200 only
- * while the database is open and migrated and the app is not shutting down; 503 otherwise. */
-export default async function controlPlugin(app: FastifyInstance) {
-  app.get('/health', { schema: { response: { 200: HealthResponse, 503: HealthResponse } } }, async (_request, reply) => {
-    const ready = app.emulator.ready && app.db.open;
-    return reply.status(ready ? 200 : 503).send({
-      status: ready ? 'ok' : 'unavailable',
-      organizations: ready ? app.tenants.orgCount() : 0,
-      uptime_seconds: Math.round(process.uptime()),
-    });
+/**
+ * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
+ * "message", "field"?}}), one file per concern. With a CONTROL_TOKEN, every route but health needs
+ * `Authorization: Bearer <token>`.
+ */
+export default async function controlPlugin(app: FastifyInstance, opts: { controlToken?: string }) {
+  app.setErrorHandler(controlErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found in the control API` } });
   });
+  const token = opts.controlToken;
+  if (token) {
+    app.addHook('onRequest', async (request) => {
+      if (request.url === '/_mock/health' || request.url.startsWith('/_mock/health?')) return;
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (m?.[1] !== token) throw new ApiError(401, 'UNAUTHORIZED', 'The control API needs Authorization: Bearer <CONTROL_TOKEN>');
+    });
+  }
+  await app.register(healthRoutes);
 }

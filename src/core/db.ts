@@ -29,14 +29,15 @@ export function migrate(db: Db, list: Migration[] = migrations): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-/** Tables that hold per-organization rows: every table with an `org_id` column but `credentials`. */
+/** Tables that hold an organization's vendor data: every table with an `org_id` column but
+ * `credentials` and the control plane's own (`control_*`). */
 export function tenantTables(db: Db): string[] {
   const tables = db
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
     .pluck()
     .all() as string[];
   return tables.filter(
-    (t) => t !== 'credentials' && columns(db, t).includes('org_id'),
+    (t) => t !== 'credentials' && !t.startsWith('control_') && columns(db, t).includes('org_id'),
   );
 }
 

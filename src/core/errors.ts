@@ -10,7 +10,11 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
-  | 'INTERNAL_ERROR';
+  | 'TIMEOUT'
+  | 'INTERNAL_ERROR'
+  | 'BAD_GATEWAY'
+  | 'SERVICE_UNAVAILABLE'
+  | 'GATEWAY_TIMEOUT';
 
 export interface ErrorDetails {
   /** Field path → message, for validation errors (BlueAI `details.fields`, Close `field-errors`). */
@@ -37,6 +41,10 @@ export const notFound = (message: string): ApiError => new ApiError(404, 'NOT_FO
 
 export const conflict = (message: string, details?: ErrorDetails): ApiError =>
   new ApiError(409, 'CONFLICT', message, details);
+
+/** A control-API 400 naming the bad field (or the path inside a dataset). */
+export const badField = (field: string, message: string): ApiError =>
+  new ApiError(400, 'VALIDATION_ERROR', `${field}: ${message}`, { fields: { [field]: message } });
 
 export const unauthorized = (message = 'Authentication required'): ApiError =>
   new ApiError(401, 'UNAUTHORIZED', message);

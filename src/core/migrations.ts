@@ -270,4 +270,33 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'control plane: per-organization clocks, rate limits and reset datasets; fault rules',
+    sql: `
+      -- An organization's own clock: frozen at clock_frozen_at (ms), else running at real time +
+      -- clock_offset_ms; both NULL = it follows the process default clock.
+      ALTER TABLE orgs ADD COLUMN clock_offset_ms INTEGER;
+      ALTER TABLE orgs ADD COLUMN clock_frozen_at INTEGER;
+      -- Per-organization rate limit (requests per window, 0 = off); NULL = the process setting.
+      ALTER TABLE orgs ADD COLUMN rate_limit INTEGER;
+      ALTER TABLE orgs ADD COLUMN rate_limit_window_seconds INTEGER;
+      -- What a reset returns the organization to: NULL = the seed, 'empty', or a dataset as JSON.
+      ALTER TABLE orgs ADD COLUMN dataset TEXT;
+
+      -- Fault rules survive a restart; remaining = calls left (NULL = unlimited), draws = how many
+      -- numbers the rule's seeded generator has given, so a restarted rule replays the same sequence.
+      CREATE TABLE control_faults (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        org_id TEXT REFERENCES orgs(id) ON DELETE CASCADE,
+        rule TEXT NOT NULL,
+        remaining INTEGER,
+        hits INTEGER NOT NULL DEFAULT 0,
+        draws INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX control_faults_org ON control_faults(org_id);
+    `,
+  },
 ];
