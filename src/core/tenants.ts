@@ -1,5 +1,5 @@
 import { base62Id } from './ids.js';
-import { columns, tenantTables, type Db } from './db.js';
+import { cached, columns, tenantTables, type Db } from './db.js';
 import type { Clock } from './clock.js';
 import { ApiError, unauthorized } from './errors.js';
 import type { SeedFileT } from '../../schemas/seed.js';
@@ -80,6 +80,12 @@ export class Tenants {
       this.copyTemplate(org.id);
       return org;
     })();
+  }
+
+  /** An organization by `orga_` id or by one of its credentials; undefined if none. */
+  find(ref: string): Org | undefined {
+    return (cached(this.db, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)
+      ?? (this.byToken.get(ref) as Org | undefined);
   }
 
   orgCount(): number {
