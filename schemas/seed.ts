@@ -1,8 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
+import { stringEnum } from './blueai/common.js';
+import { BULK_EDIT_TYPES, BULK_STATUSES } from './close/bulk-edit.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
-// each vendor's dataset; every new organization gets a copy.
+// each vendor's dataset; every new organization gets a copy. The same format is an organization's
+// snapshot (GET/PUT /_mock/orgs/{org}/snapshot), so the optional keys below carry what the API can
+// change after seeding (who updated what, bulk edits) for a byte-identical restore.
 
 const S = Type.String();
 const NS = Nullable(Type.String());
@@ -42,18 +46,19 @@ export const BlueAISeed = Type.Object({
 
 const Custom = Type.Record(Type.String(), Type.Unknown());
 const Dated = { date_created: S, date_updated: S };
+const By = { created_by: Type.Optional(NS), updated_by: Type.Optional(NS) };
 export const CloseSeedContact = Type.Object({
-  id: S, name: NS, title: NS,
+  id: S, name: NS, title: NS, ...By,
   emails: Type.Array(Type.Object({ email: S, type: S })), phones: Type.Array(Type.Object({ phone: S, type: S })),
   ...Dated, custom: Custom,
 });
 export const CloseSeedOpportunity = Type.Object({
-  id: S, status_id: S, value: NI, value_period: S, user_id: NS, note: NS, ...Dated, custom: Custom,
+  id: S, status_id: S, ...By, value: NI, value_period: S, user_id: NS, note: NS, ...Dated, custom: Custom,
 });
 export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
 export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });
 export const CloseSeedLead = Type.Object({
-  id: S, name: NS, status_id: S, description: NS, url: NS, created_by: NS, ...Dated, custom: Custom,
+  id: S, name: NS, status_id: S, description: NS, url: NS, created_by: NS, updated_by: Type.Optional(NS), ...Dated, custom: Custom,
   contacts: Type.Array(CloseSeedContact), opportunities: Type.Array(CloseSeedOpportunity),
   activities: Type.Array(CloseSeedActivity), custom_objects: Type.Array(CloseSeedCustomObject),
 });
@@ -65,6 +70,16 @@ export const CloseSeedCustomField = Type.Object({
   accepts_multiple_values: Type.Boolean(), choices: Nullable(Type.Array(S)), associations: Nullable(Type.Array(CloseSeedAssociation)),
   ...Dated,
 });
+/** A bulk edit with its frozen set of items, as stored (a snapshot keeps jobs mid-flight). */
+export const CloseSeedBulkEdit = Type.Object({
+  id: S, seq: Type.Integer(), type: stringEnum(BULK_EDIT_TYPES), status: stringEnum(BULK_STATUSES),
+  paused_from: Nullable(stringEnum(BULK_STATUSES)), date_paused: NS, error_reason: NS, params: Type.Record(S, Type.Unknown()),
+  lead_status_id: NS, custom_field_id: NS, custom_field_name: NS, custom_field_value: NS, query: NS,
+  s_query: Type.Unknown(), results_limit: NI, sort: Type.Array(Type.Unknown()), send_done_email: Type.Boolean(),
+  n_leads: NI, n_objects: NI, n_leads_processed: Type.Integer(), n_objects_processed: Type.Integer(),
+  created_by: NS, updated_by: NS, ...Dated,
+  items: Type.Array(Type.Object({ seq: Type.Integer(), lead_id: S, object_type: S, object_id: S, done: Type.Boolean() })),
+});
 export const CloseSeed = Type.Object({
   organization: Type.Object({ name: S }),
   users: Type.Array(Type.Object({ id: S, first_name: NS, last_name: NS, email: S, date_created: S }), { minItems: 1 }),
@@ -74,6 +89,7 @@ export const CloseSeed = Type.Object({
   custom_object_types: Type.Array(Type.Object({ id: S, name: S })),
   custom_fields: Type.Array(CloseSeedCustomField),
   leads: Type.Array(CloseSeedLead),
+  bulk_edits: Type.Optional(Type.Array(CloseSeedBulkEdit)),
 });
 
 export const SeedFile = Type.Object({
@@ -82,6 +98,18 @@ export const SeedFile = Type.Object({
   close: Type.Optional(CloseSeed),
 });
 
+/** An organization's data: what POST /_mock/orgs and PUT …/snapshot take and GET …/snapshot gives.
+ * A vendor left out has no data; credentials are informative (an organization keeps its own). */
+export const Dataset = Type.Object(
+  {
+    credentials: Type.Optional(SeedFile.properties.credentials),
+    blueai: Type.Optional(BlueAISeed),
+    close: Type.Optional(CloseSeed),
+  },
+  { additionalProperties: false },
+);
+
 export type SeedFileT = Static<typeof SeedFile>;
+export type DatasetT = Static<typeof Dataset>;
 export type BlueAISeedT = Static<typeof BlueAISeed>;
 export type CloseSeedT = Static<typeof CloseSeed>;

@@ -5,11 +5,14 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { openDatabase, type Db } from './core/db.js';
-import { Clock } from './core/clock.js';
+import { Clocks } from './core/clock.js';
+import { Datasets } from './core/datasets.js';
+import type { JobDriver, OutboxDriver } from './core/jobs.js';
+import { seedIds } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
-import { loadSeedFile } from './core/seed.js';
+import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
@@ -44,15 +47,20 @@ export interface AppOptions {
   journalBodyLimit?: number;
   /** Test-only crash point (see src/core/faults.ts). */
   crashAt?: string;
-  clock?: Clock;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
-    clock: Clock;
+    /** The process default clock and each organization's own. */
+    clock: Clocks;
+    /** The vendors' dataset hooks (seed, reset, snapshot, restore). */
+    datasets: Datasets;
     tenants: Tenants;
     rateLimiter: RateLimiter;
+    /** Background jobs and outbox as the control API drives them (registered by the Close half). */
+    jobs: JobDriver;
+    outbox: OutboxDriver;
     emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
   }
 }
@@ -70,8 +78,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     tickMs: options.tickMs ?? 100,
     batchSize: options.batchSize ?? 100,
   } as const;
-  const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(options.seed ?? DEFAULT_SEED);
-  const clock = options.clock ?? new Clock();
+  const seedName = typeof options.seed === 'object' ? 'given to buildApp' : options.seed ?? DEFAULT_SEED;
+  const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(seedName);
+  const clock = new Clocks();
+  const startClock = () => {
+    if (options.freezeAt != null) clock.set(new Date(options.freezeAt), true);
+    else clock.default.restore({ offsetMs: 0, frozenAt: null });
+  };
+  startClock();
+  seedIds(options.idSeed);
 
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
@@ -87,8 +102,23 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db = openDatabase(options.db ?? ':memory:');
   app.decorate('db', db);
   app.decorate('clock', clock);
-  app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
-  app.decorate('rateLimiter', new RateLimiter(clock, options.rateLimit ?? 0, (options.rateLimitWindowSeconds ?? 60) * 1000));
+  const datasets = new Datasets();
+  app.decorate('datasets', datasets);
+  const tenants = new Tenants(db, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
+  app.decorate('tenants', tenants);
+  const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
+  app.decorate('rateLimiter', rateLimiter);
+  // A reset or deleted organization loses its own clock and rate limit; a full reset restarts time too.
+  tenants.onForget((orgId) => {
+    if (orgId === null) {
+      clock.clearAll();
+      rateLimiter.clearAll();
+      startClock();
+    } else {
+      clock.clearOwn(orgId);
+      rateLimiter.clearOrg(orgId);
+    }
+  });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
@@ -109,6 +139,15 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
   await app.register(closePlugin, { prefix: '/api/v1' });
+
+  // The vendors have registered their dataset hooks: check and load the seed, then restore the
+  // organizations' own clocks and rate limits (a file database keeps them across restarts).
+  const problem = tenants.loadTemplate();
+  if (problem) throw new SeedError(seedName, problem);
+  for (const s of tenants.settings()) {
+    if (s.clock) clock.restoreOwn(s.id, s.clock);
+    if (s.rateLimit) rateLimiter.setOrg(s.id, s.rateLimit);
+  }
   return app;
 }
 

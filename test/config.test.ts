@@ -5,6 +5,7 @@ t.test('defaults: port 4010 on 0.0.0.0, in-memory database, default seed, open a
   t.same(parseConfig({}, []), {
     port: 4010, host: '0.0.0.0', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });
 });
 
@@ -13,6 +14,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   t.same(parseConfig(env, []), {
     port: 5000, host: '127.0.0.1', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
@@ -28,6 +30,10 @@ t.test('bad values are a ConfigError naming the setting and the value', async (t
     [{ UPLOAD_LIMIT: 'lots' }, [], /UPLOAD_LIMIT/],
     [{ MAX_ORGS: '0' }, [], /MAX_ORGS/],
     [{ CORS_ORIGINS: 'localhost' }, [], /CORS_ORIGINS/],
+    [{ FREEZE_AT: 'yesterday' }, [], /FREEZE_AT .*"yesterday"/],
+    [{ FREEZE_AT: '2026-13-45T00:00:00Z' }, [], /FREEZE_AT/],
+    [{ CONTROL_TOKEN: 'a b' }, [], /CONTROL_TOKEN/],
+    [{ JOURNAL_SIZE: '-1' }, [], /JOURNAL_SIZE/],
     [{}, ['--nope'], /nope/],
   ];
   for (const [env, argv, message] of cases) t.throws(() => parseConfig(env, argv), { constructor: ConfigError, message }, JSON.stringify([env, argv]));
@@ -47,4 +53,11 @@ t.test('RATE_LIMIT and RATE_LIMIT_WINDOW are whole numbers; 0 turns rate limitin
   t.match(parseConfig({ RATE_LIMIT: '100', RATE_LIMIT_WINDOW: '10' }, []), { rateLimit: 100, rateLimitWindow: 10 });
   t.throws(() => parseConfig({ RATE_LIMIT: 'many' }, []), { message: /RATE_LIMIT/ });
   t.throws(() => parseConfig({ RATE_LIMIT_WINDOW: '0' }, []), { message: /RATE_LIMIT_WINDOW/ });
+});
+
+t.test('control and determinism settings: CONTROL_TOKEN, ID_SEED, FREEZE_AT, journal sizes', async (t) => {
+  const c = parseConfig({ CONTROL_TOKEN: 'sekret', ID_SEED: 'run-1', FREEZE_AT: '2026-01-15T09:00:00Z', JOURNAL_SIZE: '50', JOURNAL_BODY_LIMIT: '0' }, []);
+  t.match(c, { controlToken: 'sekret', idSeed: 'run-1', freezeAt: Date.parse('2026-01-15T09:00:00Z'), journalSize: 50, journalBodyLimit: 0 });
+  t.equal(parseConfig({}, ['--freeze-at', '2027-02-03T04:05:06.789Z']).freezeAt, Date.parse('2027-02-03T04:05:06.789Z'));
+  t.equal(parseConfig({}, ['--id-seed', 'abc', '--control-token', 't']).idSeed, 'abc');
 });

@@ -11,7 +11,6 @@ export const ControlError = Type.Object(
       state: Type.Optional(Type.Unknown({ description: "A job's current state, on a wait that timed out" })),
     }),
   },
-  { $id: 'ControlError' },
 );
 export type ControlErrorT = Static<typeof ControlError>;
 
@@ -21,3 +20,6 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 
 /** The error answers every control route may give, for its schema's `response`. */
 export const controlErrors = { 400: ControlError, 401: ControlError, 404: ControlError, 408: ControlError, 409: ControlError } as const;
+
+/** 204: no body. */
+export const NoContent = Type.Null({ description: 'No content' });

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
 import { BlueAIStore } from './store/index.js';
+import { blueaiDataset } from './seed.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
 import dealRoutes from './routes/deals.js';
 import contactRoutes from './routes/contacts.js';
@@ -33,6 +34,7 @@ export function blueaiCredential(request: FastifyRequest): string | undefined {
 /** BlueAI CRM API under /api/v1/crm: its own auth hook, error envelope and 404. */
 export default async function blueaiPlugin(app: FastifyInstance) {
   app.decorate('blueai', new BlueAIStore(app.db, app.clock));
+  app.datasets.register(blueaiDataset);
   app.decorateRequest('org', null as unknown as Org);
   app.setErrorHandler(blueaiErrorHandler);
   app.setNotFoundHandler((request, reply) => {
@@ -44,9 +46,11 @@ export default async function blueaiPlugin(app: FastifyInstance) {
     const token = blueaiCredential(request);
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
     request.org = app.tenants.resolve(token);
-    if (!app.rateLimiter.enabled) return;
-    const rate = app.rateLimiter.hit(`blueai:${request.org.id}`);
-    reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining);
+    const rate = app.rateLimiter.hit('blueai', request.org.id);
+    if (!rate) return;
+    // Real API: documents X-RateLimit-Limit/-Remaining and Retry-After; here: X-RateLimit-Reset
+    // (seconds) as well, so a client can wait without first being refused.
+    reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining).header('X-RateLimit-Reset', rate.resetSeconds);
     if (!rate.allowed) {
       reply.header('Retry-After', rate.resetSeconds);
       throw new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {

@@ -1,4 +1,5 @@
-import { rowInserter, type Db } from '../core/db.js';
+import { cached, columns, rowInserter, type Db } from '../core/db.js';
+import type { VendorDataset } from '../core/datasets.js';
 import type { BlueAISeedT } from '../../schemas/seed.js';
 
 const HEX_ID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
@@ -73,3 +74,40 @@ export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
   insert('blueai_deals', s.deals);
   insert('blueai_activities', s.activities);
 }
+
+/** The organization's BlueAI data in the seed format; rows in primary-key order, stages by position. */
+export function exportBlueAI(db: Db, orgId: string): BlueAISeedT {
+  const all = <T>(sql: string) => cached(db, sql).all(orgId) as T[];
+  const stages = all<{ pipeline_id: string; slug: string; name: string }>(
+    `SELECT pipeline_id, slug, name FROM blueai_stages WHERE org_id = ? ORDER BY pipeline_id, position`);
+  const pipelines = all<Omit<BlueAISeedT['pipelines'][number], 'stages' | 'is_default'> & { is_default: number }>(
+    `SELECT id, name, is_default, sort_order, created_at, updated_at FROM blueai_pipelines WHERE org_id = ? ORDER BY id`);
+  return {
+    members: all(`SELECT id, name, email, role, created_at FROM blueai_members WHERE org_id = ? ORDER BY id`),
+    pipelines: pipelines.map((p) => ({
+      ...p, is_default: p.is_default === 1,
+      stages: stages.filter((s) => s.pipeline_id === p.id).map(({ slug, name }) => ({ slug, name })),
+    })),
+    companies: all(`SELECT ${cols(db, 'blueai_companies')} FROM blueai_companies WHERE org_id = ? ORDER BY id`),
+    contacts: all(`SELECT ${cols(db, 'blueai_contacts')} FROM blueai_contacts WHERE org_id = ? ORDER BY id`),
+    deals: all(`SELECT ${cols(db, 'blueai_deals')} FROM blueai_deals WHERE org_id = ? ORDER BY id`),
+    activities: all(`SELECT ${cols(db, 'blueai_activities')} FROM blueai_activities WHERE org_id = ? ORDER BY id`),
+  };
+}
+
+const cols = (db: Db, table: string) => columns(db, table).filter((c) => c !== 'org_id').join(', ');
+
+/** BlueAI's dataset hooks, registered with the core by the plugin. */
+export const blueaiDataset: VendorDataset<'blueai'> = {
+  key: 'blueai',
+  check: checkBlueAISeed,
+  insert: insertBlueAISeed,
+  export: exportBlueAI,
+  // "empty": the organization's members and pipelines stay, so deals can be created at once.
+  empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [] }),
+  counts: (db, orgId) => Object.fromEntries(
+    (['members', 'pipelines', 'companies', 'contacts', 'deals', 'activities'] as const).map((k) => [
+      k, cached(db, `SELECT count(*) FROM blueai_${k} WHERE org_id = ?`).pluck().get(orgId) as number,
+    ]),
+  ),
+};

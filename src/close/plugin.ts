@@ -3,8 +3,10 @@ import type { Org } from '../core/tenants.js';
 import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
 import { CloseStore } from './store/index.js';
+import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
 import { BulkEditRunner } from './jobs/runner.js';
+import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,10 +42,13 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  * `closeJobs.tick()`); the worker starts when the app is ready and stops when it closes.
  */
 export function decorateClose(app: FastifyInstance): void {
+  app.datasets.register(closeDataset);
   const store = new CloseStore(app.db, app.clock);
   app.decorate('closeStore', store);
   const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, { batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash });
   app.decorate('closeJobs', runner);
+  app.decorate('jobs', new CloseJobDriver(app.db, runner));
+  app.decorate('outbox', new CloseOutbox(app.db));
   app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
   app.addHook('preClose', async () => runner.stop());
 }
@@ -67,8 +72,8 @@ export default async function closePlugin(app: FastifyInstance) {
       throw err;
     }
     request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
-    if (!app.rateLimiter.enabled) return;
-    const rate = app.rateLimiter.hit(`close:${request.closeOrg.id}`);
+    const rate = app.rateLimiter.hit('close', request.closeOrg.id);
+    if (!rate) return;
     reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);
     if (!rate.allowed) {
       reply.header('Retry-After', rate.resetSeconds);

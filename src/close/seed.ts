@@ -1,5 +1,7 @@
-import { rowInserter, type Db } from '../core/db.js';
+import { cached, rowInserter, type Db } from '../core/db.js';
+import type { VendorDataset } from '../core/datasets.js';
 import type { CloseSeedT } from '../../schemas/seed.js';
+import type { BulkEditRow } from './store/bulk-edits.js';
 
 const CLOSE_ID = (prefix: string) => new RegExp(`^${prefix}[0-9A-Za-z]{43}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -46,6 +48,12 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       lead.custom_objects.map((o, j) => check(`${at}/custom_objects/${j}`, 'custobj_', o.id) ?? customOk(`${at}/custom_objects/${j}`, o.custom)).find(Boolean);
     if (p) return p;
   }
+  for (const [i, b] of (s.bulk_edits ?? []).entries()) {
+    const at = `/close/bulk_edits/${i}`;
+    const p = check(at, 'bulkedit_', b.id)
+      ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
+    if (p) return p;
+  }
   return null;
 }
 
@@ -79,14 +87,19 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
     }
   }
   for (const lead of s.leads) {
-    insert('close_leads', { ...lead, updated_by: lead.created_by });
+    // A seed names only who created a lead; a snapshot also names who last updated each object.
+    const by = (o: { created_by?: string | null; updated_by?: string | null }) => ({
+      created_by: o.created_by !== undefined ? o.created_by : lead.created_by,
+      updated_by: o.updated_by !== undefined ? o.updated_by : lead.created_by,
+    });
+    insert('close_leads', { ...lead, updated_by: lead.updated_by !== undefined ? lead.updated_by : lead.created_by });
     values(lead.id, lead.custom);
     for (const c of lead.contacts) {
-      insert('close_contacts', { ...c, lead_id: lead.id, emails: JSON.stringify(c.emails), phones: JSON.stringify(c.phones), created_by: lead.created_by, updated_by: lead.created_by });
+      insert('close_contacts', { ...c, lead_id: lead.id, emails: JSON.stringify(c.emails), phones: JSON.stringify(c.phones), ...by(c) });
       values(c.id, c.custom);
     }
     for (const o of lead.opportunities) {
-      insert('close_opportunities', { ...o, lead_id: lead.id, created_by: lead.created_by, updated_by: lead.created_by });
+      insert('close_opportunities', { ...o, lead_id: lead.id, ...by(o) });
       values(o.id, o.custom);
     }
     for (const a of lead.activities) {
@@ -98,4 +111,88 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       values(o.id, o.custom);
     }
   }
+
+  for (const { items, ...b } of s.bulk_edits ?? []) {
+    insert('close_bulk_edits', {
+      ...b, params: JSON.stringify(b.params), s_query: JSON.stringify(b.s_query), sort: JSON.stringify(b.sort),
+      send_done_email: b.send_done_email ? 1 : 0,
+    });
+    for (const item of items) insert('close_bulk_edit_items', { ...item, bulk_edit_id: b.id, done: item.done ? 1 : 0 });
+  }
 }
+
+type Row = Record<string, unknown>;
+const parse = (v: unknown) => JSON.parse(v as string) as unknown;
+
+/** The organization's Close data in the seed format (plus who updated what, and its bulk edits). */
+export function exportClose(db: Db, orgId: string): CloseSeedT {
+  const all = <T = Row>(sql: string) => cached(db, sql).all(orgId) as T[];
+  const custom = new Map<string, Record<string, unknown>>();
+  // Values of fields that no longer exist are invisible to the API, so a snapshot leaves them out.
+  for (const v of all<{ object_id: string; field_id: string; value: string }>(`SELECT v.object_id, v.field_id, v.value FROM close_custom_values v
+    JOIN close_custom_fields f ON f.org_id = v.org_id AND f.id = v.field_id WHERE v.org_id = ? ORDER BY v.object_id, v.field_id`)) {
+    let m = custom.get(v.object_id);
+    if (!m) custom.set(v.object_id, (m = {}));
+    m[v.field_id] = parse(v.value);
+  }
+  const withCustom = <T extends { id: string }>(r: T) => ({ ...r, custom: custom.get(r.id) ?? {} });
+  const byLead = <T extends { lead_id: string }>(rows: T[]) => {
+    const m = new Map<string, Omit<T, 'lead_id'>[]>();
+    for (const { lead_id, ...r } of rows) (m.get(lead_id) ?? m.set(lead_id, []).get(lead_id)!).push(r);
+    return m;
+  };
+  const contacts = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, name, title, emails, phones, created_by, updated_by, date_created, date_updated
+    FROM close_contacts WHERE org_id = ? ORDER BY id`).map((c) => withCustom({ ...c, emails: parse(c.emails), phones: parse(c.phones) })));
+  const opportunities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, status_id, value, value_period, user_id, note, created_by, updated_by,
+    date_created, date_updated FROM close_opportunities WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated
+    FROM close_activities WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const objects = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_object_type_id, name, date_created, date_updated
+    FROM close_custom_objects WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
+    `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
+     ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
+  const items = all<{ bulk_edit_id: string; seq: number; lead_id: string; object_type: string; object_id: string; done: number }>(
+    `SELECT bulk_edit_id, seq, lead_id, object_type, object_id, done FROM close_bulk_edit_items WHERE org_id = ? ORDER BY bulk_edit_id, seq`);
+  const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string;
+  return {
+    organization: { name },
+    users: all(`SELECT id, first_name, last_name, email, date_created FROM close_users WHERE org_id = ? ORDER BY position, id`),
+    lead_statuses: all(`SELECT id, label FROM close_lead_statuses WHERE org_id = ? ORDER BY position, id`),
+    opportunity_statuses: all(`SELECT id, label, type FROM close_opportunity_statuses WHERE org_id = ? ORDER BY position, id`),
+    custom_activity_types: all(`SELECT id, name FROM close_custom_activity_types WHERE org_id = ? ORDER BY id`),
+    custom_object_types: all(`SELECT id, name FROM close_custom_object_types WHERE org_id = ? ORDER BY id`),
+    custom_fields: all<Row & { id: string }>(`SELECT id, object_type, custom_activity_type_id, custom_object_type_id, name, description, type,
+      accepts_multiple_values, choices, date_created, date_updated FROM close_custom_fields WHERE org_id = ? ORDER BY id`).map((f) => {
+      const own = associations.filter((a) => a.field_id === f.id).map((a) => ({
+        object_type: a.object_type, custom_activity_type_id: a.custom_activity_type_id || null, custom_object_type_id: a.custom_object_type_id || null,
+      }));
+      return { ...f, accepts_multiple_values: f.accepts_multiple_values === 1, choices: f.choices === null ? null : parse(f.choices), associations: own.length ? own : null };
+    }) as CloseSeedT['custom_fields'],
+    leads: all<Row & { id: string }>(`SELECT id, name, status_id, description, url, created_by, updated_by, date_created, date_updated
+      FROM close_leads WHERE org_id = ? ORDER BY id`).map((l) => ({
+      ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
+      activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [],
+    })) as CloseSeedT['leads'],
+    bulk_edits: all<BulkEditRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
+      ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
+      send_done_email: b.send_done_email === 1,
+      items: items.filter((i) => i.bulk_edit_id === b.id).map(({ bulk_edit_id: _b, ...i }) => ({ ...i, done: i.done === 1 })),
+    })),
+  };
+}
+
+const RECORDS = ['leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'bulk_edits'] as const;
+
+/** Close's dataset hooks, registered with the core by the plugin. */
+export const closeDataset: VendorDataset<'close'> = {
+  key: 'close',
+  check: checkCloseSeed,
+  insert: insertCloseSeed,
+  export: exportClose,
+  // "empty": users, statuses, types and custom fields stay, so the API key still has its user.
+  empty: (s) => ({ ...s, leads: [], bulk_edits: [] }),
+  counts: (db, orgId) => Object.fromEntries(
+    [...RECORDS, 'custom_fields'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
+  ),
+};

@@ -2,6 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import { controlErrorHandler } from './errors.js';
 import healthRoutes from './health.js';
+import orgRoutes from './orgs.js';
+import clockRoutes from './clock.js';
+import jobRoutes from './jobs.js';
+import rateLimitRoutes from './rate-limit.js';
+import outboxRoutes from './outbox.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
@@ -22,4 +27,9 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
     });
   }
   await app.register(healthRoutes);
+  await app.register(orgRoutes);
+  await app.register(clockRoutes);
+  await app.register(jobRoutes);
+  await app.register(rateLimitRoutes);
+  await app.register(outboxRoutes);
 }

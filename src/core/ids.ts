@@ -1,8 +1,28 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+
+// Random bytes for ids: crypto by default; with ID_SEED a SHA-256 counter stream, so two runs that
+// make the same requests get the same ids. Process-wide, like the seed setting it comes from.
+let bytes: (n: number) => Buffer = randomBytes;
+
+/** Seeds id generation (undefined: back to crypto randomness). */
+export function seedIds(seed: string | undefined): void {
+  if (seed === undefined) {
+    bytes = randomBytes;
+    return;
+  }
+  let counter = 0;
+  let pool = Buffer.alloc(0);
+  bytes = (n) => {
+    while (pool.length < n) pool = Buffer.concat([pool, createHash('sha256').update(`${seed}:${counter++}`).digest()]);
+    const out = pool.subarray(0, n);
+    pool = pool.subarray(n);
+    return out;
+  };
+}
 
 /** BlueAI ids: prefix + 32 lowercase hex characters (`deal_0f3a…`). */
 export function hexId(prefix: string): string {
-  return prefix + randomBytes(16).toString('hex');
+  return prefix + bytes(16).toString('hex');
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -12,7 +32,7 @@ export function base62Id(prefix: string, length = 43): string {
   // 248 is the largest multiple of 62 below 256: rejecting bytes above it keeps the alphabet unbiased.
   let out = prefix;
   while (out.length < prefix.length + length) {
-    for (const byte of randomBytes(length)) {
+    for (const byte of bytes(length)) {
       if (byte < 248 && out.length < prefix.length + length) out += BASE62[byte % 62];
     }
   }

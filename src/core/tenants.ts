@@ -1,10 +1,9 @@
 import { base62Id } from './ids.js';
 import { cached, columns, tenantTables, type Db } from './db.js';
-import type { Clock } from './clock.js';
-import { ApiError, unauthorized } from './errors.js';
-import type { SeedFileT } from '../../schemas/seed.js';
-import { insertBlueAISeed } from '../blueai/seed.js';
-import { insertCloseSeed } from '../close/seed.js';
+import type { Clocks, StoredClock } from './clock.js';
+import type { Datasets } from './datasets.js';
+import { ApiError, conflict, notFound, unauthorized } from './errors.js';
+import type { DatasetT, SeedFileT } from '../../schemas/seed.js';
 
 export type AuthMode = 'open' | 'strict';
 
@@ -14,58 +13,108 @@ export interface Org {
   created_at: string;
 }
 
+export interface OrgRecord extends Org {
+  credentials: string[];
+  /** What a reset returns it to. */
+  dataset: 'seed' | 'empty' | 'custom';
+}
+
+/** Where an organization starts and what a reset returns it to. */
+export type Baseline = 'seed' | 'empty' | DatasetT;
+
+/** Per-organization settings kept in `orgs`, restored at start-up (own clock, own rate limit). */
+export interface OrgSettings {
+  id: string;
+  clock: StoredClock | null;
+  rateLimit: { limit: number; windowSeconds: number } | null;
+}
+
 /**
- * Credential → organization namespace. An organization is created on a credential's first use and
- * gets a copy of the seeded template organization (one INSERT … SELECT per table, so it costs
- * milliseconds). In strict mode only the seed's credentials are accepted.
+ * Credential → organization namespace. An organization is created on a credential's first use (or by
+ * the control API) and gets a copy of the seeded template organization (one INSERT … SELECT per
+ * table, so it costs milliseconds). In strict mode only the seed's credentials are accepted. The
+ * vendors' data is inserted, checked and exported through their registered dataset hooks.
  */
 export class Tenants {
   private readonly templateId = 'orga_template';
+  private readonly tables: string[];
   private readonly copyStatements: { run: (p: { org: string; tpl: string }) => unknown }[];
-  private readonly byToken;
-  private readonly countOrgs;
-  private readonly insertOrg;
-  private readonly insertCredential;
   private readonly seedTokens: Set<string>;
   private readonly orgName: string;
+  private readonly forgetHooks: ((orgId: string | null) => void)[] = [];
 
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
-    seed: SeedFileT,
+    private readonly clock: Clocks,
+    private readonly datasets: Datasets,
+    private readonly seed: SeedFileT,
     private readonly opts: { auth: AuthMode; maxOrgs: number },
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
     this.orgName = seed.close?.organization.name ?? 'Emulated organization';
-    this.loadTemplate(seed);
-    this.copyStatements = tenantTables(db)
-      .filter((t) => t !== 'orgs')
-      .map((table) => {
-        const cols = columns(db, table).filter((c) => c !== 'org_id');
-        const list = cols.join(', ');
-        return db.prepare(`INSERT INTO ${table} (org_id, ${list}) SELECT @org, ${list} FROM ${table} WHERE org_id = @tpl`);
-      });
-    this.byToken = db.prepare(
-      `SELECT o.id, o.name, o.created_at FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = ?`,
-    );
-    this.countOrgs = db.prepare(`SELECT count(*) FROM orgs WHERE is_template = 0`).pluck();
-    this.insertOrg = db.prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, ?, 0, ?)`);
-    this.insertCredential = db.prepare(`INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`);
+    this.tables = tenantTables(db);
+    this.copyStatements = this.tables.map((table) => {
+      const list = columns(db, table).filter((c) => c !== 'org_id').join(', ');
+      return db.prepare(`INSERT INTO ${table} (org_id, ${list}) SELECT @org, ${list} FROM ${table} WHERE org_id = @tpl`);
+    });
+  }
+
+  /**
+   * Rebuilds the template organization from the seed (at every start, after the vendors registered
+   * their hooks). Returns the seed's first cross-reference problem instead of loading it.
+   */
+  loadTemplate(): string | null {
+    const problem = this.datasets.check(this.seed);
+    if (problem) return problem;
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM orgs WHERE id = ?`).run(this.templateId);
+      this.db
+        .prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, 'seed template', 1, ?)`)
+        .run(this.templateId, this.clock.iso(null));
+      this.datasets.insert(this.db, this.templateId, this.seed);
+    })();
+    return null;
+  }
+
+  /** Called with an organization's id when it is reset or deleted (null: everything), so journal,
+   * faults, clocks and rate limits forget it. */
+  onForget(hook: (orgId: string | null) => void): void {
+    this.forgetHooks.push(hook);
   }
 
   /** The organization a credential belongs to, creating it in open mode. Missing → 401. */
   resolve(token: string | undefined): Org {
     if (!token) throw unauthorized();
-    const existing = this.byToken.get(token) as Org | undefined;
+    const existing = this.byToken(token);
     if (existing) return existing;
     if (this.opts.auth === 'strict' && !this.seedTokens.has(token)) throw unauthorized('Invalid credentials');
-    return this.createForToken(token);
+    return this.create(token, 'seed');
   }
 
-  private createForToken(token: string): Org {
+  /** An organization by `orga_` id or by one of its credentials; undefined if none. */
+  find(ref: string): Org | undefined {
+    return (cached(this.db, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)
+      ?? this.byToken(ref);
+  }
+
+  /** As find(), or 404. */
+  get(ref: string): Org {
+    const org = this.find(ref);
+    if (!org) throw notFound(`No organization has the id or credential "${ref}"`);
+    return org;
+  }
+
+  private byToken(token: string): Org | undefined {
+    return cached(this.db, `SELECT o.id, o.name, o.created_at FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = ?`)
+      .get(token) as Org | undefined;
+  }
+
+  /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
+  create(token: string, baseline: Baseline): Org {
+    this.assertValid(baseline);
     return this.db.transaction(() => {
-      const count = this.countOrgs.get() as number;
-      if (count >= this.opts.maxOrgs) {
+      if (this.byToken(token)) throw conflict(`The credential "${token}" already belongs to an organization`, { field: 'credential' });
+      if (this.orgCount() >= this.opts.maxOrgs) {
         // Real API: organizations are created by signing up; here every new credential creates one,
         // so a bound keeps a runaway test suite from filling memory.
         throw new ApiError(
@@ -74,37 +123,130 @@ export class Tenants {
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
       }
-      const org: Org = { id: base62Id('orga_'), name: this.orgName, created_at: this.clock.iso() };
-      this.insertOrg.run(org.id, org.name, org.created_at);
-      this.insertCredential.run(token, org.id, org.created_at);
-      this.copyTemplate(org.id);
+      const org: Org = { id: base62Id('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
+      cached(this.db, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
+        .run(org.id, org.name, org.created_at, baselineText(baseline));
+      cached(this.db, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
+      this.fill(org.id, baseline);
       return org;
     })();
   }
 
-  /** An organization by `orga_` id or by one of its credentials; undefined if none. */
-  find(ref: string): Org | undefined {
-    return (cached(this.db, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)
-      ?? (this.byToken.get(ref) as Org | undefined);
+  /** Back to the data it started with (the seed, empty, or its creation dataset), same id and credentials. */
+  reset(orgId: string): void {
+    const text = cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null;
+    const baseline: Baseline = text === null ? 'seed' : text === 'empty' ? 'empty' : (JSON.parse(text) as DatasetT);
+    this.replace(orgId, baseline);
+    this.forget(orgId);
+  }
+
+  /** Replaces the organization's data with a dataset (already schema-checked; cross-references are checked here). */
+  restore(orgId: string, ds: DatasetT): void {
+    this.replace(orgId, ds);
+  }
+
+  /** Deletes the organization and everything it owns (every table cascades from `orgs`). */
+  delete(orgId: string): void {
+    cached(this.db, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
+    this.forget(orgId);
+  }
+
+  /** Everything back to a fresh start: no organization until a credential or the control API makes one. */
+  deleteAll(): void {
+    cached(this.db, `DELETE FROM orgs WHERE is_template = 0`).run();
+    for (const hook of this.forgetHooks) hook(null);
+  }
+
+  /** The organization as a dataset in the seed file's format. */
+  snapshot(orgId: string): DatasetT {
+    const credentials = this.credentials(orgId).map((token) => ({ token }));
+    return { credentials, ...this.datasets.export(this.db, orgId) };
+  }
+
+  list(): OrgRecord[] {
+    const rows = cached(this.db, `SELECT id, name, created_at, dataset FROM orgs WHERE is_template = 0 ORDER BY created_at, id`)
+      .all() as (Org & { dataset: string | null })[];
+    return rows.map((r) => this.record(r));
+  }
+
+  record(org: Org): OrgRecord {
+    const text = cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
+    return {
+      id: org.id, name: org.name, created_at: org.created_at, credentials: this.credentials(org.id),
+      dataset: text === null ? 'seed' : text === 'empty' ? 'empty' : 'custom',
+    };
+  }
+
+  counts(orgId: string): Record<string, Record<string, number>> {
+    return this.datasets.counts(this.db, orgId);
+  }
+
+  credentials(orgId: string): string[] {
+    return cached(this.db, `SELECT token FROM credentials WHERE org_id = ? ORDER BY created_at, token`).pluck().all(orgId) as string[];
   }
 
   orgCount(): number {
-    return this.countOrgs.get() as number;
+    return cached(this.db, `SELECT count(*) FROM orgs WHERE is_template = 0`).pluck().get() as number;
   }
 
-  private copyTemplate(orgId: string): void {
-    for (const stmt of this.copyStatements) stmt.run({ org: orgId, tpl: this.templateId });
+  /** Every organization's own clock and rate limit, to restore at start-up. */
+  settings(): OrgSettings[] {
+    const rows = cached(this.db, `SELECT id, clock_offset_ms, clock_frozen_at, rate_limit, rate_limit_window_seconds FROM orgs
+      WHERE is_template = 0 AND (clock_offset_ms IS NOT NULL OR clock_frozen_at IS NOT NULL OR rate_limit IS NOT NULL)`).all() as {
+      id: string; clock_offset_ms: number | null; clock_frozen_at: number | null; rate_limit: number | null; rate_limit_window_seconds: number | null;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      clock: r.clock_offset_ms !== null || r.clock_frozen_at !== null ? { offsetMs: r.clock_offset_ms, frozenAt: r.clock_frozen_at } : null,
+      rateLimit: r.rate_limit !== null ? { limit: r.rate_limit, windowSeconds: r.rate_limit_window_seconds ?? 60 } : null,
+    }));
   }
 
-  /** The template organization is rebuilt from the seed file at every start. */
-  private loadTemplate(seed: SeedFileT): void {
+  saveClock(orgId: string, clock: StoredClock | null): void {
+    cached(this.db, `UPDATE orgs SET clock_offset_ms = ?, clock_frozen_at = ? WHERE id = ?`)
+      .run(clock?.offsetMs ?? null, clock?.frozenAt ?? null, orgId);
+  }
+
+  saveRateLimit(orgId: string, setting: { limit: number; windowSeconds: number } | null): void {
+    cached(this.db, `UPDATE orgs SET rate_limit = ?, rate_limit_window_seconds = ? WHERE id = ?`)
+      .run(setting?.limit ?? null, setting?.windowSeconds ?? null, orgId);
+  }
+
+  private forget(orgId: string): void {
+    for (const hook of this.forgetHooks) hook(orgId);
+  }
+
+  /** A dataset's cross-reference problem → 400 naming the path inside it. */
+  private assertValid(baseline: Baseline): void {
+    if (typeof baseline !== 'object') return;
+    const problem = this.datasets.check(baseline);
+    if (!problem) return;
+    const at = /^(\/[^:]*):/.exec(problem)?.[1];
+    throw new ApiError(400, 'VALIDATION_ERROR', `Invalid dataset: ${problem}`, { field: at ? `dataset${at}` : 'dataset' });
+  }
+
+  private replace(orgId: string, baseline: Baseline): void {
+    this.assertValid(baseline);
     this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM orgs WHERE id = ?`).run(this.templateId);
-      this.db
-        .prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, 'seed template', 1, ?)`)
-        .run(this.templateId, this.clock.iso());
-      insertBlueAISeed(this.db, this.templateId, seed.blueai);
-      if (seed.close) insertCloseSeed(this.db, this.templateId, seed.close);
+      for (const table of this.tables) cached(this.db, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
+      cached(this.db, `UPDATE orgs SET name = ? WHERE id = ?`).run(this.nameOf(baseline), orgId);
+      this.fill(orgId, baseline);
     })();
   }
+
+  private fill(orgId: string, baseline: Baseline): void {
+    if (baseline === 'seed') {
+      for (const stmt of this.copyStatements) stmt.run({ org: orgId, tpl: this.templateId });
+    } else {
+      this.datasets.insert(this.db, orgId, baseline === 'empty' ? this.datasets.empty(this.seed) : baseline);
+    }
+  }
+
+  private nameOf(baseline: Baseline): string {
+    return (typeof baseline === 'object' ? baseline.close?.organization.name : undefined) ?? this.orgName;
+  }
+}
+
+function baselineText(b: Baseline): string | null {
+  return b === 'seed' ? null : b === 'empty' ? 'empty' : JSON.stringify(b);
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkDealDeleteT, BulkDealUpdateT } from '../../../schemas/blueai/bulk.js';
 import type { DealStore } from './deals.js';
@@ -18,7 +18,7 @@ export interface BulkResultT {
 export class BulkStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly deals: DealStore) {
+  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly deals: DealStore) {
     this.refs = new Refs(db);
   }
 
@@ -47,7 +47,7 @@ export class BulkStore {
           errors.push(`${id}: stage "${stage}" is not a stage of its pipeline ${deal.pipeline_id}`);
           continue;
         }
-        let next = member !== undefined ? { ...deal, assigned_member_id: member, updated_at: this.clock.iso() } : deal;
+        let next = member !== undefined ? { ...deal, assigned_member_id: member, updated_at: this.clock.iso(orgId) } : deal;
         if (stage !== undefined) next = this.deals.applyStage(orgId, next, stage);
         else this.deals.save(orgId, next);
         processed++;

@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { CompanyT, CompanyCreateT, CompanyPatchT, CompanyListQueryT } from '../../../schemas/blueai/companies.js';
@@ -10,7 +10,7 @@ const WRITABLE = [
 ] as const;
 
 export class CompanyStore {
-  constructor(private readonly db: Db, private readonly clock: Clock) {}
+  constructor(private readonly db: Db, private readonly clock: Clocks) {}
 
   list(orgId: string, q: CompanyListQueryT): Page<CompanyT> {
     return listRows(
@@ -38,7 +38,7 @@ export class CompanyStore {
   }
 
   create(orgId: string, input: CompanyCreateT): CompanyT {
-    const now = this.clock.iso();
+    const now = this.clock.iso(orgId);
     const company: CompanyT = {
       id: hexId('comp_'),
       name: input.name,
@@ -67,7 +67,7 @@ export class CompanyStore {
 
   update(orgId: string, id: string, patch: CompanyPatchT): CompanyT {
     const current = this.get(orgId, id);
-    const next: CompanyT = { ...current, updated_at: this.clock.iso() };
+    const next: CompanyT = { ...current, updated_at: this.clock.iso(orgId) };
     // Only the writable fields, so unknown body keys never reach the row.
     for (const key of WRITABLE) {
       if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];

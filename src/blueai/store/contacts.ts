@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { ContactT, ContactCreateT, ContactPatchT, ContactListQueryT } from '../../../schemas/blueai/contacts.js';
@@ -11,7 +11,7 @@ const WRITABLE = ['first_name', 'last_name', 'email', 'phone', 'position', 'comp
 export class ContactStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clock) {
+  constructor(private readonly db: Db, private readonly clock: Clocks) {
     this.refs = new Refs(db);
   }
 
@@ -47,7 +47,7 @@ export class ContactStore {
 
   create(orgId: string, input: ContactCreateT): ContactT {
     this.refs.require('company_id', 'blueai_companies', orgId, input.company_id);
-    const now = this.clock.iso();
+    const now = this.clock.iso(orgId);
     const contact: ContactT = {
       id: hexId('cont_'),
       first_name: input.first_name ?? null,
@@ -71,7 +71,7 @@ export class ContactStore {
   update(orgId: string, id: string, patch: ContactPatchT): ContactT {
     const current = this.get(orgId, id);
     this.refs.require('company_id', 'blueai_companies', orgId, patch.company_id);
-    const next: ContactT = { ...current, updated_at: this.clock.iso() };
+    const next: ContactT = { ...current, updated_at: this.clock.iso(orgId) };
     // Only the writable fields, so unknown body keys never reach the row.
     for (const key of WRITABLE) {
       if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];

@@ -1,5 +1,5 @@
 import { cached, pick, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { DealT, DealCreateT, DealPatchT, DealListQueryT, ActivityT } from '../../../schemas/blueai/deals.js';
@@ -12,7 +12,7 @@ const LOST = 'closed_lost';
 export class DealStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clock) {
+  constructor(private readonly db: Db, private readonly clock: Clocks) {
     this.refs = new Refs(db);
   }
 
@@ -51,7 +51,7 @@ export class DealStore {
     const stage = input.stage ?? stages[0]!;
     this.checkRefs(orgId, input);
     this.checkStage(stages, stage, pipelineId);
-    const now = this.clock.iso();
+    const now = this.clock.iso(orgId);
     const deal: DealT = {
       id: hexId('deal_'),
       name: input.name,
@@ -69,7 +69,7 @@ export class DealStore {
       created_at: now,
       updated_at: now,
     };
-    Object.assign(deal, this.stageEffects({ ...deal, stage: '' }, stage, input.lost_reason));
+    Object.assign(deal, this.stageEffects(orgId, { ...deal, stage: '' }, stage, input.lost_reason));
     this.db.transaction(() => this.insert(orgId, deal))();
     return deal;
   }
@@ -83,10 +83,10 @@ export class DealStore {
     this.checkRefs(orgId, patch);
     const stage = patch.stage ?? current.stage;
     this.checkStage(this.refs.stagesOf(orgId, pipelineId), stage, pipelineId);
-    const next: DealT = { ...current, ...pick(patch, WRITABLE), pipeline_id: pipelineId, stage, updated_at: this.clock.iso() };
+    const next: DealT = { ...current, ...pick(patch, WRITABLE), pipeline_id: pipelineId, stage, updated_at: this.clock.iso(orgId) };
     this.db.transaction(() => {
       if (stage !== current.stage) {
-        Object.assign(next, this.stageEffects(current, stage, patch.lost_reason));
+        Object.assign(next, this.stageEffects(orgId, current, stage, patch.lost_reason));
         this.recordStageChange(orgId, current, stage);
       }
       this.save(orgId, next);
@@ -107,7 +107,7 @@ export class DealStore {
 
   /** Applies a stage inside the caller's transaction (also used by bulk update). */
   applyStage(orgId: string, current: DealT, stage: string, lostReason?: string | null): DealT {
-    const next: DealT = { ...current, ...this.stageEffects(current, stage, lostReason), stage, updated_at: this.clock.iso() };
+    const next: DealT = { ...current, ...this.stageEffects(orgId, current, stage, lostReason), stage, updated_at: this.clock.iso(orgId) };
     if (stage !== current.stage) this.recordStageChange(orgId, current, stage);
     this.save(orgId, next);
     return next;
@@ -137,9 +137,9 @@ export class DealStore {
 
   /** Real API: stage side effects are not documented; here: closed_won sets won_date (today) and
    * probability 100, closed_lost sets probability 0 and keeps lost_reason, leaving either clears them. */
-  private stageEffects(current: DealT, stage: string, lostReason?: string | null): Partial<DealT> {
+  private stageEffects(orgId: string, current: DealT, stage: string, lostReason?: string | null): Partial<DealT> {
     if (stage === current.stage) return stage === LOST && lostReason !== undefined ? { lost_reason: lostReason } : {};
-    if (stage === WON) return { won_date: this.clock.iso().slice(0, 10), probability: 100, lost_reason: null };
+    if (stage === WON) return { won_date: this.clock.iso(orgId).slice(0, 10), probability: 100, lost_reason: null };
     if (stage === LOST) return { won_date: null, probability: 0, lost_reason: lostReason ?? current.lost_reason };
     return { won_date: null, lost_reason: null };
   }
@@ -149,7 +149,7 @@ export class DealStore {
       this.db,
       `INSERT INTO blueai_activities (org_id, id, deal_id, type, subject, body, member_id, created_at)
        VALUES (?, ?, ?, 'stage_change', ?, NULL, NULL, ?)`,
-    ).run(orgId, hexId('act_'), deal.id, `ステージ変更: ${deal.stage} → ${to}`, this.clock.iso());
+    ).run(orgId, hexId('act_'), deal.id, `ステージ変更: ${deal.stage} → ${to}`, this.clock.iso(orgId));
   }
 
   private checkStage(stages: string[], stage: string, pipelineId: string): void {

@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { validationError } from '../../core/errors.js';
 import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
@@ -17,7 +17,7 @@ type ImportColumn = (typeof CSV_COLUMNS.import)[number];
  * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
  * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
  */
-export function importContacts(db: Db, clock: Clock, refs: Refs, orgId: string, file: Buffer) {
+export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string, file: Buffer) {
   const text = decodeUtf8(file);
   if (text.trim() === '') throw validationError('The file is empty: expected a header row with last_name', { file: 'is empty' });
   const { header, records } = parseCsv(text);
@@ -61,7 +61,7 @@ export function importContacts(db: Db, clock: Clock, refs: Refs, orgId: string, 
     `INSERT INTO blueai_contacts (org_id, id, first_name, last_name, email, phone, position, company_id, note, created_at, updated_at)
      VALUES (@org_id, @id, @first_name, @last_name, @email, @phone, @position, @company_id, @note, @now, @now)`,
   );
-  const now = clock.iso();
+  const now = clock.iso(orgId);
   db.transaction(() => {
     for (const row of rows) insert.run({ ...row, org_id: orgId, id: hexId('cont_'), now });
   })();

@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { DealStore } from './deals.js';
 import { BulkStore } from './bulk.js';
 import { ExportStore } from './export.js';
@@ -18,7 +18,7 @@ export class BlueAIStore {
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
 
-  constructor(db: Db, clock: Clock) {
+  constructor(db: Db, clock: Clocks) {
     this.deals = new DealStore(db, clock);
     this.bulk = new BulkStore(db, clock, this.deals);
     this.exports = new ExportStore(db);

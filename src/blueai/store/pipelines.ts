@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { conflict, notFound, validationError } from '../../core/errors.js';
 import type { PipelineT, PipelineCreateT, PipelinePatchT } from '../../../schemas/blueai/pipelines.js';
@@ -8,7 +8,7 @@ type Stage = PipelineT['stages'][number];
 type PipelineRow = Omit<PipelineT, 'stages' | 'is_default'> & { is_default: number };
 
 export class PipelineStore {
-  constructor(private readonly db: Db, private readonly clock: Clock) {}
+  constructor(private readonly db: Db, private readonly clock: Clocks) {}
 
   /** Every pipeline of the organization, by sort_order then id, each with its stages in order. */
   list(orgId: string): PipelineT[] {
@@ -40,7 +40,7 @@ export class PipelineStore {
 
   create(orgId: string, input: PipelineCreateT): PipelineT {
     checkUniqueSlugs(input.stages);
-    const now = this.clock.iso();
+    const now = this.clock.iso(orgId);
     // An organization without any default (only possible with a seed that has no pipelines) gets
     // its first pipeline as the default, so deals always have one to fall back to.
     const hasDefault = cached(this.db, `SELECT 1 FROM blueai_pipelines WHERE org_id = ? AND is_default = 1`).get(orgId) !== undefined;
@@ -82,7 +82,7 @@ export class PipelineStore {
       sort_order: patch.sort_order ?? current.sort_order,
       is_default: patch.is_default ?? current.is_default,
       stages: patch.stages ? patch.stages.map(({ slug, name }) => ({ slug, name })) : current.stages,
-      updated_at: this.clock.iso(),
+      updated_at: this.clock.iso(orgId),
     };
     this.db.transaction(() => {
       if (next.is_default && !current.is_default) this.clearDefault(orgId, next.updated_at);

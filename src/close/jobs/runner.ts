@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { base62Id } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
 import { closeDate } from '../dates.js';
@@ -22,10 +22,11 @@ type StoredPlan = Plan & { tz_offset_minutes: number };
 export class BulkEditRunner {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private intervalMs = 0;
 
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
+    private readonly clock: Clocks,
     private readonly fields: CustomFieldReader,
     private readonly values: CustomValues,
     private readonly opts: { batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook },
@@ -33,6 +34,7 @@ export class BulkEditRunner {
 
   /** Starts the background ticker (tickMs 0 = none: tests and the control API drive ticks). */
   start(tickMs: number): void {
+    if (tickMs > 0) this.intervalMs = tickMs;
     if (tickMs <= 0 || this.timer) return;
     this.timer = setInterval(() => {
       if (this.running || !this.db.open) return;
@@ -51,6 +53,36 @@ export class BulkEditRunner {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** The ticker's state; tickMs is the last interval it ran (or will run) with. */
+  get ticker(): { running: boolean; tickMs: number; batchSize: number } {
+    return { running: this.timer !== null, tickMs: this.intervalMs, batchSize: this.opts.batchSize };
+  }
+
+  /** Retunes the ticker while serving: a new interval restarts it; a batch size applies from the next step. */
+  configure(patch: { running?: boolean; tickMs?: number; batchSize?: number }): void {
+    if (patch.batchSize !== undefined) this.opts.batchSize = patch.batchSize;
+    const wasRunning = this.timer !== null;
+    const running = patch.running ?? wasRunning;
+    if (patch.tickMs !== undefined) this.intervalMs = patch.tickMs;
+    if (wasRunning && (!running || patch.tickMs !== undefined)) this.stop();
+    if (running && this.timer === null) this.start(this.intervalMs || 100);
+  }
+
+  /** One step of one job, in its own transaction (the control API's step and run). */
+  stepOne(orgId: string, id: string): void {
+    this.db.transaction(() => this.step(orgId, id))();
+  }
+
+  /** Forces a job into error (the control API's fail); false when the state machine refuses. */
+  forceFail(orgId: string, id: string, reason: string): boolean {
+    return this.db.transaction(() => {
+      const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
+      if (!row || !transition(row as JobState, { type: 'fail' }).ok) return false;
+      this.fail(row, reason);
+      return true;
+    })();
   }
 
   /** Advances every active bulk edit by one step; returns how many were advanced. */
@@ -82,14 +114,14 @@ export class BulkEditRunner {
     const t = transition(row as JobState, { type: 'tick', remaining });
     if (!t.ok) return;
     cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
-      .run(t.next.status, t.next.paused_from, closeDate(this.clock.now()), orgId, id);
+      .run(t.next.status, t.next.paused_from, closeDate(this.clock.now(row.org_id)), orgId, id);
     if (t.next.status === 'done' && row.send_done_email === 1) this.sendDoneEmail(row);
   }
 
   /** loading: evaluates the query once and freezes the matched set as items, in lead order. */
   private load(row: BulkEditRow, plan: StoredPlan): void {
     const leadIds = matchLeadIds(this.db, row.org_id, JSON.parse(row.s_query), {
-      sort: JSON.parse(row.sort), resultsLimit: row.results_limit, now: this.clock.now(), tzOffsetMinutes: plan.tz_offset_minutes,
+      sort: JSON.parse(row.sort), resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: plan.tz_offset_minutes,
     });
     const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)`);
     let seq = 0;
@@ -110,7 +142,7 @@ export class BulkEditRunner {
     const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id FROM close_bulk_edit_items
       WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
       .all(row.org_id, row.id, this.opts.batchSize) as { seq: number; lead_id: string; object_type: ObjectKind | 'none'; object_id: string }[];
-    const now = closeDate(this.clock.now());
+    const now = closeDate(this.clock.now(row.org_id));
     const markDone = cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq = ?`);
     let objects = 0;
     for (const [i, item] of items.entries()) {
@@ -161,7 +193,7 @@ export class BulkEditRunner {
     // Real API: the failure reason is not part of the object; here: kept in error_reason, logged.
     this.opts.log?.warn({ bulk_edit: row.id, org: row.org_id, reason }, 'bulk edit failed');
     cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
-      .run(reason, closeDate(this.clock.now()), row.org_id, row.id);
+      .run(reason, closeDate(this.clock.now(row.org_id)), row.org_id, row.id);
   }
 
   private sendDoneEmail(row: BulkEditRow): void {
@@ -169,7 +201,7 @@ export class BulkEditRunner {
     const done = cached(this.db, `SELECT n_leads, n_objects FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as { n_leads: number; n_objects: number };
     cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, 'bulk_edit_done', ?, ?, ?, ?, ?)`).run(
       row.org_id, base62Id('email_'), user ?? 'unknown', 'Your bulk edit is complete',
-      `Bulk edit ${row.id} (${row.type}) finished: ${done.n_leads} leads, ${done.n_objects} objects updated.`, row.id, closeDate(this.clock.now()),
+      `Bulk edit ${row.id} (${row.type}) finished: ${done.n_leads} leads, ${done.n_objects} objects updated.`, row.id, closeDate(this.clock.now(row.org_id)),
     );
   }
 }

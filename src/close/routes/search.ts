@@ -13,7 +13,7 @@ export default async function searchRoutes(fastify: FastifyInstance) {
       resultsLimit: body.results_limit ?? null,
       limit: body._limit ?? SEARCH_DEFAULT_LIMIT,
       cursor: body.cursor ?? null,
-      now: app.clock.now(),
+      now: app.clock.now(req.closeOrg.id),
       tzOffsetMinutes: parseTzOffset(req.headers['x-tz-offset']),
       includeCounts: body.include_counts === true,
       fields: body._fields,

@@ -53,7 +53,7 @@ export class ActivityStore {
     }
     this.checkUser(orgId, input.user_id);
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'activity', input.custom_activity_type_id));
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     const row = {
       id: base62Id('acti_'), lead_id: input.lead_id, custom_activity_type_id: input.custom_activity_type_id,
       note: input.note ?? null, user_id: input.user_id === undefined ? userId : input.user_id, date_created: now, date_updated: now,
@@ -70,7 +70,7 @@ export class ActivityStore {
     const current = this.get(orgId, id, true);
     this.checkUser(orgId, patch.user_id);
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'activity', current.custom_activity_type_id));
-    const next = { id, note: current.note, user_id: current.user_id, ...pick(patch, ['note', 'user_id']), date_updated: this.stamp.now() };
+    const next = { id, note: current.note, user_id: current.user_id, ...pick(patch, ['note', 'user_id']), date_updated: this.stamp.now(orgId) };
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_activities SET note = @note, user_id = @user_id, date_updated = @date_updated
         WHERE org_id = @org_id AND id = @id`).run({ ...next, org_id: orgId });

@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { base62Id } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { BulkEditActionT, BulkEditCreateT, BulkStatus, BulkEditType } from '../../../schemas/close/bulk-edit.js';
@@ -22,7 +22,7 @@ export interface BulkEditRow {
 /** Bulk edit objects: creation (validated and planned up front), reads, pause and resume. Progress
  * belongs to the runner (src/close/jobs/runner.ts). */
 export class BulkEditStore {
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly fields: CustomFieldReader) {}
+  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly fields: CustomFieldReader) {}
 
   create(orgId: string, userId: string, body: BulkEditCreateT, tzOffset: string | undefined): BulkEditActionT {
     if (body.s_query === undefined || body.s_query === null) {
@@ -38,7 +38,7 @@ export class BulkEditStore {
     // X-TZ-Offset at creation decides fixed_local_date moments when the query is evaluated later.
     const tzOffsetMinutes = parseTzOffset(tzOffset);
     const { plan, echo } = planBulkEdit(this.db, this.fields, orgId, body);
-    const now = closeDate(this.clock.now());
+    const now = closeDate(this.clock.now(orgId));
     const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
     const row: BulkEditRow = {
       org_id: orgId, id: base62Id('bulkedit_'), seq, type: body.type, status: 'created', paused_from: null, date_paused: null,
@@ -74,7 +74,7 @@ export class BulkEditStore {
   setStatus(orgId: string, userId: string, id: string, status: 'paused' | 'resuming'): BulkEditActionT {
     return this.db.transaction(() => {
       const row = this.row(orgId, id);
-      const nowMs = this.clock.nowMs();
+      const nowMs = this.clock.nowMs(orgId);
       const t = status === 'paused'
         ? transition(row, { type: 'pause' })
         : transition(row, { type: 'resume', pausedForMs: nowMs - Date.parse(row.date_paused ?? row.date_updated) });

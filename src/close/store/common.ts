@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 
 /**
  * Close timestamps from the emulator clock. Real API: microseconds come from the server's clock; here:
@@ -9,10 +9,11 @@ import type { Clock } from '../../core/clock.js';
 export class Stamper {
   private lastUs = -1;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clocks) {}
 
-  now(): string {
-    const base = this.clock.nowMs() * 1000;
+  /** The organization's "now" as a Close timestamp, after the last one this stamper gave. */
+  now(orgId: string): string {
+    const base = this.clock.nowMs(orgId) * 1000;
     const us = this.lastUs >= base && this.lastUs < base + 999 ? this.lastUs + 1 : base;
     this.lastUs = us;
     const iso = new Date(Math.floor(us / 1000)).toISOString();

@@ -66,7 +66,7 @@ export class ContactStore {
   /** Validates one contact (also one nested in a lead create) without writing anything. */
   prepare(orgId: string, userId: string, leadId: string, input: NestedContactT, path = ''): PreparedContact {
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'contact'), path);
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     return {
       row: {
         id: base62Id('cont_'), lead_id: leadId, name: input.name ?? null, title: input.title ?? null,
@@ -92,7 +92,7 @@ export class ContactStore {
     const next = {
       id, name: current.name, title: current.title, ...set,
       emails: JSON.stringify(set.emails ?? current.emails), phones: JSON.stringify(set.phones ?? current.phones),
-      updated_by: userId, date_updated: this.stamp.now(),
+      updated_by: userId, date_updated: this.stamp.now(orgId),
     };
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_contacts SET name = @name, title = @title, emails = @emails, phones = @phones,

@@ -47,7 +47,7 @@ export class CustomFieldStore {
     // Real API: shared fields are associated through /custom_field/shared/{id}/association/; here:
     // `associations` is given on create and PUT (other kinds ignore it).
     const associations = objectType === 'shared' ? this.checkAssociations(orgId, input.associations ?? []) : [];
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     const id = base62Id('cf_');
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_custom_fields (org_id, id, object_type, custom_activity_type_id, custom_object_type_id, name,
@@ -73,7 +73,7 @@ export class CustomFieldStore {
       cached(this.db, `UPDATE close_custom_fields SET name = @name, description = @description, type = @type,
           accepts_multiple_values = @multi, choices = @choices, date_updated = @now WHERE org_id = @org AND id = @id`)
         .run({
-          org: orgId, id, name, type, choices: choices && JSON.stringify(choices), now: this.stamp.now(),
+          org: orgId, id, name, type, choices: choices && JSON.stringify(choices), now: this.stamp.now(orgId),
           description: patch.description === undefined ? current.description : patch.description,
           multi: (patch.accepts_multiple_values ?? current.accepts_multiple_values) ? 1 : 0,
         });

@@ -40,7 +40,7 @@ export class CustomObjectStore {
     }
     if (!exists(this.db, 'close_leads', orgId, input.lead_id)) throw validationError(`Lead ${input.lead_id} not found.`, { lead_id: 'Lead not found.' });
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'custom_object', input.custom_object_type_id));
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     const row = {
       id: base62Id('custobj_'), lead_id: input.lead_id, custom_object_type_id: input.custom_object_type_id,
       name: input.name ?? null, date_created: now, date_updated: now,
@@ -58,7 +58,7 @@ export class CustomObjectStore {
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'custom_object', current.custom_object_type_id));
     const name = patch.name === undefined ? current.name : patch.name;
     this.db.transaction(() => {
-      cached(this.db, `UPDATE close_custom_objects SET name = ?, date_updated = ? WHERE org_id = ? AND id = ?`).run(name, this.stamp.now(), orgId, id);
+      cached(this.db, `UPDATE close_custom_objects SET name = ?, date_updated = ? WHERE org_id = ? AND id = ?`).run(name, this.stamp.now(orgId), orgId, id);
       writeCustom(this.values, orgId, id, custom);
     })();
     return this.get(orgId, id);

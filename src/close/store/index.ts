@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db.js';
-import type { Clock } from '../../core/clock.js';
+import type { Clocks } from '../../core/clock.js';
 import { CustomValues } from './values.js';
 import { CustomFieldReader } from './custom-fields.js';
 import { UserStore } from './users.js';
@@ -29,7 +29,7 @@ export class CloseStore {
   readonly customFields: CustomFieldStore;
   readonly bulkEdits: BulkEditStore;
 
-  constructor(readonly db: Db, readonly clock: Clock) {
+  constructor(readonly db: Db, readonly clock: Clocks) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.users = new UserStore(db);

@@ -50,7 +50,7 @@ export class LeadStore {
     const statusId = this.resolveStatus(orgId, input) ?? this.statuses.defaultLead(orgId)?.id;
     if (!statusId) throw validationError('The organization has no lead statuses.', { status_id: 'This field is required.' });
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'lead'));
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     const row = {
       id: base62Id('lead_'), name: input.name ?? null, status_id: statusId, description: input.description ?? null,
       url: input.url ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
@@ -76,7 +76,7 @@ export class LeadStore {
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'lead'));
     const next = {
       id, name: current.name, status_id: current.status_id, description: current.description, url: current.url,
-      ...pick({ ...patch, status_id: statusId }, WRITABLE), updated_by: userId, date_updated: this.stamp.now(),
+      ...pick({ ...patch, status_id: statusId }, WRITABLE), updated_by: userId, date_updated: this.stamp.now(orgId),
     };
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_leads SET name = @name, status_id = @status_id, description = @description, url = @url,

@@ -51,7 +51,7 @@ export class OpportunityStore {
     if (!statusId) throw validationError('The organization has no opportunity statuses.', { status_id: 'This field is required.' });
     this.checkRefs(orgId, { ...input, status_id: statusId });
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'opportunity'));
-    const now = this.stamp.now();
+    const now = this.stamp.now(orgId);
     // Real API: user_id defaults to the user creating the opportunity; here: the same (the API key's user).
     const row = {
       id: base62Id('oppo_'), lead_id: input.lead_id, status_id: statusId, value: input.value ?? null,
@@ -74,7 +74,7 @@ export class OpportunityStore {
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'opportunity'));
     const next = {
       id, status_id: current.status_id, value: current.value, value_period: current.value_period, user_id: current.user_id,
-      note: current.note, ...pick(patch, WRITABLE), updated_by: userId, date_updated: this.stamp.now(),
+      note: current.note, ...pick(patch, WRITABLE), updated_by: userId, date_updated: this.stamp.now(orgId),
     };
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_opportunities SET status_id = @status_id, value = @value, value_period = @value_period,

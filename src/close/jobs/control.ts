@@ -1,0 +1,98 @@
+import { cached, type Db } from '../../core/db.js';
+import { ApiError, conflict, notFound } from '../../core/errors.js';
+import type { JobDriver, OutboxDriver } from '../../core/jobs.js';
+import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../../schemas/control/jobs.js';
+import { toAction, type BulkEditRow } from '../store/bulk-edits.js';
+import { ACTIVE_STATUSES } from './machine.js';
+import type { BulkEditRunner } from './runner.js';
+
+/** Close bulk edits as the control API drives them: across organizations, one job at a time. */
+export class CloseJobDriver implements JobDriver {
+  constructor(private readonly db: Db, private readonly runner: BulkEditRunner) {}
+
+  list(filter: { orgId?: string; status?: string }): ControlJobT[] {
+    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@org IS NULL OR org_id = @org) AND (@status IS NULL OR status = @status)
+      AND org_id IN (SELECT id FROM orgs WHERE is_template = 0) ORDER BY date_created, seq`)
+      .all({ org: filter.orgId ?? null, status: filter.status ?? null }) as BulkEditRow[];
+    return rows.map((r) => this.toJob(r));
+  }
+
+  get(id: string, orgId?: string): ControlJobT {
+    return this.toJob(this.row(id, orgId));
+  }
+
+  step(id: string, orgId: string | undefined, ticks: number): ControlJobT {
+    let row = this.row(id, orgId);
+    if (!ACTIVE_STATUSES.includes(row.status)) {
+      throw conflict(`Bulk edit ${id} is ${row.status} and does not progress${row.status === 'paused' ? '; resume it first' : ''}`);
+    }
+    for (let i = 0; i < ticks && ACTIVE_STATUSES.includes(row.status); i++) {
+      this.runner.stepOne(row.org_id, id);
+      row = this.row(id, row.org_id);
+    }
+    return this.toJob(row);
+  }
+
+  run(id: string, orgId: string | undefined): ControlJobT {
+    let row = this.row(id, orgId);
+    // Each step either loads, applies a batch or changes state, so this ends after
+    // items / batch_size + a few steps; the bound only guards against a bug looping forever.
+    for (let guard = 0; ACTIVE_STATUSES.includes(row.status) && guard < 10_000_000; guard++) {
+      this.runner.stepOne(row.org_id, id);
+      row = this.row(id, row.org_id);
+    }
+    return this.toJob(row);
+  }
+
+  fail(id: string, orgId: string | undefined, reason: string): ControlJobT {
+    const row = this.row(id, orgId);
+    if (!this.runner.forceFail(row.org_id, id, reason)) throw conflict(`Bulk edit ${id} is ${row.status} and cannot fail`);
+    return this.get(id, row.org_id);
+  }
+
+  ticker(): TickerT {
+    const t = this.runner.ticker;
+    return { running: t.running, tick_ms: t.tickMs, batch_size: t.batchSize };
+  }
+
+  setTicker(patch: TickerUpdateT): TickerT {
+    this.runner.configure({ running: patch.running, tickMs: patch.tick_ms, batchSize: patch.batch_size });
+    return this.ticker();
+  }
+
+  private row(id: string, orgId?: string): BulkEditRow {
+    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = @id AND (@org IS NULL OR org_id = @org) LIMIT 2`)
+      .all({ id, org: orgId ?? null }) as BulkEditRow[];
+    if (rows.length === 0) throw notFound(`No bulk edit ${id}${orgId ? ' in that organization' : ''}`);
+    if (rows.length > 1) {
+      throw new ApiError(409, 'CONFLICT', `Bulk edit ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
+    }
+    return rows[0]!;
+  }
+
+  private toJob(row: BulkEditRow): ControlJobT {
+    const items = cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ?`)
+      .get(row.org_id, row.id) as { total: number; done: number };
+    return {
+      id: row.id, org_id: row.org_id, vendor: 'close', type: row.type, status: row.status, paused_from: row.paused_from,
+      date_paused: row.date_paused, error_reason: row.error_reason, n_leads: row.n_leads, n_objects: row.n_objects,
+      n_leads_processed: row.n_leads_processed, n_objects_processed: row.n_objects_processed,
+      items_total: items.total, items_done: items.done, date_created: row.date_created, date_updated: row.date_updated,
+      action: toAction(row),
+    };
+  }
+}
+
+/** Close's "bulk edit done" emails (close_outbox). */
+export class CloseOutbox implements OutboxDriver {
+  constructor(private readonly db: Db) {}
+
+  list(orgId?: string): OutboxMessageT[] {
+    return cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
+      WHERE (@org IS NULL OR org_id = @org) ORDER BY date_created, id`).all({ org: orgId ?? null }) as OutboxMessageT[];
+  }
+
+  clear(orgId?: string): void {
+    cached(this.db, `DELETE FROM close_outbox WHERE (@org IS NULL OR org_id = @org)`).run({ org: orgId ?? null });
+  }
+}

@@ -1,0 +1,25 @@
+import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../schemas/control/jobs.js';
+
+/**
+ * What the control API drives of a vendor's background jobs (today: Close bulk edits). The vendor
+ * registers an implementation (app.jobs), so the control plane knows the core only.
+ */
+export interface JobDriver {
+  list(filter: { orgId?: string; status?: string }): ControlJobT[];
+  /** One job by id; `orgId` disambiguates. 404 unknown, 409 ambiguous. */
+  get(id: string, orgId?: string): ControlJobT;
+  /** Advances one job by up to `ticks` steps (stops early once it no longer progresses); 409 if it cannot progress. */
+  step(id: string, orgId: string | undefined, ticks: number): ControlJobT;
+  /** Steps until done, paused or error. */
+  run(id: string, orgId: string | undefined): ControlJobT;
+  /** Forces error; 409 for a job already done or in error. */
+  fail(id: string, orgId: string | undefined, reason: string): ControlJobT;
+  ticker(): TickerT;
+  setTicker(patch: TickerUpdateT): TickerT;
+}
+
+/** Messages a vendor would have emailed (Close's "bulk edit done"). */
+export interface OutboxDriver {
+  list(orgId?: string): OutboxMessageT[];
+  clear(orgId?: string): void;
+}
