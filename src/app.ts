@@ -17,6 +17,7 @@ import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
+import { registerOpenapi } from './control/openapi.js';
 import closePlugin, { decorateClose } from './close/plugin.js';
 
 export interface AppOptions {
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   decorateClose(app);
+  await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {
     // Browser front ends in local development call BlueAI with its session cookie.

@@ -7,6 +7,7 @@ import clockRoutes from './clock.js';
 import jobRoutes from './jobs.js';
 import rateLimitRoutes from './rate-limit.js';
 import outboxRoutes from './outbox.js';
+import openapiRoutes from './openapi.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
@@ -32,4 +33,5 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(jobRoutes);
   await app.register(rateLimitRoutes);
   await app.register(outboxRoutes);
+  await app.register(openapiRoutes);
 }
