@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
+import { nearestRoute } from '../core/capture.js';
 import { BlueAIStore } from './store/index.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
 import dealRoutes from './routes/deals.js';
@@ -36,14 +37,16 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   app.decorateRequest('org', null as unknown as Org);
   app.setErrorHandler(blueaiErrorHandler);
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(blueaiEnvelope('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+    const nearest = nearestRoute(request);
+    const message = `Route ${request.method} ${request.url.split('?')[0]} not found${nearest ? `; nearest: ${nearest}` : ''}`;
+    // Real API: details is empty; here: it names the nearest emulated route.
+    reply.status(404).send(blueaiEnvelope('NOT_FOUND', message, nearest ? { nearest_route: nearest } : {}));
   });
   app.addHook('onRequest', async (request, reply) => {
     const token = blueaiCredential(request);
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
     request.org = app.tenants.resolve(token);
+    request.orgId = request.org.id;
     if (!app.rateLimiter.enabled) return;
     const rate = app.rateLimiter.hit(`blueai:${request.org.id}`);
     reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining);

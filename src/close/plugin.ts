@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Org } from '../core/tenants.js';
 import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
+import { nearestRoute } from '../core/capture.js';
 import { CloseStore } from './store/index.js';
 import registerRoutes from './routes/index.js';
 import { BulkEditRunner } from './jobs/runner.js';
@@ -55,7 +56,8 @@ export default async function closePlugin(app: FastifyInstance) {
   app.setErrorHandler(closeErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     // Real API: many more resources exist; here: only the ones in the README answer, the rest 404.
-    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated` });
+    const nearest = nearestRoute(request);
+    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated${nearest ? `; nearest: ${nearest}` : ''}` });
   });
   app.addHook('onRequest', async (request, reply) => {
     const token = closeCredential(request);
@@ -66,6 +68,7 @@ export default async function closePlugin(app: FastifyInstance) {
       if (err instanceof ApiError && err.status === 401) throw unauthorized();
       throw err;
     }
+    request.orgId = request.closeOrg.id;
     request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
     if (!app.rateLimiter.enabled) return;
     const rate = app.rateLimiter.hit(`close:${request.closeOrg.id}`);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import { controlErrorHandler } from './errors.js';
 import healthRoutes from './health.js';
+import requestRoutes from './requests.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
@@ -22,4 +23,5 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
     });
   }
   await app.register(healthRoutes);
+  await app.register(requestRoutes);
 }
