@@ -9,6 +9,7 @@ import { Clock } from './core/clock.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
+import { FaultRules } from './core/fault-rules.js';
 import { installJournal } from './core/capture.js';
 import { loadSeedFile } from './core/seed.js';
 import { DEFAULT_SEED } from './config.js';
@@ -91,6 +92,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('tenants', new Tenants(db, clock, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }));
   app.decorate('rateLimiter', new RateLimiter(clock, options.rateLimit ?? 0, (options.rateLimitWindowSeconds ?? 60) * 1000));
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
+  app.decorate('faults', new FaultRules(db));
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;

@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
 import { nearestRoute } from '../core/capture.js';
+import { injectFault } from '../core/fault-inject.js';
 import { BlueAIStore } from './store/index.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
 import dealRoutes from './routes/deals.js';
@@ -47,6 +48,7 @@ export default async function blueaiPlugin(app: FastifyInstance) {
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
     request.org = app.tenants.resolve(token);
     request.orgId = request.org.id;
+    await injectFault(request, reply);
     if (!app.rateLimiter.enabled) return;
     const rate = app.rateLimiter.hit(`blueai:${request.org.id}`);
     reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining);

@@ -3,6 +3,7 @@ import type { Org } from '../core/tenants.js';
 import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
 import { nearestRoute } from '../core/capture.js';
+import { injectFault } from '../core/fault-inject.js';
 import { CloseStore } from './store/index.js';
 import registerRoutes from './routes/index.js';
 import { BulkEditRunner } from './jobs/runner.js';
@@ -70,6 +71,7 @@ export default async function closePlugin(app: FastifyInstance) {
     }
     request.orgId = request.closeOrg.id;
     request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
+    await injectFault(request, reply);
     if (!app.rateLimiter.enabled) return;
     const rate = app.rateLimiter.hit(`close:${request.closeOrg.id}`);
     reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);

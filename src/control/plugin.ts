@@ -3,6 +3,7 @@ import { ApiError } from '../core/errors.js';
 import { controlErrorHandler } from './errors.js';
 import healthRoutes from './health.js';
 import requestRoutes from './requests.js';
+import faultRoutes from './faults.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
@@ -24,4 +25,5 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   }
   await app.register(healthRoutes);
   await app.register(requestRoutes);
+  await app.register(faultRoutes);
 }
