@@ -83,7 +83,7 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
       const missing = (v.params.missingProperty ?? v.params.additionalProperty) as string | undefined;
       const allowed = v.params.allowedValues as unknown[] | undefined;
       const path = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || fe.validationContext || 'body';
-      fields[path] ??= v.params.missingProperty ? w.required : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
+      fields[path] ??= v.params.missingProperty ? w.required : v.params.additionalProperty ? w.other('is not an accepted field') : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
     }
     return new ApiError(400, 'VALIDATION_ERROR', w.summary(fe.validationContext ?? 'request', fields), { fields });
   }

@@ -52,6 +52,7 @@ export async function injectFault(request: FastifyRequest, reply: FastifyReply):
   const code = CODES[hit.status] ?? (hit.status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR');
   const details: Record<string, unknown> = {};
   if (hit.status === 429) {
+    // Real API: Retry-After counts down to the end of the real window; here: an injected 429 always says 1 s.
     reply.header('Retry-After', FAULT_RETRY_AFTER);
     details.retry_after = FAULT_RETRY_AFTER;
   }
