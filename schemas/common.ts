@@ -12,3 +12,10 @@ export const Nullable = <T extends TSchema>(schema: T) =>
 
 export const IsoDateTime = Type.String({ format: 'date-time' });
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+/** A string enum as plain JSON Schema `enum`, so a bad value's error lists the allowed values. */
+export const stringEnum = <S extends string>(values: readonly S[], def?: S) =>
+  Type.Unsafe<S>({ type: 'string', enum: [...values], ...(def === undefined ? {} : { default: def }) });
+
+/** The emulated vendors, as the control API names them. */
+export const VENDORS = ['close', 'blueai'] as const;

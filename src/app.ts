@@ -12,6 +12,8 @@ import { seedIds } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
+import { FaultRules } from './core/fault-rules.js';
+import { installJournal } from './core/capture.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
@@ -121,6 +123,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     }
   });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
+  app.decorate('faults', new FaultRules(db));
+  installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
+  // ... and its journal entries and fault rules; a full reset clears them all.
+  tenants.onForget((orgId) => {
+    if (orgId === null) {
+      app.faults.clear();
+      app.journal.clear();
+    } else {
+      app.faults.clearOrg(orgId);
+      app.journal.clearOrg(orgId);
+    }
+  });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
   });

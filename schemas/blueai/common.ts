@@ -13,9 +13,9 @@ export const ErrorEnvelope = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String() });
 
-/** A string enum as plain JSON Schema `enum`, so a bad value's error lists the allowed values. */
-export const stringEnum = <S extends string>(values: readonly S[], def?: S) =>
-  Type.Unsafe<S>({ type: 'string', enum: [...values], ...(def === undefined ? {} : { default: def }) });
+import { stringEnum } from '../common.js';
+
+export { stringEnum };
 
 /** Common list query: limit (default 50, max 200), offset, search, sort, order. */
 export const listQuery = <S extends string, E extends TProperties = {}>(sortKeys: readonly S[], extra: E = {} as E) =>

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
+import { nearestRoute } from '../core/capture.js';
+import { injectFault } from '../core/fault-inject.js';
 import { BlueAIStore } from './store/index.js';
 import { blueaiDataset } from './seed.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
@@ -38,14 +40,17 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   app.decorateRequest('org', null as unknown as Org);
   app.setErrorHandler(blueaiErrorHandler);
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(blueaiEnvelope('NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`));
+    const nearest = nearestRoute(request);
+    const message = `Route ${request.method} ${request.url.split('?')[0]} not found${nearest ? `; nearest: ${nearest}` : ''}`;
+    // Real API: details is empty; here: it names the nearest emulated route.
+    reply.status(404).send(blueaiEnvelope('NOT_FOUND', message, nearest ? { nearest_route: nearest } : {}));
   });
   app.addHook('onRequest', async (request, reply) => {
     const token = blueaiCredential(request);
     if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
     request.org = app.tenants.resolve(token);
+    request.orgId = request.org.id;
+    await injectFault(request, reply);
     const rate = app.rateLimiter.hit('blueai', request.org.id);
     if (!rate) return;
     // Real API: documents X-RateLimit-Limit/-Remaining and Retry-After; here: X-RateLimit-Reset

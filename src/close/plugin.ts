@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Org } from '../core/tenants.js';
 import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
+import { nearestRoute } from '../core/capture.js';
+import { injectFault } from '../core/fault-inject.js';
 import { CloseStore } from './store/index.js';
 import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
@@ -60,7 +62,9 @@ export default async function closePlugin(app: FastifyInstance) {
   app.setErrorHandler(closeErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     // Real API: many more resources exist; here: only the ones in the README answer, the rest 404.
-    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated` });
+    // Real API: a 404 names no other route; here: the message ends with the nearest emulated one.
+    const nearest = nearestRoute(request);
+    reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated${nearest ? `; nearest: ${nearest}` : ''}` });
   });
   app.addHook('onRequest', async (request, reply) => {
     const token = closeCredential(request);
@@ -71,7 +75,9 @@ export default async function closePlugin(app: FastifyInstance) {
       if (err instanceof ApiError && err.status === 401) throw unauthorized();
       throw err;
     }
+    request.orgId = request.closeOrg.id;
     request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
+    await injectFault(request, reply);
     const rate = app.rateLimiter.hit('close', request.closeOrg.id);
     if (!rate) return;
     reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);

@@ -8,6 +8,8 @@ import jobRoutes from './jobs.js';
 import rateLimitRoutes from './rate-limit.js';
 import outboxRoutes from './outbox.js';
 import openapiRoutes from './openapi.js';
+import requestRoutes from './requests.js';
+import faultRoutes from './faults.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
@@ -34,4 +36,6 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(rateLimitRoutes);
   await app.register(outboxRoutes);
   await app.register(openapiRoutes);
+  await app.register(requestRoutes);
+  await app.register(faultRoutes);
 }

@@ -79,10 +79,11 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
   if (fe.validation) {
     const fields: Record<string, string> = {};
     for (const v of fe.validation) {
-      const missing = v.params.missingProperty as string | undefined;
+      // A missing key, or a key the schema does not allow, is named as the field itself.
+      const missing = (v.params.missingProperty ?? v.params.additionalProperty) as string | undefined;
       const allowed = v.params.allowedValues as unknown[] | undefined;
       const path = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || fe.validationContext || 'body';
-      fields[path] ??= missing ? w.required : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
+      fields[path] ??= v.params.missingProperty ? w.required : v.params.additionalProperty ? w.other('is not an accepted field') : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
     }
     return new ApiError(400, 'VALIDATION_ERROR', w.summary(fe.validationContext ?? 'request', fields), { fields });
   }

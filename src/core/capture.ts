@@ -1,0 +1,150 @@
+import { Transform, pipeline, type Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Journal, truncateBody, utf8Prefix } from './journal.js';
+import { RouteIndex } from './routes.js';
+import { vendorOf } from './match.js';
+
+// Root hooks that feed the journal: every request outside /_mock/, kept also when it is a 404 or a
+// 401 (the hooks run before the vendors' own). Bodies are cut to the journal's byte limit as they
+// stream through, never buffered whole.
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    journal: Journal;
+    routeIndex: RouteIndex;
+  }
+  interface FastifyRequest {
+    /** The organization a vendor's auth hook resolved; null until then, or when auth failed. */
+    orgId: string | null;
+  }
+}
+
+interface Capture {
+  time: string;
+  query: Record<string, string | string[]>;
+  body: BodyTap | null;
+  responseBody: BodyTap | { text: string; truncated: boolean } | null;
+  nearest?: string | null;
+  fault: string | null;
+  done: boolean;
+}
+
+/** The first `limit` bytes of a stream that passes through unchanged. */
+class BodyTap extends Transform {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  truncated = false;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: (err: null, chunk: Buffer | string) => void): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const room = this.limit - this.keptBytes;
+    if (buf.length > room) this.truncated = true;
+    if (room > 0) {
+      const part = buf.subarray(0, room);
+      this.kept.push(part);
+      this.keptBytes += part.length;
+    }
+    cb(null, chunk);
+  }
+
+  get text(): string {
+    return utf8Prefix(Buffer.concat(this.kept));
+  }
+}
+
+const captures = new WeakMap<FastifyRequest, Capture>();
+
+const isControl = (url: string) => url === '/_mock' || url.startsWith('/_mock/') || url.startsWith('/_mock?');
+const pathOf = (url: string) => url.split('?')[0]!;
+const hasBody = (request: FastifyRequest) =>
+  Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+
+/** Installs the route index and the journal on the root instance, before any route is registered. */
+export function installJournal(app: FastifyInstance, opts: { size: number; bodyLimit: number }): void {
+  const routes = new RouteIndex();
+  const journal = new Journal(opts.size, opts.bodyLimit);
+  app.decorate('routeIndex', routes);
+  app.decorate('journal', journal);
+  app.decorateRequest('orgId', null);
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
+  if (!journal.enabled) return;
+
+  app.addHook('onRequest', async (request) => {
+    if (isControl(request.url)) return;
+    // Copied now: validation later coerces the query in place and fills in defaults.
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(request.query as Record<string, unknown>)) query[k] = Array.isArray(v) ? v.map(String) : String(v);
+    captures.set(request, { time: new Date().toISOString(), query, body: null, responseBody: null, fault: null, done: false });
+  });
+
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const cap = captures.get(request);
+    if (!cap) return payload;
+    // @fastify/multipart reads request.raw itself, past this stream: an upload is recorded without its body.
+    if (!hasBody(request) || /^multipart\//i.test(request.headers['content-type'] ?? '')) return payload;
+    const tap = new BodyTap(journal.bodyLimit);
+    cap.body = tap;
+    return pipeline(payload, tap, () => {});
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const cap = captures.get(request);
+    if (!cap) return payload;
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+      cap.responseBody = truncateBody(payload, journal.bodyLimit);
+      return payload;
+    }
+    if (payload && typeof (payload as Readable).pipe === 'function') {
+      const tap = new BodyTap(journal.bodyLimit);
+      cap.responseBody = tap;
+      return pipeline(payload as Readable, tap, () => {});
+    }
+    cap.responseBody = { text: '', truncated: false };
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => finish(request, reply, reply.statusCode));
+}
+
+/** Records the request's entry (once). `status` null: no answer was sent. */
+export function finish(request: FastifyRequest, reply: FastifyReply, status: number | null): void {
+  const cap = captures.get(request);
+  if (!cap || cap.done) return;
+  cap.done = true;
+  const path = pathOf(request.url);
+  request.server.journal.add({
+    time: cap.time,
+    org: request.orgId,
+    vendor: vendorOf(path),
+    method: request.method,
+    path,
+    query: cap.query,
+    status,
+    duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+    request_body: cap.body ? cap.body.text : hasBody(request) ? null : '',
+    request_body_truncated: cap.body?.truncated ?? false,
+    response_body: cap.responseBody ? cap.responseBody.text : null,
+    response_body_truncated: cap.responseBody?.truncated ?? false,
+    nearest_route: request.is404 ? nearestRoute(request) : null,
+    fault: cap.fault,
+  });
+}
+
+/** The nearest known route to a request that hit none (computed once per request). */
+export function nearestRoute(request: FastifyRequest): string | null {
+  const cap = captures.get(request);
+  if (cap?.nearest !== undefined) return cap.nearest;
+  const nearest = request.server.routeIndex.nearest(request.method, pathOf(request.url).replace(/\/{2,}/g, '/'));
+  if (cap) cap.nearest = nearest;
+  return nearest;
+}
+
+/** Notes in the request's journal entry which fault rule changed its answer. */
+export function noteFault(request: FastifyRequest, ruleId: string): void {
+  const cap = captures.get(request);
+  if (cap) cap.fault = ruleId;
+}

@@ -1,0 +1,46 @@
+import t from 'tap';
+import { RouteIndex } from '../../src/core/routes.js';
+import { globToRegExp, vendorOf } from '../../src/core/match.js';
+
+t.test('the nearest route is the fewest path edits away, :params matching any segment, same method on a tie', async (t) => {
+  const routes = new RouteIndex();
+  routes.add(['GET', 'HEAD'], '/api/v1/crm/deals');
+  routes.add('POST', '/api/v1/crm/deals');
+  routes.add('GET', '/api/v1/crm/deals/:id');
+  routes.add('PATCH', '/api/v1/crm/deals/:id');
+  routes.add('GET', '/api/v1/crm/members');
+  routes.add('GET', '/api/v1/lead/');
+  routes.add('PUT', '/api/v1/lead/:id/');
+  routes.add('GET', '/_mock/health');
+  t.equal(routes.nearest('GET', '/api/v1/crm/deal'), 'GET /api/v1/crm/deals');
+  t.equal(routes.nearest('POST', '/api/v1/crm/deal'), 'POST /api/v1/crm/deals');
+  t.equal(routes.nearest('PATCH', '/api/v1/crm/deal/deal_123'), 'PATCH /api/v1/crm/deals/:id');
+  t.equal(routes.nearest('DELETE', '/api/v1/crm/members'), 'GET /api/v1/crm/members', 'the path matters more than the method');
+  t.equal(routes.nearest('GET', '/api/v1/leads/'), 'GET /api/v1/lead/', 'only routes of the same vendor: Close');
+  t.equal(routes.nearest('PUT', '/api/v1/lead/lead_1'), 'PUT /api/v1/lead/:id/');
+  t.equal(routes.nearest('HEAD', '/api/v1/crm/deals/x/y'), 'GET /api/v1/crm/deals/:id', 'HEAD routes are never named');
+  t.equal(routes.nearest('GET', '/_mock/nope'), null, 'no vendor, no nearest route');
+  t.equal(new RouteIndex().nearest('GET', '/api/v1/crm/x'), null);
+  const long = routes.nearest('GET', '/api/v1/crm/' + 'x/'.repeat(5000));
+  t.type(long, 'string', 'a huge URL still gets an answer');
+});
+
+t.test('paths belong to BlueAI under /api/v1/crm, to Close elsewhere under /api/v1', async (t) => {
+  t.equal(vendorOf('/api/v1/crm/deals'), 'blueai');
+  t.equal(vendorOf('/api/v1/crm'), 'blueai');
+  t.equal(vendorOf('/api/v1/crmx/'), 'close');
+  t.equal(vendorOf('/api/v1/lead/'), 'close');
+  t.equal(vendorOf('/api/v2/lead/'), null);
+  t.equal(vendorOf('/_mock/requests'), null);
+});
+
+t.test('globs: * stays within a segment, ** crosses segments, the rest is literal', async (t) => {
+  const one = globToRegExp('/api/v1/lead/*/');
+  t.ok(one.test('/api/v1/lead/lead_1/'));
+  t.notOk(one.test('/api/v1/lead/a/b/'));
+  t.ok(globToRegExp('/api/**').test('/api/v1/crm/deals/x'));
+  t.ok(globToRegExp('**/export').test('/api/v1/crm/bulk/deals/export'));
+  t.notOk(globToRegExp('/api/v1/crm/deals.csv').test('/api/v1/crm/dealsXcsv'), 'a dot is literal');
+  t.notOk(globToRegExp('/api/v1').test('/api/v1/lead/'), 'the whole path must match');
+  t.throws(() => globToRegExp('api/v1'));
+});
