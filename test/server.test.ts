@@ -24,7 +24,7 @@ async function exitOf(env: Record<string, string>, args: string[] = []) {
 }
 
 async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) { // up to 30 s: a loaded CI machine starts slowly
     try {
       const res = await fetch(`http://127.0.0.1:${port}/_mock/health`);
       if (res.status === 200) return;

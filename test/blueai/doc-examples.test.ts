@@ -27,7 +27,7 @@ t.test('each documented curl example answers as documented against a fresh defau
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [server], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   t.teardown(() => child.kill('SIGKILL'));
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) { // up to 30 s: a loaded CI machine starts slowly
     const up = await fetch(`http://127.0.0.1:${port}/_mock/health`).then((r) => r.ok, () => false);
     if (up) break;
     await new Promise((r) => setTimeout(r, 50));

@@ -22,7 +22,7 @@ function start(env: Record<string, string>) {
 }
 
 async function waitHealthy(port: number) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) { // up to 30 s: a loaded CI machine starts slowly
     if (await fetch(`http://127.0.0.1:${port}/_mock/health`).then((r) => r.ok, () => false)) return;
     await new Promise((r) => setTimeout(r, 25));
   }

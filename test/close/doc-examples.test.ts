@@ -20,7 +20,7 @@ async function startServer(t: Test) {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [server], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   t.teardown(() => child.kill('SIGKILL'));
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) { // up to 30 s: a loaded CI machine starts slowly
     if (await fetch(`http://127.0.0.1:${port}/_mock/health`).then((r) => r.ok, () => false)) break;
     await new Promise((r) => setTimeout(r, 25));
   }
