@@ -1,0 +1,229 @@
+// A typed client for the control API (/_mock/). It is shipped on its own
+// (`crm-bulk-emulator/client`), so it must never load server code: schemas are imported as types
+// only, and requests go through the global fetch. test/client.test.ts checks the compiled file.
+import type { Static } from '@sinclair/typebox';
+import type { ClockAdvanceT, ClockResponseT, ClockUpdateT } from '../schemas/control/clock.js';
+import type { ControlErrorT } from '../schemas/control/common.js';
+import type { HealthResponse } from '../schemas/control/health.js';
+import type {
+  ControlJobT, JobListQuery, JobWaitQuery, OutboxMessageT, TickerT, TickerUpdateT,
+} from '../schemas/control/jobs.js';
+import type { OrgCreateT, OrgResponseT } from '../schemas/control/orgs.js';
+import type { RateLimitResponseT, RateLimitUpdateT } from '../schemas/control/rate-limit.js';
+import type { DatasetT } from '../schemas/seed.js';
+
+export type HealthT = Static<typeof HealthResponse>;
+export type JobStatus = ControlJobT['status'];
+export type JobListFilter = Static<typeof JobListQuery>;
+export type { ClockResponseT, ClockUpdateT, ControlJobT, DatasetT, OrgCreateT, OrgResponseT, OutboxMessageT, RateLimitResponseT, RateLimitUpdateT, TickerT, TickerUpdateT };
+
+// Fault rules, the request journal and the OpenAPI documents are typed loosely here until their
+// schemas (schemas/control/faults.ts, requests.ts) are on this branch; then these become their Static types.
+export interface FaultRuleInput {
+  vendor?: 'close' | 'blueai';
+  method?: string;
+  /** A path glob: `*` within a segment, `**` across. */
+  path?: string;
+  /** An organization's credential or orga_ id. */
+  org?: string;
+  status?: number;
+  /** Milliseconds, or [min, max] drawn per call. */
+  latency_ms?: number | [number, number];
+  drop?: boolean;
+  probability?: number;
+  times?: number;
+  seed?: number;
+}
+export interface FaultRule {
+  id: string;
+  [field: string]: unknown;
+}
+export interface RequestFilter {
+  vendor?: 'close' | 'blueai';
+  method?: string;
+  path?: string;
+  /** An exact status (404) or a class ('4xx'). */
+  status?: number | string;
+  org?: string;
+  /** ISO 8601 instant. */
+  since?: string;
+}
+export interface JournalEntry {
+  id: number | string;
+  time: string;
+  org: string | null;
+  vendor: string | null;
+  method: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  status: number | null;
+  duration_ms: number;
+  request_body: string | null;
+  response_body: string | null;
+  nearest_route?: string | null;
+  [field: string]: unknown;
+}
+export type OpenApiSurface = 'close' | 'blueai' | 'control';
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [field: string]: unknown };
+  paths: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+export interface EmulatorClientOptions {
+  /** The emulator's CONTROL_TOKEN, sent as `Authorization: Bearer …`. */
+  controlToken?: string;
+  /** Another fetch (a test stub, an undici dispatcher); the global one by default. */
+  fetch?: typeof fetch;
+}
+
+/** A control API answer that was not 2xx, with the fields of its `{"error": {…}}` envelope. */
+export class EmulatorError extends Error {
+  override readonly name = 'EmulatorError';
+  readonly status: number;
+  readonly code: string;
+  readonly field: string | undefined;
+  /** A job's state, on a wait that timed out (408) or can never succeed (409). */
+  readonly state: unknown;
+  /** The parsed body (or its text when it was not JSON). */
+  readonly body: unknown;
+
+  constructor(status: number, body: unknown, method: string, path: string) {
+    const error = (body as Partial<ControlErrorT> | null)?.error;
+    super(`${method} ${path} → ${status}: ${error?.message ?? (typeof body === 'string' && body ? body : 'no error message')}`);
+    this.status = status;
+    this.code = error?.code ?? `HTTP_${status}`;
+    this.field = error?.field;
+    this.state = error?.state;
+    this.body = body;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+type Data<T> = { data: T[] };
+
+const seg = encodeURIComponent;
+
+export class EmulatorClient {
+  readonly baseUrl: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof fetch;
+
+  constructor(baseUrl: string, options: EmulatorClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.#token = options.controlToken;
+    // Looked up per call, so a test can stub globalThis.fetch after building the client.
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** One control API call: JSON in, JSON out; 204 → undefined; non-2xx → EmulatorError. */
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) params.set(k, String(v));
+    const search = params.toString() ? `?${params}` : '';
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    // No content-type without a body: Fastify refuses an empty body declared as JSON.
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.#fetch(`${this.baseUrl}/_mock${path}${search}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (a proxy's error page): kept as text
+    }
+    if (!res.ok) throw new EmulatorError(res.status, body, method, `/_mock${path}`);
+    return (res.status === 204 ? undefined : body) as T;
+  }
+
+  #list = async <T>(path: string, query?: Query): Promise<T[]> => (await this.request<Data<T>>('GET', path, { query })).data;
+
+  health(): Promise<HealthT> {
+    return this.request('GET', '/health');
+  }
+
+  /** Deletes every organization and restarts time, the ticker and rate limits. */
+  resetAll(): Promise<void> {
+    return this.request('POST', '/reset');
+  }
+
+  readonly orgs = {
+    list: (): Promise<OrgResponseT[]> => this.#list('/orgs'),
+    create: (body: OrgCreateT): Promise<OrgResponseT> => this.request('POST', '/orgs', { body }),
+    get: (org: string): Promise<OrgResponseT> => this.request('GET', `/orgs/${seg(org)}`),
+    delete: (org: string): Promise<void> => this.request('DELETE', `/orgs/${seg(org)}`),
+    reset: (org: string): Promise<OrgResponseT> => this.request('POST', `/orgs/${seg(org)}/reset`),
+    snapshot: (org: string): Promise<DatasetT> => this.request('GET', `/orgs/${seg(org)}/snapshot`),
+    restore: (org: string, dataset: DatasetT): Promise<OrgResponseT> => this.request('PUT', `/orgs/${seg(org)}/snapshot`, { body: dataset }),
+    /** An organization's own clock; `reset()` makes it follow the default clock again. */
+    clock: (org: string) => ({ ...this.#clockAt(`/orgs/${seg(org)}/clock`), reset: (): Promise<ClockResponseT> => this.request('DELETE', `/orgs/${seg(org)}/clock`) }),
+  };
+
+  /** The process default clock. */
+  readonly clock = this.#clockAt('/clock');
+
+  #clockAt(path: string) {
+    return {
+      get: (): Promise<ClockResponseT> => this.request('GET', path),
+      set: (body: ClockUpdateT): Promise<ClockResponseT> => this.request('PUT', path, { body }),
+      /** By "7d", "90m", "1h30m", "250ms" or a number of milliseconds. */
+      advance: (by: ClockAdvanceT['by']): Promise<ClockResponseT> => this.request('POST', `${path}/advance`, { body: { by } }),
+    };
+  }
+
+  /** Background jobs (Close bulk edits); `org` tells apart a job id two organizations share. */
+  readonly jobs = {
+    list: (filter: JobListFilter = {}): Promise<ControlJobT[]> => this.#list('/jobs', filter),
+    get: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('GET', `/jobs/${seg(id)}`, { query: { org } }),
+    step: (id: string, { ticks, org }: { ticks?: number; org?: string } = {}): Promise<ControlJobT> =>
+      this.request('POST', `/jobs/${seg(id)}/step`, { query: { org }, body: ticks === undefined ? {} : { ticks } }),
+    run: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('POST', `/jobs/${seg(id)}/run`, { query: { org } }),
+    fail: (id: string, reason?: string, { org }: { org?: string } = {}): Promise<ControlJobT> =>
+      this.request('POST', `/jobs/${seg(id)}/fail`, { query: { org }, body: reason === undefined ? {} : { reason } }),
+    /** Long-polls until the job has `status` (default done); EmulatorError 408 on timeout, 409 when it never can. */
+    wait: (id: string, { status, timeoutMs, org }: { status?: Static<typeof JobWaitQuery>['status']; timeoutMs?: number; org?: string } = {}): Promise<ControlJobT> =>
+      this.request('GET', `/jobs/${seg(id)}/wait`, { query: { status, timeout_ms: timeoutMs, org } }),
+  };
+
+  readonly ticker = {
+    get: (): Promise<TickerT> => this.request('GET', '/ticker'),
+    set: (body: TickerUpdateT): Promise<TickerT> => this.request('PUT', '/ticker', { body }),
+  };
+
+  readonly rateLimit = {
+    get: (org: string): Promise<RateLimitResponseT> => this.request('GET', `/orgs/${seg(org)}/rate-limit`),
+    set: (org: string, body: RateLimitUpdateT): Promise<RateLimitResponseT> => this.request('PUT', `/orgs/${seg(org)}/rate-limit`, { body }),
+    /** Back to the process setting (RATE_LIMIT). */
+    clear: (org: string): Promise<RateLimitResponseT> => this.request('DELETE', `/orgs/${seg(org)}/rate-limit`),
+  };
+
+  /** What the vendors would have emailed, oldest first. */
+  readonly outbox = {
+    list: ({ org }: { org?: string } = {}): Promise<OutboxMessageT[]> => this.#list('/outbox', { org }),
+    clear: ({ org }: { org?: string } = {}): Promise<void> => this.request('DELETE', '/outbox', { query: { org } }),
+  };
+
+  readonly faults = {
+    list: (): Promise<FaultRule[]> => this.#list('/faults'),
+    add: (rule: FaultRuleInput): Promise<FaultRule> => this.request('POST', '/faults', { body: rule }),
+    remove: (id: string): Promise<void> => this.request('DELETE', `/faults/${seg(id)}`),
+    clear: (): Promise<void> => this.request('DELETE', '/faults'),
+  };
+
+  /** The request journal, newest first. */
+  readonly requests = {
+    list: (filter: RequestFilter & { limit?: number } = {}): Promise<JournalEntry[]> => this.#list('/requests', { ...filter }),
+    count: async (filter: RequestFilter = {}): Promise<number> => (await this.request<{ count: number }>('GET', '/requests/count', { query: { ...filter } })).count,
+    clear: (filter: RequestFilter = {}): Promise<void> => this.request('DELETE', '/requests', { query: { ...filter } }),
+  };
+
+  openapi(surface: OpenApiSurface): Promise<OpenApiDocument> {
+    return this.request('GET', `/openapi/${seg(surface)}.json`);
+  }
+}
