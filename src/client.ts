@@ -11,58 +11,19 @@ import type {
 import type { OrgCreateT, OrgResponseT } from '../schemas/control/orgs.js';
 import type { RateLimitResponseT, RateLimitUpdateT } from '../schemas/control/rate-limit.js';
 import type { DatasetT } from '../schemas/seed.js';
+import type { FaultRuleInputT, FaultRuleT } from '../schemas/control/faults.js';
+import type { JournalEntry as JournalEntrySchema, RequestFilterQueryT } from '../schemas/control/requests.js';
 
 export type HealthT = Static<typeof HealthResponse>;
 export type JobStatus = ControlJobT['status'];
 export type JobListFilter = Static<typeof JobListQuery>;
 export type { ClockResponseT, ClockUpdateT, ControlJobT, DatasetT, OrgCreateT, OrgResponseT, OutboxMessageT, RateLimitResponseT, RateLimitUpdateT, TickerT, TickerUpdateT };
 
-// Fault rules, the request journal and the OpenAPI documents are typed loosely here until their
-// schemas (schemas/control/faults.ts, requests.ts) are on this branch; then these become their Static types.
-export interface FaultRuleInput {
-  vendor?: 'close' | 'blueai';
-  method?: string;
-  /** A path glob: `*` within a segment, `**` across. */
-  path?: string;
-  /** An organization's credential or orga_ id. */
-  org?: string;
-  status?: number;
-  /** Milliseconds, or [min, max] drawn per call. */
-  latency_ms?: number | [number, number];
-  drop?: boolean;
-  probability?: number;
-  times?: number;
-  seed?: number;
-}
-export interface FaultRule {
-  id: string;
-  [field: string]: unknown;
-}
-export interface RequestFilter {
-  vendor?: 'close' | 'blueai';
-  method?: string;
-  path?: string;
-  /** An exact status (404) or a class ('4xx'). */
-  status?: number | string;
-  org?: string;
-  /** ISO 8601 instant. */
-  since?: string;
-}
-export interface JournalEntry {
-  id: number | string;
-  time: string;
-  org: string | null;
-  vendor: string | null;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  status: number | null;
-  duration_ms: number;
-  request_body: string | null;
-  response_body: string | null;
-  nearest_route?: string | null;
-  [field: string]: unknown;
-}
+export type FaultRuleInput = FaultRuleInputT;
+export type FaultRule = FaultRuleT;
+/** Journal filters; `status` is exact (404) or a class ('4xx'). */
+export type RequestFilter = Omit<RequestFilterQueryT, 'status'> & { status?: number | string };
+export type JournalEntry = Static<typeof JournalEntrySchema>;
 export type OpenApiSurface = 'close' | 'blueai' | 'control';
 export interface OpenApiDocument {
   openapi: string;
