@@ -7,7 +7,11 @@ import { Kind, Type, type Static, type TSchema } from '@sinclair/typebox';
  */
 export const Nullable = <T extends TSchema>(schema: T) =>
   typeof schema.type === 'string'
-    ? Type.Unsafe<Static<T> | null>({ ...schema, [Kind]: 'Unsafe', type: [schema.type, 'null'] })
+    ? Type.Unsafe<Static<T> | null>({
+      ...schema, [Kind]: 'Unsafe', type: [schema.type, 'null'],
+      // An enum must list null too, or the type array's null is refused.
+      ...(Array.isArray(schema.enum) ? { enum: [...(schema.enum as unknown[]), null] } : {}),
+    })
     : Type.Union([schema, Type.Null()]);
 
 export const IsoDateTime = Type.String({ format: 'date-time' });

@@ -21,6 +21,11 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found in the control API` } });
   });
+  // `curl -X POST …/jobs/{id}/run` sends no body: treat it as {} so optional fields take defaults
+  // (and a route that needs fields names them, rather than "body must be object").
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  });
   const token = opts.controlToken;
   if (token) {
     app.addHook('onRequest', async (request) => {

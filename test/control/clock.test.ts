@@ -1,0 +1,105 @@
+import t from 'tap';
+import { build, bearer, seed, SEED_IDS } from '../helper.js';
+import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
+import { ctl, isControlError } from './helper.js';
+
+const DAY = 86_400_000;
+
+t.test('the default clock can be read, frozen, set and advanced', async (t) => {
+  const app = await build(t);
+  const now = (await ctl(app, 'GET', '/clock')).json();
+  t.match(now, { frozen: false, source: 'default' });
+  t.ok(Math.abs(Date.parse(now.now) - Date.now()) < 60_000, 'starts at real time');
+  t.same((await ctl(app, 'PUT', '/clock', { now: '2026-02-01T00:00:00Z', frozen: true })).json(), { now: '2026-02-01T00:00:00.000Z', frozen: true, source: 'default' });
+  for (const [by, iso] of [['7d', '2026-02-08T00:00:00.000Z'], ['90m', '2026-02-08T01:30:00.000Z'], ['30s', '2026-02-08T01:30:30.000Z'], [500, '2026-02-08T01:30:30.500Z'], ['1h2m3s4ms', '2026-02-08T02:32:33.504Z']] as const) {
+    t.equal((await ctl(app, 'POST', '/clock/advance', { by })).json().now, iso, `advance by ${by}`);
+  }
+  t.equal(app.clock.iso(null), '2026-02-08T02:32:33.504Z', 'business code sees the same instant');
+  const running = (await ctl(app, 'PUT', '/clock', { frozen: false })).json();
+  t.match(running, { frozen: false, now: /^2026-02-08T02:32/ }, 'unfreezing runs on from where it stood');
+});
+
+t.test('bad clock input is a 400 naming the field and leaves the clock alone', async (t) => {
+  const app = await build(t);
+  await ctl(app, 'PUT', '/clock', { now: '2026-02-01T00:00:00Z', frozen: true });
+  const cases: [string, string, unknown, string | RegExp][] = [
+    ['PUT', '/clock', {}, /./],
+    ['PUT', '/clock', { now: 'tomorrow' }, 'now'],
+    ['PUT', '/clock', { now: '2026-02-01' }, 'now'],
+    ['PUT', '/clock', { frozen: 'yes' }, 'frozen'],
+    ['PUT', '/clock', { speed: 2 }, /./],
+    ['POST', '/clock/advance', {}, 'by'],
+    ['POST', '/clock/advance', { by: '7 days' }, 'by'],
+    ['POST', '/clock/advance', { by: '-1d' }, 'by'],
+    ['POST', '/clock/advance', { by: -5 }, 'by'],
+    ['POST', '/clock/advance', { by: 1.5 }, 'by'],
+    ['POST', '/clock/advance', { by: 'd' }, 'by'],
+  ];
+  for (const [method, url, body, field] of cases) {
+    isControlError(t, await ctl(app, method as 'PUT', url, body), 400, 'VALIDATION_ERROR', field);
+  }
+  t.same((await ctl(app, 'GET', '/clock')).json(), { now: '2026-02-01T00:00:00.000Z', frozen: true, source: 'default' });
+});
+
+t.test('an organization gets its own clock: moving it moves nothing else', async (t) => {
+  const app = await build(t);
+  await ctl(app, 'PUT', '/clock', { now: '2026-05-01T00:00:00Z', frozen: true });
+  const a = (await ctl(app, 'POST', '/orgs', { credential: 'a' })).json();
+  await ctl(app, 'POST', '/orgs', { credential: 'b' });
+  t.same((await ctl(app, 'GET', '/orgs/a/clock')).json(), { now: '2026-05-01T00:00:00.000Z', frozen: true, source: 'default' }, 'follows the default at first');
+  const moved = await ctl(app, 'POST', '/orgs/a/clock/advance', { by: '10d' });
+  t.same(moved.json(), { now: '2026-05-11T00:00:00.000Z', frozen: true, source: 'organization' });
+  t.same(app.db.prepare(`SELECT clock_frozen_at, clock_offset_ms FROM orgs WHERE id = ?`).get(a.id), { clock_frozen_at: Date.parse('2026-05-11T00:00:00Z'), clock_offset_ms: null }, 'stored');
+  t.equal((await ctl(app, 'GET', '/orgs/b/clock')).json().now, '2026-05-01T00:00:00.000Z', 'another organization did not move');
+  t.equal((await ctl(app, 'GET', '/clock')).json().now, '2026-05-01T00:00:00.000Z', 'the default did not move');
+
+  const deal = await app.inject({ method: 'PATCH', url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('a'), payload: { name: 'Later' } });
+  t.equal(deal.json().updated_at, '2026-05-11T00:00:00.000Z', 'BlueAI updated_at uses its clock');
+  const other = await app.inject({ method: 'PATCH', url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('b'), payload: { name: 'Now' } });
+  t.equal(other.json().updated_at, '2026-05-01T00:00:00.000Z');
+  const lead = await app.inject({ method: 'PUT', url: `/api/v1/lead/${CLOSE.acmeInc}/`, headers: basic('a'), payload: { description: 'x' } });
+  t.match(lead.json().date_updated, /^2026-05-11T00:00:00\.\d{6}\+00:00$/, 'Close timestamps use its clock');
+
+  t.equal((await ctl(app, 'PUT', '/orgs/a/clock', { now: '2030-01-01T00:00:00Z', frozen: false })).json().frozen, false);
+  t.match((await ctl(app, 'GET', '/orgs/a')).json().clock, { source: 'organization', frozen: false, now: /^2030-01-01/ });
+  const back = await ctl(app, 'DELETE', '/orgs/a/clock');
+  t.same(back.json(), { now: '2026-05-01T00:00:00.000Z', frozen: true, source: 'default' }, 'DELETE follows the default again');
+  t.same(app.db.prepare(`SELECT clock_frozen_at, clock_offset_ms FROM orgs WHERE id = ?`).get(a.id), { clock_frozen_at: null, clock_offset_ms: null });
+  isControlError(t, await ctl(app, 'POST', '/orgs/a/clock/advance', { by: 'soon' }), 400, 'VALIDATION_ERROR', 'by');
+});
+
+t.test('advancing one organization 8 days makes its paused bulk edit unresumable while another organization resumes', async (t) => {
+  const app = await build(t);
+  const edit = { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: leadsQuery(CLOSE.acmeInc), send_done_email: false };
+  const ids: Record<string, string> = {};
+  for (const key of ['late', 'punctual']) {
+    await ctl(app, 'POST', '/orgs', { credential: key });
+    ids[key] = (await app.inject({ method: 'POST', url: '/api/v1/bulk_action/edit/', headers: basic(key), payload: edit })).json().id;
+    t.equal((await app.inject({ method: 'PUT', url: `/api/v1/bulk_action/edit/${ids[key]}/`, headers: basic(key), payload: { status: 'paused' } })).statusCode, 200);
+  }
+  await ctl(app, 'POST', '/orgs/late/clock/advance', { by: '8d' });
+  const refused = await app.inject({ method: 'PUT', url: `/api/v1/bulk_action/edit/${ids.late}/`, headers: basic('late'), payload: { status: 'resuming' } });
+  t.equal(refused.statusCode, 400);
+  t.match(refused.json()['field-errors'].status, /7 days/);
+  const resumed = await app.inject({ method: 'PUT', url: `/api/v1/bulk_action/edit/${ids.punctual}/`, headers: basic('punctual'), payload: { status: 'resuming' } });
+  t.equal(resumed.statusCode, 200);
+  t.equal(resumed.json().status, 'resuming');
+  t.equal(app.db.prepare(`SELECT status FROM close_bulk_edits WHERE id = ?`).pluck().get(ids.late), 'paused', 'the refused job stays paused');
+});
+
+t.test("moment_range's now follows the organization's clock in search", async (t) => {
+  const app = await build(t);
+  const leads = seed.close!.leads;
+  await ctl(app, 'POST', '/orgs', { credential: 'early' });
+  await ctl(app, 'POST', '/orgs', { credential: 'late' });
+  await ctl(app, 'PUT', '/orgs/early/clock', { now: '2025-06-01T00:00:00Z', frozen: true });
+  await ctl(app, 'PUT', '/orgs/late/clock', { now: '2026-07-06T00:00:00Z', frozen: true });
+  const created = { type: 'regular_field', object_type: 'lead', field_name: 'date_created' };
+  const recent = { type: 'field_condition', field: created, condition: { type: 'moment_range', on_or_after: { type: 'offset', direction: 'past', moment: { type: 'now' }, offset: { days: 30 } } } };
+  const total = async (key: string) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/data/search/', headers: basic(key), payload: { query: recent, include_counts: true, _limit: 1 } })).json().count.total;
+  const at = (iso: string) => leads.filter((l) => Date.parse(l.date_created) >= Date.parse(iso) - 30 * DAY).length;
+  t.equal(await total('early'), at('2025-06-01T00:00:00Z'));
+  t.equal(await total('late'), at('2026-07-06T00:00:00Z'));
+  t.not(at('2025-06-01T00:00:00Z'), at('2026-07-06T00:00:00Z'), 'the two clocks give different answers');
+});
