@@ -44,3 +44,6 @@ export const BulkResult = Type.Object({
 
 // Real API: the delete response body is not documented; here: 200 {"success": true}.
 export const DeleteResult = Type.Object({ success: Type.Literal(true) });
+
+/** BlueAI's session cookie (better-auth); the OpenAPI document names it too. */
+export const SESSION_COOKIE = 'better-auth.session_token';

@@ -4,6 +4,7 @@ import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
 import { nearestRoute } from '../core/capture.js';
 import { injectFault } from '../core/fault-inject.js';
+import { SESSION_COOKIE } from '../../schemas/blueai/common.js';
 import { BlueAIStore } from './store/index.js';
 import { blueaiDataset } from './seed.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
@@ -23,7 +24,6 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_COOKIE = 'better-auth.session_token';
 
 /** The session token: the better-auth cookie, else `Authorization: Bearer`. */
 export function blueaiCredential(request: FastifyRequest): string | undefined {
