@@ -90,6 +90,7 @@ t.test('with a file database, data survives a restart', async (t) => {
   const port = freePort();
   const headers = { authorization: 'Bearer persist', 'content-type': 'application/json' };
   const first = start({ PORT: String(port), DB: db });
+  t.teardown(() => first.child.kill('SIGKILL')); // a no-op once it exited; stops it if a wait fails
   await waitHealthy(port);
   const created = await (await fetch(`http://127.0.0.1:${port}/api/v1/crm/deals`, { method: 'POST', headers, body: JSON.stringify({ name: '永続化テスト' }) })).json();
   first.child.kill('SIGTERM');
