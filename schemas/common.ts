@@ -23,3 +23,7 @@ export const stringEnum = <S extends string>(values: readonly S[], def?: S) =>
 
 /** The emulated vendors, as the control API names them. */
 export const VENDORS = ['close', 'blueai'] as const;
+
+/** The largest count or offset a list accepts: beyond it a JSON number is no longer an exact integer
+ * (9223372036854775807 arrives as 9223372036854775808, 1e308 "is" an integer) and SQLite refuses it. */
+export const MAX_COUNT = Number.MAX_SAFE_INTEGER;

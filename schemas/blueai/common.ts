@@ -13,7 +13,7 @@ export const ErrorEnvelope = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String() });
 
-import { stringEnum } from '../common.js';
+import { MAX_COUNT, stringEnum } from '../common.js';
 
 export { stringEnum };
 
@@ -21,7 +21,7 @@ export { stringEnum };
 export const listQuery = <S extends string, E extends TProperties = {}>(sortKeys: readonly S[], extra: E = {} as E) =>
   Type.Object({
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
     search: Type.Optional(Type.String()),
     sort: stringEnum(sortKeys, sortKeys[0]!),
     order: stringEnum(['asc', 'desc'] as const, 'desc'),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, IsoDateTime, Nullable } from '../common.js';
+import { IsoDate, IsoDateTime, MAX_COUNT, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
 
 const NStr = Nullable(Type.String());
@@ -66,5 +66,5 @@ export type ActivityT = Static<typeof Activity>;
 export const ActivityList = listEnvelope(Activity);
 export const ActivityListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  offset: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
 });

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from '../common.js';
+import { MAX_COUNT, Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
 
 // The seed's OpenAPI `BulkEditAction` (shared/seeds/close-bulk-edit.txt) is the contract for responses.
@@ -25,7 +25,7 @@ export const BulkEditCreate = Type.Object({
   type: stringEnum(BULK_EDIT_TYPES),
   s_query: Type.Optional(Type.Unknown()),
   query: Type.Optional(Nullable(Type.String())),
-  results_limit: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  results_limit: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_COUNT }))),
   sort: Type.Optional(Nullable(Type.Array(AnyObject))),
   send_done_email: Type.Optional(Type.Boolean()),
   lead_status_id: Type.Optional(Nullable(Type.String())),

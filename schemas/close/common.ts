@@ -1,9 +1,10 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_COUNT } from '../common.js';
 
 /** `_skip` / `_limit` / `_fields` on every Close list; `_limit` above the resource's max is a 400. */
 export const pageQuery = (maxLimit = 200, defaultLimit = 100) =>
   Type.Object({
-    _skip: Type.Integer({ minimum: 0, default: 0 }),
+    _skip: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
     _limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit }),
     _fields: Type.Optional(Type.String()),
   });

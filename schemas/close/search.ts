@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from '../common.js';
+import { MAX_COUNT, Nullable } from '../common.js';
 
 // POST /data/search/ (Close's Advanced Filtering API). `query` and `sort` are checked by the s_query
 // compiler, which names the offending node and its path; the schema only fixes the envelope.
@@ -11,7 +11,7 @@ export const SEARCH_DEFAULT_LIMIT = 100;
 export const SearchBody = Type.Object({
   query: Type.Unknown({ description: 'The s_query tree (spec §3).' }),
   sort: Type.Optional(Type.Array(Type.Unknown())),
-  results_limit: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  results_limit: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_COUNT }))),
   _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
   cursor: Type.Optional(Nullable(Type.String())),
   _fields: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),

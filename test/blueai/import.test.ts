@@ -1,5 +1,5 @@
 import t from 'tap';
-import { build, bearer, orgOf, count, snapshot, multipart, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, count, snapshot, multipart, isError, SEED_IDS } from '../helper.js';
 
 const url = '/api/v1/crm/bulk/contacts/import';
 const HEADER = 'first_name,last_name,email,phone,position,company_id,note';
@@ -124,4 +124,16 @@ t.test('an upload over UPLOAD_LIMIT is a 413 in the envelope and imports nothing
   t.equal(count(app, 'blueai_contacts', org), before);
   const small = await upload(app, HEADER + '\n名,試験大山,,,,,\n');
   t.same(small.json(), { processed: 1, errors: [] }, 'a file under the limit still imports');
+});
+
+t.test('a multipart Content-Type with a body that is not multipart is a 400 in BlueAI\'s envelope and imports nothing', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app);
+  const before = snapshot(app, 'blueai_contacts', org);
+  for (const payload of ['{', '[1,2', 'null', '', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nlast_name\r\nA']) {
+    const res = await app.inject({ method: 'POST', url, headers: { ...bearer(), 'content-type': 'multipart/form-data; boundary=x' }, payload });
+    const e = isError(t, res, 400, 'VALIDATION_ERROR');
+    t.same(Object.keys(e.details.fields ?? {}), ['file'], JSON.stringify(payload));
+  }
+  t.equal(snapshot(app, 'blueai_contacts', org), before);
 });

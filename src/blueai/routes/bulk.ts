@@ -31,10 +31,17 @@ export default async function bulkRoutes(fastify: FastifyInstance) {
       throw validationError('Send the CSV as multipart/form-data in a part named "file"', { file: 'is required' });
     }
     let file: Buffer | undefined;
-    for await (const part of req.parts()) {
-      if (part.type !== 'file') continue;
-      if (part.fieldname === 'file' && file === undefined) file = await part.toBuffer();
-      else part.file.resume(); // other file parts are ignored, but must be drained
+    try {
+      for await (const part of req.parts()) {
+        if (part.type !== 'file') continue;
+        if (part.fieldname === 'file' && file === undefined) file = await part.toBuffer();
+        else part.file.resume(); // other file parts are ignored, but must be drained
+      }
+    } catch (err) {
+      // Limits (413) keep their own errors; a body that is not multipart at all ("Unexpected end of
+      // multipart data", a missing boundary) is the client's mistake, not ours.
+      if ((err as { code?: string }).code?.startsWith('FST_') || (err as { statusCode?: number }).statusCode === 413) throw err;
+      throw validationError(`The upload is not valid multipart/form-data: ${(err as Error).message}`, { file: 'is required' });
     }
     if (file === undefined) throw validationError('The upload has no part named "file"', { file: 'is required' });
     return bulk.importContacts(req.org.id, file);
