@@ -166,11 +166,12 @@ export class Tenants {
   list(): OrgRecord[] {
     const rows = cached(this.db, `SELECT id, name, created_at, dataset FROM orgs WHERE is_template = 0 ORDER BY created_at, id`)
       .all() as (Org & { dataset: string | null })[];
-    return rows.map((r) => this.record(r));
+    return rows.map((r) => this.record(r, r.dataset));
   }
 
-  record(org: Org): OrgRecord {
-    const text = cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
+  /** The organization with its credentials and baseline (`dataset`: its stored text, when the caller has it). */
+  record(org: Org, dataset?: string | null): OrgRecord {
+    const text = dataset !== undefined ? dataset : cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
     return {
       id: org.id, name: org.name, created_at: org.created_at, credentials: this.credentials(org.id),
       dataset: text === null ? 'seed' : text === 'empty' ? 'empty' : 'custom',
