@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { loadSeedFile } from '../src/core/seed.js';
 import { DEFAULT_SEED } from '../src/config.js';
-import { contractErrors } from './close/contract.js';
+import { conformanceProblem } from './conformance.js';
 
 /** The default seed, parsed once per test file. */
 export const seed = loadSeedFile(DEFAULT_SEED);
@@ -22,14 +22,10 @@ export async function build(t: Test, opts: AppOptions = {}): Promise<FastifyInst
   // No background ticker in tests: they drive bulk edits with app.closeJobs.tick().
   const app = await buildApp({ seed, logger: false, tickMs: 0, ...opts });
   t.teardown(() => app.close());
-  // Contract check on every bulk edit object any test receives (untrimmed 200 responses).
+  // Conformance: every answer any test receives must match the schema its route declares (./conformance.ts).
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!/\/bulk_action\/edit\//.test(request.url) || reply.statusCode !== 200 || request.url.includes('_fields=')) return payload;
-    const body = JSON.parse(String(payload));
-    for (const obj of 'data' in body ? body.data : [body]) {
-      const problem = contractErrors(obj);
-      if (problem) t.fail(`${request.method} ${request.url} answered a bulk edit that breaks BulkEditAction: ${problem}`, { obj });
-    }
+    const problem = conformanceProblem(request, reply, payload);
+    if (problem) t.fail(`${request.method} ${request.url} ${problem}`, { body: typeof payload === 'string' ? payload.slice(0, 2000) : '(not text)' });
     return payload;
   });
   await app.ready();

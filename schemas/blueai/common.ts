@@ -47,3 +47,6 @@ export const DeleteResult = Type.Object({ success: Type.Literal(true) });
 
 /** BlueAI's session cookie (better-auth); the OpenAPI document names it too. */
 export const SESSION_COOKIE = 'better-auth.session_token';
+
+/** Every other 4xx and 5xx (415, 429, injected faults, …) is answered in the same envelope. */
+export const anyError = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope } as const;

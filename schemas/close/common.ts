@@ -22,3 +22,19 @@ export const Empty = Type.Object({}, { additionalProperties: false });
 
 /** `custom.cf_…` keys survive serialisation only if the schema names them by pattern. */
 export const CUSTOM_KEYS = { '^custom\\.cf_[0-9A-Za-z]+$': Type.Unknown() };
+
+/**
+ * Close's error answers: validation `{"errors": [...], "field-errors": {"<field>": "<message>"}}`,
+ * rate limiting `{"error": {"rate_reset", "message"}}`, anything else `{"error": "<message>"}`.
+ */
+export const CloseError = Type.Union(
+  [
+    Type.Object({ errors: Type.Array(Type.String()), 'field-errors': Type.Record(Type.String(), Type.String()) }, { additionalProperties: false }),
+    Type.Object({ error: Type.Object({ rate_reset: Type.Number(), message: Type.String() }, { additionalProperties: false }) }, { additionalProperties: false }),
+    Type.Object({ error: Type.String() }, { additionalProperties: false }),
+  ],
+  { $id: 'CloseError' },
+);
+
+/** The error answers every Close route may give (any 4xx or 5xx, injected faults included), for its schema's `response`. */
+export const closeErrors = { '4xx': CloseError, '5xx': CloseError } as const;

@@ -19,7 +19,7 @@ export const OrgParams = Type.Object({ org: Type.String({ minLength: 1 }) });
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 
 /** The error answers every control route may give, for its schema's `response`. */
-export const controlErrors = { 400: ControlError, 401: ControlError, 404: ControlError, 408: ControlError, 409: ControlError } as const;
+export const controlErrors = { 400: ControlError, 401: ControlError, 404: ControlError, 408: ControlError, 409: ControlError, '4xx': ControlError, '5xx': ControlError } as const;
 
 /** 204: no body. */
 export const NoContent = Type.Null({ description: 'No content' });

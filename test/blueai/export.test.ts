@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { build, bearer, orgOf, count, multipart, parseExport, seed, SEED_IDS } from '../helper.js';
+import { parseRfc4180, writeRfc4180 } from './rfc4180.js';
 
 // The vendor's documentation (a verbatim copy of shared/seeds/blueai-crm-bulk.txt) is the contract.
 const doc = readFileSync(new URL('../fixtures/blueai-crm-bulk.txt', import.meta.url), 'utf8');
@@ -94,4 +95,45 @@ t.test('an export without a credential is a 401 in the envelope', async (t) => {
   const res = await app.inject({ url: '/api/v1/crm/bulk/companies/export' });
   t.equal(res.statusCode, 401);
   t.equal(res.json().error.code, 'UNAUTHORIZED');
+});
+
+// Values a CSV writer gets wrong: quotes, commas, both line ends, a lone CR, leading and trailing
+// spaces, formula-looking cells (exported verbatim), tabs, emoji and Japanese text.
+const HOSTILE = ['say "hi"', 'a,b', 'two\r\nlines', 'unix\nline', 'lone\rcr', ' padded ', '=1+1', '+81 3', '-5', '@SUM(A1)', 'tab\there', '株式会社 🚀', '"', '""', ','];
+
+t.test('every export is strict RFC 4180 behind a BOM and round-trips hostile values exactly', async (t) => {
+  const app = await build(t);
+  const token = 'rfc4180';
+  const post = async (url: string, payload: object) => {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/crm/${url}`, headers: bearer(token), payload });
+    t.equal(res.statusCode, 201, `${url} ${JSON.stringify(payload)}`);
+    return res.json().id as string;
+  };
+  const want = { deals: new Map<string, string>(), contacts: new Map<string, string>(), companies: new Map<string, string>() };
+  for (const v of HOSTILE) {
+    want.companies.set(await post('companies', { name: v, note: v }), v);
+    want.contacts.set(await post('contacts', { last_name: v, first_name: null, note: v }), v);
+    want.deals.set(await post('deals', { name: v }), v);
+  }
+  for (const [kind, columns] of exports) {
+    const res = await app.inject({ url: `/api/v1/crm/bulk/${kind}/export`, headers: bearer(token) });
+    t.equal(res.body.charCodeAt(0), 0xfeff, `${kind}: starts with the BOM`);
+    let records: string[][] = [];
+    t.doesNotThrow(() => (records = parseRfc4180(res.body.slice(1))), `${kind}: a strict RFC 4180 reader accepts the whole file`);
+    t.same(records[0], columns, `${kind}: the documented columns, in order`);
+    t.equal(records.length - 1, count(app, `blueai_${kind}`, orgOf(app, token)), `${kind}: one record per stored row`);
+    const byId = new Map(records.slice(1).map((r) => [r[0]!, Object.fromEntries(columns.map((c, i) => [c, r[i]]))]));
+    for (const [id, value] of want[kind]) {
+      t.equal(byId.get(id)?.name, value, `${kind}: ${JSON.stringify(value)} comes back exactly`);
+      if (kind !== 'deals') t.equal(byId.get(id)?.notes, value, `${kind}: notes ${JSON.stringify(value)} comes back exactly`);
+    }
+    t.same(parseRfc4180(writeRfc4180(records)), records, `${kind}: written again and read again, the same records`);
+  }
+});
+
+t.test('the strict reader refuses what RFC 4180 forbids', async (t) => {
+  for (const bad of ['a,b\n', 'a,b', 'a"b\r\n', '"a"b\r\n', '"open\r\n', 'a,b\r\nc\r\n', 'a\rb\r\n', 'a,\r\n,\r\n,']) {
+    t.throws(() => parseRfc4180(bad), { name: 'Rfc4180Error' }, JSON.stringify(bad));
+  }
+  t.same(parseRfc4180('a,"b ""c"", d\r\ne"\r\n,\r\n'), [['a', 'b "c", d\r\ne'], ['', '']]);
 });

@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { BulkResult, ErrorEnvelope } from '../../../schemas/blueai/common.js';
+import { Type } from '@sinclair/typebox';
+import { BulkResult, ErrorEnvelope, anyError } from '../../../schemas/blueai/common.js';
 import { BulkDealDelete, BulkDealUpdate } from '../../../schemas/blueai/bulk.js';
 import { validationError } from '../../core/errors.js';
 import { csvStream } from '../csv.js';
 import type { ExportKind } from '../store/export.js';
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 413: ErrorEnvelope };
+/** An export: the documented columns, UTF-8 with a BOM, CRLF line ends (RFC 4180). */
+const CsvExport = {
+  description: 'CSV, UTF-8 with a byte order mark, CRLF line ends (RFC 4180)',
+  content: { 'text/csv': { schema: Type.String() } },
+};
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 413: ErrorEnvelope, ...anyError };
 
 export default async function bulkRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -48,7 +55,8 @@ export default async function bulkRoutes(fastify: FastifyInstance) {
   });
 
   for (const kind of ['deals', 'contacts', 'companies'] as const satisfies readonly ExportKind[]) {
-    app.get(`/bulk/${kind}/export`, async (req, reply) =>
+    // Untyped (the plain instance): the answer is a stream, which the type provider cannot express.
+    fastify.get(`/bulk/${kind}/export`, { schema: { response: { 200: CsvExport, ...errors } } }, async (req, reply) =>
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${kind}.csv"`)

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { DeleteResult, ErrorEnvelope, IdParams } from '../../../schemas/blueai/common.js';
+import { DeleteResult, ErrorEnvelope, IdParams, anyError } from '../../../schemas/blueai/common.js';
 import {
   ActivityList, ActivityListQuery, Deal, DealCreate, DealList, DealListQuery, DealPatch, DealStageChange,
 } from '../../../schemas/blueai/deals.js';
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, ...anyError };
 
 export default async function dealRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

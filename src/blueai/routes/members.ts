@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ErrorEnvelope, IdParams } from '../../../schemas/blueai/common.js';
+import { ErrorEnvelope, IdParams, anyError } from '../../../schemas/blueai/common.js';
 import { Member, MemberList, MemberListQuery } from '../../../schemas/blueai/members.js';
 
-const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope };
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, ...anyError };
 
 // Real API: the reference does not document member endpoints; here: read-only GET /members and
 // GET /members/{id}; other methods reach the plugin's 404 handler (NOT_FOUND in the envelope).

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import {
   Activity, ActivityList, ActivityListQuery, ActivityPartial, CustomActivityCreate, CustomActivityType,
   CustomActivityTypeList, CustomActivityUpdate,
@@ -12,39 +12,39 @@ export default async function activityRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const activities = app.closeStore.activities;
 
-  app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList } } }, async (req) =>
+  app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList, ...closeErrors } } }, async (req) =>
     trimPage(activities.list(req.closeOrg.id, req.query), req.query._fields));
 
-  app.get('/activity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial } } }, async (req) =>
+  app.get('/activity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial, ...closeErrors } } }, async (req) =>
     trimFields(activities.get(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.delete('/activity/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/activity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     activities.delete(req.closeOrg.id, req.params.id);
     return {};
   });
 
   // Custom activity instances: only those with a custom_activity_type_id are found here.
-  app.get('/activity/custom/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList } } }, async (req) =>
+  app.get('/activity/custom/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList, ...closeErrors } } }, async (req) =>
     trimPage(activities.list(req.closeOrg.id, { ...req.query, customOnly: true }), req.query._fields));
 
-  app.post('/activity/custom/', { schema: { body: CustomActivityCreate, response: { 200: Activity } } }, async (req) =>
+  app.post('/activity/custom/', { schema: { body: CustomActivityCreate, response: { 200: Activity, ...closeErrors } } }, async (req) =>
     activities.createCustom(req.closeOrg.id, req.closeUserId, req.body));
 
-  app.get('/activity/custom/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial } } }, async (req) =>
+  app.get('/activity/custom/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial, ...closeErrors } } }, async (req) =>
     trimFields(activities.get(req.closeOrg.id, req.params.id, true), req.query._fields));
 
-  app.put('/activity/custom/:id/', { schema: { params: IdParams, body: CustomActivityUpdate, response: { 200: Activity } } }, async (req) =>
+  app.put('/activity/custom/:id/', { schema: { params: IdParams, body: CustomActivityUpdate, response: { 200: Activity, ...closeErrors } } }, async (req) =>
     activities.updateCustom(req.closeOrg.id, req.params.id, req.body));
 
-  app.delete('/activity/custom/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/activity/custom/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     activities.delete(req.closeOrg.id, req.params.id, true);
     return {};
   });
 
   // Real API: custom activity types can be created and edited and list their fields; here: read-only.
-  app.get('/custom_activity/', { schema: { querystring: pageQuery(), response: { 200: CustomActivityTypeList } } }, async (req) =>
+  app.get('/custom_activity/', { schema: { querystring: pageQuery(), response: { 200: CustomActivityTypeList, ...closeErrors } } }, async (req) =>
     trimPage(activities.listTypes(req.closeOrg.id, req.query), req.query._fields));
 
-  app.get('/custom_activity/:id/', { schema: { params: IdParams, response: { 200: CustomActivityType } } }, async (req) =>
+  app.get('/custom_activity/:id/', { schema: { params: IdParams, response: { 200: CustomActivityType, ...closeErrors } } }, async (req) =>
     activities.getType(req.closeOrg.id, req.params.id));
 }

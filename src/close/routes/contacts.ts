@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
 import { Contact, ContactCreate, ContactList, ContactListQuery, ContactPartial, ContactUpdate } from '../../../schemas/close/contacts.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
@@ -9,19 +9,19 @@ export default async function contactRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const contacts = app.closeStore.contacts;
 
-  app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList } } }, async (req) =>
+  app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList, ...closeErrors } } }, async (req) =>
     trimPage(contacts.list(req.closeOrg.id, req.query), req.query._fields));
 
-  app.post('/contact/', { schema: { body: ContactCreate, response: { 200: Contact } } }, async (req) =>
+  app.post('/contact/', { schema: { body: ContactCreate, response: { 200: Contact, ...closeErrors } } }, async (req) =>
     contacts.create(req.closeOrg.id, req.closeUserId, req.body));
 
-  app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial } } }, async (req) =>
+  app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
     trimFields(contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.put('/contact/:id/', { schema: { params: IdParams, body: ContactUpdate, response: { 200: Contact } } }, async (req) =>
+  app.put('/contact/:id/', { schema: { params: IdParams, body: ContactUpdate, response: { 200: Contact, ...closeErrors } } }, async (req) =>
     contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
 
-  app.delete('/contact/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/contact/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     contacts.delete(req.closeOrg.id, req.params.id);
     return {};
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import {
   CustomField, CustomFieldCreate, CustomFieldList, CustomFieldPartial, CustomFieldSchemaResponse, CustomFieldUpdate,
   type AssociationType, type FieldObjectType,
@@ -23,27 +23,27 @@ export default async function customFieldRoutes(fastify: FastifyInstance) {
 
   for (const [word, kind] of Object.entries(KINDS)) {
     const base = `/custom_field/${word}/`;
-    app.get(base, { schema: { querystring: ListQuery, response: { 200: CustomFieldList } } }, async (req) =>
+    app.get(base, { schema: { querystring: ListQuery, response: { 200: CustomFieldList, ...closeErrors } } }, async (req) =>
       trimPage(fields.list(req.closeOrg.id, kind, req.query), req.query._fields));
 
-    app.post(base, { schema: { body: CustomFieldCreate, response: { 200: CustomField } } }, async (req) =>
+    app.post(base, { schema: { body: CustomFieldCreate, response: { 200: CustomField, ...closeErrors } } }, async (req) =>
       fields.create(req.closeOrg.id, kind, req.body));
 
-    app.get(`${base}:id/`, { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: CustomFieldPartial } } }, async (req) =>
+    app.get(`${base}:id/`, { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: CustomFieldPartial, ...closeErrors } } }, async (req) =>
       trimFields(fields.get(req.closeOrg.id, kind, req.params.id), req.query._fields));
 
-    app.put(`${base}:id/`, { schema: { params: IdParams, body: CustomFieldUpdate, response: { 200: CustomField } } }, async (req) =>
+    app.put(`${base}:id/`, { schema: { params: IdParams, body: CustomFieldUpdate, response: { 200: CustomField, ...closeErrors } } }, async (req) =>
       fields.update(req.closeOrg.id, kind, req.params.id, req.body));
 
     // Deleting a field deletes its values everywhere.
-    app.delete(`${base}:id/`, { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+    app.delete(`${base}:id/`, { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
       fields.delete(req.closeOrg.id, kind, req.params.id);
       return {};
     });
   }
 
   for (const kind of SCHEMA_KINDS) {
-    app.get(`/custom_field_schema/${kind}/`, { schema: { response: { 200: CustomFieldSchemaResponse } } }, async (req) =>
+    app.get(`/custom_field_schema/${kind}/`, { schema: { response: { 200: CustomFieldSchemaResponse, ...closeErrors } } }, async (req) =>
       ({ fields: fields.schemaFor(req.closeOrg.id, kind) }));
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
 import { Lead, LeadCreate, LeadList, LeadListQuery, LeadPartial, LeadUpdate } from '../../../schemas/close/leads.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
@@ -10,20 +10,20 @@ export default async function leadRoutes(fastify: FastifyInstance) {
   const leads = app.closeStore.leads;
 
   // Newest first (date_created, then id).
-  app.get('/lead/', { schema: { querystring: LeadListQuery, response: { 200: LeadList } } }, async (req) =>
+  app.get('/lead/', { schema: { querystring: LeadListQuery, response: { 200: LeadList, ...closeErrors } } }, async (req) =>
     trimPage(leads.list(req.closeOrg.id, req.query), req.query._fields));
 
   // Every Close create answers 200 with the object (clients accept only 200).
-  app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead } } }, async (req) =>
+  app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
     leads.create(req.closeOrg.id, req.closeUserId, req.body));
 
-  app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial } } }, async (req) =>
+  app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial, ...closeErrors } } }, async (req) =>
     trimFields(leads.get(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.put('/lead/:id/', { schema: { params: IdParams, body: LeadUpdate, response: { 200: Lead } } }, async (req) =>
+  app.put('/lead/:id/', { schema: { params: IdParams, body: LeadUpdate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
     leads.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
 
-  app.delete('/lead/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/lead/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     leads.delete(req.closeOrg.id, req.params.id);
     return {};
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
 import {
   Opportunity, OpportunityCreate, OpportunityList, OpportunityListQuery, OpportunityPartial, OpportunityUpdate,
 } from '../../../schemas/close/opportunities.js';
@@ -11,19 +11,19 @@ export default async function opportunityRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const opportunities = app.closeStore.opportunities;
 
-  app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList } } }, async (req) =>
+  app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList, ...closeErrors } } }, async (req) =>
     trimPage(opportunities.list(req.closeOrg.id, req.query), req.query._fields));
 
-  app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity } } }, async (req) =>
+  app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     opportunities.create(req.closeOrg.id, req.closeUserId, req.body));
 
-  app.get('/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: OpportunityPartial } } }, async (req) =>
+  app.get('/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: OpportunityPartial, ...closeErrors } } }, async (req) =>
     trimFields(opportunities.get(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.put('/opportunity/:id/', { schema: { params: IdParams, body: OpportunityUpdate, response: { 200: Opportunity } } }, async (req) =>
+  app.put('/opportunity/:id/', { schema: { params: IdParams, body: OpportunityUpdate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     opportunities.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
 
-  app.delete('/opportunity/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/opportunity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     opportunities.delete(req.closeOrg.id, req.params.id);
     return {};
   });

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { closeErrors } from '../../../schemas/close/common.js';
 import { SearchBody, SearchResponse, SEARCH_DEFAULT_LIMIT } from '../../../schemas/close/search.js';
 import { parseTzOffset, search } from '../query/index.js';
 
 export default async function searchRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Advanced Filtering: the same query language as a bulk edit's s_query, one page at a time.
-  app.post('/data/search/', { schema: { body: SearchBody, response: { 200: SearchResponse } } }, async (req) => {
+  app.post('/data/search/', { schema: { body: SearchBody, response: { 200: SearchResponse, ...closeErrors } } }, async (req) => {
     const body = req.body;
     return search(app.db, req.closeOrg.id, body.query, {
       sort: body.sort,

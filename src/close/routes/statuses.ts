@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams, pageQuery } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import { LeadStatus, LeadStatusInput, LeadStatusList, LeadStatusPartial, OpportunityStatusList } from '../../../schemas/close/statuses.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
@@ -11,25 +11,25 @@ export default async function statusRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const statuses = app.closeStore.statuses;
 
-  app.get('/status/lead/', { schema: { querystring: ListQuery, response: { 200: LeadStatusList } } }, async (req) =>
+  app.get('/status/lead/', { schema: { querystring: ListQuery, response: { 200: LeadStatusList, ...closeErrors } } }, async (req) =>
     trimPage(statuses.listLead(req.closeOrg.id, req.query), req.query._fields));
 
-  app.post('/status/lead/', { schema: { body: LeadStatusInput, response: { 200: LeadStatus } } }, async (req) =>
+  app.post('/status/lead/', { schema: { body: LeadStatusInput, response: { 200: LeadStatus, ...closeErrors } } }, async (req) =>
     statuses.createLead(req.closeOrg.id, req.body.label));
 
-  app.get('/status/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadStatusPartial } } }, async (req) =>
+  app.get('/status/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadStatusPartial, ...closeErrors } } }, async (req) =>
     trimFields(statuses.getLead(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.put('/status/lead/:id/', { schema: { params: IdParams, body: LeadStatusInput, response: { 200: LeadStatus } } }, async (req) =>
+  app.put('/status/lead/:id/', { schema: { params: IdParams, body: LeadStatusInput, response: { 200: LeadStatus, ...closeErrors } } }, async (req) =>
     statuses.updateLead(req.closeOrg.id, req.params.id, req.body.label));
 
   // A status some lead still uses → 400 {"error": …}.
-  app.delete('/status/lead/:id/', { schema: { params: IdParams, response: { 200: Empty } } }, async (req) => {
+  app.delete('/status/lead/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     statuses.deleteLead(req.closeOrg.id, req.params.id);
     return {};
   });
 
   // Real API: opportunity statuses can be created, renamed and deleted too; here: read-only.
-  app.get('/status/opportunity/', { schema: { querystring: ListQuery, response: { 200: OpportunityStatusList } } }, async (req) =>
+  app.get('/status/opportunity/', { schema: { querystring: ListQuery, response: { 200: OpportunityStatusList, ...closeErrors } } }, async (req) =>
     trimPage(statuses.listOpportunity(req.closeOrg.id, req.query), req.query._fields));
 }
