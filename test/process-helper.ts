@@ -38,13 +38,13 @@ export function readDb(t: Test, path: string): Database.Database {
 }
 
 /**
- * Starts `node dist/src/server.js` with HOST=127.0.0.1, PORT=0 and the given environment, waits up
+ * Starts `node dist/src/server.js` with HOST=127.0.0.1, PORT=0, LOG_LEVEL=info and the given environment, waits up
  * to 30 s (a loaded CI machine starts slowly) until it listens and /_mock/health answers 200. The
  * child is SIGKILLed when the test ends, whatever happened.
  */
 export async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: '0', LOG_LEVEL: 'info' }, // info: the listen line
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').then(([, signal]) => signal as NodeJS.Signals | null);
