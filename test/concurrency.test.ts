@@ -27,6 +27,8 @@ interface Call {
   method: string; path: string; start: number; end: number; status: number; text: string; body: unknown;
   /** What the operation wrote: deal ids and the member (bulk update, patch), a name, a CSV's emails, a lead set and value. */
   ids?: string[]; member?: string; name?: string; emails?: string[]; leads?: string[]; value?: string;
+  /** A bulk edit its client waited for: when the wait for done was answered (else: unknown). */
+  doneAt?: number;
 }
 
 function random(seedValue: number) { // mulberry32: a reproducible run for a given seed
@@ -97,8 +99,14 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
     }
     if (r < 0.85) {
       const leads = some(LEADS, 4, 12);
-      return send({ ...base, vendor: 'close', kind: 'bulk-edit', method: 'POST', path: '/api/v1/bulk_action/edit/', leads, value: tag },
+      const job = await send({ ...base, vendor: 'close', kind: 'bulk-edit', method: 'POST', path: '/api/v1/bulk_action/edit/', leads, value: tag },
         json({ type: 'set_custom_field', custom_field_id: CLOSE.field.sourceDetail, custom_field_value: tag, s_query: leadsQuery(...leads) }));
+      // Half the clients wait for their job: its edits then precede every job they create later.
+      if (job.status === 200 && rand() < 0.5) {
+        const wait = await send({ ...base, vendor: 'control', kind: 'wait', method: 'GET', path: `/_mock/jobs/${(job.body as { id: string }).id}/wait?timeout_ms=60000` });
+        if (wait.status === 200) job.doneAt = wait.end;
+      }
+      return job;
     }
     const control = pick(['jobs', 'clock', 'requests', 'snapshot'] as const);
     if (control === 'clock') {
@@ -123,7 +131,7 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
   const EXPECTED: Record<string, number[]> = {
     'bulk-update': [200], 'bulk-delete': [200], import: [200], create: [201], patch: [200, 404], 'bulk-edit': [200],
     // A clock or snapshot call may name an organization no request has created yet.
-    clock: [200, 404], jobs: [200], requests: [200], snapshot: [200, 404],
+    clock: [200, 404], jobs: [200], requests: [200], snapshot: [200, 404], wait: [200],
   };
   const bad = calls.filter((c) => !EXPECTED[c.kind]!.includes(c.status) || /SQLITE/i.test(c.text));
   t.same(bad.map((c) => `${c.method} ${c.path} → ${c.status} ${c.text.slice(0, 200)}`), [], 'every answer has an expected status, none mentions SQLite');
@@ -142,6 +150,7 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
       case 'create': case 'patch': return typeof b.id === 'string' && b.name === c.name;
       case 'bulk-edit': return typeof b.id === 'string' && typeof b.status === 'string';
       case 'jobs': return Array.isArray(b.data);
+      case 'wait': return b.status === 'done';
       case 'requests': return Array.isArray(b.data) && typeof b.total === 'number';
       default: return true;
     }
@@ -238,7 +247,8 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
       const n = look.prepare(`SELECT count(*) FROM blueai_contacts WHERE org_id = ? AND email IN (SELECT value FROM json_each(?))`).pluck().get(org, JSON.stringify(i.emails));
       if (n !== 3) problems.push(`${token}: import ${i.emails![0]} stored ${n} rows`);
     }
-    // Close: every job done, each item once; each lead ends with the value of a job that covered it.
+    // Close: every job done, each item once; each lead ends with the value of a job that covered it
+    // and that no job created after it was known done also covered.
     const jobs = ok('bulk-edit', token);
     for (const j of jobs) {
       const id = (j.body as { id: string }).id;
@@ -255,10 +265,13 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
       const stored = look.prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck().get(org, lead, CLOSE.field.sourceDetail) as string | undefined;
       const value = stored === undefined ? undefined : JSON.parse(stored);
       const covering = jobs.filter((j) => j.leads!.includes(lead));
-      const allowed: unknown[] = covering.length ? covering.map((j) => j.value) : [seedValue.get(lead)];
+      // A job known done before another was created applied its edits first.
+      const last = covering.filter((j) => !covering.some((o) => j.doneAt !== undefined && j.doneAt < o.start));
+      const allowed: unknown[] = last.length ? last.map((j) => j.value) : [seedValue.get(lead)];
       if (!allowed.includes(value)) problems.push(`${token}: lead ${lead} has ${stored}, not one of ${allowed.join(', ')}`);
     }
   }
   t.same(problems, [], 'the final state is one a serial order of the answered requests produces');
   t.ok(ok('bulk-update').length > 0 && ok('bulk-delete').length > 0 && ok('bulk-edit').length > 0 && ok('import').length > 0, 'the mix exercised every kind of write');
+  t.ok(ok('bulk-edit').some((j) => j.doneAt !== undefined), 'some bulk edits were waited for');
 });
