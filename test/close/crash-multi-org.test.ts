@@ -1,10 +1,11 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { seed } from '../helper.js';
 import { readDb, startServer, tempDb, type ServerProcess } from '../process-helper.js';
 import { CLOSE, leadsQuery } from './seed-ids.js';
 
 // Six bulk edits in three organizations run side by side under the background ticker; the server
-// (real process, file database) is SIGKILLed in the middle of one job's batch. After a restart every
+// (real process, file database) is SIGKILLed in the middle of one job's batch, or right after a job's
+// last batch committed. After a restart every
 // job finishes, every item applied exactly once: nothing committed before the crash is redone (its
 // leads keep their date_updated), nothing rolled back is lost, no organization sees another's edits.
 
@@ -24,12 +25,22 @@ async function call(server: ServerProcess, method: string, path: string, key: st
   return res.json();
 }
 
+// The ticker steps every job once per tick, in creation order (the jobs are created with it stopped).
 t.test('a crash mid-batch with jobs in several organizations: after a restart each item is applied exactly once', async (t) => {
+  // Processing batches reach the point as jobs 1–6 (batch 1), job 1 (batch 2), job 2 (batch 2: the 8th).
+  await scenario(t, 'bulk-edit-mid-batch:8', [['processing', 8], ...Array(5).fill(['processing', 4])]);
+});
+
+t.test('a crash right after a job finished: its done email is not sent again, the others finish', async (t) => {
+  // Each job's steps commit as: 6 × created→loading, 6 × loading→processing, 3 rounds of 6 batches;
+  // the 25th commit is job 1's last batch, which also marks it done and writes its email.
+  await scenario(t, 'bulk-edit-after-batch:25', [['done', 12], ...Array(5).fill(['processing', 8])]);
+});
+
+async function scenario(t: Test, crashAt: string, expected: [string, number][]) {
   t.setTimeout(100_000);
   const db = tempDb('crash-multi');
-  // Round-robin, one batch per job per tick, in creation order: processing batches reach the point
-  // as jobs 1–6 (batch 1), then job 1 (batch 2, the 7th) and job 2 (batch 2, the 8th: the crash).
-  const first = await startServer(t, { DB: db, TICK_MS: '20', BATCH_SIZE: '4', EMULATOR_CRASH_AT: 'bulk-edit-mid-batch:8' });
+  const first = await startServer(t, { DB: db, TICK_MS: '20', BATCH_SIZE: '4', EMULATOR_CRASH_AT: crashAt });
   await call(first, 'PUT', '/_mock/ticker', null, { running: false });
 
   const jobs: Job[] = [];
@@ -66,15 +77,15 @@ t.test('a crash mid-batch with jobs in several organizations: after a restart ea
   const stamps = (job: Job, leads: string[]) => look.prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`)
     .all(orgIds.get(job.org.key), JSON.stringify(leads));
 
-  const expected = [8, 4, 4, 4, 4, 4];
   const before = jobs.map((job, i) => {
-    t.same(state(job), { status: 'processing', n_objects: N, n_objects_processed: expected[i], n_leads_processed: expected[i], items_done: expected[i], items: N },
-      `job ${i + 1} (${job.org.key}, ${job.kind}): whole batches committed, the interrupted one rolled back`);
+    const [status, n] = expected[i]!;
+    t.same(state(job), { status, n_objects: N, n_objects_processed: n, n_leads_processed: n, items_done: n, items: N },
+      `job ${i + 1} (${job.org.key}, ${job.kind}): ${status}, ${n} of ${N} (whole batches only)`);
     const done = doneLeads(job);
     t.same(applied(job).sort(), [...done].sort(), `job ${i + 1}: exactly its done items are applied`);
     return { done, stamps: stamps(job, done) };
   });
-  t.equal(look.prepare(`SELECT count(*) FROM close_outbox`).pluck().get(), 0, 'no job had finished');
+  t.equal(look.prepare(`SELECT count(*) FROM close_outbox`).pluck().get(), expected.filter(([status]) => status === 'done').length, 'an email for each finished job');
   t.equal(look.pragma('integrity_check', { simple: true }), 'ok');
 
   const second = await startServer(t, { DB: db, TICK_MS: '20', BATCH_SIZE: '4' });
@@ -96,4 +107,4 @@ t.test('a crash mid-batch with jobs in several organizations: after a restart ea
     t.equal(elsewhere, 0, `${org.key}'s value reached no other organization`);
   }
   t.equal(look.pragma('integrity_check', { simple: true }), 'ok');
-});
+}
