@@ -45,10 +45,8 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
   t.setTimeout(110_000);
   const runSeed = Number(process.env.CONCURRENCY_SEED ?? Date.now() % 1_000_000);
   t.comment(`CONCURRENCY_SEED=${runSeed}`);
-  const rand = random(runSeed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const some = <T>(list: readonly T[], min: number, max: number): T[] =>
-    [...list].sort(() => rand() - 0.5).slice(0, min + Math.floor(rand() * (max - min + 1)));
+  // One generator per client, so what each client sends does not depend on how the clients interleave.
+  const rands = Array.from({ length: CLIENTS }, (_, client) => random(runSeed * CLIENTS + client));
 
   const db = tempDb('concurrency');
   const server = await startServer(t, { DB: db, TICK_MS: '5', BATCH_SIZE: '3', JOURNAL_SIZE: '100000' });
@@ -67,6 +65,10 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
   const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
   async function operation(client: number, op: number) {
+    const rand = rands[client]!;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const some = <T>(list: readonly T[], min: number, max: number): T[] =>
+      [...list].sort(() => rand() - 0.5).slice(0, min + Math.floor(rand() * (max - min + 1)));
     const org = pick(TOKENS);
     const base = { client, op, org };
     const tag = `conc-${client}-${op}`;
