@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { toApiError, type ErrorCode, type ErrorWording } from '../core/errors.js';
+import { retryAfter, toApiError, type ErrorCode, type ErrorWording } from '../core/errors.js';
 
 // BlueAI's error envelope: {"error": {"code", "message", "details"}} for every 4xx/5xx.
 
@@ -19,6 +19,7 @@ const WORDING: ErrorWording = {
 
 export function blueaiErrorHandler(this: unknown, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const api = toApiError(err, WORDING);
+  retryAfter(reply, api);
   // 5xx bodies hide internals; the log keeps them.
   if (api.status >= 500) request.log.error({ err }, 'unhandled error');
   else request.log.info({ code: api.code, message: api.message }, 'request rejected');

@@ -61,6 +61,11 @@ export interface ErrorWording {
   summary: (context: string, fields: Record<string, string>) => string;
 }
 
+/** The Retry-After header of an error that says when to retry (a busy database). */
+export function retryAfter(reply: { header(name: string, value: string): unknown }, api: ApiError): void {
+  if (api.status === 503 && typeof api.details.retry_after === 'number') reply.header('Retry-After', String(api.details.retry_after));
+}
+
 interface FastifyLikeError extends Error {
   code?: string;
   statusCode?: number;
@@ -101,6 +106,11 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
       return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', w.unsupportedMediaType);
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new ApiError(400, 'VALIDATION_ERROR', 'Request must be multipart/form-data with a "file" part', { fields: { file: w.required } });
+  }
+  // Another process holds the database file's write lock past the busy timeout: retryable, and
+  // SQLite's own error text stays in the log.
+  if (fe.code === 'SQLITE_BUSY' || fe.code?.startsWith('SQLITE_BUSY_')) {
+    return new ApiError(503, 'SERVICE_UNAVAILABLE', 'The database is busy: another process holds its write lock; retry shortly', { retry_after: 1 });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code: ErrorCode = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR';

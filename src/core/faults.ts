@@ -1,8 +1,10 @@
 // Test-only crash points. A crash test cannot hit "the middle of a commit" by timing, so the server
 // can be told (EMULATOR_CRASH_AT=<point>:<n>, read in src/server.ts) to kill itself the n-th time it
-// reaches a named point. Never set in normal use.
-
-export type CrashPoint = 'bulk-edit-mid-batch' | 'bulk-edit-after-batch';
+// reaches a named point. Never set in normal use. The points:
+//   bulk-edit-mid-batch         halfway through a Close bulk edit batch, inside its transaction
+//   bulk-edit-after-batch       right after a bulk edit step's transaction committed
+//   contacts-import-mid-commit  halfway through a BlueAI CSV import's rows, inside its transaction
+export type CrashPoint = 'bulk-edit-mid-batch' | 'bulk-edit-after-batch' | 'contacts-import-mid-commit';
 
 export class CrashHook {
   private readonly point: string | null;

@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import type { CrashHook } from '../../core/faults.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkDealDeleteT, BulkDealUpdateT } from '../../../schemas/blueai/bulk.js';
 import type { DealStore } from './deals.js';
@@ -18,7 +19,7 @@ export interface BulkResultT {
 export class BulkStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly deals: DealStore) {
+  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly deals: DealStore, private readonly crash?: CrashHook) {
     this.refs = new Refs(db);
   }
 
@@ -69,7 +70,7 @@ export class BulkStore {
   }
 
   importContacts(orgId: string, file: Buffer): BulkResultT {
-    return importContacts(this.db, this.clock, this.refs, orgId, file);
+    return importContacts(this.db, this.clock, this.refs, orgId, file, this.crash);
   }
 }
 

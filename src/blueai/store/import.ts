@@ -2,6 +2,7 @@ import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import { hexId } from '../../core/ids.js';
 import { validationError } from '../../core/errors.js';
+import type { CrashHook } from '../../core/faults.js';
 import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
 import { decodeUtf8, parseCsv } from '../csv.js';
 import type { Refs } from './refs.js';
@@ -17,7 +18,7 @@ type ImportColumn = (typeof CSV_COLUMNS.import)[number];
  * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
  * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
  */
-export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string, file: Buffer) {
+export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string, file: Buffer, crash?: CrashHook) {
   const text = decodeUtf8(file);
   if (text.trim() === '') throw validationError('The file is empty: expected a header row with last_name', { file: 'is empty' });
   const { header, records } = parseCsv(text);
@@ -63,7 +64,11 @@ export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string,
   );
   const now = clock.iso(orgId);
   db.transaction(() => {
-    for (const row of rows) insert.run({ ...row, org_id: orgId, id: hexId('cont_'), now });
+    for (const [i, row] of rows.entries()) {
+      // Halfway through the rows, inside the transaction: a crash here must leave none of them.
+      if (i === Math.floor(rows.length / 2)) crash?.reach('contacts-import-mid-commit');
+      insert.run({ ...row, org_id: orgId, id: hexId('cont_'), now });
+    }
   })();
   return { processed: rows.length, errors };
 }

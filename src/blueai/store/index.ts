@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import type { CrashHook } from '../../core/faults.js';
 import { DealStore } from './deals.js';
 import { BulkStore } from './bulk.js';
 import { ExportStore } from './export.js';
@@ -18,9 +19,9 @@ export class BlueAIStore {
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
 
-  constructor(db: Db, clock: Clocks) {
+  constructor(db: Db, clock: Clocks, crash?: CrashHook) {
     this.deals = new DealStore(db, clock);
-    this.bulk = new BulkStore(db, clock, this.deals);
+    this.bulk = new BulkStore(db, clock, this.deals, crash);
     this.exports = new ExportStore(db);
     this.contacts = new ContactStore(db, clock);
     this.companies = new CompanyStore(db, clock);

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Test } from 'tap';
+
+// Real processes of the compiled server (dist/, built by `npm test` before tap runs) for the crash
+// and concurrency tests. Each listens on a port the kernel picks (PORT=0, read back from Fastify's
+// "Server listening at" log line), so parallel test files never collide or talk to each other's server.
+
+const SERVER = fileURLToPath(new URL('../dist/src/server.js', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** Resolves with the exit signal (null after a normal exit) once the process has ended. */
+  exited: Promise<NodeJS.Signals | null>;
+  /** SIGTERM (a clean shutdown) and wait for the exit. */
+  stop(): Promise<NodeJS.Signals | null>;
+}
+
+/** A fresh file database path in its own temporary folder. */
+export function tempDb(prefix: string): string {
+  return join(mkdtempSync(join(tmpdir(), `${prefix}-`)), 'emulator.db');
+}
+
+/** Opens the server's database file read-only (WAL: readers do not block the server). */
+export function readDb(t: Test, path: string): Database.Database {
+  const db = new Database(path, { readonly: true });
+  t.teardown(() => db.close());
+  return db;
+}
+
+/**
+ * Starts `node dist/src/server.js` with HOST=127.0.0.1, PORT=0, LOG_LEVEL=info and the given environment, waits up
+ * to 30 s (a loaded CI machine starts slowly) until it listens and /_mock/health answers 200. The
+ * child is SIGKILLed when the test ends, whatever happened.
+ */
+export async function startServer(t: Test, env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, HOST: '127.0.0.1', ...env, PORT: '0', LOG_LEVEL: 'info' }, // info: the listen line
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = once(child, 'exit').then(([, signal]) => signal as NodeJS.Signals | null);
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not listen within 30 s; stderr: ${stderr}`)), 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /"msg":"Server listening at http:\/\/127\.0\.0\.1:(\d+)"/.exec(line);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve(Number(m[1]));
+    });
+    void exited.then((signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${signal ?? child.exitCode}) before listening; stderr: ${stderr}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}/_mock/health`).then((r) => r.ok, () => false)) break;
+    if (i >= 600) throw new Error('server listens but /_mock/health is not 200 after 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    child, port, url, exited,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
