@@ -30,19 +30,26 @@ async function getDeal() {
     const id = list.items[0].id as string;
     const one = await call(`${emu.url}/api/v1/crm/deals/${id}`, { headers: bearer('bench') });
     const bare = await spawnServer(BARE, { BARE_PATH: `/api/v1/crm/deals/${id}`, BARE_BODY: one.text }, `/api/v1/crm/deals/${id}`);
-    let base, ours;
+    // Alternating short rounds, both servers up, so a change in the machine's other load hits both.
+    const rounds: { base: Awaited<ReturnType<typeof load>>; ours: Awaited<ReturnType<typeof load>> }[] = [];
     try {
-      await load({ url: `${bare.url}/api/v1/crm/deals/${id}`, duration: 1 }); // warm-up
-      base = await load({ url: `${bare.url}/api/v1/crm/deals/${id}` });
+      await load({ url: `${bare.url}/api/v1/crm/deals/${id}`, duration: 1 });
+      await load({ url: `${emu.url}/api/v1/crm/deals/${id}`, headers: bearer('bench'), duration: 1 });
+      for (let i = 0; i < 4; i++) {
+        const b = await load({ url: `${bare.url}/api/v1/crm/deals/${id}`, duration: Math.max(1, LOAD_SECONDS / 2) });
+        const o = await load({ url: `${emu.url}/api/v1/crm/deals/${id}`, headers: bearer('bench'), duration: Math.max(1, LOAD_SECONDS / 2) });
+        if (o.non2xx || o.errors) throw new Error(`GET one deal: ${o.non2xx} non-2xx, ${o.errors} errors`);
+        rounds.push({ base: b, ours: o });
+      }
     } finally {
       await bare.stop();
     }
-    await load({ url: `${emu.url}/api/v1/crm/deals/${id}`, headers: bearer('bench'), duration: 1 });
-    ours = await load({ url: `${emu.url}/api/v1/crm/deals/${id}`, headers: bearer('bench') });
-    if (ours.non2xx || ours.errors) throw new Error(`GET one deal: ${ours.non2xx} non-2xx, ${ours.errors} errors`);
+    const ratios = rounds.map((r) => r.ours.rps / r.base.rps);
+    const pick = rounds[ratios.indexOf(median(ratios))]!;
+    const { base, ours } = pick;
     const ratio = ours.rps / base.rps;
-    row({ figure: 'GET one deal, req/s', value: ours.rps, unit: 'req/s', baseline: 'bare Fastify sending the same JSON from a constant', baselineValue: base.rps, ratio, target: '≥ 0.8×', pass: ratio >= 0.8 });
-    row({ figure: 'GET one deal, p99 latency', value: ours.p99, unit: 'ms', baseline: 'the same bare Fastify, p99', baselineValue: base.p99, ratio: base.p99 > 0 ? ours.p99 / base.p99 : null, target: '(shown)', pass: null, note: '10 connections' });
+    row({ figure: 'GET one deal, req/s', value: ours.rps, unit: 'req/s', baseline: 'bare Fastify sending the same JSON from a constant', baselineValue: base.rps, ratio, target: '≥ 0.8×', pass: ratio >= 0.8, note: `median of 4 alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')})` });
+    row({ figure: 'GET one deal, p99 latency', value: ours.p99, unit: 'ms', baseline: 'the same bare Fastify, p99', baselineValue: base.p99, ratio: base.p99 > 0 ? ours.p99 / base.p99 : null, target: '(shown)', pass: null, note: '10 connections, same round' });
   } finally {
     await emu.stop();
   }
