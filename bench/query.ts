@@ -47,7 +47,8 @@ export async function queryStage(): Promise<void> {
       },
       {
         name: 'custom field term (multi-value contains)', query: leads(custom(F.products, { type: 'term', values: ['Analytics'] })),
-        sql: `SELECT id FROM close_leads WHERE org_id = @org AND id IN (${cv(F.products, `EXISTS (SELECT 1 FROM json_each(value) WHERE json_each.value = 'Analytics')`)})`,
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND id IN (SELECT v.object_id FROM close_custom_values v, json_each(v.value) j
+          WHERE v.org_id = @org AND v.field_id = '${F.products}' AND j.value = 'Analytics')`,
       },
       {
         name: 'moment_range on date_created (last 90 days)',
