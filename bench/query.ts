@@ -1,100 +1,17 @@
-// s_query matching at scale: 100k leads (with contacts and custom values) in one organization, each
-// representative query timed next to a baseline measured in the same run — a plain full scan of the
-// organization's lead ids — and the ratio. Run after `npm run build`:
-//   node --expose-gc dist/bench/query.js
+// s_query matching at scale: 100k leads in one organization; each representative query (one per node
+// type) timed next to the same filter written by hand in SQL, in the same run.
 import { buildApp } from '../src/app.js';
 import { loadSeedFile } from '../src/core/seed.js';
 import { DEFAULT_SEED } from '../src/config.js';
 import { closeDate } from '../src/close/dates.js';
 import { matchLeadIds } from '../src/close/query/index.js';
+import { F, NOW, insertLeads } from './leads.js';
+import { fmt, row } from './lib.js';
 
 const N = Number(process.env.BENCH_LEADS ?? 100_000);
 const RUNS = 5;
-const F = {
-  industry: 'cf_HS50hBrzSnEtwxlLXORnpz6flqMGuJaMIdIzYA0qyLM',
-  products: 'cf_o22YJGjB8Gfcffr4jtgGrnQWVVJv87hc4ly0AhqOLpb',
-  employees: 'cf_PBxKKkUAE5dzD0CMdQhDxXjFpK8WB9nUJQALN2EaWMw',
-  lastDemo: 'cf_p7fzRReDUX1V3kiGqJiCBn0TF6IDyRs99hmACTqxVEM',
-};
-const INDUSTRIES = ['Software', 'Manufacturing', 'Retail', 'Financial Services', 'Healthcare', 'Logistics'];
-const PRODUCTS = ['CRM', 'Analytics', 'Support Desk', 'Telephony', 'Marketing Automation'];
-const WORDS = ['Acme', 'Blue', 'Orion', 'Juniper', 'Sakura', 'Nova', 'Summit', 'Harbor', 'Pine', 'Vertex', 'Inc.', 'GmbH', 'Holdings', 'Labs', 'Systems', '株式会社', 'テック', 'フーズ'];
-const TITLES = ['CEO', 'CTO', 'Head of Sales', 'Office Manager', 'IT Manager', 'Buyer'];
 
-// A deterministic generator, so every run measures the same data.
-let state = 42;
-const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-const id = (prefix: string, i: number) => prefix + i.toString(36).padStart(43, '0');
-
-const seed = loadSeedFile(DEFAULT_SEED);
-const app = await buildApp({ seed, logger: false });
-await app.ready();
-const org = app.tenants.resolve('bench-query').id;
-const db = app.db;
-const statuses = db.prepare(`SELECT id FROM close_lead_statuses WHERE org_id = ?`).pluck().all(org) as string[];
-const now = new Date('2026-09-01T00:00:00Z');
-
-let t0 = performance.now();
-db.transaction(() => {
-  const lead = db.prepare(`INSERT INTO close_leads (org_id, id, name, status_id, description, url, created_by, updated_by, date_created, date_updated)
-    VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?)`);
-  const contact = db.prepare(`INSERT INTO close_contacts (org_id, id, lead_id, name, title, emails, phones, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?)`);
-  const value = db.prepare(`INSERT INTO close_custom_values (org_id, object_id, field_id, value) VALUES (?, ?, ?, ?)`);
-  for (let i = 0; i < N; i++) {
-    const leadId = id('lead_', i);
-    const created = closeDate(new Date(now.getTime() - Math.floor(rand() * 730 * 86_400_000)));
-    const name = i % 5000 === 0 ? 'ACME Inc.' : `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)}`;
-    lead.run(org, leadId, name, pick(statuses), rand() < 0.5 ? 'Budget approved for next fiscal year.' : null, created, created);
-    const contacts = Math.floor(rand() * 3);
-    for (let k = 0; k < contacts; k++) {
-      contact.run(org, id('cont_', i * 3 + k), leadId, `Person ${i}-${k}`, pick(TITLES), JSON.stringify([{ email: `p${i}.${k}@example.com`, type: 'office' }]), created, created);
-    }
-    if (rand() < 0.6) value.run(org, leadId, F.industry, JSON.stringify(pick(INDUSTRIES)));
-    if (rand() < 0.5) value.run(org, leadId, F.products, JSON.stringify([...new Set([pick(PRODUCTS), pick(PRODUCTS)])]));
-    if (rand() < 0.7) value.run(org, leadId, F.employees, String(Math.floor(rand() * 5000)));
-    if (rand() < 0.4) value.run(org, leadId, F.lastDemo, JSON.stringify(closeDate(new Date(now.getTime() - Math.floor(rand() * 365 * 86_400_000)))));
-  }
-})();
-const total = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(org) as number;
-console.log(`inserted ${N} leads in ${((performance.now() - t0) / 1000).toFixed(1)} s (organization holds ${total})`);
-
-const name = (mode: string, value: string) => ({
-  type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' }, condition: { type: 'text', mode, value },
-});
-const custom = (cf: string, condition: object) => ({ type: 'field_condition', field: { type: 'custom_field', custom_field_id: cf }, condition });
-const leads = (...queries: object[]) => ({ type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, ...queries] });
-const byCreated = [{ direction: 'desc', field: { type: 'regular_field', object_type: 'lead', field_name: 'date_created' } }];
-
-const queries: { name: string; query: object; sort?: object[] }[] = [
-  { name: 'doc example: name full_words "ACME Inc.", date_created desc', query: leads(name('full_words', 'ACME Inc.')), sort: byCreated },
-  { name: 'custom term: Products contains Analytics (multi-value)', query: leads(custom(F.products, { type: 'term', values: ['Analytics'] })) },
-  {
-    name: 'moment_range: created in the last 90 days',
-    query: leads({
-      type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'date_created' },
-      condition: { type: 'moment_range', on_or_after: { type: 'offset', direction: 'past', moment: { type: 'now' }, offset: { days: 90 } } },
-    }),
-  },
-  {
-    name: 'custom datetime moment_range: Last Demo At in 2026',
-    query: leads(custom(F.lastDemo, { type: 'moment_range', on_or_after: { type: 'fixed_local_date', value: '2026-01-01', which: 'start' }, before: { type: 'fixed_local_date', value: '2026-12-31', which: 'end' } })),
-  },
-  {
-    name: 'and/or mix: (Industry Software or Employees >= 1000) and not Customer and a CEO contact',
-    query: leads(
-      { type: 'or', queries: [custom(F.industry, { type: 'term', values: ['Software'] }), custom(F.employees, { type: 'number_range', gte: 1000 })] },
-      { ...{ type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'status_id' }, condition: { type: 'reference', reference_type: 'status.lead', object_ids: [statuses[0]] } }, negate: true },
-      {
-        type: 'has_related', this_object_type: 'lead', related_object_type: 'contact',
-        related_query: { type: 'field_condition', field: { type: 'regular_field', object_type: 'contact', field_name: 'title' }, condition: { type: 'text', mode: 'full_words', value: 'CEO' } },
-      },
-    ),
-  },
-  { name: 'text node: "juniper labs" over lead and contact text', query: leads({ type: 'text', value: 'juniper labs' }) },
-];
-
-const time = (fn: () => unknown): { ms: number; result: unknown } => {
+function time(fn: () => unknown): { ms: number; result: unknown } {
   const times: number[] = [];
   let result: unknown;
   for (let r = 0; r < RUNS; r++) {
@@ -103,18 +20,85 @@ const time = (fn: () => unknown): { ms: number; result: unknown } => {
     result = fn();
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(RUNS / 2)]!, result };
-};
-
-const baselineStmt = db.prepare(`SELECT id FROM close_leads WHERE org_id = ?`).pluck();
-const baseline = time(() => baselineStmt.all(org)).ms;
-const rows: Record<string, string>[] = [];
-for (const q of queries) {
-  const { ms, result } = time(() => matchLeadIds(db, org, q.query, { sort: q.sort, now }));
-  rows.push({ query: q.name, matched: String((result as string[]).length), 'median ms': ms.toFixed(1), 'baseline ms': baseline.toFixed(1), ratio: (ms / baseline).toFixed(1) });
+  return { ms: [...times].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!, result };
 }
-console.log(`matchLeadIds over ${total} leads, median of ${RUNS} runs; baseline = SELECT id FROM close_leads WHERE org_id = ? (full scan)`);
-console.table(rows);
-t0 = performance.now();
-await app.close();
+
+export async function queryStage(): Promise<void> {
+  const app = await buildApp({ seed: loadSeedFile(DEFAULT_SEED), logger: false, tickMs: 0 });
+  await app.ready();
+  try {
+    const db = app.db;
+    const org = app.tenants.resolve('bench-query').id;
+    const statuses = insertLeads(db, org, N);
+    const name = (mode: string, value: string) => ({
+      type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' }, condition: { type: 'text', mode, value },
+    });
+    const custom = (cf: string, condition: object) => ({ type: 'field_condition', field: { type: 'custom_field', custom_field_id: cf }, condition });
+    const leads = (...queries: object[]) => ({ type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, ...queries] });
+    const byCreated = [{ direction: 'desc', field: { type: 'regular_field', object_type: 'lead', field_name: 'date_created' } }];
+    const since90 = closeDate(new Date(NOW.getTime() - 90 * 86_400_000));
+    const cv = (field: string, where: string) => `SELECT object_id FROM close_custom_values WHERE org_id = @org AND field_id = '${field}' AND ${where}`;
+    // Hand-written equivalents: word match as a LIKE on space-padded lower-case text, values by json.
+    const words = (col: string, ...ws: string[]) => ws.map((w) => `(' ' || lower(${col}) || ' ') LIKE '% ${w} %'`).join(' AND ');
+    const queries: { name: string; query: object; sort?: object[]; sql: string }[] = [
+      {
+        name: 'field_condition text full_words "ACME Inc.", sorted', query: leads(name('full_words', 'ACME Inc.')), sort: byCreated,
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND ${words('name', 'acme', 'inc.')} ORDER BY date_created DESC`,
+      },
+      {
+        name: 'custom field term (multi-value contains)', query: leads(custom(F.products, { type: 'term', values: ['Analytics'] })),
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND id IN (SELECT v.object_id FROM close_custom_values v, json_each(v.value) j
+          WHERE v.org_id = @org AND v.field_id = '${F.products}' AND j.value = 'Analytics')`,
+      },
+      {
+        name: 'moment_range on date_created (last 90 days)',
+        query: leads({
+          type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'date_created' },
+          condition: { type: 'moment_range', on_or_after: { type: 'offset', direction: 'past', moment: { type: 'now' }, offset: { days: 90 } } },
+        }),
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND date_created >= '${since90}'`,
+      },
+      {
+        name: 'custom datetime moment_range (2026)',
+        query: leads(custom(F.lastDemo, { type: 'moment_range', on_or_after: { type: 'fixed_local_date', value: '2026-01-01', which: 'start' }, before: { type: 'fixed_local_date', value: '2026-12-31', which: 'end' } })),
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND id IN (${cv(F.lastDemo, `json_extract(value, '$') >= '2026-01-01' AND json_extract(value, '$') < '2027-01-01'`)})`,
+      },
+      {
+        name: 'and/or/negate + reference + number_range + has_related',
+        query: leads(
+          { type: 'or', queries: [custom(F.industry, { type: 'term', values: ['Software'] }), custom(F.employees, { type: 'number_range', gte: 1000 })] },
+          { ...{ type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'status_id' }, condition: { type: 'reference', reference_type: 'status.lead', object_ids: [statuses[0]] } }, negate: true },
+          {
+            type: 'has_related', this_object_type: 'lead', related_object_type: 'contact',
+            related_query: { type: 'field_condition', field: { type: 'regular_field', object_type: 'contact', field_name: 'title' }, condition: { type: 'text', mode: 'full_words', value: 'CEO' } },
+          },
+        ),
+        sql: `SELECT id FROM close_leads WHERE org_id = @org
+          AND (id IN (${cv(F.industry, `value = '"Software"'`)}) OR id IN (${cv(F.employees, `CAST(value AS REAL) >= 1000`)}))
+          AND status_id <> '${statuses[0]}'
+          AND id IN (SELECT lead_id FROM close_contacts WHERE org_id = @org AND ${words('title', 'ceo')})`,
+      },
+      {
+        name: 'text node "juniper labs" (lead and contact text)', query: leads({ type: 'text', value: 'juniper labs' }),
+        sql: `SELECT id FROM close_leads WHERE org_id = @org AND ((instr(lower(name), 'juniper') AND instr(lower(name), 'labs'))
+          OR id IN (SELECT lead_id FROM close_contacts WHERE org_id = @org AND instr(lower(name), 'juniper') AND instr(lower(name), 'labs')))`,
+      },
+    ];
+    for (const q of queries) {
+      const stmt = db.prepare(q.sql).pluck();
+      const base = time(() => stmt.all({ org }));
+      const ours = time(() => matchLeadIds(db, org, q.query, { sort: q.sort, now: NOW }));
+      const ratio = base.ms / ours.ms;
+      const matched = (ours.result as string[]).length;
+      const baseMatched = (base.result as string[]).length;
+      row({
+        figure: `s_query over ${N / 1000}k leads: ${q.name}`, value: ours.ms, unit: 'ms', baseline: 'the same filter in hand-written SQL (speed ratio)',
+        baselineValue: base.ms, ratio, target: '≥ 0.5×', pass: ratio >= 0.5,
+        note: `${matched} matched${baseMatched !== matched ? ` (SQL: ${baseMatched})` : ''}; median of ${RUNS}`,
+      });
+    }
+    void fmt;
+  } finally {
+    await app.close();
+  }
+}

@@ -299,4 +299,13 @@ export const migrations: Migration[] = [
       CREATE INDEX control_faults_org ON control_faults(org_id);
     `,
   },
+  {
+    version: 5,
+    name: 'pending bulk edit items',
+    sql: `
+      -- A bulk edit's next batch and what is left of it, without scanning the items already done.
+      CREATE INDEX close_bulk_edit_items_pending ON close_bulk_edit_items(org_id, bulk_edit_id, seq) WHERE done = 0;
+      CREATE INDEX close_bulk_edit_items_pending_lead ON close_bulk_edit_items(org_id, bulk_edit_id, lead_id) WHERE done = 0;
+    `,
+  },
 ];

@@ -38,21 +38,36 @@ export class BulkStore {
     const errors: string[] = [];
     let processed = 0;
     this.db.transaction(() => {
-      for (const id of unique(body.ids)) {
-        const deal = this.deals.find(orgId, id);
+      const ids = unique(body.ids);
+      // One read for all the deals and one write for an assignee-only update: a statement per id made
+      // a 100-id call cost ~10 ms.
+      const found = this.deals.findMany(orgId, ids);
+      const stages = new Map<string, string[]>();
+      const stagesOf = (pipelineId: string) => {
+        let list = stages.get(pipelineId);
+        if (!list) stages.set(pipelineId, (list = this.refs.stagesOf(orgId, pipelineId)));
+        return list;
+      };
+      const assigned: string[] = [];
+      for (const id of ids) {
+        const deal = found.get(id);
         if (!deal) {
           errors.push(`${id}: not found`);
           continue;
         }
-        if (stage !== undefined && !this.refs.stagesOf(orgId, deal.pipeline_id).includes(stage)) {
+        if (stage !== undefined && !stagesOf(deal.pipeline_id).includes(stage)) {
           errors.push(`${id}: stage "${stage}" is not a stage of its pipeline ${deal.pipeline_id}`);
           continue;
         }
-        let next = member !== undefined ? { ...deal, assigned_member_id: member, updated_at: this.clock.iso(orgId) } : deal;
-        if (stage !== undefined) next = this.deals.applyStage(orgId, next, stage);
-        else this.deals.save(orgId, next);
+        if (stage !== undefined) {
+          const next = member !== undefined ? { ...deal, assigned_member_id: member, updated_at: this.clock.iso(orgId) } : deal;
+          this.deals.applyStage(orgId, next, stage);
+        } else {
+          assigned.push(id);
+        }
         processed++;
       }
+      if (assigned.length > 0) this.deals.assignMany(orgId, assigned, member ?? null, this.clock.iso(orgId));
     })();
     return { processed, errors };
   }

@@ -36,6 +36,19 @@ export class DealStore {
     return row ? publicRow<DealT>(row) : undefined;
   }
 
+  /** The deals among `ids` that exist, by id (one query). */
+  findMany(orgId: string, ids: string[]): Map<string, DealT> {
+    const rows = cached(this.db, `SELECT * FROM blueai_deals WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
+      .all(orgId, JSON.stringify(ids)) as Record<string, unknown>[];
+    return new Map(rows.map((row) => [row.id as string, publicRow<DealT>(row)]));
+  }
+
+  /** Sets the assignee of existing deals inside the caller's transaction (one statement). */
+  assignMany(orgId: string, ids: string[], memberId: string | null, updatedAt: string): void {
+    cached(this.db, `UPDATE blueai_deals SET assigned_member_id = ?, updated_at = ? WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
+      .run(memberId, updatedAt, orgId, JSON.stringify(ids));
+  }
+
   get(orgId: string, id: string): DealT {
     const deal = this.find(orgId, id);
     if (!deal) throw notFound(`Deal ${id} not found`);

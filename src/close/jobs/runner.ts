@@ -23,6 +23,8 @@ export class BulkEditRunner {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private intervalMs = 0;
+  /** Per job (org and id): its pending lead count after its last batch (see pendingLeads). */
+  private readonly carried = new Map<string, { pending: number; lastSeq: number; nLeads: number | null; processed: number | null }>();
 
   constructor(
     private readonly db: Db,
@@ -137,30 +139,68 @@ export class BulkEditRunner {
     cached(this.db, `UPDATE close_bulk_edits SET n_leads = ?, n_objects = ? WHERE org_id = ? AND id = ?`).run(leadIds.length, objects, row.org_id, row.id);
   }
 
-  /** processing: applies the next batch; returns the number of items still to do. */
+  /** processing: applies the next batch; returns 1 while items are left to do, else 0. */
   private applyBatch(row: BulkEditRow, plan: StoredPlan): number {
-    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id FROM close_bulk_edit_items
+    // The pending index, or SQLite walks the primary key past every item already done (quadratic).
+    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
       WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
       .all(row.org_id, row.id, this.opts.batchSize) as { seq: number; lead_id: string; object_type: ObjectKind | 'none'; object_id: string }[];
     const now = closeDate(this.clock.now(row.org_id));
-    const markDone = cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq = ?`);
     let objects = 0;
-    for (const [i, item] of items.entries()) {
-      // Halfway through a batch, inside its transaction: a crash here must roll the whole batch back.
-      if (i === Math.floor(items.length / 2)) this.opts.crash?.reach('bulk-edit-mid-batch');
-      if (item.object_type !== 'none') {
-        this.apply(row, plan, item.object_type, item.object_id, now);
-        objects++;
+    if (plan.operation === 'status') {
+      // A status edit writes the same three columns on every lead: one statement for the batch.
+      const leadIds = items.filter((item) => item.object_type !== 'none').map((item) => item.object_id);
+      cached(this.db, `UPDATE close_leads SET status_id = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
+        .run(plan.lead_status_id, row.created_by, now, row.org_id, JSON.stringify(leadIds));
+      objects = leadIds.length;
+      // Inside the batch's transaction, before its items are marked done: a crash rolls it all back.
+      if (items.length > 0) this.opts.crash?.reach('bulk-edit-mid-batch');
+    } else {
+      for (const [i, item] of items.entries()) {
+        // Halfway through a batch, inside its transaction: a crash here must roll the whole batch back.
+        if (i === Math.floor(items.length / 2)) this.opts.crash?.reach('bulk-edit-mid-batch');
+        if (item.object_type !== 'none') {
+          this.apply(row, plan, item.object_type, item.object_id, now);
+          objects++;
+        }
       }
-      markDone.run(row.org_id, row.id, item.seq);
     }
-    const remaining = cached(this.db, `SELECT count(*) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
-      .pluck().get(row.org_id, row.id) as number;
-    const pendingLeads = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
-      .pluck().get(row.org_id, row.id) as number;
+    const seqs = JSON.stringify(items.map((item) => item.seq));
+    cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq IN (SELECT value FROM json_each(?))`)
+      .run(row.org_id, row.id, seqs);
+    const left = cached(this.db, `SELECT 1 FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 LIMIT 1`)
+      .get(row.org_id, row.id) !== undefined;
+    const pendingLeads = left ? this.pendingLeads(row, items) : 0;
     cached(this.db, `UPDATE close_bulk_edits SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads - ? WHERE org_id = ? AND id = ?`)
       .run(objects, pendingLeads, row.org_id, row.id);
-    return remaining;
+    return left ? 1 : 0;
+  }
+
+  /**
+   * Leads with items still to do, after `items` were marked done. Counting them all on every batch
+   * made a bulk edit quadratic in its size, so the count is carried from batch to batch: the leads
+   * of this batch that have nothing left come off the last count. The carried count is used only
+   * while the job is as the last batch left it (its first pending item after that batch's last, its
+   * counter as written); otherwise (a rolled-back batch, a reset or restored organization) it is
+   * counted afresh.
+   */
+  private pendingLeads(row: BulkEditRow, items: { seq: number; lead_id: string }[]): number {
+    const key = `${row.org_id}\0${row.id}`;
+    const carried = this.carried.get(key);
+    let pending: number;
+    if (carried && items.length > 0 && items[0]!.seq > carried.lastSeq && carried.nLeads === row.n_leads && carried.processed === row.n_leads_processed) {
+      const leads = [...new Set(items.map((item) => item.lead_id))];
+      const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items
+        WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 AND lead_id IN (SELECT value FROM json_each(?))`)
+        .pluck().get(row.org_id, row.id, JSON.stringify(leads)) as number;
+      pending = carried.pending - (leads.length - stillPending);
+    } else {
+      pending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
+        .pluck().get(row.org_id, row.id) as number;
+    }
+    if (this.carried.size > 1000) this.carried.clear();
+    this.carried.set(key, { pending, lastSeq: items.length > 0 ? items[items.length - 1]!.seq : -1, nLeads: row.n_leads, processed: row.n_leads === null ? null : row.n_leads - pending });
+    return pending;
   }
 
   private apply(row: BulkEditRow, plan: StoredPlan, kind: ObjectKind, objectId: string, now: string): void {

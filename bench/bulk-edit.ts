@@ -1,0 +1,52 @@
+// A Close bulk edit (set_lead_status) over 100k leads with the ticker unthrottled (ticks back to back,
+// the default batch size), next to one raw SQLite UPDATE of the same rows.
+import { buildApp } from '../src/app.js';
+import { loadSeedFile } from '../src/core/seed.js';
+import { DEFAULT_SEED } from '../src/config.js';
+import { closeDate } from '../src/close/dates.js';
+import { insertLeads } from './leads.js';
+import { row } from './lib.js';
+
+const N = Number(process.env.BENCH_LEADS ?? 100_000);
+
+export async function bulkEditStage(): Promise<void> {
+  const app = await buildApp({ seed: loadSeedFile(DEFAULT_SEED), logger: false, tickMs: 0 });
+  await app.ready();
+  try {
+    const db = app.db;
+    const org = app.tenants.resolve('bench-edit').id;
+    const statuses = insertLeads(db, org, N);
+    const leads = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(org) as number;
+
+    global.gc?.();
+    let t0 = performance.now();
+    db.prepare(`UPDATE close_leads SET status_id = ?, updated_by = NULL, date_updated = ? WHERE org_id = ?`).run(statuses[1], closeDate(new Date()), org);
+    const base = performance.now() - t0;
+
+    global.gc?.();
+    t0 = performance.now();
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/bulk_action/edit/', headers: { authorization: 'Bearer bench-edit' },
+      payload: { type: 'set_lead_status', lead_status_id: statuses[2], s_query: { type: 'object_type', object_type: 'lead' } },
+    });
+    if (res.statusCode !== 200) throw new Error(`bulk edit create: ${res.statusCode} ${res.body}`);
+    const id = res.json().id as string;
+    let ticks = 0;
+    for (;;) {
+      app.closeJobs.tick(org);
+      ticks++;
+      const status = db.prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(org, id);
+      if (status === 'done' || status === 'error') break;
+    }
+    const ours = performance.now() - t0;
+    const changed = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id = ?`).pluck().get(org, statuses[2]) as number;
+    if (changed !== leads) throw new Error(`bulk edit changed ${changed} of ${leads} leads`);
+    const ratio = base / ours;
+    row({
+      figure: `Close bulk edit over ${N / 1000}k leads, ticker unthrottled`, value: ours / 1000, unit: 's', baseline: 'one raw SQLite UPDATE of the same rows (speed ratio)',
+      baselineValue: base / 1000, ratio, target: '≥ 0.5×', pass: ratio >= 0.5, note: `${ticks} ticks of ${app.closeJobs.ticker.batchSize}`,
+    });
+  } finally {
+    await app.close();
+  }
+}
