@@ -85,4 +85,4 @@ EXPOSE 4010
 HEALTHCHECK --interval=5s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "const p=process.env.PORT||4010;require('http').get({host:'127.0.0.1',port:p,path:'/_mock/health',timeout:2500},r=>process.exit(r.statusCode===200?0:1)).on('timeout',()=>process.exit(1)).on('error',()=>process.exit(1))"]
 
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/server.mjs"]

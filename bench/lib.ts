@@ -6,7 +6,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-export const SERVER = fileURLToPath(new URL('../src/server.js', import.meta.url));
+export const SERVER = fileURLToPath(new URL('../server.mjs', import.meta.url));
 export const BARE = fileURLToPath(new URL('./bare.js', import.meta.url));
 /** Seconds of load per autocannon stage. */
 export const LOAD_SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

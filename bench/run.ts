@@ -1,6 +1,6 @@
 // npm run bench: the emulator's speed and memory figures, each next to a baseline measured in the same
 // run on the same machine, as a ratio, with its target and pass/miss. Never part of npm test.
-// Servers run as child processes (dist/src/server.js, dist/bench/bare.js); autocannon loads them from
+// Servers run as child processes (dist/server.mjs, dist/bench/bare.js); autocannon loads them from
 // this process over loopback, each stage for BENCH_SECONDS (default 3) or a bounded number of requests.
 //   BENCH_ONLY=get,start   run some stages (get start bulk-update bulk-edit query export import org mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)

@@ -83,7 +83,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     batchSize: options.batchSize ?? 100,
   } as const;
   const seedName = typeof options.seed === 'object' ? 'given to buildApp' : options.seed ?? DEFAULT_SEED;
-  const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(seedName);
+  const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(seedName, { check: seedName !== DEFAULT_SEED });
   const clock = new Clocks();
   const startClock = () => {
     if (options.freezeAt != null) clock.set(new Date(options.freezeAt), true);

@@ -12,7 +12,7 @@ import type { Test } from 'tap';
 // and concurrency tests. Each listens on a port the kernel picks (PORT=0, read back from Fastify's
 // "Server listening at" log line), so parallel test files never collide or talk to each other's server.
 
-const SERVER = fileURLToPath(new URL('../dist/src/server.js', import.meta.url));
+const SERVER = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -38,7 +38,7 @@ export function readDb(t: Test, path: string): Database.Database {
 }
 
 /**
- * Starts `node dist/src/server.js` with HOST=127.0.0.1, PORT=0, LOG_LEVEL=info and the given environment, waits up
+ * Starts `node dist/server.mjs` (what `npm start` runs) with HOST=127.0.0.1, PORT=0, LOG_LEVEL=info and the given environment, waits up
  * to 30 s (a loaded CI machine starts slowly) until it listens and /_mock/health answers 200. The
  * child is SIGKILLed when the test ends, whatever happened.
  */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
 // Real processes of the compiled server (dist/, built by `npm test` before tap runs).
-const server = fileURLToPath(new URL('../dist/src/server.js', import.meta.url));
+const server = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
 const seedPath = fileURLToPath(new URL('../seed/default.json', import.meta.url));
 
 function start(env: Record<string, string>, args: string[] = []) {

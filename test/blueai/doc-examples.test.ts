@@ -8,7 +8,7 @@ import t from 'tap';
 // fresh default start of the compiled server; only the scheme and host are changed.
 
 const doc = readFileSync(new URL('../fixtures/blueai-crm-bulk.txt', import.meta.url), 'utf8');
-const server = fileURLToPath(new URL('../../dist/src/server.js', import.meta.url));
+const server = fileURLToPath(new URL('../../dist/server.mjs', import.meta.url));
 const run = promisify(execFile);
 
 /** [curl command, the documented response JSON that follows it, if any] in document order. */

@@ -12,7 +12,7 @@ import { CLOSE } from './seed-ids.js';
 
 const doc = readFileSync(new URL('../fixtures/close-bulk-edit.txt', import.meta.url), 'utf8');
 const example = (lang: string) => new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(doc)![1]!;
-const server = fileURLToPath(new URL('../../dist/src/server.js', import.meta.url));
+const server = fileURLToPath(new URL('../../dist/server.mjs', import.meta.url));
 const run = promisify(execFile);
 const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import requests']).status === 0);
 
