@@ -106,20 +106,24 @@ export function envelopeProblem(surface: Surface, status: number, res: LightMyRe
  * Sends one request and says what is wrong with the answer (null: nothing): a 5xx; a 4xx that is
  * not the surface's envelope; a 4xx after which any organization's rows differ.
  */
-export async function problemWith(app: FastifyInstance, req: InjectOptions & { url: string }): Promise<string | null> {
+export async function inspect(app: FastifyInstance, req: InjectOptions & { url: string }): Promise<{ problem: string | null; res: LightMyRequestResponse }> {
   const before = tableDigests(app);
   const res = await app.inject(req);
   const where = `${req.method ?? 'GET'} ${req.url.slice(0, 300)} → ${res.statusCode}`;
-  if (res.statusCode >= 500) return `${where}: a 5xx: ${res.body.slice(0, 500)}`;
-  if (res.statusCode < 400) return null;
-  const surface = surfaceOf(req.url) ?? 'control';
-  const problem = envelopeProblem(surface, res.statusCode, res);
-  if (problem) return `${where}: ${problem}: ${res.body.slice(0, 500)}`;
-  const after = tableDigests(app);
-  const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
-  if (changed.length) return `${where}: a rejected request changed rows of ${changed.join(', ')}`;
-  return null;
+  const problem = (): string | null => {
+    if (res.statusCode >= 500) return `${where}: a 5xx: ${res.body.slice(0, 500)}`;
+    if (res.statusCode < 400) return null;
+    const surface = surfaceOf(req.url) ?? 'control';
+    const wrong = envelopeProblem(surface, res.statusCode, res);
+    if (wrong) return `${where}: ${wrong}: ${res.body.slice(0, 500)}`;
+    const after = tableDigests(app);
+    const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
+    return changed.length ? `${where}: a rejected request changed rows of ${changed.join(', ')}` : null;
+  };
+  return { problem: problem(), res };
 }
+
+export const problemWith = async (app: FastifyInstance, req: InjectOptions & { url: string }): Promise<string | null> => (await inspect(app, req)).problem;
 
 /**
  * One hash per table of every organization's rows: each tenant table (every table with `org_id`),
