@@ -61,6 +61,12 @@ export interface ErrorWording {
   summary: (context: string, fields: Record<string, string>) => string;
 }
 
+/** The code a client error of a plugin's own (a static file's 403, say) is given by its status. */
+export const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_ERROR', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 408: 'TIMEOUT', 409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
+};
+
 interface FastifyLikeError extends Error {
   code?: string;
   statusCode?: number;
@@ -103,8 +109,7 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
       return new ApiError(400, 'VALIDATION_ERROR', 'Request must be multipart/form-data with a "file" part', { fields: { file: w.required } });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ErrorCode = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR';
-    return new ApiError(fe.statusCode, code, fe.message);
+    return new ApiError(fe.statusCode, CODE_OF_STATUS[fe.statusCode] ?? 'VALIDATION_ERROR', fe.message);
   }
   return new ApiError(500, 'INTERNAL_ERROR', w.internal);
 }

@@ -6,6 +6,7 @@ import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { createHash } from 'node:crypto';
 import { tenantTables } from '../../src/core/db.js';
 import type { AppOptions } from '../../src/app.js';
+import { CODE_OF_STATUS } from '../../src/core/errors.js';
 
 // The hostile-input suite's machinery: every route the app registers (an onRoute collector, so a new
 // route is covered without editing a list), each surface's exact error envelope, and one check that
@@ -66,6 +67,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const keysAre = (o: Json, required: string[], optional: string[] = []) =>
   required.every((k) => k in o) && Object.keys(o).every((k) => required.includes(k) || optional.includes(k));
 
+/** A code that does not go with the status (a 403 called VALIDATION_ERROR). */
+const codeProblem = (status: number, code: string) =>
+  CODE_OF_STATUS[status] === undefined || CODE_OF_STATUS[status] === code ? null : `code ${code} for a ${status} (expected ${CODE_OF_STATUS[status]})`;
+
 /** Why a 4xx/5xx body is not the surface's error envelope, or null when it is exactly that. */
 export function envelopeProblem(surface: Surface, status: number, res: LightMyRequestResponse): string | null {
   if (!/^application\/json/.test(String(res.headers['content-type']))) return `content-type ${res.headers['content-type']}`;
@@ -80,13 +85,13 @@ export function envelopeProblem(surface: Surface, status: number, res: LightMyRe
     const e = body.error;
     if (!keysAre(body, ['error']) || !isObject(e) || !keysAre(e, ['code', 'message', 'details'])) return 'not {"error":{code,message,details}}';
     if (typeof e.code !== 'string' || typeof e.message !== 'string' || !isObject(e.details)) return 'wrong types in the BlueAI envelope';
-    return null;
+    return codeProblem(status, e.code);
   }
   if (surface === 'control') {
     const e = body.error;
     if (!keysAre(body, ['error']) || !isObject(e) || !keysAre(e, ['code', 'message'], ['field', 'state'])) return 'not {"error":{code,message,field?,state?}}';
     if (typeof e.code !== 'string' || typeof e.message !== 'string' || ('field' in e && typeof e.field !== 'string')) return 'wrong types in the control envelope';
-    return null;
+    return codeProblem(status, e.code);
   }
   // Close: 400 field errors, 429 {"error":{rate_reset,message}}, else {"error":"message"}.
   if ('field-errors' in body) {

@@ -30,3 +30,9 @@ t.test('an unknown id of up to 2,048 characters is the route\'s own 404; a longe
   t.type(close.json().error, 'string');
   isControlError(t, await app.inject({ url: `/_mock/jobs/${tooLong}` }), 414, 'VALIDATION_ERROR');
 });
+
+t.test('a client error a plugin raises is given the code of its status', async (t) => {
+  const app = await build(t);
+  // @fastify/static (the docs page) refuses a NUL in a file name with a 403.
+  isControlError(t, await app.inject({ url: '/_mock/docs/static/%00' }), 403, 'FORBIDDEN');
+});
