@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import cookie from '@fastify/cookie';
@@ -20,7 +20,10 @@ import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
-import { registerOpenapi } from './control/openapi.js';
+import { registerOpenapi, surfaceOf } from './control/openapi.js';
+import { controlErrorHandler } from './control/errors.js';
+import { blueaiErrorHandler } from './blueai/errors.js';
+import { closeErrorHandler } from './close/errors.js';
 import closePlugin, { decorateClose } from './close/plugin.js';
 
 export interface AppOptions {
@@ -51,6 +54,8 @@ export interface AppOptions {
   journalBodyLimit?: number;
   /** Test-only crash point (see src/core/faults.ts). */
   crashAt?: string;
+  /** Called with every route as it is registered, before any plugin (tests collect the route list). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 declare module 'fastify' {
@@ -95,9 +100,13 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
     // The official Close client produces `//` inside paths; collapse them everywhere.
-    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: true },
+    // Real API: an unknown id of any length is a 404; here too up to 2,048 characters (Fastify's
+    // default stops at 100, as a 414 before any route), beyond that a 414 in the vendor's envelope.
+    routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+    frameworkErrors,
     schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   // Query strings and path params are text, so they are coerced ("limit=10" → 10, one value → array);
   // JSON bodies are not: `"ids": "deal_…"` or `"amount": "5"` is a 400, as a typed API answers.
   const coercing = validator('array');
@@ -195,6 +204,16 @@ const lazySerializers: SerializerFactory = (externalSchemas, options) => {
     return (doc: unknown) => (serialize ??= compile(route))(doc);
   };
 };
+
+/**
+ * What Fastify refuses before any route or plugin sees the request (a path with bad percent-encoding,
+ * a path segment over maxParamLength), in the envelope of the surface the URL names.
+ */
+function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const surface = surfaceOf(request.url);
+  if (surface) void { blueai: blueaiErrorHandler, close: closeErrorHandler, control: controlErrorHandler }[surface](error, request, reply);
+  else void reply.status(error.statusCode ?? 400).send(error);
+}
 
 function validator(coerceTypes: 'array' | false): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });

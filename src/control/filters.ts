@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badField, notFound } from '../core/errors.js';
-import { globToRegExp, normalizeMethod } from '../core/match.js';
+import { globMatcher, normalizeMethod } from '../core/match.js';
 import type { JournalFilter } from '../core/journal.js';
 import type { RequestFilterQueryT } from '../../schemas/control/requests.js';
 
@@ -22,7 +22,7 @@ export function journalFilter(app: FastifyInstance, q: RequestFilterQueryT): Jou
   }
   if (q.path !== undefined) {
     try {
-      filter.path = globToRegExp(q.path);
+      filter.path = globMatcher(q.path);
     } catch (err) {
       throw badField('path', (err as Error).message);
     }

@@ -66,6 +66,12 @@ export function retryAfter(reply: { header(name: string, value: string): unknown
   if (api.status === 503 && typeof api.details.retry_after === 'number') reply.header('Retry-After', String(api.details.retry_after));
 }
 
+/** The code a client error of a plugin's own (a static file's 403, say) is given by its status. */
+export const CODE_OF_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'VALIDATION_ERROR', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 408: 'TIMEOUT', 409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED',
+};
+
 interface FastifyLikeError extends Error {
   code?: string;
   statusCode?: number;
@@ -113,8 +119,7 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
     return new ApiError(503, 'SERVICE_UNAVAILABLE', 'The database is busy: another process holds its write lock; retry shortly', { retry_after: 1 });
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code: ErrorCode = fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_ERROR';
-    return new ApiError(fe.statusCode, code, fe.message);
+    return new ApiError(fe.statusCode, CODE_OF_STATUS[fe.statusCode] ?? 'VALIDATION_ERROR', fe.message);
   }
   return new ApiError(500, 'INTERNAL_ERROR', w.internal);
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { cached, type Db } from './db.js';
 import { badField } from './errors.js';
 import { hexId } from './ids.js';
-import { globToRegExp, normalizeMethod, type Vendor } from './match.js';
+import { globMatcher, normalizeMethod, type PathGlob, type Vendor } from './match.js';
 import type { FaultRuleInputT, FaultRuleT } from '../../schemas/control/faults.js';
 
 // Fault injection rules: which vendor calls fail, slow down or lose their connection. Rules live in
@@ -31,7 +31,7 @@ interface LiveRule {
   id: string;
   seq: number;
   rule: StoredRule;
-  path: RegExp | null;
+  path: PathGlob | null;
   remaining: number | null;
   hits: number;
   draws: number;
@@ -175,9 +175,9 @@ export class FaultRules {
   }
 }
 
-function compile(glob: string): RegExp {
+function compile(glob: string): PathGlob {
   try {
-    return globToRegExp(glob);
+    return globMatcher(glob);
   } catch (err) {
     throw badField('path', (err as Error).message);
   }
@@ -189,7 +189,7 @@ function live(row: Row): LiveRule {
     id: row.id,
     seq: row.seq,
     rule,
-    path: rule.path === undefined ? null : globToRegExp(rule.path),
+    path: rule.path === undefined ? null : globMatcher(rule.path),
     remaining: row.remaining,
     hits: row.hits,
     draws: row.draws,

@@ -1,4 +1,4 @@
-import type { Vendor } from './match.js';
+import type { PathGlob, Vendor } from './match.js';
 
 // The request journal: a fixed-size ring of the last N vendor requests, newest first on read. Bodies
 // are truncated when captured, so memory stays flat however large the requests are.
@@ -29,7 +29,7 @@ export interface JournalEntry {
 export interface JournalFilter {
   vendor?: Vendor;
   method?: string;
-  path?: RegExp;
+  path?: PathGlob;
   /** An exact status (404) or a class: 4 for `4xx`. */
   status?: { exact: number } | { class: number };
   org?: string;

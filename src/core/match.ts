@@ -12,23 +12,66 @@ export function vendorOf(path: string): Vendor | null {
   return null;
 }
 
+/** A compiled path glob; `test` runs in time linear in the path times the glob, never backtracking. */
+export interface PathGlob {
+  test(path: string): boolean;
+}
+
+/** A glob's pieces: a literal character, `*` (within one segment) or `**` (across segments). */
+type Token = string | typeof STAR | typeof GLOBSTAR;
+const STAR = 0;
+const GLOBSTAR = 1;
+
 /**
  * A path glob: `*` matches any characters but `/` (within one segment), `**` matches anything
  * (across segments); everything else is literal. The whole path must match. Throws on a glob that is
- * not a path (it must start with `/`).
+ * not a path (it must start with `/`). Matched as a set of states, not a regular expression: a glob
+ * of many stars against a long path (`/**` `/**` … `/x`) would make a backtracking RegExp run for
+ * minutes.
  */
-export function globToRegExp(glob: string): RegExp {
+export function globMatcher(glob: string): PathGlob {
   if (!glob.startsWith('/') && !glob.startsWith('*')) throw new Error('must start with "/" (a path such as /api/v1/lead/*/)');
-  let source = '';
+  const tokens: Token[] = [];
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (c === '*') source += '[^/]*';
-    else source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    const star = c !== '*' ? null : glob[i + 1] === '*' ? GLOBSTAR : STAR;
+    if (star === GLOBSTAR) i++;
+    const last = tokens[tokens.length - 1];
+    // Adjacent stars match what the widest of them matches.
+    if (star !== null && (last === STAR || last === GLOBSTAR)) tokens[tokens.length - 1] = Math.max(star, last) as Token;
+    else tokens.push(star ?? c);
   }
-  return new RegExp(`^${source}$`);
+  const m = tokens.length;
+  /** Adds state i and, past stars (which may match nothing), the states after it. */
+  const add = (set: Uint8Array, i: number) => {
+    for (; i <= m; i++) {
+      set[i] = 1;
+      if (tokens[i] !== STAR && tokens[i] !== GLOBSTAR) break;
+    }
+  };
+  return {
+    test(path: string): boolean {
+      let cur = new Uint8Array(m + 1);
+      let next = new Uint8Array(m + 1);
+      add(cur, 0);
+      for (let p = 0; p < path.length; p++) {
+        const ch = path[p]!;
+        next.fill(0);
+        let any = false;
+        for (let i = 0; i < m; i++) {
+          if (!cur[i]) continue;
+          const tok = tokens[i]!;
+          if (tok === GLOBSTAR || (tok === STAR && ch !== '/')) add(next, i);
+          else if (tok === ch) add(next, i + 1);
+          else continue;
+          any = true;
+        }
+        if (!any) return false;
+        [cur, next] = [next, cur];
+      }
+      return cur[m] === 1;
+    },
+  };
 }
 
 /** HTTP methods a filter or rule may name; matched case-insensitively, stored upper-case. */

@@ -66,6 +66,10 @@ const cases: [string, unknown, unknown, string, RegExp][] = [
   ['a sort that is not a list', and(), { field: 'name' }, 'sort', /^sort: "sort" must be a list/],
   ['a bad sort direction', and(), [{ direction: 'up', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' } }], 'sort', /^sort\[0\]\.direction:/],
   ['an unknown sort field', and(), [{ direction: 'asc', field: { type: 'regular_field', object_type: 'lead', field_name: 'colour' } }], 'sort', /^sort\[0\]\.field\.field_name: Unknown lead field/],
+  // Found by the hostile-input suite: these were SQLite's or V8's errors, a 500.
+  ['a query nested 3,000 levels deep', Array.from({ length: 3000 }).reduce<unknown>((q) => ({ type: 'and', queries: [q] }), lead), [], 's_query', /nested more than 100 levels deep/],
+  ['a query of more than 5,000 nodes', { type: 'or', queries: Array(6000).fill(lead) }, [], 's_query', /more than 5000 nodes/],
+  ['more than 100 sort keys', and(), Array(101).fill({ direction: 'asc', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' } }), 'sort', /At most 100 sort keys/],
   ['an unknown sort custom field', and(), [{ direction: 'asc', field: { type: 'custom_field', custom_field_id: 'cf_nope' } }], 'sort', /Unknown custom field cf_nope/],
 ];
 
@@ -86,4 +90,12 @@ t.test('checkQuery rejects every malformed or unsupported query with a 400 namin
   // The same checks guard matchLeadIds.
   t.throws(() => matchLeadIds(app.db, org, and({ type: 'saved_search' }), { now: new Date() }), ApiError);
   t.doesNotThrow(() => checkQuery(app.db, org, and(name({ type: 'text', mode: 'full_words', value: 'ACME Inc.' })), []), 'the doc example is valid');
+});
+
+t.test('an and/or of thousands of conditions compiles within SQLite\'s expression depth', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app, 'key');
+  const many = and({ type: 'or', queries: Array.from({ length: 4000 }, (_, i) => name({ type: 'text', mode: 'full_words', value: `no such name ${i}` })) });
+  t.same(matchLeadIds(app.db, org, many, { now: new Date() }), [], 'a flat chain of 4,000 ORs was "Expression tree is too large"');
+  t.doesNotThrow(() => checkQuery(app.db, org, Array.from({ length: 99 }).reduce<unknown>((q) => ({ type: 'and', negate: true, queries: [q] }), lead), []), '100 levels, each negated, still fit');
 });

@@ -16,9 +16,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Which related object types a has_related node may name, per this_object_type. */
 const RELATED: Record<ObjectType, readonly ObjectType[]> = { lead: ['contact', 'opportunity'], contact: ['lead'], opportunity: ['lead'] };
 
+/**
+ * Real API: limits not documented; here: a query nested deeper than MAX_DEPTH nodes or of more than
+ * MAX_NODES nodes is a 400 on that node, before it could overflow the stack or SQLite's expression
+ * depth (1,000) and variable count (32,766) limits, which would be a 500.
+ */
+export const MAX_DEPTH = 100;
+export const MAX_NODES = 5000;
+
 export class Compiler {
   readonly params: Record<string, unknown>;
   private n = 0;
+  private depth = 0;
+  private nodes = 0;
 
   constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv) {
     this.params = { org: orgId };
@@ -43,8 +53,15 @@ export class Compiler {
   node(q: unknown, path: string, on: ObjectType, a: string): string {
     if (!isObject(q)) return this.fail(path, 'A query node must be an object with a "type".');
     if (q.negate !== undefined && q.negate !== null && typeof q.negate !== 'boolean') this.fail(`${path}.negate`, '"negate" must be a boolean.');
-    const sql = this.positive(q, path, on, a);
-    return q.negate === true ? `NOT IFNULL((${sql}), 0)` : sql;
+    if (this.depth >= MAX_DEPTH) return this.fail(path, `The query is nested more than ${MAX_DEPTH} levels deep.`);
+    if (++this.nodes > MAX_NODES) return this.fail(path, `The query has more than ${MAX_NODES} nodes.`);
+    this.depth++;
+    try {
+      const sql = this.positive(q, path, on, a);
+      return q.negate === true ? `NOT IFNULL((${sql}), 0)` : sql;
+    } finally {
+      this.depth--;
+    }
   }
 
   private positive(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
@@ -55,7 +72,7 @@ export class Compiler {
         // Empty and = everything, empty or = nothing (the identities of each operator).
         if (q.queries.length === 0) return q.type === 'and' ? '1' : '0';
         const parts = q.queries.map((child, i) => `(${this.node(child, `${path}.queries[${i}]`, on, a)})`);
-        return parts.join(q.type === 'and' ? ' AND ' : ' OR ');
+        return balanced(parts, q.type === 'and' ? ' AND ' : ' OR ');
       }
       case 'match_all':
         return '1';
@@ -120,6 +137,13 @@ export class Compiler {
     }
     return `${TEXT_FN}('${mode as string}', ${this.param(q.value)}, ${text})`;
   }
+}
+
+/** `a OP b OP …` as a balanced tree of parentheses: SQLite nests a flat chain one level per term. */
+function balanced(parts: string[], op: string): string {
+  if (parts.length <= 8) return parts.join(op);
+  const half = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, half), op)})${op}(${balanced(parts.slice(half), op)})`;
 }
 
 /** The object type an `object_type` node names; 400 for unsupported ones. */

@@ -9,8 +9,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export const DEFAULT_SORT = (on: ObjectType) => [{ direction: 'desc', field: { type: 'regular_field', object_type: on, field_name: 'date_created' } }];
 
+export const MAX_SORT_KEYS = 100;
+
 export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string): string {
   if (sort !== undefined && sort !== null && !Array.isArray(sort)) return c.fail('sort', '"sort" must be a list of {direction, field}.');
+  // Real API: no documented limit; here: more than MAX_SORT_KEYS keys is a 400, not SQLite's 500.
+  if (sort && sort.length > MAX_SORT_KEYS) return c.fail('sort', `At most ${MAX_SORT_KEYS} sort keys.`);
   const keys = sort && sort.length > 0 ? sort : DEFAULT_SORT(on);
   const parts: string[] = [];
   let first: string | undefined;
