@@ -23,8 +23,6 @@ export class BulkEditRunner {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private intervalMs = 0;
-  /** Per job (org and id): its pending lead count after its last batch (see pendingLeads). */
-  private readonly carried = new Map<string, { pending: number; lastSeq: number; nLeads: number | null; processed: number | null }>();
 
   constructor(
     private readonly db: Db,
@@ -170,37 +168,24 @@ export class BulkEditRunner {
       .run(row.org_id, row.id, seqs);
     const left = cached(this.db, `SELECT 1 FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 LIMIT 1`)
       .get(row.org_id, row.id) !== undefined;
-    const pendingLeads = left ? this.pendingLeads(row, items) : 0;
-    cached(this.db, `UPDATE close_bulk_edits SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads - ? WHERE org_id = ? AND id = ?`)
-      .run(objects, pendingLeads, row.org_id, row.id);
+    cached(this.db, `UPDATE close_bulk_edits SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads_processed + ? WHERE org_id = ? AND id = ?`)
+      .run(objects, this.leadsFinished(row, items), row.org_id, row.id);
     return left ? 1 : 0;
   }
 
   /**
-   * Leads with items still to do, after `items` were marked done. Counting them all on every batch
-   * made a bulk edit quadratic in its size, so the count is carried from batch to batch: the leads
-   * of this batch that have nothing left come off the last count. The carried count is used only
-   * while the job is as the last batch left it (its first pending item after that batch's last, its
-   * counter as written); otherwise (a rolled-back batch, a reset or restored organization) it is
-   * counted afresh.
+   * The leads this batch finished: those of its items' leads with nothing left to do. A lead is
+   * counted once, in the batch that marks its last item done (done only goes 0 → 1), so the counter
+   * grows by this in the batch's own transaction; counting every pending lead on each batch made a
+   * bulk edit quadratic in its size.
    */
-  private pendingLeads(row: BulkEditRow, items: { seq: number; lead_id: string }[]): number {
-    const key = `${row.org_id}\0${row.id}`;
-    const carried = this.carried.get(key);
-    let pending: number;
-    if (carried && items.length > 0 && items[0]!.seq > carried.lastSeq && carried.nLeads === row.n_leads && carried.processed === row.n_leads_processed) {
-      const leads = [...new Set(items.map((item) => item.lead_id))];
-      const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items
-        WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 AND lead_id IN (SELECT value FROM json_each(?))`)
-        .pluck().get(row.org_id, row.id, JSON.stringify(leads)) as number;
-      pending = carried.pending - (leads.length - stillPending);
-    } else {
-      pending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0`)
-        .pluck().get(row.org_id, row.id) as number;
-    }
-    if (this.carried.size > 1000) this.carried.clear();
-    this.carried.set(key, { pending, lastSeq: items.length > 0 ? items[items.length - 1]!.seq : -1, nLeads: row.n_leads, processed: row.n_leads === null ? null : row.n_leads - pending });
-    return pending;
+  private leadsFinished(row: BulkEditRow, items: { lead_id: string }[]): number {
+    const leads = [...new Set(items.map((item) => item.lead_id))];
+    if (leads.length === 0) return 0;
+    const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items
+      WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 AND lead_id IN (SELECT value FROM json_each(?))`)
+      .pluck().get(row.org_id, row.id, JSON.stringify(leads)) as number;
+    return leads.length - stillPending;
   }
 
   private apply(row: BulkEditRow, plan: StoredPlan, kind: ObjectKind, objectId: string, now: string): void {
