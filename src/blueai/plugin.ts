@@ -57,7 +57,6 @@ export default async function blueaiPlugin(app: FastifyInstance) {
     // (seconds) as well, so a client can wait without first being refused.
     reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining).header('X-RateLimit-Reset', rate.resetSeconds);
     if (!rate.allowed) {
-      reply.header('Retry-After', rate.resetSeconds);
       throw new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {
         retry_after: rate.resetSeconds,
       });

@@ -82,7 +82,6 @@ export default async function closePlugin(app: FastifyInstance) {
     if (!rate) return;
     reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);
     if (!rate.allowed) {
-      reply.header('Retry-After', rate.resetSeconds);
       throw new ApiError(429, 'RATE_LIMITED', `API call rate limit exceeded. Please wait ${rate.resetSeconds} seconds.`, {
         retry_after: rate.resetSeconds,
       });

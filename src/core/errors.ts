@@ -61,9 +61,9 @@ export interface ErrorWording {
   summary: (context: string, fields: Record<string, string>) => string;
 }
 
-/** The Retry-After header of an error that says when to retry (a busy database). */
+/** The Retry-After header of an error that says when to retry (a rate limit, an injected 429, a busy database). */
 export function retryAfter(reply: { header(name: string, value: string): unknown }, api: ApiError): void {
-  if (api.status === 503 && typeof api.details.retry_after === 'number') reply.header('Retry-After', String(api.details.retry_after));
+  if (typeof api.details.retry_after === 'number') reply.header('Retry-After', String(api.details.retry_after));
 }
 
 /** The code a client error of a plugin's own (a static file's 403, say) is given by its status. */

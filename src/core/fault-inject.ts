@@ -53,7 +53,6 @@ export async function injectFault(request: FastifyRequest, reply: FastifyReply):
   const details: Record<string, unknown> = {};
   if (hit.status === 429) {
     // Real API: Retry-After counts down to the end of the real window; here: an injected 429 always says 1 s.
-    reply.header('Retry-After', FAULT_RETRY_AFTER);
     details.retry_after = FAULT_RETRY_AFTER;
   }
   throw new ApiError(hit.status, code, `Injected fault (rule ${hit.id})`, details);
