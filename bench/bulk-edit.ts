@@ -1,21 +1,13 @@
 // A Close bulk edit (set_lead_status) over 100k leads with the ticker unthrottled (ticks back to back,
 // the default batch size), next to one raw SQLite UPDATE of the same rows.
-import { buildApp } from '../src/app.js';
-import { loadSeedFile } from '../src/core/seed.js';
-import { DEFAULT_SEED } from '../src/config.js';
 import { closeDate } from '../src/close/dates.js';
-import { insertLeads } from './leads.js';
+import { withLeads } from './leads.js';
 import { row } from './lib.js';
 
 const N = Number(process.env.BENCH_LEADS ?? 100_000);
 
 export async function bulkEditStage(): Promise<void> {
-  const app = await buildApp({ seed: loadSeedFile(DEFAULT_SEED), logger: false, tickMs: 0 });
-  await app.ready();
-  try {
-    const db = app.db;
-    const org = app.tenants.resolve('bench-edit').id;
-    const statuses = insertLeads(db, org, N);
+  await withLeads('bench-edit', N, async ({ app, db, org, statuses }) => {
     const leads = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(org) as number;
 
     global.gc?.();
@@ -46,7 +38,5 @@ export async function bulkEditStage(): Promise<void> {
       figure: `Close bulk edit over ${N / 1000}k leads, ticker unthrottled`, value: ours / 1000, unit: 's', baseline: 'one raw SQLite UPDATE of the same rows (speed ratio)',
       baselineValue: base / 1000, ratio, target: '≥ 0.5×', pass: ratio >= 0.5, note: `${ticks} ticks of ${app.closeJobs.ticker.batchSize}`,
     });
-  } finally {
-    await app.close();
-  }
+  });
 }

@@ -1,6 +1,8 @@
 // 100k Close leads (with contacts and custom values) in one organization, from a deterministic
 // generator, so every run measures the same data. Shared by the s_query and bulk edit stages.
+import type { FastifyInstance } from 'fastify';
 import type { Db } from '../src/core/db.js';
+import { buildApp } from '../src/app.js';
 import { closeDate } from '../src/close/dates.js';
 
 export const F = {
@@ -44,4 +46,16 @@ export function insertLeads(db: Db, org: string, n: number): string[] {
     }
   })();
   return statuses;
+}
+
+/** An in-process emulator (default seed, no ticker) whose organization `token` has `n` more leads; closed after `fn`. */
+export async function withLeads(token: string, n: number, fn: (ctx: { app: FastifyInstance; db: Db; org: string; statuses: string[] }) => Promise<void>): Promise<void> {
+  const app = await buildApp({ logger: false, tickMs: 0 });
+  await app.ready();
+  try {
+    const org = app.tenants.resolve(token).id;
+    await fn({ app, db: app.db, org, statuses: insertLeads(app.db, org, n) });
+  } finally {
+    await app.close();
+  }
 }

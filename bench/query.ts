@@ -1,11 +1,8 @@
 // s_query matching at scale: 100k leads in one organization; each representative query (one per node
 // type) timed next to the same filter written by hand in SQL, in the same run.
-import { buildApp } from '../src/app.js';
-import { loadSeedFile } from '../src/core/seed.js';
-import { DEFAULT_SEED } from '../src/config.js';
 import { closeDate } from '../src/close/dates.js';
 import { matchLeadIds } from '../src/close/query/index.js';
-import { F, NOW, insertLeads } from './leads.js';
+import { F, NOW, withLeads } from './leads.js';
 import { fmt, row } from './lib.js';
 
 const N = Number(process.env.BENCH_LEADS ?? 100_000);
@@ -24,12 +21,7 @@ function time(fn: () => unknown): { ms: number; result: unknown } {
 }
 
 export async function queryStage(): Promise<void> {
-  const app = await buildApp({ seed: loadSeedFile(DEFAULT_SEED), logger: false, tickMs: 0 });
-  await app.ready();
-  try {
-    const db = app.db;
-    const org = app.tenants.resolve('bench-query').id;
-    const statuses = insertLeads(db, org, N);
+  await withLeads('bench-query', N, async ({ app, db, org, statuses }) => {
     const name = (mode: string, value: string) => ({
       type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'name' }, condition: { type: 'text', mode, value },
     });
@@ -98,7 +90,5 @@ export async function queryStage(): Promise<void> {
       });
     }
     void fmt;
-  } finally {
-    await app.close();
-  }
+  });
 }
