@@ -49,10 +49,14 @@ export function globMatcher(glob: string): PathGlob {
       if (tokens[i] !== STAR && tokens[i] !== GLOBSTAR) break;
     }
   };
+  // Two state sets per glob, reused by every test (it is synchronous): a glob is matched on every
+  // vendor request while fault rules exist.
+  const a = new Uint8Array(m + 1);
+  const b = new Uint8Array(m + 1);
   return {
     test(path: string): boolean {
-      let cur = new Uint8Array(m + 1);
-      let next = new Uint8Array(m + 1);
+      let cur = a.fill(0);
+      let next = b;
       add(cur, 0);
       for (let p = 0; p < path.length; p++) {
         const ch = path[p]!;
