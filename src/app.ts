@@ -20,6 +20,7 @@ import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
+import { ChangeFeed } from './core/events.js';
 import { registerOpenapi, surfaceOf } from './control/openapi.js';
 import { controlErrorHandler } from './control/errors.js';
 import { blueaiErrorHandler } from './blueai/errors.js';
@@ -70,6 +71,8 @@ declare module 'fastify' {
     /** Background jobs and outbox as the control API drives them (registered by the Close half). */
     jobs: JobDriver;
     outbox: OutboxDriver;
+    /** Change notifications for the dashboard's live updates (GET /_mock/events). */
+    changes: ChangeFeed;
     emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
   }
 }
@@ -159,6 +162,21 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       app.journal.clearOrg(orgId);
     }
   });
+  // Live updates: what a finished request may have changed. Costs one size check while nobody watches.
+  const changes = new ChangeFeed();
+  app.decorate('changes', changes);
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (changes.size > 0) {
+      const write = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+      if (request.url.startsWith('/_mock/')) {
+        if (write) changes.notify('control');
+      } else {
+        changes.notify('requests');
+        if (write) changes.notify('data');
+      }
+    }
+    done();
+  });
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
   });
@@ -166,6 +184,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     app.emulator.ready = false;
   });
   app.addHook('onClose', async () => {
+    changes.cancel();
     db.close();
   });
 

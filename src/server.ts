@@ -4,6 +4,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { SeedError } from './core/seed.js';
+import { banner } from './banner.js';
 
 async function main(): Promise<void> {
   let config;
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  // For people, on stderr: stdout stays one JSON log line per event for log collectors.
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken) }));
 }
 
 function fail(message: string): never {

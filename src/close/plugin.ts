@@ -47,9 +47,11 @@ export function decorateClose(app: FastifyInstance): void {
   app.datasets.register(closeDataset);
   const store = new CloseStore(app.db, app.clock);
   app.decorate('closeStore', store);
-  const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, { batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash });
+  const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, {
+    batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'),
+  });
   app.decorate('closeJobs', runner);
-  app.decorate('jobs', new CloseJobDriver(app.db, runner));
+  app.decorate('jobs', new CloseJobDriver(app.db, runner, store.bulkEdits));
   app.decorate('outbox', new CloseOutbox(app.db));
   app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
   app.addHook('preClose', async () => runner.stop());

@@ -9,8 +9,8 @@ const TERMINAL = ['done', 'error'];
 const POLL_MS = 10;
 
 /**
- * Background jobs (Close bulk edits) without sleeping: list, step tick by tick, run to the end, force
- * an error, long-poll for a status; and the ticker that advances them in the background.
+ * Background jobs (Close bulk edits) without sleeping: list, step tick by tick, run to the end, pause,
+ * resume, force an error, long-poll for a status; and the ticker that advances them in the background.
  */
 export default async function jobRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -24,6 +24,10 @@ export default async function jobRoutes(fastify: FastifyInstance) {
   app.post('/jobs/:id/step', { schema: { ...one, body: JobStep } }, async (req) =>
     app.jobs.step(req.params.id, orgId(req.query.org), req.body?.ticks ?? 1));
   app.post('/jobs/:id/run', { schema: one }, async (req) => app.jobs.run(req.params.id, orgId(req.query.org)));
+  // Real API: pausing and resuming is Close's PUT /bulk_action/edit/{id}/ with {"status"}; here also by
+  // id across organizations, without a credential, and a refused transition is a 409 (not Close's 400).
+  app.post('/jobs/:id/pause', { schema: one }, async (req) => app.jobs.pause(req.params.id, orgId(req.query.org)));
+  app.post('/jobs/:id/resume', { schema: one }, async (req) => app.jobs.resume(req.params.id, orgId(req.query.org)));
   app.post('/jobs/:id/fail', { schema: { ...one, body: JobFail } }, async (req) =>
     app.jobs.fail(req.params.id, orgId(req.query.org), req.body?.reason ?? 'failed by the control API'));
 

@@ -12,6 +12,10 @@ export interface JobDriver {
   step(id: string, orgId: string | undefined, ticks: number): ControlJobT;
   /** Steps until done, paused or error. */
   run(id: string, orgId: string | undefined): ControlJobT;
+  /** Pauses a running job, as the vendor's own API would; 409 when its state machine refuses. */
+  pause(id: string, orgId: string | undefined): ControlJobT;
+  /** Resumes a paused job, as the vendor's own API would (Close: within 7 days); 409 when refused. */
+  resume(id: string, orgId: string | undefined): ControlJobT;
   /** Forces error; 409 for a job already done or in error. */
   fail(id: string, orgId: string | undefined, reason: string): ControlJobT;
   ticker(): TickerT;

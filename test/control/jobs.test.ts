@@ -159,3 +159,45 @@ t.test('a job id that two organizations share (one snapshot restored twice) need
   t.match((await ctl(app, 'POST', `/jobs/${id}/run?org=twin-b`)).json(), { status: 'done' });
   t.equal((await ctl(app, 'GET', `/jobs/${id}?org=twin-a`)).json().status, 'created', 'the twin did not move');
 });
+
+t.test('pause and resume through the control API move the job as Close PUT would, and refuse what Close refuses', async (t) => {
+  const app = await build(t, { batchSize: 1 });
+  const id = await startEdit(app, 'ctl-pause');
+  t.match((await ctl(app, 'POST', `/jobs/${id}/step`, { ticks: 3 })).json(), { status: 'processing', items_done: 1 });
+
+  const paused = await ctl(app, 'POST', `/jobs/${id}/pause`);
+  t.equal(paused.statusCode, 200);
+  t.match(paused.json(), { id, status: 'paused', paused_from: 'processing', date_paused: /^\d{4}-/ });
+  t.match(await vendorStatus(app, 'ctl-pause', id), { status: 'paused' }, 'the vendor API sees it paused');
+  const stored = app.db.prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id);
+  t.same(stored, { status: 'paused', paused_from: 'processing' });
+  const before = digest(app);
+  const again = isControlError(t, await ctl(app, 'POST', `/jobs/${id}/pause`), 409, 'CONFLICT');
+  t.match(again.message, /already paused/);
+  isControlError(t, await ctl(app, 'POST', `/jobs/${id}/step`), 409, 'CONFLICT');
+  t.equal(digest(app), before, 'a refused pause changes nothing');
+
+  const resumed = await ctl(app, 'POST', `/jobs/${id}/resume`);
+  t.equal(resumed.statusCode, 200);
+  t.match(resumed.json(), { status: 'resuming', paused_from: 'processing' });
+  t.match((await ctl(app, 'POST', `/jobs/${id}/step`)).json(), { status: 'processing', items_done: 1 }, 'resuming → where it was');
+  t.match((await ctl(app, 'POST', `/jobs/${id}/run`)).json(), { status: 'done', items_done: 5 });
+
+  const refused = isControlError(t, await ctl(app, 'POST', `/jobs/${id}/resume`), 409, 'CONFLICT');
+  t.match(refused.message, /Only a paused bulk edit can be resumed/);
+  isControlError(t, await ctl(app, 'POST', `/jobs/${id}/pause`), 409, 'CONFLICT');
+  isControlError(t, await ctl(app, 'POST', '/jobs/bulkedit_nope/pause'), 404, 'NOT_FOUND');
+  isControlError(t, await ctl(app, 'POST', '/jobs/bulkedit_nope/resume'), 404, 'NOT_FOUND');
+});
+
+t.test('a job paused for more than 7 days of its clock cannot be resumed from the control API either', async (t) => {
+  const app = await build(t, { batchSize: 1 });
+  const id = await startEdit(app, 'ctl-stale');
+  t.equal((await ctl(app, 'POST', `/jobs/${id}/pause`)).statusCode, 200);
+  t.equal((await ctl(app, 'POST', '/orgs/ctl-stale/clock/advance', { by: '8d' })).statusCode, 200);
+  const before = digest(app);
+  const err = isControlError(t, await ctl(app, 'POST', `/jobs/${id}/resume`), 409, 'CONFLICT');
+  t.match(err.message, /more than 7 days/);
+  t.equal(digest(app), before);
+  t.match((await ctl(app, 'GET', `/jobs/${id}`)).json(), { status: 'paused', paused_from: 'created' });
+});

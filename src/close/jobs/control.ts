@@ -5,10 +5,11 @@ import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../
 import { toAction, type BulkEditRow } from '../store/bulk-edits.js';
 import { ACTIVE_STATUSES } from './machine.js';
 import type { BulkEditRunner } from './runner.js';
+import type { BulkEditStore } from '../store/bulk-edits.js';
 
 /** Close bulk edits as the control API drives them: across organizations, one job at a time. */
 export class CloseJobDriver implements JobDriver {
-  constructor(private readonly db: Db, private readonly runner: BulkEditRunner) {}
+  constructor(private readonly db: Db, private readonly runner: BulkEditRunner, private readonly store: BulkEditStore) {}
 
   list(filter: { orgId?: string; status?: string }): ControlJobT[] {
     const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@org IS NULL OR org_id = @org) AND (@status IS NULL OR status = @status)
@@ -42,6 +43,27 @@ export class CloseJobDriver implements JobDriver {
       row = this.row(id, row.org_id);
     }
     return this.toJob(row);
+  }
+
+  pause(id: string, orgId: string | undefined): ControlJobT {
+    return this.setStatus(id, orgId, 'paused');
+  }
+
+  resume(id: string, orgId: string | undefined): ControlJobT {
+    return this.setStatus(id, orgId, 'resuming');
+  }
+
+  /** The same transition as Close's PUT /bulk_action/edit/{id}/ (its 400 is a 409 here: the state, not the input, is wrong). */
+  private setStatus(id: string, orgId: string | undefined, status: 'paused' | 'resuming'): ControlJobT {
+    const row = this.row(id, orgId);
+    try {
+      this.store.setStatus(row.org_id, '', id, status);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400) throw conflict(`Bulk edit ${id}: ${err.message}`);
+      throw err;
+    }
+    this.runner.changed();
+    return this.get(id, row.org_id);
   }
 
   fail(id: string, orgId: string | undefined, reason: string): ControlJobT {

@@ -29,7 +29,7 @@ export class BulkEditRunner {
     private readonly clock: Clocks,
     private readonly fields: CustomFieldReader,
     private readonly values: CustomValues,
-    private readonly opts: { batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook },
+    private readonly opts: { batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook; changed?: () => void },
   ) {}
 
   /** Starts the background ticker (tickMs 0 = none: tests and the control API drive ticks). */
@@ -68,6 +68,11 @@ export class BulkEditRunner {
     if (patch.tickMs !== undefined) this.intervalMs = patch.tickMs;
     if (wasRunning && (!running || patch.tickMs !== undefined)) this.stop();
     if (running && this.timer === null) this.start(this.intervalMs || 100);
+  }
+
+  /** Tells watchers a job changed outside a step (paused or resumed through the control API). */
+  changed(): void {
+    this.opts.changed?.();
   }
 
   /** One step of one job, in its own transaction (the control API's step and run). */
@@ -116,6 +121,7 @@ export class BulkEditRunner {
     cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(t.next.status, t.next.paused_from, closeDate(this.clock.now(row.org_id)), orgId, id);
     if (t.next.status === 'done' && row.send_done_email === 1) this.sendDoneEmail(row);
+    this.opts.changed?.();
   }
 
   /** loading: evaluates the query once and freezes the matched set as items, in lead order. */
@@ -219,6 +225,7 @@ export class BulkEditRunner {
     this.opts.log?.warn({ bulk_edit: row.id, org: row.org_id, reason }, 'bulk edit failed');
     cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(reason, closeDate(this.clock.now(row.org_id)), row.org_id, row.id);
+    this.opts.changed?.();
   }
 
   private sendDoneEmail(row: BulkEditRow): void {

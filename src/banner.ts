@@ -1,0 +1,22 @@
+import { VERSION } from './version.js';
+
+/**
+ * The lines `npm start` prints once it listens: where each surface is, and whether the control API
+ * is open. A wildcard host (0.0.0.0, ::) is shown as localhost, the address a browser on this machine uses.
+ */
+export function banner(opts: { host: string; port: number; controlToken: boolean }): string {
+  const wildcard = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '';
+  const host = wildcard ? 'localhost' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const base = `http://${host}:${opts.port}`;
+  return [
+    `crm-bulk-emulator ${VERSION} is listening on ${base}`,
+    `  Close API    ${base}/api/v1/`,
+    `  BlueAI API   ${base}/api/v1/crm/`,
+    `  API docs     ${base}/_mock/docs`,
+    `  Dashboard    ${base}/_mock/ui`,
+    opts.controlToken
+      ? '  Control API  protected: /_mock/ needs Authorization: Bearer <CONTROL_TOKEN>'
+      : '  Control API  open: anyone who reaches this port can reset or delete data (set CONTROL_TOKEN to protect it)',
+    '',
+  ].join('\n');
+}

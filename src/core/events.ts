@@ -1,0 +1,60 @@
+// Change notifications for whoever watches the emulator (the dashboard's Server-Sent Events). A
+// producer says which part of the world changed; watchers get the changed topics at most once per
+// `flushMs`, coalesced. With no watcher, `notify` returns at once: no timer, no buffer, no allocation.
+
+/** What changed: the journal, a background job, vendor data (a write), or anything through the control API. */
+export const TOPICS = ['requests', 'jobs', 'data', 'control'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export type Watcher = (topics: Topic[]) => void;
+
+export class ChangeFeed {
+  private readonly watchers = new Set<Watcher>();
+  private readonly dirty = new Set<Topic>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(readonly flushMs = 100) {}
+
+  /** How many watchers are connected. */
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  /** Adds a watcher; returns the function that removes it. */
+  watch(watcher: Watcher): () => void {
+    this.watchers.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+      if (this.watchers.size === 0) this.cancel();
+    };
+  }
+
+  notify(topic: Topic): void {
+    if (this.watchers.size === 0) return;
+    this.dirty.add(topic);
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.flushMs);
+    this.timer.unref();
+  }
+
+  /** Stops the pending flush and forgets what was dirty (the last watcher left, or the app closes). */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dirty.clear();
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const topics = [...this.dirty];
+    this.dirty.clear();
+    if (topics.length === 0) return;
+    for (const w of [...this.watchers]) {
+      try {
+        w(topics);
+      } catch {
+        // A watcher that throws (a socket gone bad) must not keep the others from hearing.
+      }
+    }
+  }
+}

@@ -1,0 +1,634 @@
+// The dashboard: a page on the control API (/_mock/…), nothing else. It reads what a test could read
+// and does what a test could do, with the same calls. Plain JavaScript, no build step, no dependency.
+//
+//   api()        one control call (adds the token; asks for it on a 401)
+//   panels       one loader per panel: fetch, then update the DOM in place (focus and inputs survive)
+//   live()       GET /_mock/events (Server-Sent Events, read with fetch so the token can be sent);
+//                when the stream fails, polling every 2 s until it works again
+//
+// Text from the emulator (bodies, credentials, paths) only ever goes into textContent, never HTML.
+
+const TOKEN_KEY = 'crm-bulk-emulator.control-token';
+const POLL_MS = 2000;
+const RETRY_STREAM_MS = 10_000;
+const MIN_REFRESH_MS = 200;
+const REQUEST_LIMIT = 100;
+
+let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+let orgs = [];
+
+// ----------------------------------------------------------------------------------------- helpers
+
+const $ = (selector) => document.querySelector(selector);
+
+/** h('td', { class: 'x', dataset: {…}, onclick }, child, …): an element; strings become text nodes. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+/** Sets text only when it changed (keeps screen readers and selection calm). */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * Keyed list update: rows for new items are made, existing rows updated in place, missing ones
+ * removed, and nodes moved only when out of order (moving a focused button would drop focus).
+ */
+function sync(container, items, key, make, update) {
+  const existing = new Map([...container.children].map((el) => [el.dataset.key, el]));
+  items.forEach((item, i) => {
+    const k = key(item);
+    let el = existing.get(k);
+    if (el) existing.delete(k);
+    else {
+      el = make(item);
+      el.dataset.key = k;
+    }
+    update(el, item);
+    if (container.children[i] !== el) container.insertBefore(el, container.children[i] ?? null);
+  });
+  for (const el of existing.values()) el.remove();
+}
+
+function orgLabel(orgId) {
+  const org = orgs.find((o) => o.id === orgId);
+  return org ? (org.credentials[0] ?? org.id) : (orgId ?? '—');
+}
+
+const enc = encodeURIComponent;
+
+function pretty(text) {
+  if (text === null || text === undefined) return '(none)';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function notice(message, kind = 'info') {
+  const el = $('#notice');
+  el.hidden = false;
+  el.dataset.kind = kind;
+  el.textContent = message;
+}
+
+// ------------------------------------------------------------------------------------ control API
+
+class ControlError extends Error {
+  constructor(status, error) {
+    super(error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = error?.code;
+    this.field = error?.field;
+  }
+}
+
+let pendingLogin = null;
+
+/** One control API call; on a 401, asks for the token (once for all waiting calls) and retries. */
+async function api(method, path, body) {
+  for (;;) {
+    const headers = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`/_mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 401) {
+      await askToken(Boolean(token));
+      continue;
+    }
+    const text = await res.text();
+    let data;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = text;
+    }
+    if (!res.ok) throw new ControlError(res.status, data?.error);
+    return data;
+  }
+}
+
+function askToken(refused) {
+  pendingLogin ??= new Promise((resolve) => {
+    const dialog = $('#login');
+    const form = $('#login-form');
+    const error = form.querySelector('.form-error');
+    error.hidden = !refused;
+    error.textContent = refused ? 'That token was refused. Check CONTROL_TOKEN.' : '';
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      token = form.elements.token.value.trim();
+      sessionStorage.setItem(TOKEN_KEY, token);
+      form.reset();
+      dialog.close();
+      pendingLogin = null;
+      resolve();
+      restartStream();
+    };
+    // Without the token the page can show nothing: keep asking.
+    dialog.oncancel = (event) => event.preventDefault();
+    dialog.showModal();
+    form.elements.token.focus();
+  });
+  return pendingLogin;
+}
+
+/** Runs a control action from a button: busy while it runs, the answer's message on failure. */
+async function act(button, label, fn) {
+  button.disabled = true;
+  try {
+    await fn();
+    notice(`${label}: done`);
+  } catch (err) {
+    notice(`${label} failed: ${err.message}`, 'error');
+  } finally {
+    button.disabled = false;
+    schedule(['control']);
+  }
+}
+
+// ------------------------------------------------------------------------------------ panels
+
+const STATUS_TONE = { created: 'run', loading: 'run', processing: 'run', resuming: 'run', paused: 'warn', done: 'ok', error: 'bad' };
+const ACTIVE = ['created', 'loading', 'processing', 'resuming'];
+const RUNNING = ['created', 'loading', 'processing'];
+
+function badge(text, tone) {
+  return h('span', { class: 'badge', dataset: { tone } }, text);
+}
+
+function clockText(clock) {
+  const when = clock.now.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return `${clock.frozen ? 'frozen' : 'running'} · ${when}${clock.source === 'organization' ? ' (own clock)' : ''}`;
+}
+
+/** Shows a clock and remembers when it was read, so a running one can tick on the page. */
+function showClock(el, clock, prefix = '') {
+  el.clock = clock;
+  el.dataset.prefix = prefix;
+  el.dataset.clockMs = String(Date.parse(clock.now));
+  el.dataset.clockAt = String(Date.now());
+  setText(el, `${prefix}${clockText(clock)}`);
+}
+
+function countsText(counts) {
+  return Object.entries(counts).map(([vendor, tables]) => [vendor, Object.entries(tables).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'no rows']);
+}
+
+const panels = {
+  async orgs() {
+    const [list, clock] = await Promise.all([api('GET', '/orgs'), api('GET', '/clock')]);
+    orgs = list.data;
+    showClock($('#default-clock'), { ...clock, source: 'default' }, 'Default clock: ');
+    $('#orgs-empty').hidden = orgs.length > 0;
+    sync($('#orgs-list'), orgs, (o) => o.id, makeOrgCard, updateOrgCard);
+    for (const select of document.querySelectorAll('.org-select')) {
+      sync(select, [{ id: '', credentials: ['any'] }, ...orgs], (o) => o.id || '(any)', (o) => h('option', { value: o.id }), (el, o) => setText(el, o.credentials[0] ?? o.id));
+    }
+  },
+
+  async jobs() {
+    const [list, ticker] = await Promise.all([api('GET', '/jobs'), api('GET', '/ticker')]);
+    setText($('#ticker'), ticker.running ? `Ticker running: a step every ${ticker.tick_ms} ms, ${ticker.batch_size} items per step` : 'Ticker stopped: bulk edits move only when stepped');
+    const toggle = $('#ticker-toggle');
+    toggle.dataset.running = String(ticker.running);
+    setText(toggle, ticker.running ? 'Stop ticker' : 'Start ticker');
+    $('#jobs-empty').hidden = list.data.length > 0;
+    sync($('#jobs-body'), list.data, (j) => `${j.org_id}/${j.id}`, makeJobRow, updateJobRow);
+  },
+
+  async requests() {
+    const form = $('#request-filter');
+    const query = new URLSearchParams({ limit: String(REQUEST_LIMIT) });
+    for (const name of ['vendor', 'org', 'method', 'status']) if (form.elements[name].value) query.set(name, form.elements[name].value);
+    const list = await api('GET', `/requests?${query}`);
+    setText($('#requests-total'), list.total > list.data.length ? `newest ${list.data.length} of ${list.total}` : `${list.total} in the journal`);
+    $('#requests-empty').hidden = list.data.length > 0;
+    sync($('#requests-body'), list.data, (e) => String(e.id), makeRequestRow, () => {});
+  },
+
+  async outbox() {
+    const list = await api('GET', '/outbox');
+    const mails = [...list.data].reverse();
+    $('#outbox-empty').hidden = mails.length > 0;
+    sync($('#outbox-list'), mails, (m) => `${m.org_id}/${m.id}`, (m) => h('li', {},
+      h('strong', {}, m.subject), ' ', h('span', { class: 'meta' }, `to ${m.recipient} · ${orgLabel(m.org_id)} · ${m.date_created}`),
+      h('div', {}, m.body)), () => {});
+  },
+
+  async faults() {
+    const list = await api('GET', '/faults');
+    $('#faults-empty').hidden = list.data.length > 0;
+    sync($('#faults-body'), list.data, (f) => f.id, makeFaultRow, updateFaultRow);
+  },
+};
+
+// Organizations: one card each.
+
+function makeOrgCard(org) {
+  const card = h('article', { class: 'card', dataset: { orgId: org.id }, 'aria-labelledby': `org-${org.id}` });
+  const title = h('h3', { id: `org-${org.id}` });
+  const dl = h('dl');
+  const field = (name) => {
+    const dd = h('dd', { dataset: { field: name } });
+    dl.append(h('dt', {}, name), dd);
+  };
+  ['Id', 'Credentials', 'Dataset', 'Close rows', 'BlueAI rows', 'Clock'].forEach(field);
+  const byInput = h('input', { name: 'by', value: '1h', autocomplete: 'off', spellcheck: 'false' });
+  const advance = h('form', { class: 'advance', 'aria-label': `Advance the clock of ${org.credentials[0] ?? org.id}` },
+    h('label', {}, 'Advance clock by', byInput), h('button', { type: 'submit' }, 'Advance'));
+  advance.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const by = /^\d+$/.test(byInput.value.trim()) ? Number(byInput.value.trim()) : byInput.value.trim();
+    act(advance.querySelector('button'), `Advance ${card.dataset.label} by ${by}`, () => api('POST', `/orgs/${enc(org.id)}/clock/advance`, { by }));
+  });
+  const button = (label, cls, fn) => h('button', { type: 'button', class: cls, 'aria-label': `${label} ${org.credentials[0] ?? org.id}`,
+    onclick: (event) => fn(event.currentTarget) }, label);
+  const actions = h('div', { class: 'actions' },
+    button('Reset', undefined, (b) => {
+      if (confirm(`Reset ${card.dataset.label} to its ${card.dataset.dataset} data? Its jobs, outbox, journal entries and faults go too.`)) {
+        act(b, `Reset ${card.dataset.label}`, () => api('POST', `/orgs/${enc(org.id)}/reset`));
+      }
+    }),
+    button('Snapshot', undefined, (b) => act(b, `Snapshot of ${card.dataset.label}`, async () => {
+      const snapshot = await api('GET', `/orgs/${enc(org.id)}/snapshot`);
+      const url = URL.createObjectURL(new Blob([JSON.stringify(snapshot, null, 2)], { type: 'application/json' }));
+      const a = h('a', { href: url, download: `${card.dataset.label}-snapshot.json` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    })),
+    button('Delete', 'danger', (b) => {
+      if (confirm(`Delete ${card.dataset.label} and everything it owns?`)) act(b, `Delete ${card.dataset.label}`, () => api('DELETE', `/orgs/${enc(org.id)}`));
+    }),
+    advance);
+  card.append(title, dl, actions);
+  return card;
+}
+
+function updateOrgCard(card, org) {
+  const label = org.credentials[0] ?? org.id;
+  card.dataset.label = label;
+  card.dataset.dataset = org.dataset;
+  setText(card.querySelector('h3'), label);
+  const set = (name, text) => setText(card.querySelector(`[data-field="${name}"]`), text);
+  set('Id', org.id);
+  set('Credentials', org.credentials.join(', ') || '(none)');
+  set('Dataset', org.dataset);
+  const counts = Object.fromEntries(countsText(org.counts));
+  set('Close rows', counts.close ?? '—');
+  set('BlueAI rows', counts.blueai ?? '—');
+  showClock(card.querySelector('[data-field="Clock"]'), org.clock);
+}
+
+// Bulk edits: one row each, updated in place as they progress.
+
+function makeJobRow(job) {
+  const tr = h('tr', { dataset: { jobId: job.id, orgId: job.org_id } });
+  const cell = (label, ...kids) => h('td', { dataset: { label } }, ...kids);
+  const idButton = h('button', { type: 'button', class: 'link mono', onclick: () => showJob(tr.job) }, job.id);
+  const progress = h('progress', { 'aria-label': `Progress of ${job.id}` });
+  const buttons = ['Step', 'Run', 'Pause', 'Resume', 'Fail'].map((label) => h('button', {
+    type: 'button', dataset: { action: label.toLowerCase() }, 'aria-label': `${label} ${job.id}`,
+    class: label === 'Fail' ? 'danger' : undefined,
+    onclick: (event) => act(event.currentTarget, `${label} ${job.id}`, () => api('POST', `/jobs/${enc(job.id)}/${label.toLowerCase()}?org=${enc(job.org_id)}`)),
+  }, label));
+  tr.append(
+    cell('Bulk edit', idButton),
+    cell('Type', h('span', { class: 'mono' })),
+    cell('Organization'),
+    cell('Status'),
+    cell('Progress', progress, h('span', { class: 'progress-text' })),
+    h('td', { class: 'actions', dataset: { label: 'Actions' } }, buttons),
+  );
+  return tr;
+}
+
+function updateJobRow(tr, job) {
+  tr.job = job;
+  tr.dataset.status = job.status;
+  const [, type, org, status, progressCell, actions] = tr.children;
+  setText(type.firstChild, job.type);
+  setText(org, orgLabel(job.org_id));
+  const tone = STATUS_TONE[job.status] ?? 'run';
+  const text = job.status === 'paused' && job.paused_from ? `paused (from ${job.paused_from})` : job.status;
+  if (status.textContent !== text) status.replaceChildren(badge(text, tone));
+  const progress = progressCell.firstChild;
+  if (job.n_leads === null) {
+    progress.removeAttribute('value');
+    setText(progressCell.lastChild, job.status === 'error' ? 'not loaded' : 'loading…');
+  } else {
+    progress.max = Math.max(job.n_leads, 1);
+    progress.value = job.n_leads === 0 && job.status === 'done' ? 1 : job.n_leads_processed;
+    setText(progressCell.lastChild, `${job.n_leads_processed} / ${job.n_leads} leads`);
+  }
+  const can = { step: ACTIVE.includes(job.status), run: ACTIVE.includes(job.status), pause: RUNNING.includes(job.status) || job.status === 'resuming',
+    resume: job.status === 'paused', fail: ACTIVE.includes(job.status) || job.status === 'paused' };
+  for (const b of actions.children) if (!b.matches(':focus') || can[b.dataset.action]) b.disabled = !can[b.dataset.action];
+}
+
+function showJob(job) {
+  openDetails(`Bulk edit ${job.id}`, [
+    h('p', {}, badge(job.status, STATUS_TONE[job.status] ?? 'run'), ` ${job.type} · ${orgLabel(job.org_id)} · ${job.n_leads_processed} / ${job.n_leads ?? '?'} leads, `,
+      `${job.n_objects_processed} / ${job.n_objects ?? '?'} objects · items ${job.items_done} / ${job.items_total}`),
+    job.error_reason ? h('p', { class: 'notice', dataset: { kind: 'error' } }, `Error: ${job.error_reason}`) : null,
+    h('h3', { class: 'detail' }, 's_query'),
+    h('pre', { dataset: { part: 's_query' } }, JSON.stringify(job.action.s_query, null, 2)),
+    h('h3', { class: 'detail' }, 'BulkEditAction (as GET /api/v1/bulk_action/edit/{id}/ answers)'),
+    h('pre', { dataset: { part: 'action' } }, JSON.stringify(job.action, null, 2)),
+  ]);
+}
+
+// Requests: the journal, newest first. Entries never change, so rows are only made.
+
+function makeRequestRow(e) {
+  const unmatched = e.nearest_route !== null;
+  const tr = h('tr', { class: unmatched ? 'unmatched' : undefined, dataset: { requestId: String(e.id), status: String(e.status ?? '') } });
+  const cell = (label, ...kids) => h('td', { dataset: { label } }, ...kids);
+  const statusTone = e.status === null ? 'bad' : e.status >= 500 ? 'bad' : e.status >= 400 ? 'warn' : 'ok';
+  const target = `${e.method} ${e.path}${Object.keys(e.query).length ? `?${new URLSearchParams(flatQuery(e.query))}` : ''}`;
+  tr.append(
+    cell('Time', h('time', { datetime: e.time, title: e.time }, e.time.slice(11, 23))),
+    cell('Vendor', e.vendor ?? '—'),
+    cell('Organization', e.org ? orgLabel(e.org) : '(not authenticated)'),
+    cell('Request', h('button', { type: 'button', class: 'link mono path', onclick: () => showRequest(e) }, target),
+      unmatched ? h('span', { class: 'nearest' }, h('strong', {}, 'Unmatched route'), ` · nearest: ${e.nearest_route}`) : null,
+      e.fault ? h('span', { class: 'nearest' }, `fault ${e.fault}`) : null),
+    cell('Status', badge(e.status === null ? 'dropped' : String(e.status), statusTone)),
+    cell('ms', e.duration_ms.toFixed(1)),
+  );
+  return tr;
+}
+
+function flatQuery(query) {
+  return Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]]));
+}
+
+function showRequest(e) {
+  openDetails(`${e.method} ${e.path}`, [
+    h('p', {}, `${e.time} · ${e.vendor ?? 'no vendor'} · ${e.org ? orgLabel(e.org) : 'not authenticated'} · `,
+      e.status === null ? 'no answer (dropped)' : `status ${e.status}`, ` · ${e.duration_ms.toFixed(1)} ms`),
+    e.nearest_route ? h('p', { class: 'notice', dataset: { kind: 'error' } }, `No such route. Nearest: ${e.nearest_route}`) : null,
+    e.fault ? h('p', { class: 'notice', dataset: { kind: 'error' } }, `Answered by fault rule ${e.fault}`) : null,
+    Object.keys(e.query).length ? [h('h3', { class: 'detail' }, 'Query'), h('pre', {}, JSON.stringify(e.query, null, 2))] : null,
+    h('h3', { class: 'detail' }, `Request body${e.request_body_truncated ? ' (truncated)' : ''}`),
+    h('pre', { dataset: { part: 'request' } }, pretty(e.request_body)),
+    h('h3', { class: 'detail' }, `Response body${e.response_body_truncated ? ' (truncated)' : ''}`),
+    h('pre', { dataset: { part: 'response' } }, pretty(e.response_body)),
+  ]);
+}
+
+// Faults.
+
+function makeFaultRow(f) {
+  const tr = h('tr', { dataset: { faultId: f.id } });
+  const cell = (label) => h('td', { dataset: { label } });
+  tr.append(cell('Rule'), cell('Matches'), cell('Does'), cell('Fired'),
+    h('td', { class: 'actions', dataset: { label: 'Actions' } }, h('button', { type: 'button', class: 'danger', 'aria-label': `Remove ${f.id}`,
+      onclick: (event) => act(event.currentTarget, `Remove ${f.id}`, () => api('DELETE', `/faults/${enc(f.id)}`)) }, 'Remove')));
+  tr.children[0].append(h('span', { class: 'mono' }, f.id));
+  return tr;
+}
+
+function updateFaultRow(tr, f) {
+  const [, matches, does, fired] = tr.children;
+  setText(matches, [f.vendor ?? 'any vendor', f.method ?? 'any method', f.path ?? 'any path', f.org ? orgLabel(f.org) : 'any organization'].join(' · '));
+  const effects = [];
+  if (f.latency_ms !== null) effects.push(`wait ${Array.isArray(f.latency_ms) ? f.latency_ms.join('–') : f.latency_ms} ms`);
+  if (f.status !== null) effects.push(`answer ${f.status}`);
+  if (f.drop) effects.push('drop the connection');
+  if (f.probability < 1) effects.push(`with probability ${f.probability}`);
+  setText(does, effects.join(', '));
+  setText(fired, `${f.hits}×${f.remaining === null ? '' : `, ${f.remaining} left`}`);
+}
+
+// The details dialog.
+
+function openDetails(title, body) {
+  const dialog = $('#details');
+  setText($('#details-h'), title);
+  $('#details-body').replaceChildren(...body.flat().filter(Boolean));
+  if (!dialog.open) dialog.showModal();
+}
+
+// ------------------------------------------------------------------------------------ refreshing
+
+// Which panels a change touches. `hello` (a new stream) and `control` refresh everything.
+const TOPIC_PANELS = {
+  requests: ['requests'],
+  jobs: ['jobs', 'outbox'],
+  data: ['orgs', 'jobs'],
+  control: Object.keys(panels),
+};
+
+const dirty = new Set();
+let refreshing = false;
+let lastRefresh = 0;
+let refreshTimer = null;
+
+/** Marks panels to refresh; refreshes run one at a time, at most every MIN_REFRESH_MS. */
+function schedule(topics) {
+  for (const t of topics) for (const p of TOPIC_PANELS[t] ?? Object.keys(panels)) dirty.add(p);
+  if (refreshing || refreshTimer) return;
+  const wait = Math.max(0, lastRefresh + MIN_REFRESH_MS - Date.now());
+  refreshTimer = setTimeout(refresh, wait);
+}
+
+async function refresh() {
+  refreshTimer = null;
+  refreshing = true;
+  lastRefresh = Date.now();
+  const names = [...dirty];
+  dirty.clear();
+  // Organizations first: the other panels name organizations by credential.
+  if (names.includes('orgs')) await run('orgs');
+  await Promise.all(names.filter((n) => n !== 'orgs').map(run));
+  refreshing = false;
+  if (dirty.size) schedule([]);
+}
+
+async function run(name) {
+  try {
+    await panels[name]();
+    document.body.dataset[`${name}Loaded`] = String(Date.now());
+  } catch (err) {
+    notice(`Could not load ${name}: ${err.message}`, 'error');
+  }
+}
+
+// ------------------------------------------------------------------------------------ live updates
+
+let mode = 'connecting';
+let stream = null;
+let pollTimer = null;
+
+function setMode(next, text) {
+  mode = next;
+  const el = $('#live');
+  el.dataset.mode = next;
+  setText(el, text);
+}
+
+/** Reads GET /_mock/events with fetch (EventSource cannot send the token); falls back to polling. */
+async function live() {
+  const controller = new AbortController();
+  stream = controller;
+  try {
+    const res = await fetch('/_mock/events', { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
+    if (res.status === 401) {
+      await askToken(Boolean(token));
+      return;
+    }
+    if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
+    stopPolling();
+    setMode('live', 'Live');
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        onEvent(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+      }
+    }
+    throw new Error('stream ended');
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    startPolling(err);
+  }
+}
+
+function onEvent(block) {
+  let event = 'message';
+  let data = '';
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) event = line.slice(6).trim();
+    else if (line.startsWith('data:')) data += line.slice(5).trim();
+  }
+  if (event !== 'hello' && event !== 'change') return;
+  try {
+    schedule(event === 'hello' ? ['control'] : JSON.parse(data).topics);
+  } catch {
+    schedule(['control']);
+  }
+}
+
+function startPolling(err) {
+  if (pollTimer) return;
+  setMode('polling', `Polling every ${POLL_MS / 1000} s (live updates unavailable: ${err.message})`);
+  schedule(['control']);
+  let sinceRetry = 0;
+  pollTimer = setInterval(() => {
+    sinceRetry += POLL_MS;
+    if (sinceRetry >= RETRY_STREAM_MS) {
+      sinceRetry = 0;
+      live();
+    }
+    if (!document.hidden) schedule(['control']);
+  }, POLL_MS);
+}
+
+function stopPolling() {
+  if (pollTimer) clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+function restartStream() {
+  stream?.abort();
+  stopPolling();
+  schedule(['control']);
+  live();
+}
+
+// ------------------------------------------------------------------------------------ forms and buttons
+
+function formError(form, err) {
+  const el = form.querySelector('.form-error');
+  el.hidden = !err;
+  el.textContent = err ? `${err.message}${err.field ? ` (field: ${err.field})` : ''}` : '';
+}
+
+$('#org-create').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const button = form.querySelector('button');
+  button.disabled = true;
+  try {
+    const org = await api('POST', '/orgs', { credential: form.elements.credential.value.trim(), dataset: form.elements.dataset.value });
+    formError(form, null);
+    form.reset();
+    notice(`Created ${org.credentials[0]} (${org.id})`);
+  } catch (err) {
+    formError(form, err);
+  } finally {
+    button.disabled = false;
+    schedule(['control']);
+  }
+});
+
+$('#fault-add').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const el = form.elements;
+  const rule = {};
+  for (const name of ['vendor', 'method', 'path', 'org']) if (el[name].value.trim()) rule[name] = el[name].value.trim();
+  for (const name of ['status', 'latency_ms', 'probability', 'times']) if (el[name].value.trim()) rule[name] = Number(el[name].value);
+  if (el.drop.checked) rule.drop = true;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    const created = await api('POST', '/faults', rule);
+    formError(form, null);
+    form.reset();
+    notice(`Added fault ${created.id}`);
+  } catch (err) {
+    formError(form, err);
+  } finally {
+    button.disabled = false;
+    schedule(['control']);
+  }
+});
+
+$('#request-filter').addEventListener('change', () => {
+  $('#requests-body').replaceChildren();
+  schedule(['requests']);
+});
+
+$('#ticker-toggle').addEventListener('click', (event) => {
+  const running = event.currentTarget.dataset.running === 'true';
+  act(event.currentTarget, running ? 'Stop ticker' : 'Start ticker', () => api('PUT', '/ticker', { running: !running }));
+});
+$('#reset-all').addEventListener('click', (event) => {
+  if (confirm('Reset everything: every organization, the clock, the ticker and the journal?')) act(event.currentTarget, 'Reset everything', () => api('POST', '/reset'));
+});
+$('#requests-clear').addEventListener('click', (event) => act(event.currentTarget, 'Clear journal', () => api('DELETE', '/requests')));
+$('#outbox-clear').addEventListener('click', (event) => act(event.currentTarget, 'Clear outbox', () => api('DELETE', '/outbox')));
+$('#faults-clear').addEventListener('click', (event) => act(event.currentTarget, 'Remove all faults', () => api('DELETE', '/faults')));
+
+// Running clocks move on the page between refreshes (frozen ones stay put).
+setInterval(() => {
+  if (document.hidden) return;
+  for (const el of document.querySelectorAll('[data-clock-ms]')) {
+    if (!el.clock || el.clock.frozen) continue;
+    const now = new Date(Number(el.dataset.clockMs) + Date.now() - Number(el.dataset.clockAt)).toISOString();
+    setText(el, `${el.dataset.prefix ?? ''}${clockText({ ...el.clock, now })}`);
+  }
+}, 1000);
+
+schedule(['control']);
+live();
