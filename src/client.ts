@@ -145,6 +145,10 @@ export class EmulatorClient {
     step: (id: string, { ticks, org }: { ticks?: number; org?: string } = {}): Promise<ControlJobT> =>
       this.request('POST', `/jobs/${seg(id)}/step`, { query: { org }, body: ticks === undefined ? {} : { ticks } }),
     run: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('POST', `/jobs/${seg(id)}/run`, { query: { org } }),
+    /** As Close's PUT {"status": "paused"}; EmulatorError 409 when the job cannot pause. */
+    pause: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('POST', `/jobs/${seg(id)}/pause`, { query: { org } }),
+    /** As Close's PUT {"status": "resuming"} (within 7 days of its clock); EmulatorError 409 when refused. */
+    resume: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('POST', `/jobs/${seg(id)}/resume`, { query: { org } }),
     fail: (id: string, reason?: string, { org }: { org?: string } = {}): Promise<ControlJobT> =>
       this.request('POST', `/jobs/${seg(id)}/fail`, { query: { org }, body: reason === undefined ? {} : { reason } }),
     /** Long-polls until the job has `status` (default done); EmulatorError 408 on timeout, 409 when it never can. */

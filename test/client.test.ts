@@ -130,7 +130,11 @@ t.test('jobs.run ends a job and jobs.fail puts another in error; waiting for don
     return ((await res.json()) as { id: string }).id;
   };
   const first = await edit();
+  t.match(await client.jobs.pause(first), { status: 'paused', paused_from: 'created' });
+  await rejects(t, client.jobs.pause(first), 409, 'CONFLICT');
+  t.match(await client.jobs.resume(first), { status: 'resuming' });
   t.equal((await client.jobs.run(first)).status, 'done');
+  await rejects(t, client.jobs.resume(first), 409, 'CONFLICT');
   const second = await edit();
   t.match(await client.jobs.fail(second, 'disk full'), { status: 'error', error_reason: 'disk full' });
   await rejects(t, client.jobs.wait(second, { timeoutMs: 1000 }), 409, 'CONFLICT');

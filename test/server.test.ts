@@ -85,6 +85,29 @@ t.test('the server listens on PORT, answers health, serves the API and stops cle
   t.equal(code, 0);
 });
 
+t.test('once listening, npm start prints a banner: both base URLs, docs, dashboard, and whether the control API is open', async (t) => {
+  for (const token of ['', 'banner-secret']) {
+    const port = freePort();
+    const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token } : {}) });
+    t.teardown(() => child.kill('SIGKILL'));
+    await waitHealthy(port);
+    for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+    const base = `http://127.0.0.1:${port}`;
+    const lines = stderr().trimEnd().split('\n');
+    t.equal(lines.length, 6, 'six short lines');
+    t.equal(lines[0], `crm-bulk-emulator ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version} is listening on ${base}`);
+    t.same(lines.slice(1, 5), [`  Close API    ${base}/api/v1/`, `  BlueAI API   ${base}/api/v1/crm/`, `  API docs     ${base}/_mock/docs`, `  Dashboard    ${base}/_mock/ui`]);
+    t.match(lines[5], token ? /Control API {2}protected/ : /Control API {2}open: anyone who reaches this port/);
+    // The bundled server finds the dashboard's files.
+    const page = await fetch(`${base}/_mock/ui`);
+    t.equal(page.status, 200);
+    t.match(await page.text(), /<title>crm-bulk-emulator · dashboard<\/title>/);
+    t.equal((await fetch(`${base}/_mock/ui/app.js`)).status, 200);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+});
+
 t.test('with a file database, data survives a restart', async (t) => {
   const db = join(mkdtempSync(join(tmpdir(), 'db-')), 'emulator.db');
   const port = freePort();

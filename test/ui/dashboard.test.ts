@@ -1,0 +1,393 @@
+import t from 'tap';
+import { mkdirSync, copyFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Test } from 'tap';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, seed } from '../helper.js';
+import { CLOSE, leadsQuery } from '../close/seed-ids.js';
+import type { AppOptions } from '../../src/app.js';
+
+// The dashboard in a real headless browser (playwright-core driving Debian's chromium): each test
+// does through the page what a user would, and checks the answer on the page, in the control API
+// and in the database. Screenshots of each panel go to .tap/dashboard/ (UPDATE_SCREENSHOT=1 also
+// refreshes the README's docs/dashboard.png).
+
+const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUT = new URL('../../.tap/dashboard/', import.meta.url);
+mkdirSync(OUT, { recursive: true });
+
+let browser: Browser | undefined;
+try {
+  browser = await chromium.launch({
+    executablePath: EXECUTABLE,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+} catch (err) {
+  const reason = (err as Error).message.split('\n')[0];
+  console.error(`\n*** SKIPPED: the dashboard browser tests: no browser could start at ${EXECUTABLE} (${reason}).\n` +
+    `*** Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
+  t.test("the dashboard in a browser", { skip: `no browser could start (${reason})` }, async () => {});
+}
+if (browser) t.teardown(() => browser!.close());
+/** A browser test, registered only when a browser started (else the file says SKIPPED, above). */
+const test = (name: string, fn: (t: Test) => Promise<void>) => (browser ? t.test(name, async (t) => {
+  pageErrors = [];
+  await fn(t);
+  t.same(pageErrors, [], 'no script error on the page');
+}) : undefined);
+/** Uncaught errors of the current test's pages. */
+let pageErrors: string[] = [];
+
+const five = seed.close!.leads.slice(0, 5).map((l) => l.id);
+const json = { 'content-type': 'application/json' };
+const closeAuth = (key: string) => ({ authorization: 'Basic ' + Buffer.from(`${key}:`).toString('base64') });
+
+interface World { app: FastifyInstance; url: string; page: Page; requests: string[] }
+
+/** An emulator listening on a free port, and a page on its dashboard (laptop-sized unless told). */
+async function world(t: Test, opts: AppOptions = {}, viewport = { width: 1280, height: 900 }): Promise<World> {
+  const app = await build(t, opts);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const context = await browser!.newContext({ viewport });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => void d.accept());
+  return { app, url, page, requests };
+}
+
+async function openDashboard(w: World) {
+  await w.page.goto(`${w.url}/_mock/ui`);
+  await w.page.locator('#live[data-mode="live"]').waitFor();
+  // Each panel stamps body[data-*-loaded] once its first load has finished.
+  for (const panel of ['orgs', 'jobs', 'requests', 'outbox', 'faults']) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
+}
+
+async function closeApi(w: World, key: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${w.url}/api/v1${path}`, { method, headers: { ...closeAuth(key), ...json }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() as Record<string, unknown> };
+}
+
+async function control(w: World, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${w.url}/_mock${path}`, { method, headers: body === undefined ? {} : json, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: res.status === 204 ? null : await res.json() as Record<string, any> };
+}
+
+const shot = (w: World, name: string, selector = 'body') => w.page.locator(selector).screenshot({ path: new URL(`${name}.png`, OUT).pathname });
+
+test('a bulk edit started through the Close API appears and its progress bar climbs to done without a reload', async (t) => {
+  const w = await world(t, { tickMs: 40, batchSize: 25 });
+  await openDashboard(w);
+  await w.page.evaluate(() => {
+    // Every value the progress bar shows, and proof the page never reloads.
+    (window as any).seen = [];
+    (window as any).sameDocument = true;
+    new MutationObserver(() => {
+      const p = document.querySelector('#jobs-body progress') as HTMLProgressElement | null;
+      if (p && p.hasAttribute('value')) (window as any).seen.push(p.value);
+    }).observe(document.querySelector('#jobs-body')!, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  const edit = await closeApi(w, 'ui-live', 'POST', '/bulk_action/edit/', {
+    type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: { type: 'object_type', object_type: 'lead' }, send_done_email: true,
+  });
+  t.equal(edit.status, 200);
+  const id = edit.body.id as string;
+  const row = w.page.locator(`#jobs-body tr[data-job-id="${id}"]`);
+  await row.waitFor();
+  t.match(await row.textContent(), /set_lead_status/);
+  t.match(await row.textContent(), /ui-live/, 'names the organization by its credential');
+  await w.page.locator(`#jobs-body tr[data-job-id="${id}"][data-status="done"]`).waitFor({ timeout: 15_000 });
+  const n = seed.close!.leads.length;
+  t.match(await row.locator('.progress-text').textContent(), `${n} / ${n} leads`);
+  const progress = await row.locator('progress').evaluate((p: HTMLProgressElement) => ({ value: p.value, max: p.max }));
+  t.same(progress, { value: n, max: n }, 'the bar is full');
+  const seen = await w.page.evaluate(() => (window as any).seen as number[]);
+  t.ok(new Set(seen).size >= 3, `the bar moved through ${[...new Set(seen)].join(', ')}`);
+  t.ok(await w.page.evaluate(() => (window as any).sameDocument), 'no reload');
+  const stored = w.app.db.prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id);
+  t.same(stored, { status: 'done', n_leads_processed: n });
+
+  // Its full BulkEditAction and s_query, exactly as the vendor API answers it.
+  await row.locator('button.link').click();
+  const dialog = w.page.locator('#details');
+  await dialog.waitFor();
+  const vendor = (await closeApi(w, 'ui-live', 'GET', `/bulk_action/edit/${id}/`)).body;
+  t.same(JSON.parse((await dialog.locator('pre[data-part="action"]').textContent())!), vendor);
+  t.same(JSON.parse((await dialog.locator('pre[data-part="s_query"]').textContent())!), { type: 'object_type', object_type: 'lead' });
+  await shot(w, 'job-details', '#details');
+  await w.page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+
+  // The done email reached the outbox panel.
+  await w.page.locator('#outbox-list li', { hasText: 'complete' }).waitFor();
+  t.match(await w.page.locator('#outbox-list').textContent(), id);
+  await shot(w, 'bulk-edits', '#jobs');
+  await shot(w, 'outbox', '#outbox');
+});
+
+test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a job through each state', async (t) => {
+  const w = await world(t, { tickMs: 1000, batchSize: 2 });
+  await openDashboard(w);
+  await w.page.getByRole('button', { name: 'Stop ticker' }).click();
+  await w.page.getByRole('button', { name: 'Start ticker' }).waitFor();
+  t.match((await control(w, 'GET', '/ticker')).body, { running: false }, 'the page stopped the real ticker');
+
+  const id = (await closeApi(w, 'ui-step', 'POST', '/bulk_action/edit/', {
+    type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: leadsQuery(...five),
+  })).body.id as string;
+  const row = w.page.locator(`#jobs-body tr[data-job-id="${id}"]`);
+  const state = async (status: string, progress?: string) => {
+    await w.page.locator(`#jobs-body tr[data-job-id="${id}"][data-status="${status}"]`).waitFor();
+    if (progress) await w.page.waitForFunction(([sel, text]) => document.querySelector(sel!)?.textContent === text, [`#jobs-body tr[data-job-id="${id}"] .progress-text`, progress]);
+    return (await row.locator('td').nth(3).textContent())!.trim();
+  };
+  const click = (label: string) => row.getByRole('button', { name: `${label} ${id}` }).click();
+
+  t.equal(await state('created'), 'created');
+  t.ok(await row.getByRole('button', { name: `Resume ${id}` }).isDisabled(), 'Resume is off for a running job');
+  await click('Step');
+  t.equal(await state('loading'), 'loading');
+  await click('Step');
+  t.equal(await state('processing', '0 / 5 leads'), 'processing');
+  await click('Step');
+  t.equal(await state('processing', '2 / 5 leads'), 'processing');
+  await click('Pause');
+  t.equal(await state('paused'), 'paused (from processing)');
+  t.ok(await row.getByRole('button', { name: `Step ${id}` }).isDisabled(), 'Step is off while paused');
+  t.match(w.app.db.prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'paused', paused_from: 'processing' });
+  await click('Resume');
+  t.equal(await state('resuming'), 'resuming');
+  await click('Step');
+  t.equal(await state('processing', '2 / 5 leads'), 'processing');
+  await click('Run');
+  t.equal(await state('done', '5 / 5 leads'), 'done');
+  t.match(w.app.db.prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'done', n_leads_processed: 5 });
+  for (const label of ['Step', 'Run', 'Pause', 'Resume', 'Fail']) {
+    t.ok(await row.getByRole('button', { name: `${label} ${id}` }).isDisabled(), `${label} is off once done`);
+  }
+
+  const other = (await closeApi(w, 'ui-step', 'POST', '/bulk_action/edit/', {
+    type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: leadsQuery(...five),
+  })).body.id as string;
+  const otherRow = w.page.locator(`#jobs-body tr[data-job-id="${other}"]`);
+  await otherRow.getByRole('button', { name: `Fail ${other}` }).click();
+  await w.page.locator(`#jobs-body tr[data-job-id="${other}"][data-status="error"]`).waitFor();
+  t.match(w.app.db.prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(other), { status: 'error', error_reason: /control API/ });
+  await otherRow.locator('button.link').click();
+  t.match(await w.page.locator('#details').textContent(), /Error: failed by the control API/);
+});
+
+test('a BlueAI call appears at the top of the request tail; its bodies open; an unmatched one stands out with its nearest route', async (t) => {
+  const w = await world(t);
+  await openDashboard(w);
+  const created = await fetch(`${w.url}/api/v1/crm/companies`, {
+    method: 'POST', headers: { authorization: 'Bearer ui-tail', ...json }, body: JSON.stringify({ name: 'Tail 株式会社' }),
+  });
+  t.equal(created.status, 201);
+  const top = w.page.locator('#requests-body tr').first();
+  await w.page.locator('#requests-body tr', { hasText: 'POST /api/v1/crm/companies' }).waitFor();
+  t.match(await top.textContent(), /POST \/api\/v1\/crm\/companies/);
+  t.match(await top.textContent(), /blueai/);
+  t.match(await top.textContent(), /201/);
+  await top.locator('button.link').click();
+  const dialog = w.page.locator('#details');
+  t.same(JSON.parse((await dialog.locator('pre[data-part="request"]').textContent())!), { name: 'Tail 株式会社' });
+  t.match(JSON.parse((await dialog.locator('pre[data-part="response"]').textContent())!), { name: 'Tail 株式会社', id: /^comp_/ });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  const miss = await fetch(`${w.url}/api/v1/crm/deal`, { headers: { authorization: 'Bearer ui-tail' } });
+  t.equal(miss.status, 404);
+  const unmatched = w.page.locator('#requests-body tr.unmatched').first();
+  await unmatched.waitFor();
+  t.match(await unmatched.textContent(), /Unmatched route · nearest: GET \/api\/v1\/crm\/deals/);
+  t.match(await w.page.locator('#requests-body tr').first().textContent(), /GET \/api\/v1\/crm\/deal/, 'newest first');
+  const colours = await unmatched.locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  const plain = await w.page.locator('#requests-body tr:not(.unmatched) td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  t.not(colours, plain, 'an unmatched row has its own background');
+
+  await closeApi(w, 'ui-tail', 'GET', '/me/');
+  await w.page.locator('#requests-body tr', { hasText: 'GET /api/v1/me/' }).waitFor();
+  await w.page.getByLabel('Vendor').first().selectOption('close');
+  await w.page.waitForFunction(() => [...document.querySelectorAll('#requests-body tr')].every((r) => r.textContent!.includes('close')) &&
+    document.querySelectorAll('#requests-body tr').length === 1);
+  await w.page.getByLabel('Vendor').first().selectOption('');
+  await w.page.getByLabel('Status').first().selectOption('4xx');
+  await w.page.waitForFunction(() => document.querySelectorAll('#requests-body tr').length === 1 && document.querySelector('#requests-body tr.unmatched') !== null);
+  t.pass('vendor and status-class filters narrow the tail');
+  await w.page.getByLabel('Status').first().selectOption('');
+  await w.page.locator('#requests-body tr').nth(2).waitFor();
+  await shot(w, 'requests', '#requests');
+});
+
+test('resetting an organization from the page puts its counts back; advancing its clock gives it its own', async (t) => {
+  const w = await world(t);
+  t.equal((await control(w, 'POST', '/orgs', { credential: 'ui-reset' })).status, 201);
+  await openDashboard(w);
+  const orgId = w.app.tenants.get('ui-reset').id;
+  const card = w.page.locator(`.card[data-org-id="${orgId}"]`);
+  const companies = seed.blueai!.companies.length;
+  t.match(await card.textContent(), `companies ${companies}`);
+  for (let i = 0; i < 2; i++) {
+    await fetch(`${w.url}/api/v1/crm/companies`, { method: 'POST', headers: { authorization: 'Bearer ui-reset', ...json }, body: JSON.stringify({ name: `Extra ${i}` }) });
+  }
+  await card.getByText(`companies ${companies + 2}`).waitFor();
+  await card.getByRole('button', { name: 'Reset ui-reset' }).click();
+  await card.getByText(`companies ${companies},`).waitFor();
+  t.equal(w.app.db.prepare(`SELECT count(*) FROM blueai_companies WHERE org_id = ?`).pluck().get(orgId), companies, 'the database is back too');
+
+  const before = Date.parse((await control(w, 'GET', '/orgs/ui-reset/clock')).body!.now);
+  await card.getByLabel('Advance clock by').fill('3d');
+  await card.getByRole('button', { name: 'Advance' }).click();
+  await card.getByText('(own clock)').waitFor();
+  const clock = (await control(w, 'GET', '/orgs/ui-reset/clock')).body!;
+  t.equal(clock.source, 'organization');
+  t.ok(Date.parse(clock.now) - before >= 3 * 86_400_000, 'three days ahead');
+  await card.getByLabel('Advance clock by').fill('soon');
+  await card.getByRole('button', { name: 'Advance' }).click();
+  await w.page.locator('#notice[data-kind="error"]').waitFor();
+  t.match(await w.page.locator('#notice').textContent(), /failed/, "the control API's 400 is shown");
+
+  // Snapshot downloads the organization as a dataset.
+  const download = w.page.waitForEvent('download');
+  await card.getByRole('button', { name: 'Snapshot ui-reset' }).click();
+  const file = await download;
+  t.equal(file.suggestedFilename(), 'ui-reset-snapshot.json');
+  await shot(w, 'organizations', '#orgs');
+
+  await card.getByRole('button', { name: 'Delete ui-reset' }).click();
+  await card.waitFor({ state: 'detached' });
+  t.equal(w.app.db.prepare(`SELECT count(*) FROM orgs WHERE id = ?`).pluck().get(orgId), 0);
+});
+
+test('a fault added from the page fails the next vendor call; a bad one is refused with its reason; Remove takes it away', async (t) => {
+  const w = await world(t);
+  await openDashboard(w);
+  const form = w.page.locator('#fault-add');
+  await form.getByRole('button', { name: 'Add fault' }).click();
+  await form.locator('.form-error:not([hidden])').waitFor();
+  t.match(await form.locator('.form-error').textContent(), /status|latency_ms|drop/, 'a rule that does nothing is refused, saying why');
+  t.equal(w.app.db.prepare(`SELECT count(*) FROM control_faults`).pluck().get(), 0);
+
+  await form.getByLabel('Vendor').selectOption('blueai');
+  await form.getByLabel('Method').selectOption('GET');
+  await form.getByLabel('Path (glob)').fill('/api/v1/crm/deals');
+  await form.getByLabel('Status').fill('503');
+  await form.getByLabel('Times').fill('1');
+  await form.getByRole('button', { name: 'Add fault' }).click();
+  const rule = w.page.locator('#faults-body tr').first();
+  await rule.waitFor();
+  t.match(await rule.textContent(), /blueai · GET · \/api\/v1\/crm\/deals/);
+  const stored = w.app.db.prepare(`SELECT rule, remaining FROM control_faults`).get() as { rule: string; remaining: number };
+  t.match({ ...JSON.parse(stored.rule), remaining: stored.remaining }, { vendor: 'blueai', method: 'GET', path: '/api/v1/crm/deals', status: 503, remaining: 1 });
+
+  const failed = await fetch(`${w.url}/api/v1/crm/deals`, { headers: { authorization: 'Bearer ui-fault' } });
+  t.equal(failed.status, 503);
+  t.match(await failed.json(), { error: { code: 'SERVICE_UNAVAILABLE', message: /Injected fault/ } });
+  t.equal((await fetch(`${w.url}/api/v1/crm/deals`, { headers: { authorization: 'Bearer ui-fault' } })).status, 200, 'times: 1');
+  await rule.getByText('1×, 0 left').waitFor();
+  await w.page.locator('#requests-body tr', { hasText: 'fault' }).first().waitFor();
+  await shot(w, 'faults', '#faults');
+  await rule.getByRole('button', { name: /^Remove fault_/ }).click();
+  await w.page.locator('#faults-empty:not([hidden])').waitFor();
+  t.equal(w.app.db.prepare(`SELECT count(*) FROM control_faults`).pluck().get(), 0);
+});
+
+test('with CONTROL_TOKEN the page asks once, refuses a wrong token, and keeps the right one for the tab', async (t) => {
+  const w = await world(t, { controlToken: 'ui-token' });
+  await w.page.goto(`${w.url}/_mock/ui`);
+  const login = w.page.locator('#login');
+  await login.waitFor();
+  await login.getByLabel('Token').fill('wrong');
+  await login.getByRole('button', { name: 'Unlock' }).click();
+  await login.getByText('That token was refused').waitFor();
+  await login.getByLabel('Token').fill('ui-token');
+  await login.getByRole('button', { name: 'Unlock' }).click();
+  await w.page.locator('#live[data-mode="live"]').waitFor();
+  await w.page.locator('body[data-orgs-loaded]').waitFor({ state: 'attached' });
+  await w.page.reload();
+  await w.page.locator('#live[data-mode="live"]').waitFor();
+  t.notOk(await login.isVisible(), 'not asked again in the same tab');
+  const other = await w.page.context().newPage();
+  await other.goto(`${w.url}/_mock/ui`);
+  await other.locator('#login').waitFor();
+  t.pass('a new tab asks for itself');
+  await other.close();
+  await shot(w, 'with-token');
+});
+
+test('when the event stream is unavailable the page polls, and still shows new requests', async (t) => {
+  const w = await world(t);
+  await w.page.route('**/_mock/events', (route) => route.abort());
+  await w.page.goto(`${w.url}/_mock/ui`);
+  await w.page.locator('#live[data-mode="polling"]').waitFor();
+  await fetch(`${w.url}/api/v1/crm/deals`, { headers: { authorization: 'Bearer ui-poll' } });
+  await w.page.locator('#requests-body tr', { hasText: 'GET /api/v1/crm/deals' }).waitFor({ timeout: 6000 });
+  t.equal(w.app.changes.size, 0, 'nobody watches the feed');
+  t.pass('a polling page sees new requests');
+});
+
+test('keyboard and labels: every control has a name, Tab reaches them with a visible focus ring, all assets are local', async (t) => {
+  const w = await world(t);
+  await closeApi(w, 'ui-keys', 'POST', '/bulk_action/edit/', { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: leadsQuery(...five) });
+  await openDashboard(w);
+  await w.page.locator('#jobs-body tr').first().waitFor();
+  const unnamed = await w.page.evaluate(() => [...document.querySelectorAll('input, select, button, textarea')]
+    .filter((el) => !(el.closest('dialog') && !(el.closest('dialog') as HTMLDialogElement).open))
+    .filter((el) => {
+      const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      return !labelled && !(el.tagName === 'BUTTON' && el.textContent!.trim());
+    }).map((el) => el.outerHTML.slice(0, 80)));
+  t.same(unnamed, [], 'every control is labelled');
+  const landmarks = await w.page.evaluate(() => ({
+    main: document.querySelectorAll('main').length, nav: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
+    sections: [...document.querySelectorAll('main > section')].map((s) => s.querySelector('h2')?.textContent),
+  }));
+  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk edits', 'Requests', 'Outbox', 'Faults'] });
+
+  await w.page.keyboard.press('Tab');
+  t.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to the panels', 'the first Tab offers the skip link');
+  const rings = new Set<string>();
+  for (let i = 0; i < 25; i++) {
+    await w.page.keyboard.press('Tab');
+    const ring = await w.page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const s = getComputedStyle(el);
+      return `${el.tagName}:${s.outlineStyle}:${s.outlineWidth}`;
+    });
+    t.notMatch(ring, /:none:|:0px$/, `focus is visible on ${ring}`);
+    rings.add(ring.split(':')[0]!);
+  }
+  t.ok(rings.has('BUTTON') && rings.has('SELECT') && rings.has('INPUT'), `Tab reaches ${[...rings].join(', ')}`);
+  // Enter on a focused job id opens its details; Escape closes them.
+  await w.page.locator('#jobs-body button.link').first().focus();
+  await w.page.keyboard.press('Enter');
+  await w.page.locator('#details[open]').waitFor();
+  await w.page.keyboard.press('Escape');
+  await w.page.locator('#details').waitFor({ state: 'hidden' });
+
+  const foreign = w.requests.filter((u) => !u.startsWith(w.url) && !u.startsWith('data:'));
+  t.same(foreign, [], 'nothing is fetched from anywhere but the emulator');
+  await shot(w, 'dashboard');
+  if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
+});
+
+test('on a phone-sized screen the page fits its width, and a closed tab leaves no watcher behind', async (t) => {
+  const w = await world(t, {}, { width: 390, height: 844 });
+  await closeApi(w, 'ui-phone', 'POST', '/bulk_action/edit/', { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: leadsQuery(...five) });
+  await fetch(`${w.url}/api/v1/crm/deal`, { headers: { authorization: 'Bearer ui-phone' } });
+  await openDashboard(w);
+  await w.page.locator('#jobs-body tr').first().waitFor();
+  await w.page.locator('#requests-body tr').first().waitFor();
+  const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  t.ok(overflow <= 0, `no sideways scrolling (${overflow} px)`);
+  t.equal(w.app.changes.size, 1, 'the open tab watches');
+  await shot(w, 'phone');
+  await w.page.close();
+  for (let i = 0; i < 100 && w.app.changes.size > 0; i++) await sleep(20);
+  t.equal(w.app.changes.size, 0, 'closing the tab ends its stream');
+});
