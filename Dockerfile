@@ -76,6 +76,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/seed ./seed
 COPY --from=build /app/schemas ./schemas
+# The dashboard's page, script and styles, served as they are (GET /_mock/ui).
+COPY --from=build /app/src/ui ./src/ui
 
 VOLUME /data
 USER node

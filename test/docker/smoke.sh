@@ -242,6 +242,12 @@ check_api() { # check_api port label
     fail "$label: GET /api/v1/crm/pipelines has no stage with slug \"proposal\""
   fi
   log "$label: GET /api/v1/crm/pipelines -> 200 with a \"proposal\" stage"
+  # The dashboard's files are in the image (src/ui, copied beside dist/).
+  code=$(curl -sS -m 10 -o "$body" -w '%{http_code}' "http://127.0.0.1:$port/_mock/ui/app.js" || echo 000)
+  if [ "$code" != 200 ] || ! grep -q 'control API' "$body"; then
+    fail "$label: GET /_mock/ui/app.js answered $code (the dashboard's files are missing from the image?)"
+  fi
+  log "$label: GET /_mock/ui/app.js -> 200"
 }
 
 check_not_root() { # check_not_root cid label

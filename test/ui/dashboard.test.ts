@@ -372,6 +372,36 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
 
   const foreign = w.requests.filter((u) => !u.startsWith(w.url) && !u.startsWith('data:'));
   t.same(foreign, [], 'nothing is fetched from anywhere but the emulator');
+});
+
+test('one busy world: every panel shows its part (the README screenshot)', async (t) => {
+  const w = await world(t, { tickMs: 0, batchSize: 2 });
+  t.equal((await control(w, 'POST', '/orgs', { credential: 'acme-close-key' })).status, 201);
+  t.equal((await control(w, 'POST', '/orgs', { credential: 'blueai-staging', dataset: 'empty' })).status, 201);
+  await control(w, 'PUT', '/orgs/blueai-staging/clock', { now: '2026-01-15T09:00:00Z', frozen: true });
+  const start = async (extra: Record<string, unknown>) => (await closeApi(w, 'acme-close-key', 'POST', '/bulk_action/edit/', {
+    type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: { type: 'object_type', object_type: 'lead' }, ...extra,
+  })).body.id as string;
+  const done = await start({ send_done_email: true });
+  await control(w, 'POST', `/jobs/${done}/run`);
+  const running = await start({});
+  await control(w, 'POST', `/jobs/${running}/step`, { ticks: 40 });
+  const paused = await start({});
+  await control(w, 'POST', `/jobs/${paused}/step`, { ticks: 12 });
+  await control(w, 'POST', `/jobs/${paused}/pause`);
+  await fetch(`${w.url}/api/v1/crm/deals?limit=5`, { headers: { authorization: 'Bearer blueai-staging' } });
+  await fetch(`${w.url}/api/v1/crm/companies`, { method: 'POST', headers: { authorization: 'Bearer blueai-staging', ...json }, body: JSON.stringify({ name: 'Sakura Trading' }) });
+  await fetch(`${w.url}/api/v1/crm/deal`, { headers: { authorization: 'Bearer blueai-staging' } });
+  await control(w, 'POST', '/faults', { vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/edit/', status: 503, times: 1 });
+  await control(w, 'POST', '/faults', { vendor: 'blueai', path: '/api/v1/crm/**', latency_ms: [50, 200], probability: 0.2 });
+  await openDashboard(w);
+  t.equal(await w.page.locator('#orgs-list .card').count(), 2);
+  t.equal(await w.page.locator('#jobs-body tr').count(), 3);
+  t.same(await w.page.locator('#jobs-body tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)), ['done', 'processing', 'paused']);
+  t.ok(await w.page.locator('#requests-body tr').count() >= 4);
+  t.equal(await w.page.locator('#requests-body tr.unmatched').count(), 1);
+  t.equal(await w.page.locator('#outbox-list li').count(), 1);
+  t.equal(await w.page.locator('#faults-body tr').count(), 2);
   await shot(w, 'dashboard');
   if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
 });
