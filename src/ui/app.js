@@ -94,6 +94,20 @@ class ControlError extends Error {
   }
 }
 
+/** The emulator did not answer at all (fetch itself failed): not a bug of the page, not an API error. */
+class Offline extends Error {
+  name = 'Offline';
+}
+
+async function reach(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    throw new Offline(`the emulator does not answer (${err.message})`);
+  }
+}
+
 let pendingLogin = null;
 
 /** One control API call; on a 401, asks for the token (once for all waiting calls) and retries. */
@@ -102,7 +116,7 @@ async function api(method, path, body) {
     const headers = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`/_mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await reach(`/_mock${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (res.status === 401) {
       await askToken(Boolean(token));
       continue;
@@ -144,18 +158,28 @@ function askToken(refused) {
   return pendingLogin;
 }
 
-/** Runs a control action from a button: busy while it runs, the answer's message on failure. */
+/**
+ * Runs a control action from a button: marked busy (not disabled, so keyboard focus stays on it) while
+ * it runs, a second press meanwhile ignored, the answer's message on failure.
+ */
 async function act(button, label, fn) {
-  button.disabled = true;
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
   try {
     await fn();
     notice(`${label}: done`);
   } catch (err) {
     notice(`${label} failed: ${err.message}`, 'error');
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
     schedule(['control']);
   }
+}
+
+/** Enables or disables a button; a focused button about to be disabled hands focus to `fallback` first. */
+function enable(button, on, fallback) {
+  if (!on && document.activeElement === button) fallback.focus();
+  button.disabled = !on;
 }
 
 // ------------------------------------------------------------------------------------ panels
@@ -336,7 +360,8 @@ function updateJobRow(tr, job) {
   }
   const can = { step: ACTIVE.includes(job.status), run: ACTIVE.includes(job.status), pause: RUNNING.includes(job.status) || job.status === 'resuming',
     resume: job.status === 'paused', fail: ACTIVE.includes(job.status) || job.status === 'paused' };
-  for (const b of actions.children) if (!b.matches(':focus') || can[b.dataset.action]) b.disabled = !can[b.dataset.action];
+  const idButton = tr.querySelector('button.link');
+  for (const b of actions.children) enable(b, can[b.dataset.action], idButton);
 }
 
 function showJob(job) {
@@ -441,7 +466,8 @@ let refreshTimer = null;
 /** Marks panels to refresh; refreshes run one at a time, at most every MIN_REFRESH_MS. */
 function schedule(topics) {
   for (const t of topics) for (const p of TOPIC_PANELS[t] ?? Object.keys(panels)) dirty.add(p);
-  if (refreshing || refreshTimer) return;
+  // A hidden tab only remembers what changed, and catches up when it is shown again.
+  if (document.hidden || refreshing || refreshTimer || dirty.size === 0) return;
   const wait = Math.max(0, lastRefresh + MIN_REFRESH_MS - Date.now());
   refreshTimer = setTimeout(refresh, wait);
 }
@@ -459,11 +485,17 @@ async function refresh() {
   if (dirty.size) schedule([]);
 }
 
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) schedule([]);
+});
+
 async function run(name) {
   try {
     await panels[name]();
     document.body.dataset[`${name}Loaded`] = String(Date.now());
+    if (mode === 'offline') setMode('polling', `Polling every ${POLL_MS / 1000} s (reconnecting the live stream)`);
   } catch (err) {
+    if (err instanceof Offline) setMode('offline', 'Offline: the emulator does not answer; retrying');
     notice(`Could not load ${name}: ${err.message}`, 'error');
   }
 }
@@ -486,7 +518,7 @@ async function live() {
   const controller = new AbortController();
   stream = controller;
   try {
-    const res = await fetch('/_mock/events', { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
+    const res = await reach('/_mock/events', { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: controller.signal });
     if (res.status === 401) {
       await askToken(Boolean(token));
       return;
@@ -529,8 +561,9 @@ function onEvent(block) {
 }
 
 function startPolling(err) {
+  if (err instanceof Offline) setMode('offline', 'Offline: the emulator does not answer; retrying');
+  else setMode('polling', `Polling every ${POLL_MS / 1000} s (live updates unavailable: ${err.message})`);
   if (pollTimer) return;
-  setMode('polling', `Polling every ${POLL_MS / 1000} s (live updates unavailable: ${err.message})`);
   schedule(['control']);
   let sinceRetry = 0;
   pollTimer = setInterval(() => {
@@ -567,7 +600,8 @@ $('#org-create').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const button = form.querySelector('button');
-  button.disabled = true;
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
   try {
     const org = await api('POST', '/orgs', { credential: form.elements.credential.value.trim(), dataset: form.elements.dataset.value });
     formError(form, null);
@@ -576,7 +610,7 @@ $('#org-create').addEventListener('submit', async (event) => {
   } catch (err) {
     formError(form, err);
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
     schedule(['control']);
   }
 });
@@ -590,7 +624,8 @@ $('#fault-add').addEventListener('submit', async (event) => {
   for (const name of ['status', 'latency_ms', 'probability', 'times']) if (el[name].value.trim()) rule[name] = Number(el[name].value);
   if (el.drop.checked) rule.drop = true;
   const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
+  if (button.getAttribute('aria-busy') === 'true') return;
+  button.setAttribute('aria-busy', 'true');
   try {
     const created = await api('POST', '/faults', rule);
     formError(form, null);
@@ -599,7 +634,7 @@ $('#fault-add').addEventListener('submit', async (event) => {
   } catch (err) {
     formError(form, err);
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
     schedule(['control']);
   }
 });

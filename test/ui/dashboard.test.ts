@@ -369,6 +369,15 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
   await w.page.locator('#details[open]').waitFor();
   await w.page.keyboard.press('Escape');
   await w.page.locator('#details').waitFor({ state: 'hidden' });
+  // Run pressed from the keyboard: when the job is done the button turns itself off, and focus moves
+  // to the job's id in the same row instead of being lost to the page.
+  const job = w.page.locator('#jobs-body tr').first();
+  const jobId = (await job.getAttribute('data-job-id'))!;
+  await job.getByRole('button', { name: `Run ${jobId}` }).focus();
+  await w.page.keyboard.press('Enter');
+  await w.page.locator(`#jobs-body tr[data-job-id="${jobId}"][data-status="done"]`).waitFor();
+  await w.page.waitForFunction(() => document.activeElement?.matches('#jobs-body button.link'));
+  t.equal(await w.page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-job-id')), jobId, 'focus stays in the row');
 
   const foreign = w.requests.filter((u) => !u.startsWith(w.url) && !u.startsWith('data:'));
   t.same(foreign, [], 'nothing is fetched from anywhere but the emulator');
@@ -404,6 +413,15 @@ test('one busy world: every panel shows its part (the README screenshot)', async
   t.equal(await w.page.locator('#faults-body tr').count(), 2);
   await shot(w, 'dashboard');
   if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
+});
+
+test('when the emulator stops, the page says it is offline instead of showing stale data as live', async (t) => {
+  const w = await world(t);
+  await openDashboard(w);
+  await w.app.close();
+  await w.page.locator('#live[data-mode="offline"]').waitFor({ timeout: 10_000 });
+  t.match(await w.page.locator('#live').textContent(), /Offline: the emulator does not answer/);
+  t.match(await w.page.locator('#notice[data-kind="error"]').textContent(), /Could not load/);
 });
 
 test('on a phone-sized screen the page fits its width, and a closed tab leaves no watcher behind', async (t) => {
