@@ -162,21 +162,24 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       app.journal.clearOrg(orgId);
     }
   });
-  // Live updates: what a finished request may have changed. Costs one size check while nobody watches.
+  // Live updates: what a finished vendor request may have changed, heard from the journal (which
+  // already sees every one), so serving costs nothing more than one size check while nobody watches.
+  // Control calls are announced by the control plugin.
   const changes = new ChangeFeed();
   app.decorate('changes', changes);
-  app.addHook('onResponse', (request, _reply, done) => {
-    if (changes.size > 0) {
-      const write = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
-      if (request.url.startsWith('/_mock/')) {
-        if (write) changes.notify('control');
-      } else {
-        changes.notify('requests');
-        if (write) changes.notify('data');
-      }
-    }
-    done();
-  });
+  const announce = (method: string) => {
+    if (changes.size === 0) return;
+    changes.notify('requests');
+    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') changes.notify('data');
+  };
+  if (app.journal.enabled) {
+    app.journal.onAdd = (entry) => announce(entry.method);
+  } else {
+    app.addHook('onResponse', (request, _reply, done) => {
+      if (!request.url.startsWith('/_mock/')) announce(request.method);
+      done();
+    });
+  }
   app.addHook('onReady', async () => {
     app.emulator.ready = true;
   });

@@ -28,6 +28,11 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined || request.body === null) request.body = {};
   });
+  // Every control call that writes is news for the dashboard's live feed (GET /_mock/events).
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && app.changes.size > 0) app.changes.notify('control');
+    done();
+  });
   const token = opts.controlToken;
   if (token) {
     app.addHook('onRequest', async (request) => {

@@ -44,6 +44,9 @@ export class Journal {
   private length = 0;
   private nextId = 1;
 
+  /** Called with each stored entry (the dashboard's live feed hears of vendor calls this way). */
+  onAdd: ((entry: JournalEntry) => void) | null = null;
+
   constructor(readonly size: number, readonly bodyLimit: number) {
     this.ring = new Array(size);
   }
@@ -55,9 +58,11 @@ export class Journal {
   /** Stores an entry (its id assigned here), evicting the oldest when full. */
   add(entry: Omit<JournalEntry, 'id'>): void {
     if (!this.enabled) return;
-    this.ring[this.head] = { id: this.nextId++, ...entry };
+    const stored = { id: this.nextId++, ...entry };
+    this.ring[this.head] = stored;
     this.head = (this.head + 1) % this.size;
     this.length = Math.min(this.length + 1, this.size);
+    this.onAdd?.(stored);
   }
 
   /** Matching entries, newest first; `total` counts all of them, `data` the first `limit`. */

@@ -117,6 +117,20 @@ t.test('a stream starts with hello and then names what changed: requests, vendor
   t.equal(app.changes.size, 0, 'a closed stream leaves no watcher behind');
 });
 
+t.test('with the journal off (JOURNAL_SIZE=0) vendor calls are still announced', async (t) => {
+  const app = await build(t, { journalSize: 0 });
+  const url = await listen(app);
+  const s = await open(url);
+  await s.until((m) => m.event === 'hello');
+  const res = await fetch(`${url}/api/v1/crm/companies`, {
+    method: 'POST', headers: { authorization: 'Bearer quiet', 'content-type': 'application/json' }, body: JSON.stringify({ name: 'No Journal KK' }),
+  });
+  t.equal(res.status, 201);
+  t.same(topics(await s.until((m) => m.event === 'change')).sort(), ['data', 'requests']);
+  t.same((await ctl(app, 'GET', '/requests')).json().data, [], 'nothing was journaled');
+  await s.close();
+});
+
 t.test('with CONTROL_TOKEN the stream needs the token (401 in the control envelope); a bad one changes nothing', async (t) => {
   const app = await build(t, { controlToken: 'sse-secret' });
   const url = await listen(app);
