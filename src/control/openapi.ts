@@ -134,8 +134,31 @@ export default async function openapiRoutes(app: FastifyInstance) {
     routePrefix: '/docs',
     indexPrefix: '/_mock',
     theme: { title: 'crm-bulk-emulator API docs' },
-    uiConfig: { urls: SURFACE_NAMES.map((surface) => ({ name: String(SURFACES[surface].info.title), url: `/_mock/openapi/${surface}.json` })) },
+    uiConfig: {
+      urls: SURFACE_NAMES.map((surface) => ({ name: String(SURFACES[surface].info.title), url: `/_mock/openapi/${surface}.json` })),
+      requestInterceptor: controlTokenInterceptor,
+    },
   });
+}
+
+/**
+ * Runs in the browser (swagger-ui copies its source into the page, so it may use nothing from here):
+ * with CONTROL_TOKEN set, the documents and "Try it out" on /_mock/ need the token; the dashboard keeps
+ * it in this tab's sessionStorage under the key below, and this sends it on /_mock/ calls only.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- swagger-ui's own Request type is `any`-keyed
+function controlTokenInterceptor(req: { [key: string]: any }) {
+  const token = window.sessionStorage.getItem('crm-bulk-emulator.control-token');
+  if (token && new URL(req.url, window.location.href).pathname.startsWith('/_mock/') && !req.headers.Authorization) {
+    req.headers.Authorization = `Bearer ${token}`;
+  }
+  return req;
+}
+
+/** The docs page and its static files (no data in them): open without CONTROL_TOKEN. The documents are not. */
+export function isDocsPage(url: string): boolean {
+  const path = url.split('?')[0]!;
+  return path === '/_mock/docs' || path === '/_mock/docs/' || path.startsWith('/_mock/docs/static/');
 }
 
 /** One surface's document: its paths, the component schemas they reach, and its own info and security. */

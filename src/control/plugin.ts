@@ -7,7 +7,7 @@ import clockRoutes from './clock.js';
 import jobRoutes from './jobs.js';
 import rateLimitRoutes from './rate-limit.js';
 import outboxRoutes from './outbox.js';
-import openapiRoutes from './openapi.js';
+import openapiRoutes, { isDocsPage } from './openapi.js';
 import requestRoutes from './requests.js';
 import faultRoutes from './faults.js';
 import eventRoutes from './events.js';
@@ -16,7 +16,7 @@ import uiRoutes, { isUiFile } from './ui.js';
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
  * "message", "field"?}}), one file per concern. With a CONTROL_TOKEN, every route but health needs
- * `Authorization: Bearer <token>` (the dashboard's files hold no data and are open too).
+ * `Authorization: Bearer <token>` (the dashboard's and the docs page's files hold no data and are open too).
  */
 export default async function controlPlugin(app: FastifyInstance, opts: { controlToken?: string }) {
   app.setErrorHandler(controlErrorHandler);
@@ -36,7 +36,7 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   const token = opts.controlToken;
   if (token) {
     app.addHook('onRequest', async (request) => {
-      if (request.url === '/_mock/health' || request.url.startsWith('/_mock/health?') || isUiFile(request.url)) return;
+      if (request.url === '/_mock/health' || request.url.startsWith('/_mock/health?') || isUiFile(request.url) || isDocsPage(request.url)) return;
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       if (m?.[1] !== token) throw new ApiError(401, 'UNAUTHORIZED', 'The control API needs Authorization: Bearer <CONTROL_TOKEN>');
     });

@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { build } from '../helper.js';
+import { isControlError } from './helper.js';
 import { surfaceOf, type Surface } from '../../src/control/openapi.js';
 import { BulkEditAction } from '../../schemas/close/bulk-edit.js';
 import { VERSION } from '../../src/version.js';
@@ -115,11 +116,19 @@ t.test('the docs page loads swagger-ui from the emulator itself and offers the t
   for (const surface of ['close', 'blueai', 'control']) t.match(init.body, `"url":"/_mock/openapi/${surface}.json"`);
 });
 
-t.test('with a CONTROL_TOKEN the documents and the docs page need it', async (t) => {
+t.test('with a CONTROL_TOKEN the documents need it; the docs page and its files do not, and send the tab\'s token', async (t) => {
   const app = await build(t, { controlToken: 'secret' });
-  for (const url of ['/_mock/openapi/control.json', '/_mock/openapi/close.json', '/_mock/docs']) {
-    t.equal((await app.inject({ url })).statusCode, 401, `${url} without token`);
+  for (const url of ['/_mock/openapi/control.json', '/_mock/openapi/close.json', '/_mock/docs/json', '/_mock/docs/yaml']) {
+    isControlError(t, await app.inject({ url }), 401, 'UNAUTHORIZED');
     t.equal((await app.inject({ url, headers: { authorization: 'Bearer wrong' } })).statusCode, 401, `${url} wrong token`);
     t.equal((await app.inject({ url, headers: { authorization: 'Bearer secret' } })).statusCode, 200, `${url} with token`);
   }
+  for (const url of ['/_mock/docs', '/_mock/docs/', '/_mock/docs/static/swagger-initializer.js', '/_mock/docs/static/swagger-ui.css']) {
+    t.equal((await app.inject({ url })).statusCode, 200, `${url} without token`);
+  }
+  // The page adds the token the dashboard keeps for the tab, on /_mock/ calls only.
+  const init = (await app.inject({ url: '/_mock/docs/static/swagger-initializer.js' })).body;
+  t.match(init, /"requestInterceptor":function controlTokenInterceptor\(req\)/);
+  t.match(init, "sessionStorage.getItem('crm-bulk-emulator.control-token')");
+  t.match(init, "startsWith('/_mock/')");
 });

@@ -318,6 +318,11 @@ test('with CONTROL_TOKEN the page asks once, refuses a wrong token, and keeps th
   t.pass('a new tab asks for itself');
   await other.close();
   await shot(w, 'with-token');
+  // The same tab's API docs page sends the kept token for the documents it loads.
+  await w.page.getByRole('link', { name: 'API docs' }).click();
+  await w.page.locator('#swagger-ui .info .title').waitFor();
+  t.match(await w.page.locator('#swagger-ui .info .title').textContent(), /crm-bulk-emulator/);
+  t.equal(await w.page.getByText('Failed to load API definition').count(), 0, 'the documents loaded with the token');
 });
 
 test('when the event stream is unavailable the page polls, and still shows new requests', async (t) => {
