@@ -167,16 +167,18 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Control calls are announced by the control plugin.
   const changes = new ChangeFeed();
   app.decorate('changes', changes);
-  const announce = (method: string) => {
+  const announce = (method: string, fault: string | null) => {
     if (changes.size === 0) return;
     changes.notify('requests');
     if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') changes.notify('data');
+    if (fault !== null) changes.notify('faults');
   };
   if (app.journal.enabled) {
-    app.journal.onAdd = (entry) => announce(entry.method);
+    app.journal.onAdd = (entry) => announce(entry.method, entry.fault);
   } else {
+    // Without a journal a fired fault is not known here: its counters show on the next control call.
     app.addHook('onResponse', (request, _reply, done) => {
-      if (!request.url.startsWith('/_mock/')) announce(request.method);
+      if (!request.url.startsWith('/_mock/')) announce(request.method, null);
       done();
     });
   }

@@ -10,6 +10,7 @@ const filters = {
   status: Type.Optional(Type.String({ description: 'An exact status (404) or a class (4xx)' })),
   org: Type.Optional(Type.String({ description: "An organization's credential or orga_ id" })),
   since: Type.Optional(Type.String({ description: 'ISO 8601 instant: entries at or after it (wall time)' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only entries with a larger id: pass the newest id you have to tail the journal' })),
 };
 
 export const RequestFilterQuery = Type.Object(filters);

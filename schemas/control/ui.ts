@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 
 export const EventStream = Type.String({
   description: 'Server-Sent Events. First `event: hello` with every topic, then `event: change` with `{"topics": [...]}` ' +
-    '(requests, jobs, data, control) at most every 100 ms while something changes, and a `: ping` comment every 15 s. ' +
+    '(requests, jobs, data, faults, control) at most every 100 ms while something changes, and a `: ping` comment every 15 s. ' +
     'Refetch what changed through the control API.',
 });
 

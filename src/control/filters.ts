@@ -37,6 +37,7 @@ export function journalFilter(app: FastifyInstance, q: RequestFilterQueryT): Jou
     if (!/^\d{4}-\d{2}-\d{2}T/.test(q.since) || Number.isNaN(ms)) throw badField('since', 'must be an ISO 8601 instant such as 2026-01-15T09:00:00Z');
     filter.sinceMs = ms;
   }
+  if (q.after !== undefined) filter.afterId = q.after;
   if (q.org !== undefined) filter.org = orgIdOf(app, q.org);
   return filter;
 }

@@ -2,8 +2,11 @@
 // producer says which part of the world changed; watchers get the changed topics at most once per
 // `flushMs`, coalesced. With no watcher, `notify` returns at once: no timer, no buffer, no allocation.
 
-/** What changed: the journal, a background job, vendor data (a write), or anything through the control API. */
-export const TOPICS = ['requests', 'jobs', 'data', 'control'] as const;
+/**
+ * What changed: the journal (a vendor call), a background job, vendor data (a write), a fault rule's
+ * counters (it fired), or anything through the control API.
+ */
+export const TOPICS = ['requests', 'jobs', 'data', 'faults', 'control'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export type Watcher = (topics: Topic[]) => void;

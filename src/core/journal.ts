@@ -35,6 +35,8 @@ export interface JournalFilter {
   org?: string;
   /** Entries at or after this instant (ms since epoch, wall time). */
   sinceMs?: number;
+  /** Entries with a larger id (a tail: ids grow with every entry and are never reused). */
+  afterId?: number;
 }
 
 export class Journal {
@@ -70,6 +72,7 @@ export class Journal {
     const data: JournalEntry[] = [];
     let total = 0;
     for (const e of this.newestFirst()) {
+      if (filter.afterId !== undefined && e.id <= filter.afterId) break; // the rest are older still
       if (!matches(e, filter)) continue;
       total++;
       if (data.length < limit) data.push(e);
@@ -79,7 +82,10 @@ export class Journal {
 
   count(filter: JournalFilter): number {
     let n = 0;
-    for (const e of this.newestFirst()) if (matches(e, filter)) n++;
+    for (const e of this.newestFirst()) {
+      if (filter.afterId !== undefined && e.id <= filter.afterId) break;
+      if (matches(e, filter)) n++;
+    }
     return n;
   }
 
@@ -110,6 +116,7 @@ function matches(e: JournalEntry, f: JournalFilter): boolean {
   if (f.org !== undefined && e.org !== f.org) return false;
   if (f.path !== undefined && !f.path.test(e.path)) return false;
   if (f.sinceMs !== undefined && Date.parse(e.time) < f.sinceMs) return false;
+  if (f.afterId !== undefined && e.id <= f.afterId) return false;
   if (f.status !== undefined) {
     if (e.status === null) return false;
     if ('exact' in f.status ? e.status !== f.status.exact : Math.floor(e.status / 100) !== f.status.class) return false;

@@ -16,6 +16,8 @@ const REQUEST_LIMIT = 100;
 
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let orgs = [];
+/** The request tail on the page: the filter it was loaded with, newest entry first. */
+const shown = { filter: null, entries: [] };
 
 // ----------------------------------------------------------------------------------------- helpers
 
@@ -60,9 +62,33 @@ function sync(container, items, key, make, update) {
   for (const el of existing.values()) el.remove();
 }
 
+/** Organization ids already asked for once (a deleted one must not reload the panel forever). */
+const unknownOrgs = new Set();
+
+/** An organization's first credential (its id until the organizations panel has loaded it). */
 function orgLabel(orgId) {
   const org = orgs.find((o) => o.id === orgId);
   return org ? (org.credentials[0] ?? org.id) : (orgId ?? '—');
+}
+
+/**
+ * Before rows naming organizations are drawn: one the page has not seen (just made by a vendor call)
+ * loads the organizations first, so it shows by its credential at once (each id asked for once).
+ */
+async function knowOrgs(ids) {
+  const fresh = ids.filter((id) => id && !orgs.some((o) => o.id === id) && !unknownOrgs.has(id));
+  if (fresh.length === 0) return;
+  for (const id of fresh) unknownOrgs.add(id);
+  await run('orgs');
+}
+
+/** An element showing an organization: relabelled whenever the organizations are loaded. */
+function orgRef(tag, orgId, attrs = {}) {
+  return h(tag, { ...attrs, dataset: { ...(attrs.dataset ?? {}), orgRef: orgId } }, orgLabel(orgId));
+}
+
+function relabel() {
+  for (const el of document.querySelectorAll('[data-org-ref]')) setText(el, orgLabel(el.dataset.orgRef));
 }
 
 const enc = encodeURIComponent;
@@ -217,6 +243,7 @@ const panels = {
     showClock($('#default-clock'), { ...clock, source: 'default' }, 'Default clock: ');
     $('#orgs-empty').hidden = orgs.length > 0;
     sync($('#orgs-list'), orgs, (o) => o.id, makeOrgCard, updateOrgCard);
+    relabel();
     for (const select of document.querySelectorAll('.org-select')) {
       sync(select, [{ id: '', credentials: ['any'] }, ...orgs], (o) => o.id || '(any)', (o) => h('option', { value: o.id }), (el, o) => setText(el, o.credentials[0] ?? o.id));
     }
@@ -228,18 +255,28 @@ const panels = {
     const toggle = $('#ticker-toggle');
     toggle.dataset.running = String(ticker.running);
     setText(toggle, ticker.running ? 'Stop ticker' : 'Start ticker');
+    await knowOrgs(list.data.map((j) => j.org_id));
     $('#jobs-empty').hidden = list.data.length > 0;
     sync($('#jobs-body'), list.data, (j) => `${j.org_id}/${j.id}`, makeJobRow, updateJobRow);
   },
 
-  async requests() {
+  // A full load on a new filter or any control call (a clear or reset removes entries); in between,
+  // only the entries newer than the newest shown (after=<id>), so a busy journal costs little to watch.
+  async requests({ tail = false } = {}) {
     const form = $('#request-filter');
-    const query = new URLSearchParams({ limit: String(REQUEST_LIMIT) });
-    for (const name of ['vendor', 'org', 'method', 'status']) if (form.elements[name].value) query.set(name, form.elements[name].value);
-    const list = await api('GET', `/requests?${query}`);
-    setText($('#requests-total'), list.total > list.data.length ? `newest ${list.data.length} of ${list.total}` : `${list.total} in the journal`);
-    $('#requests-empty').hidden = list.data.length > 0;
-    sync($('#requests-body'), list.data, (e) => String(e.id), makeRequestRow, () => {});
+    const filter = new URLSearchParams();
+    for (const name of ['vendor', 'org', 'method', 'status']) if (form.elements[name].value) filter.set(name, form.elements[name].value);
+    const incremental = tail && shown.filter === String(filter) && shown.entries.length > 0;
+    const query = new URLSearchParams(filter);
+    query.set('limit', String(REQUEST_LIMIT));
+    if (incremental) query.set('after', String(shown.entries[0].id));
+    const [list, count] = await Promise.all([api('GET', `/requests?${query}`), api('GET', `/requests/count?${filter}`)]);
+    await knowOrgs(list.data.map((e) => e.org));
+    shown.filter = String(filter);
+    shown.entries = (incremental ? [...list.data, ...shown.entries] : list.data).slice(0, REQUEST_LIMIT);
+    setText($('#requests-total'), count.count > shown.entries.length ? `newest ${shown.entries.length} of ${count.count}` : `${count.count} in the journal`);
+    $('#requests-empty').hidden = shown.entries.length > 0;
+    sync($('#requests-body'), shown.entries, (e) => String(e.id), makeRequestRow, () => {});
   },
 
   async outbox() {
@@ -247,7 +284,7 @@ const panels = {
     const mails = [...list.data].reverse();
     $('#outbox-empty').hidden = mails.length > 0;
     sync($('#outbox-list'), mails, (m) => `${m.org_id}/${m.id}`, (m) => h('li', {},
-      h('strong', {}, m.subject), ' ', h('span', { class: 'meta' }, `to ${m.recipient} · ${orgLabel(m.org_id)} · ${m.date_created}`),
+      h('strong', {}, m.subject), ' ', h('span', { class: 'meta' }, `to ${m.recipient} · `, orgRef('span', m.org_id), ` · ${m.date_created}`),
       h('div', {}, m.body)), () => {});
   },
 
@@ -332,7 +369,7 @@ function makeJobRow(job) {
   tr.append(
     cell('Bulk edit', idButton),
     cell('Type', h('span', { class: 'mono' })),
-    cell('Organization'),
+    h('td', { dataset: { label: 'Organization', orgRef: job.org_id } }),
     cell('Status'),
     cell('Progress', progress, h('span', { class: 'progress-text' })),
     h('td', { class: 'actions', dataset: { label: 'Actions' } }, buttons),
@@ -345,7 +382,7 @@ function updateJobRow(tr, job) {
   tr.dataset.status = job.status;
   const [, type, org, status, progressCell, actions] = tr.children;
   setText(type.firstChild, job.type);
-  setText(org, orgLabel(job.org_id));
+  setText(org, orgLabel(org.dataset.orgRef));
   const tone = STATUS_TONE[job.status] ?? 'run';
   const text = job.status === 'paused' && job.paused_from ? `paused (from ${job.paused_from})` : job.status;
   if (status.textContent !== text) status.replaceChildren(badge(text, tone));
@@ -387,7 +424,7 @@ function makeRequestRow(e) {
   tr.append(
     cell('Time', h('time', { datetime: e.time, title: e.time }, e.time.slice(11, 23))),
     cell('Vendor', e.vendor ?? '—'),
-    cell('Organization', e.org ? orgLabel(e.org) : '(not authenticated)'),
+    e.org ? orgRef('td', e.org, { dataset: { label: 'Organization' } }) : cell('Organization', '(not authenticated)'),
     cell('Request', h('button', { type: 'button', class: 'link mono path', onclick: () => showRequest(e) }, target),
       unmatched ? h('span', { class: 'nearest' }, h('strong', {}, 'Unmatched route'), ` · nearest: ${e.nearest_route}`) : null,
       e.fault ? h('span', { class: 'nearest' }, `fault ${e.fault}`) : null),
@@ -450,15 +487,20 @@ function openDetails(title, body) {
 
 // ------------------------------------------------------------------------------------ refreshing
 
-// Which panels a change touches. `hello` (a new stream) and `control` refresh everything.
+// Which panels a change touches. `hello` (a new stream) and `control` refresh everything; a vendor
+// call alone (`requests`) only tails the journal.
 const TOPIC_PANELS = {
-  requests: ['requests'],
+  requests: ['requests:tail'],
   jobs: ['jobs', 'outbox'],
   data: ['orgs', 'jobs'],
+  faults: ['faults'],
   control: Object.keys(panels),
 };
+// Row counts cost the server a count per table per organization: at most once a second.
+const MIN_PANEL_MS = { orgs: 1000 };
 
 const dirty = new Set();
+const loadedAt = {};
 let refreshing = false;
 let lastRefresh = 0;
 let refreshTimer = null;
@@ -476,8 +518,12 @@ async function refresh() {
   refreshTimer = null;
   refreshing = true;
   lastRefresh = Date.now();
-  const names = [...dirty];
-  dirty.clear();
+  // A panel refreshed too recently waits for its turn (it stays dirty).
+  const due = [...dirty].filter((n) => !(Date.now() - (loadedAt[n] ?? 0) < (MIN_PANEL_MS[n] ?? 0)));
+  for (const n of due) dirty.delete(n);
+  // A full load of the requests includes the tail.
+  if (due.includes('requests')) dirty.delete('requests:tail');
+  const names = due.filter((n) => n !== 'requests:tail' || !due.includes('requests'));
   // Organizations first: the other panels name organizations by credential.
   if (names.includes('orgs')) await run('orgs');
   await Promise.all(names.filter((n) => n !== 'orgs').map(run));
@@ -490,9 +536,11 @@ document.addEventListener('visibilitychange', () => {
 });
 
 async function run(name) {
+  const [panel, variant] = name.split(':');
   try {
-    await panels[name]();
-    document.body.dataset[`${name}Loaded`] = String(Date.now());
+    await panels[panel]({ tail: variant === 'tail' });
+    loadedAt[name] = Date.now();
+    document.body.dataset[`${panel}Loaded`] = String(Date.now());
     if (mode === 'offline') setMode('polling', `Polling every ${POLL_MS / 1000} s (reconnecting the live stream)`);
   } catch (err) {
     if (err instanceof Offline) setMode('offline', 'Offline: the emulator does not answer; retrying');

@@ -78,7 +78,7 @@ t.test('a stream starts with hello and then names what changed: requests, vendor
   t.equal(s.res.status, 200);
   t.match(s.res.headers.get('content-type'), /^text\/event-stream/);
   t.equal(s.res.headers.get('cache-control'), 'no-store');
-  t.same((await s.until((m) => m.event === 'hello')).data, { topics: ['requests', 'jobs', 'data', 'control'] });
+  t.same((await s.until((m) => m.event === 'hello')).data, { topics: ['requests', 'jobs', 'data', 'faults', 'control'] });
   t.equal(app.changes.size, 1, 'one watcher while the stream is open');
 
   await fetch(`${url}/api/v1/crm/deals`, { headers: { authorization: 'Bearer sse' } });
@@ -96,6 +96,13 @@ t.test('a stream starts with hello and then names what changed: requests, vendor
   s.messages.length = 0;
   t.equal((await fetch(`${url}/_mock/ticker`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"running": false}' })).status, 200);
   t.same(topics(await s.until((m) => m.event === 'change')), ['control']);
+
+  // A vendor call a fault rule answers: its counters changed.
+  t.equal((await fetch(`${url}/_mock/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/api/v1/crm/pipelines', status: 503 }) })).status, 201);
+  await sleep(150);
+  s.messages.length = 0;
+  t.equal((await fetch(`${url}/api/v1/crm/pipelines`, { headers: { authorization: 'Bearer sse' } })).status, 503);
+  t.same(topics(await s.until((m) => m.event === 'change')).sort(), ['faults', 'requests']);
 
   // A bulk edit created, then moved by the background runner (not through HTTP): a jobs change.
   const edit = await fetch(`${url}/api/v1/bulk_action/edit/`, {

@@ -75,6 +75,10 @@ t.test('each filter selects its entries, in GET /_mock/requests and /count alike
     [`org=${orgOf(app, 'b')}`, [4, 3]],
     [`since=${encodeURIComponent(since)}`, [6]],
     ['vendor=blueai&status=404&org=a', [5, 2]],
+    ['after=4', [6, 5]],
+    ['after=0', [6, 5, 4, 3, 2, 1]],
+    ['after=6', []],
+    ['after=2&vendor=blueai', [5, 3]],
   ];
   for (const [q, ids] of cases) {
     const { data, total } = await list(app, `?${q}`);
@@ -98,6 +102,8 @@ t.test('bad filter values are a 400 naming the field; an unknown org is a 404', 
     ['status=600', 'status'],
     ['since=yesterday', 'since'],
     ['since=2026-13-45T00:00:00Z', 'since'],
+    ['after=-1', 'after'],
+    ['after=x', 'after'],
   ];
   for (const url of ['/_mock/requests', '/_mock/requests/count']) {
     for (const [q, field] of [...bad, ['limit=0', 'limit'], ['limit=1001', 'limit'], ['limit=ten', 'limit']] as [string, string][]) {
@@ -119,6 +125,19 @@ t.test('bad filter values are a 400 naming the field; an unknown org is a 404', 
   t.equal((await app.inject({ method: 'DELETE', url: '/_mock/requests?org=never-used' })).statusCode, 404);
   t.equal((await list(app)).total, 1, 'rejected deletes removed nothing');
   t.equal(app.tenants.find('never-used'), undefined, 'looking up an org never creates one');
+});
+
+t.test('after=<id> tails the journal: only newer entries, even after others were cleared', async (t) => {
+  const app = await build(t);
+  for (let i = 0; i < 4; i++) await app.inject({ url: '/api/v1/crm/deals', headers: bearer(i % 2 ? 'odd' : 'even') });
+  const newest = (await list(app, '?limit=1')).data[0]!.id;
+  t.equal(newest, 4);
+  t.equal((await app.inject({ method: 'DELETE', url: '/_mock/requests?org=odd' })).statusCode, 204);
+  await app.inject({ url: '/api/v1/crm/companies', headers: bearer('odd') });
+  const tail = await list(app, `?after=${newest}`);
+  t.same(tail.data.map((e) => [e.id, e.path]), [[5, '/api/v1/crm/companies']], 'ids are never reused');
+  t.equal(tail.total, 1);
+  t.same((await list(app, '?after=2')).data.map((e) => e.id), [5, 3], 'older survivors of a clear stay in order');
 });
 
 t.test('DELETE /_mock/requests clears the matching entries, or all of them without filters', async (t) => {
