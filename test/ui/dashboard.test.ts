@@ -81,7 +81,7 @@ async function control(w: World, method: string, path: string, body?: unknown) {
 const shot = (w: World, name: string, selector = 'body') => w.page.locator(selector).screenshot({ path: new URL(`${name}.png`, OUT).pathname });
 
 test('a bulk edit started through the Close API appears and its progress bar climbs to done without a reload', async (t) => {
-  const w = await world(t, { tickMs: 40, batchSize: 25 });
+  const w = await world(t, { tickMs: 40, batchSize: 10 });
   await openDashboard(w);
   await w.page.evaluate(() => {
     // Every value the progress bar shows, and proof the page never reloads.
@@ -107,7 +107,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
   const progress = await row.locator('progress').evaluate((p: HTMLProgressElement) => ({ value: p.value, max: p.max }));
   t.same(progress, { value: n, max: n }, 'the bar is full');
   const seen = await w.page.evaluate(() => (window as any).seen as number[]);
-  t.ok(new Set(seen).size >= 3, `the bar moved through ${[...new Set(seen)].join(', ')}`);
+  t.ok(seen.some((v) => v > 0 && v < n), `the bar showed progress on the way: ${[...new Set(seen)].join(', ')}`);
   t.ok(await w.page.evaluate(() => (window as any).sameDocument), 'no reload');
   const stored = w.app.db.prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id);
   t.same(stored, { status: 'done', n_leads_processed: n });
