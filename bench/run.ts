@@ -2,7 +2,7 @@
 // run on the same machine, as a ratio, with its target and pass/miss. Never part of npm test.
 // Servers run as child processes (dist/server.mjs, dist/bench/bare.js); autocannon loads them from
 // this process over loopback, each stage for BENCH_SECONDS (default 3) or a bounded number of requests.
-//   BENCH_ONLY=get,start   run some stages (get start bulk-update bulk-edit query export import org mixed)
+//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit query export import org mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)
 //   BENCH_MIXED=200000      requests of the memory stage; BENCH_EXPORT_ROWS=1000000; BENCH_LEADS=100000
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,58 @@ async function getDeal() {
     const ratio = ours.rps / base.rps;
     row({ figure: 'GET one deal, req/s', value: ours.rps, unit: 'req/s', baseline: 'bare Fastify sending the same JSON from a constant', baselineValue: base.rps, ratio, target: '≥ 0.8×', pass: ratio >= 0.8, note: `median of 4 alternating rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')})` });
     row({ figure: 'GET one deal, p99 latency', value: ours.p99, unit: 'ms', baseline: 'the same bare Fastify, p99', baselineValue: base.p99, ratio: base.p99 > 0 ? ours.p99 / base.p99 : null, target: '(shown)', pass: null, note: '10 connections, same round' });
+  } finally {
+    await emu.stop();
+  }
+}
+
+/**
+ * A dashboard watching while a suite hammers the API: GET one deal with no watcher vs with one stream
+ * open whose client refetches what the page would on each change (the request tail with ?after= and
+ * its count, at most every 200 ms), alternating rounds on one server.
+ */
+async function watchStage() {
+  const emu = await spawnServer(SERVER);
+  try {
+    const list = JSON.parse((await call(`${emu.url}/api/v1/crm/deals?limit=1`, { headers: bearer('bench') })).text);
+    const url = `${emu.url}/api/v1/crm/deals/${list.items[0].id as string}`;
+    await load({ url, headers: bearer('bench'), duration: 1 });
+    const alone: number[] = [];
+    const watched: number[] = [];
+    let events = 0;
+    let refetches = 0;
+    for (let i = 0; i < 3; i++) {
+      alone.push((await load({ url, headers: bearer('bench'), duration: Math.max(1, LOAD_SECONDS / 2) })).rps);
+      const controller = new AbortController();
+      const res = await fetch(`${emu.url}/_mock/events`, { signal: controller.signal });
+      let after = 0;
+      let last = 0;
+      let busy = false;
+      const reading = (async () => {
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            events += (Buffer.from(chunk).toString().match(/^event: change$/gm) ?? []).length;
+            if (busy || Date.now() - last < 200) continue;
+            busy = true;
+            last = Date.now();
+            const [tail] = await Promise.all([
+              call(`${emu.url}/_mock/requests?limit=100&after=${after}`), call(`${emu.url}/_mock/requests/count`),
+            ]);
+            after = (JSON.parse(tail.text) as { data: { id: number }[] }).data[0]?.id ?? after;
+            refetches++;
+            busy = false;
+          }
+        } catch {
+          // aborted at the end of the round
+        }
+      })();
+      watched.push((await load({ url, headers: bearer('bench'), duration: Math.max(1, LOAD_SECONDS / 2) })).rps);
+      controller.abort();
+      await reading;
+    }
+    const a = median(alone);
+    const w = median(watched);
+    row({ figure: 'GET one deal with a dashboard watching, req/s', value: w, unit: 'req/s', baseline: 'the same server, nobody watching', baselineValue: a, ratio: w / a, target: '≥ 0.9×', pass: w / a >= 0.9, note: `median of 3 alternating rounds; ${events} change events, ${refetches} tail refetches` });
   } finally {
     await emu.stop();
   }
@@ -247,7 +299,7 @@ async function mixed() {
 }
 
 const stages: [string, () => Promise<void>][] = [
-  ['get', getDeal], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['query', queryStage],
+  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['query', queryStage],
   ['export', exportStage], ['import', importStage], ['org', newOrg], ['mixed', mixed],
 ];
 for (const [name, fn] of stages) {
