@@ -371,8 +371,8 @@ function makeJobRow(job) {
     cell('Type', h('span', { class: 'mono' })),
     h('td', { dataset: { label: 'Organization', orgRef: job.org_id } }),
     cell('Status'),
-    cell('Progress', progress, h('span', { class: 'progress-text' })),
-    h('td', { class: 'actions', dataset: { label: 'Actions' } }, buttons),
+    cell('Progress', h('span', { class: 'progress' }, progress, h('span', { class: 'progress-text' }))),
+    h('td', { class: 'actions', dataset: { label: 'Actions' } }, h('span', { class: 'buttons' }, buttons)),
   );
   return tr;
 }
@@ -386,19 +386,20 @@ function updateJobRow(tr, job) {
   const tone = STATUS_TONE[job.status] ?? 'run';
   const text = job.status === 'paused' && job.paused_from ? `paused (from ${job.paused_from})` : job.status;
   if (status.textContent !== text) status.replaceChildren(badge(text, tone));
-  const progress = progressCell.firstChild;
+  const progress = progressCell.querySelector('progress');
+  const progressText = progressCell.querySelector('.progress-text');
   if (job.n_leads === null) {
     progress.removeAttribute('value');
-    setText(progressCell.lastChild, job.status === 'error' ? 'not loaded' : 'loading…');
+    setText(progressText, job.status === 'error' ? 'not loaded' : 'loading…');
   } else {
     progress.max = Math.max(job.n_leads, 1);
     progress.value = job.n_leads === 0 && job.status === 'done' ? 1 : job.n_leads_processed;
-    setText(progressCell.lastChild, `${job.n_leads_processed} / ${job.n_leads} leads`);
+    setText(progressText, `${job.n_leads_processed} / ${job.n_leads} leads`);
   }
   const can = { step: ACTIVE.includes(job.status), run: ACTIVE.includes(job.status), pause: RUNNING.includes(job.status) || job.status === 'resuming',
     resume: job.status === 'paused', fail: ACTIVE.includes(job.status) || job.status === 'paused' };
   const idButton = tr.querySelector('button.link');
-  for (const b of actions.children) enable(b, can[b.dataset.action], idButton);
+  for (const b of actions.querySelectorAll('button')) enable(b, can[b.dataset.action], idButton);
 }
 
 function showJob(job) {

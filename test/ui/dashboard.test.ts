@@ -417,7 +417,16 @@ test('one busy world: every panel shows its part (the README screenshot)', async
   t.equal(await w.page.locator('#outbox-list li').count(), 1);
   t.equal(await w.page.locator('#faults-body tr').count(), 2);
   await shot(w, 'dashboard');
-  if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
+  // The same world on a phone: the bulk edits as labelled blocks.
+  await w.page.setViewportSize({ width: 390, height: 844 });
+  await w.page.locator('#jobs').scrollIntoViewIfNeeded();
+  await w.page.evaluate(() => document.querySelector('#jobs')!.scrollIntoView());
+  t.ok(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits a phone');
+  await w.page.screenshot({ path: new URL('dashboard-phone.png', OUT).pathname });
+  if (process.env.UPDATE_SCREENSHOT === '1') {
+    copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
+    copyFileSync(new URL('dashboard-phone.png', OUT), new URL('../../docs/dashboard-phone.png', import.meta.url));
+  }
 });
 
 test('when the emulator stops, the page says it is offline instead of showing stale data as live', async (t) => {
