@@ -24,7 +24,9 @@ export default async function eventRoutes(app: FastifyInstance) {
 
   app.get('/events', {
     schema: { response: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: EventStream } } }, 503: controlErrors['5xx'], ...controlErrors } },
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
+    // HEAD (Fastify adds it for every GET): the headers a stream would have, and no stream.
+    if (request.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').send('');
     if (app.changes.size >= MAX_WATCHERS) {
       throw new ApiError(503, 'SERVICE_UNAVAILABLE', `${MAX_WATCHERS} event streams are open already; close one (a dashboard tab) first`);
     }

@@ -186,6 +186,15 @@ t.test('closing the app ends open streams instead of waiting on them', async (t)
   await s.close();
 });
 
+t.test('HEAD /_mock/events answers the headers and ends: no stream, no watcher', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'HEAD', url: '/_mock/events' });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /^text\/event-stream/);
+  t.equal(res.body, '');
+  t.equal(app.changes.size, 0);
+});
+
 t.test('the stream is in the control OpenAPI as text/event-stream; unknown control paths stay 404', async (t) => {
   const app = await build(t);
   const doc = (await ctl(app, 'GET', '/openapi/control.json')).json();
