@@ -20,7 +20,7 @@ import { DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
-import { ChangeFeed } from './core/events.js';
+import { ChangeFeed, isWrite } from './core/events.js';
 import { registerOpenapi, surfaceOf } from './control/openapi.js';
 import { controlErrorHandler } from './control/errors.js';
 import { blueaiErrorHandler } from './blueai/errors.js';
@@ -170,7 +170,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const announce = (method: string, fault: string | null) => {
     if (changes.size === 0) return;
     changes.notify('requests');
-    if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') changes.notify('data');
+    if (isWrite(method)) changes.notify('data');
     if (fault !== null) changes.notify('faults');
   };
   if (app.journal.enabled) {

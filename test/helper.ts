@@ -32,6 +32,14 @@ export async function build(t: Test, opts: AppOptions = {}): Promise<FastifyInst
   return app;
 }
 
+/** A fresh emulator (as build) listening on 127.0.0.1 and a free port, for what app.inject cannot do (streams, sockets). */
+export async function listening(t: Test, opts: AppOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await build(t, opts);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
 /** Headers for a BlueAI request; each distinct token is its own organization. */
 export const bearer = (token = 'test-token') => ({ authorization: `Bearer ${token}` });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { VERSION } from '../src/version.js';
 
 // Real processes of the compiled server (dist/, built by `npm test` before tap runs).
 const server = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
@@ -95,7 +96,7 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
     const base = `http://127.0.0.1:${port}`;
     const lines = stderr().trimEnd().split('\n');
     t.equal(lines.length, 6, 'six short lines');
-    t.equal(lines[0], `crm-bulk-emulator ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version} is listening on ${base}`);
+    t.equal(lines[0], `crm-bulk-emulator ${VERSION} is listening on ${base}`);
     t.same(lines.slice(1, 5), [`  Close API    ${base}/api/v1/`, `  BlueAI API   ${base}/api/v1/crm/`, `  API docs     ${base}/_mock/docs`, `  Dashboard    ${base}/_mock/ui`]);
     t.match(lines[5], token ? /Control API {2}protected/ : /Control API {2}open: anyone who reaches this port/);
     // The bundled server finds the dashboard's files.

@@ -155,9 +155,8 @@ function controlTokenInterceptor(req: { [key: string]: any }) {
   return req;
 }
 
-/** The docs page and its static files (no data in them): open without CONTROL_TOKEN. The documents are not. */
-export function isDocsPage(url: string): boolean {
-  const path = url.split('?')[0]!;
+/** Paths (no query) of the docs page and its static files, which hold no data: open without CONTROL_TOKEN. The documents are not. */
+export function isDocsPage(path: string): boolean {
   return path === '/_mock/docs' || path === '/_mock/docs/' || path.startsWith('/_mock/docs/static/');
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../core/errors.js';
+import { isWrite } from '../core/events.js';
 import { controlErrorHandler } from './errors.js';
 import healthRoutes from './health.js';
 import orgRoutes from './orgs.js';
@@ -30,13 +31,14 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   });
   // Every control call that writes is news for the dashboard's live feed (GET /_mock/events).
   app.addHook('onResponse', (request, _reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && app.changes.size > 0) app.changes.notify('control');
+    if (app.changes.size > 0 && isWrite(request.method)) app.changes.notify('control');
     done();
   });
   const token = opts.controlToken;
   if (token) {
     app.addHook('onRequest', async (request) => {
-      if (request.url === '/_mock/health' || request.url.startsWith('/_mock/health?') || isUiFile(request.url) || isDocsPage(request.url)) return;
+      const path = request.url.split('?', 1)[0]!;
+      if (path === '/_mock/health' || isUiFile(path) || isDocsPage(path)) return;
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       if (m?.[1] !== token) throw new ApiError(401, 'UNAUTHORIZED', 'The control API needs Authorization: Bearer <CONTROL_TOKEN>');
     });

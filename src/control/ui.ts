@@ -58,7 +58,7 @@ export default async function uiRoutes(fastify: FastifyInstance) {
   }, async (req, reply) => sendFile(reply, req.params.file));
 }
 
-/** Paths of the dashboard's own files (no data in them): open without CONTROL_TOKEN. */
-export function isUiFile(url: string): boolean {
-  return url === '/_mock/ui' || url.startsWith('/_mock/ui/') || url.startsWith('/_mock/ui?');
+/** Paths (no query) of the dashboard's own files, which hold no data: open without CONTROL_TOKEN. */
+export function isUiFile(path: string): boolean {
+  return path === '/_mock/ui' || path.startsWith('/_mock/ui/');
 }

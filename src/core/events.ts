@@ -11,6 +11,9 @@ export type Topic = (typeof TOPICS)[number];
 
 export type Watcher = (topics: Topic[]) => void;
 
+/** A request that may change state: anything but GET, HEAD and OPTIONS. */
+export const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+
 export class ChangeFeed {
   private readonly watchers = new Set<Watcher>();
   private readonly dirty = new Set<Topic>();

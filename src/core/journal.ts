@@ -71,8 +71,7 @@ export class Journal {
   list(filter: JournalFilter, limit: number): { data: JournalEntry[]; total: number } {
     const data: JournalEntry[] = [];
     let total = 0;
-    for (const e of this.newestFirst()) {
-      if (filter.afterId !== undefined && e.id <= filter.afterId) break; // the rest are older still
+    for (const e of this.newestFirst(filter.afterId)) {
       if (!matches(e, filter)) continue;
       total++;
       if (data.length < limit) data.push(e);
@@ -82,10 +81,7 @@ export class Journal {
 
   count(filter: JournalFilter): number {
     let n = 0;
-    for (const e of this.newestFirst()) {
-      if (filter.afterId !== undefined && e.id <= filter.afterId) break;
-      if (matches(e, filter)) n++;
-    }
+    for (const e of this.newestFirst(filter.afterId)) if (matches(e, filter)) n++;
     return n;
   }
 
@@ -105,8 +101,13 @@ export class Journal {
     return this.clear({ org: orgId });
   }
 
-  private *newestFirst(): Generator<JournalEntry> {
-    for (let i = 1; i <= this.length; i++) yield this.ring[(this.head - i + this.size) % this.size]!;
+  /** Newest first; with `afterId`, stops at the first entry not newer (ids grow in ring order). */
+  private *newestFirst(afterId = 0): Generator<JournalEntry> {
+    for (let i = 1; i <= this.length; i++) {
+      const e = this.ring[(this.head - i + this.size) % this.size]!;
+      if (e.id <= afterId) return;
+      yield e;
+    }
   }
 }
 

@@ -185,20 +185,22 @@ function askToken(refused) {
 }
 
 /**
- * Runs a control action from a button: marked busy (not disabled, so keyboard focus stays on it) while
- * it runs, a second press meanwhile ignored, the answer's message on failure.
+ * Runs a control call from a button: marked busy (not disabled, so keyboard focus stays on it) while it
+ * runs, a second press meanwhile ignored. Success shows the text `fn` returns (else "<label>: done");
+ * a failure goes to `failed` (by default the notice, with the answer's message). The live stream
+ * announces the change itself; without it the page refreshes at once.
  */
-async function act(button, label, fn) {
+async function act(button, label, fn, failed = (err) => notice(`${label} failed: ${err.message}`, 'error')) {
   if (button.getAttribute('aria-busy') === 'true') return;
   button.setAttribute('aria-busy', 'true');
   try {
-    await fn();
-    notice(`${label}: done`);
+    const said = await fn();
+    notice(typeof said === 'string' ? said : `${label}: done`);
   } catch (err) {
-    notice(`${label} failed: ${err.message}`, 'error');
+    failed(err);
   } finally {
     button.removeAttribute('aria-busy');
-    schedule(['control']);
+    if (mode !== 'live') schedule(['control']);
   }
 }
 
@@ -645,26 +647,18 @@ function formError(form, err) {
   el.textContent = err ? `${err.message}${err.field ? ` (field: ${err.field})` : ''}` : '';
 }
 
-$('#org-create').addEventListener('submit', async (event) => {
+$('#org-create').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  const button = form.querySelector('button');
-  if (button.getAttribute('aria-busy') === 'true') return;
-  button.setAttribute('aria-busy', 'true');
-  try {
+  act(form.querySelector('button'), 'Create organization', async () => {
     const org = await api('POST', '/orgs', { credential: form.elements.credential.value.trim(), dataset: form.elements.dataset.value });
     formError(form, null);
     form.reset();
-    notice(`Created ${org.credentials[0]} (${org.id})`);
-  } catch (err) {
-    formError(form, err);
-  } finally {
-    button.removeAttribute('aria-busy');
-    schedule(['control']);
-  }
+    return `Created ${org.credentials[0]} (${org.id})`;
+  }, (err) => formError(form, err));
 });
 
-$('#fault-add').addEventListener('submit', async (event) => {
+$('#fault-add').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const el = form.elements;
@@ -672,20 +666,12 @@ $('#fault-add').addEventListener('submit', async (event) => {
   for (const name of ['vendor', 'method', 'path', 'org']) if (el[name].value.trim()) rule[name] = el[name].value.trim();
   for (const name of ['status', 'latency_ms', 'probability', 'times']) if (el[name].value.trim()) rule[name] = Number(el[name].value);
   if (el.drop.checked) rule.drop = true;
-  const button = form.querySelector('button[type="submit"]');
-  if (button.getAttribute('aria-busy') === 'true') return;
-  button.setAttribute('aria-busy', 'true');
-  try {
+  act(form.querySelector('button[type="submit"]'), 'Add fault', async () => {
     const created = await api('POST', '/faults', rule);
     formError(form, null);
     form.reset();
-    notice(`Added fault ${created.id}`);
-  } catch (err) {
-    formError(form, err);
-  } finally {
-    button.removeAttribute('aria-busy');
-    schedule(['control']);
-  }
+    return `Added fault ${created.id}`;
+  }, (err) => formError(form, err));
 });
 
 $('#request-filter').addEventListener('change', () => {

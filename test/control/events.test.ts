@@ -1,19 +1,12 @@
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
+import { build, listening } from '../helper.js';
 import { MAX_WATCHERS } from '../../src/control/events.js';
 import { ctl, digest, isControlError } from './helper.js';
 
 // GET /_mock/events over real HTTP (a stream never ends, so app.inject cannot read it).
 
 interface Message { event: string; data: unknown }
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
 
 /** Opens the stream and reads its messages (comments and `retry:` skipped). */
 async function open(url: string, headers: Record<string, string> = {}) {
@@ -72,8 +65,7 @@ async function waitFor(cond: () => boolean, what: string) {
 }
 
 t.test('a stream starts with hello and then names what changed: requests, vendor writes, control calls, job steps', async (t) => {
-  const app = await build(t, { batchSize: 1 });
-  const url = await listen(app);
+  const { app, url } = await listening(t, { batchSize: 1 });
   const s = await open(url);
   t.equal(s.res.status, 200);
   t.match(s.res.headers.get('content-type'), /^text\/event-stream/);
@@ -109,15 +101,11 @@ t.test('a stream starts with hello and then names what changed: requests, vendor
     method: 'POST', headers: { authorization: 'Bearer sse', 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'clear_custom_field', custom_field_name: 'Industry', s_query: { type: 'object_type', object_type: 'lead' } }),
   });
-  const editBody = await edit.json() as { id?: string };
+  t.equal(edit.status, 200);
   await sleep(150);
   s.messages.length = 0;
-  if (edit.status === 200) {
-    app.closeJobs.tick();
-    t.same(topics(await s.until((m) => m.event === 'change')), ['jobs'], `a runner step of ${editBody.id} is a jobs change`);
-  } else {
-    t.fail(`the bulk edit was refused: ${JSON.stringify(editBody)}`);
-  }
+  app.closeJobs.tick();
+  t.same(topics(await s.until((m) => m.event === 'change')), ['jobs'], 'a runner step is a jobs change');
 
   await s.close();
   await waitFor(() => app.changes.size === 0, 'the watcher to leave');
@@ -125,8 +113,7 @@ t.test('a stream starts with hello and then names what changed: requests, vendor
 });
 
 t.test('with the journal off (JOURNAL_SIZE=0) vendor calls are still announced', async (t) => {
-  const app = await build(t, { journalSize: 0 });
-  const url = await listen(app);
+  const { app, url } = await listening(t, { journalSize: 0 });
   const s = await open(url);
   await s.until((m) => m.event === 'hello');
   const res = await fetch(`${url}/api/v1/crm/companies`, {
@@ -139,8 +126,7 @@ t.test('with the journal off (JOURNAL_SIZE=0) vendor calls are still announced',
 });
 
 t.test('with CONTROL_TOKEN the stream needs the token (401 in the control envelope); a bad one changes nothing', async (t) => {
-  const app = await build(t, { controlToken: 'sse-secret' });
-  const url = await listen(app);
+  const { app, url } = await listening(t, { controlToken: 'sse-secret' });
   const denied = await fetch(`${url}/_mock/events`);
   t.equal(denied.status, 401);
   t.match(await denied.json(), { error: { code: 'UNAUTHORIZED', message: /CONTROL_TOKEN/ } });
@@ -154,8 +140,7 @@ t.test('with CONTROL_TOKEN the stream needs the token (401 in the control envelo
 });
 
 t.test(`more than ${MAX_WATCHERS} streams at once: 503 in the control envelope, the open ones unharmed`, async (t) => {
-  const app = await build(t);
-  const url = await listen(app);
+  const { app, url } = await listening(t);
   const streams = [];
   for (let i = 0; i < MAX_WATCHERS; i++) streams.push(await open(url));
   await waitFor(() => app.changes.size === MAX_WATCHERS, 'all streams');
@@ -175,8 +160,7 @@ t.test(`more than ${MAX_WATCHERS} streams at once: 503 in the control envelope, 
 });
 
 t.test('closing the app ends open streams instead of waiting on them', async (t) => {
-  const app = await build(t);
-  const url = await listen(app);
+  const { app, url } = await listening(t);
   const s = await open(url);
   await s.until((m) => m.event === 'hello');
   const started = Date.now();

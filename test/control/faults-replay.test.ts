@@ -1,7 +1,7 @@
 import t from 'tap';
 import { rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { build, bearer, seed } from '../helper.js';
+import { build, bearer, listening, seed } from '../helper.js';
 import { buildApp } from '../../src/app.js';
 import { addFault, deals, faultRows, me } from './fault-helper.js';
 
@@ -40,11 +40,9 @@ t.test('latency delays the call measurably, then it proceeds or fails', async (t
 });
 
 t.test('drop closes the connection without an answer (over a real socket)', async (t) => {
-  const app = await build(t);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
+  const { app, url: base } = await listening(t);
   const rule = await addFault(t, app, { vendor: 'blueai', drop: true, times: 1 });
-  const url = `http://127.0.0.1:${port}/api/v1/crm/deals?limit=1`;
+  const url = `${base}/api/v1/crm/deals?limit=1`;
   await t.rejects(fetch(url, { headers: bearer('drop') }));
   const after = await fetch(url, { headers: bearer('drop') });
   t.equal(after.status, 200, 'the next call is answered');

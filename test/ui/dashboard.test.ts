@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, seed } from '../helper.js';
-import { CLOSE, leadsQuery } from '../close/seed-ids.js';
+import { listening, seed } from '../helper.js';
+import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import type { AppOptions } from '../../src/app.js';
 
 // The dashboard in a real headless browser (playwright-core driving Debian's chromium): each test
@@ -41,16 +41,12 @@ let pageErrors: string[] = [];
 
 const five = seed.close!.leads.slice(0, 5).map((l) => l.id);
 const json = { 'content-type': 'application/json' };
-const closeAuth = (key: string) => ({ authorization: 'Basic ' + Buffer.from(`${key}:`).toString('base64') });
 
 interface World { app: FastifyInstance; url: string; page: Page; requests: string[] }
 
 /** An emulator listening on a free port, and a page on its dashboard (laptop-sized unless told). */
 async function world(t: Test, opts: AppOptions = {}, viewport = { width: 1280, height: 900 }): Promise<World> {
-  const app = await build(t, opts);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { app, url } = await listening(t, opts);
   const context = await browser!.newContext({ viewport });
   t.teardown(() => context.close());
   const page = await context.newPage();
@@ -69,7 +65,7 @@ async function openDashboard(w: World) {
 }
 
 async function closeApi(w: World, key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${w.url}/api/v1${path}`, { method, headers: { ...closeAuth(key), ...json }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${w.url}/api/v1${path}`, { method, headers: { ...basic(key), ...json }, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: await res.json() as Record<string, unknown> };
 }
 
