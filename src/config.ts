@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { LATEST_ISO, reachable } from './core/clock.js';
 import type { AuthMode } from './core/tenants.js';
 
 // Pure parsing of the emulator's settings from an environment and argv; src/server.ts is the only
@@ -96,6 +97,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   if (freezeAt !== null && (!/^\d{4}-\d{2}-\d{2}T/.test(freezeText) || Number.isNaN(freezeAt))) {
     throw new ConfigError(`FREEZE_AT must be an ISO 8601 instant such as 2026-01-15T09:00:00Z, got "${freezeText}"`);
   }
+  if (freezeAt !== null && !reachable(freezeAt)) throw new ConfigError(`FREEZE_AT must be before ${LATEST_ISO}, got "${freezeText}"`);
   const controlToken = raw('controlToken');
   if (/\s/.test(controlToken)) throw new ConfigError('CONTROL_TOKEN must not contain whitespace');
   const corsOrigins = raw('corsOrigins').split(',').map((s) => s.trim()).filter(Boolean);

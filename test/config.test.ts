@@ -32,6 +32,7 @@ t.test('bad values are a ConfigError naming the setting and the value', async (t
     [{ CORS_ORIGINS: 'localhost' }, [], /CORS_ORIGINS/],
     [{ FREEZE_AT: 'yesterday' }, [], /FREEZE_AT .*"yesterday"/],
     [{ FREEZE_AT: '2026-13-45T00:00:00Z' }, [], /FREEZE_AT/],
+    [{ FREEZE_AT: '9999-06-01T00:00:00Z' }, [], /FREEZE_AT must be before 9999-01-01T00:00:00.000Z/],
     [{ CONTROL_TOKEN: 'a b' }, [], /CONTROL_TOKEN/],
     [{ JOURNAL_SIZE: '-1' }, [], /JOURNAL_SIZE/],
     [{}, ['--nope'], /nope/],

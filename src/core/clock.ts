@@ -13,6 +13,17 @@ export interface StoredClock {
   frozenAt: number | null;
 }
 
+/**
+ * The latest instant a clock may be set or advanced to. ISO 8601 date-times (every vendor timestamp and
+ * the control API's `now`) have four-digit years; past 9999 `toISOString()` writes "+010000-…", and past
+ * year 275760 there is no Date at all. A year short of the end leaves a running clock room to run.
+ */
+export const LATEST_MS = Date.UTC(9999, 0, 1);
+export const LATEST_ISO = new Date(LATEST_MS).toISOString();
+
+/** Whether a clock may stand at `ms` (false for NaN and ±Infinity too). */
+export const reachable = (ms: number): boolean => ms <= LATEST_MS && Number.isFinite(ms);
+
 export class Clock {
   private offsetMs = 0;
   private frozenAt: number | null = null;

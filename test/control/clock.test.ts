@@ -41,6 +41,42 @@ t.test('bad clock input is a 400 naming the field and leaves the clock alone', a
   t.same((await ctl(app, 'GET', '/clock')).json(), { now: '2026-02-01T00:00:00.000Z', frozen: true, source: 'default' });
 });
 
+t.test('a clock cannot be moved past 9999-01-01: a 400 on the field, at any size of step, and nothing moves', async (t) => {
+  // Found by the hostile-body property (seed 1792818115): a huge advance took the clock past what a
+  // Date can show, and from then on every call that printed the time was a 500, even {"by": 0}.
+  const app = await build(t);
+  t.equal((await app.inject({ method: 'GET', url: '/api/v1/lead/?_limit=1', headers: basic() })).statusCode, 200, 'the organization exists');
+  const org = (await ctl(app, 'GET', '/orgs/close-key')).json().id as string;
+  await ctl(app, 'PUT', '/clock', { now: '2026-02-01T00:00:00Z', frozen: true });
+  const far = [
+    ['PUT', '/clock', { now: '9999-06-01T00:00:00Z' }, 'now'],
+    ['PUT', '/clock', { now: '9999-01-01T00:00:00.001Z' }, 'now'],
+    ['POST', '/clock/advance', { by: Date.UTC(9999, 0, 1) }, 'by'],
+    ['POST', '/clock/advance', { by: Number.MAX_SAFE_INTEGER }, 'by'],
+    ['POST', '/clock/advance', { by: 1e300 }, 'by'],
+    ['POST', '/clock/advance', { by: '3000000d' }, 'by'],
+    ['POST', '/clock/advance', { by: `${'9'.repeat(400)}ms` }, 'by'],
+    [`PUT`, `/orgs/${org}/clock`, { now: '9999-12-31T23:59:59Z', frozen: true }, 'now'],
+    ['POST', `/orgs/${org}/clock/advance`, { by: '500000w' }, 'by'],
+  ] as const;
+  for (const [method, url, body, field] of far) {
+    const res = await ctl(app, method, url, body);
+    isControlError(t, res, 400, 'VALIDATION_ERROR', field);
+    t.match(res.json().error.message, /9999-01-01T00:00:00\.000Z/, `${method} ${url} ${JSON.stringify(body).slice(0, 40)}: says where the limit is`);
+  }
+  t.same((await ctl(app, 'GET', '/clock')).json(), { now: '2026-02-01T00:00:00.000Z', frozen: true, source: 'default' }, 'the default did not move');
+  t.equal((await ctl(app, 'GET', `/orgs/${org}/clock`)).json().source, 'default', 'a refused move made no own clock');
+  t.same(app.db.prepare(`SELECT clock_frozen_at, clock_offset_ms FROM orgs WHERE id = ?`).get(org), { clock_frozen_at: null, clock_offset_ms: null }, 'nothing stored');
+  t.equal((await ctl(app, 'POST', '/clock/advance', { by: 0 })).statusCode, 200, 'an advance by 0 still works');
+
+  // Up to the limit is fine, and one millisecond past it is not.
+  const upTo = await ctl(app, 'POST', '/clock/advance', { by: Date.UTC(9999, 0, 1) - Date.UTC(2026, 1, 1) });
+  t.equal(upTo.json().now, '9999-01-01T00:00:00.000Z');
+  isControlError(t, await ctl(app, 'POST', '/clock/advance', { by: 1 }), 400, 'VALIDATION_ERROR', 'by');
+  const lead = await app.inject({ method: 'GET', url: `/api/v1/lead/?_limit=1`, headers: basic() });
+  t.equal(lead.statusCode, 200, 'vendor calls still answer at the latest instant');
+});
+
 t.test('an organization gets its own clock: moving it moves nothing else', async (t) => {
   const app = await build(t);
   await ctl(app, 'PUT', '/clock', { now: '2026-05-01T00:00:00Z', frozen: true });
