@@ -4,6 +4,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { build, bearer } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { tenantTables } from '../../src/core/db.js';
 import type { AppOptions } from '../../src/app.js';
 import { CODE_OF_STATUS } from '../../src/core/errors.js';
@@ -152,9 +153,30 @@ export function tableDigests(app: FastifyInstance): Record<string, string> {
 }
 const lastDigests = new WeakMap<FastifyInstance, { changes: number; digests: Record<string, string> }>();
 
-/** fast-check parameters: FC_SEED and FC_RUNS override the seed (else random, logged) and runs. */
-export function fcParams(t: Test, numRuns: number): fc.Parameters<unknown> {
-  const seed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+/** The checked-out commit, or null outside a git checkout. */
+const COMMIT = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+})();
+
+/**
+ * The seed of one property: FC_SEED when set (FC_SEED=random: a fresh one each run), else derived from
+ * the commit and the property's name. Each commit explores new inputs, and a clean clone of a commit
+ * (CI) replays exactly the inputs its author's run saw. Outside a git checkout: random.
+ */
+function seedOf(t: Test, name: string): number {
+  const given = process.env.FC_SEED;
+  if (given !== undefined && given !== 'random') return Number(given);
+  if (given === 'random' || COMMIT === null) return (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
+  return createHash('sha256').update(`${COMMIT}\0${t.fullname}\0${name}`).digest().readInt32LE(0);
+}
+
+/** fast-check parameters: FC_SEED and FC_RUNS override the seed (see seedOf, logged) and runs. */
+export function fcParams(t: Test, numRuns: number, name = ''): fc.Parameters<unknown> {
+  const seed = seedOf(t, name);
   const runs = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : numRuns;
   t.comment(`fast-check seed ${seed}, ${runs} runs (rerun with FC_SEED=${seed})`);
   return { seed, numRuns: runs, endOnFailure: false };
@@ -162,7 +184,7 @@ export function fcParams(t: Test, numRuns: number): fc.Parameters<unknown> {
 
 /** Runs a property whose body returns a problem (or null), failing the test with fast-check's report. */
 export async function holds<T>(t: Test, name: string, arb: fc.Arbitrary<T>, check: (value: T) => Promise<string | null>, numRuns: number): Promise<void> {
-  const params = fcParams(t, numRuns) as fc.Parameters<[T]>;
+  const params = fcParams(t, numRuns, name) as fc.Parameters<[T]>;
   const result = await fc.check(fc.asyncProperty(arb, async (value) => {
     const problem = await check(value);
     if (problem) throw new Error(problem);
