@@ -59,7 +59,7 @@ const SURFACES: Record<Surface, { info: Json; securitySchemes: Json; security: J
     info: {
       title: 'crm-bulk-emulator control API',
       description:
-        "The emulator's own API under /_mock/. It is open unless the emulator runs with CONTROL_TOKEN; then every route but /_mock/health needs `Authorization: Bearer <CONTROL_TOKEN>`.",
+        "The emulator's own API under /_mock/. It is open unless the emulator runs with CONTROL_TOKEN; then every route but /_mock/health needs `Authorization: Bearer <CONTROL_TOKEN>`. Bodies are application/json (else 415); a write from another site's browser page (Sec-Fetch-Site: cross-site, or an Origin neither this emulator nor loopback) is a 403.",
     },
     securitySchemes: {
       controlToken: { type: 'http', scheme: 'bearer', description: 'CONTROL_TOKEN, needed only when the emulator is started with one.' },

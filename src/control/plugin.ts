@@ -13,11 +13,14 @@ import requestRoutes from './requests.js';
 import faultRoutes from './faults.js';
 import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
+import { browserGuard } from './browser-guard.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
  * "message", "field"?}}), one file per concern. With a CONTROL_TOKEN, every route but health needs
  * `Authorization: Bearer <token>` (the dashboard's and the docs page's files hold no data and are open too).
+ * With or without a token, writes from another site's browser page and bodies that are not JSON are
+ * refused before anything else (./browser-guard.ts).
  */
 export default async function controlPlugin(app: FastifyInstance, opts: { controlToken?: string }) {
   app.setErrorHandler(controlErrorHandler);
@@ -33,6 +36,10 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   app.addHook('onResponse', (request, _reply, done) => {
     if (app.changes.size > 0 && isWrite(request.method)) app.changes.notify('control');
     done();
+  });
+  app.addHook('onRequest', async (request) => {
+    const refusal = browserGuard(request);
+    if (refusal) throw refusal;
   });
   const token = opts.controlToken;
   if (token) {
