@@ -4,7 +4,7 @@
 #   docker run --rm -p 4010:4010 crm-bulk-emulator
 #   docker run --rm -p 4010:4010 -v crm-data:/data -e DB=/data/emulator.db crm-bulk-emulator   # persistent state
 #
-# Config by env: PORT (4010), HOST (0.0.0.0), DB (:memory:; a path under /data persists),
+# Config by env: PORT (4010), HOST (0.0.0.0 here; npm start's own default is 127.0.0.1), DB (:memory:; a path under /data persists),
 # SEED (bundled seed/default.json), LOG_LEVEL, AUTH.
 #
 # BASE_IMAGE must be a Debian-based image with node and npm on PATH (it is used by both stages).
@@ -66,6 +66,8 @@ RUN if ! id -u node >/dev/null 2>&1; then \
     && mkdir -p /data \
     && chown node:node /data
 
+# HOST: a container is reached through its published port, so listen on every interface (npm start
+# outside Docker stays on 127.0.0.1). Publish it as -p 127.0.0.1:4010:4010 to keep it on this machine.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4010

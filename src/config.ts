@@ -41,7 +41,8 @@ export const DEFAULT_SEED = ['../seed/default.json', '../../seed/default.json']
 /** name → [env var, CLI flag, default] */
 const SETTINGS = {
   port: ['PORT', 'port', '4010'],
-  host: ['HOST', 'host', '0.0.0.0'],
+  // Loopback: only this machine can reach an open control API. The Docker image sets HOST=0.0.0.0.
+  host: ['HOST', 'host', '127.0.0.1'],
   db: ['DB', 'db', ':memory:'],
   seed: ['SEED', 'seed', DEFAULT_SEED],
   logLevel: ['LOG_LEVEL', 'log-level', 'info'],

@@ -1,18 +1,18 @@
 import t from 'tap';
 import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config.js';
 
-t.test('defaults: port 4010 on 0.0.0.0, in-memory database, default seed, open auth, 20 MiB uploads', async (t) => {
+t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads', async (t) => {
   t.same(parseConfig({}, []), {
-    port: 4010, host: '0.0.0.0', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
+    port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });
 });
 
 t.test('environment variables set every option and CLI flags win over them', async (t) => {
-  const env = { PORT: '5000', HOST: '127.0.0.1', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
+  const env = { PORT: '5000', HOST: '0.0.0.0', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
   t.same(parseConfig(env, []), {
-    port: 5000, host: '127.0.0.1', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
+    port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });

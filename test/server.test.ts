@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -107,6 +107,28 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
     child.kill('SIGTERM');
     await once(child, 'exit');
   }
+});
+
+t.test('without HOST, npm start listens on 127.0.0.1 only, and a page of another site cannot reset it', async (t) => {
+  const port = freePort();
+  const { child, stderr } = start({ PORT: String(port), HOST: '' });
+  t.teardown(() => child.kill('SIGKILL'));
+  await waitHealthy(port);
+  for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+  t.match(stderr(), `is listening on http://127.0.0.1:${port}\n`);
+  const outside = Object.values(networkInterfaces()).flat().find((i) => i && !i.internal && i.family === 'IPv4');
+  if (outside) await t.rejects(fetch(`http://${outside.address}:${port}/_mock/health`), `not reachable on ${outside.address}`);
+  else t.comment('no non-loopback IPv4 interface: reachability from outside not checked');
+
+  const base = `http://127.0.0.1:${port}/_mock`;
+  t.equal((await fetch(`${base}/orgs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"credential":"kept"}' })).status, 201);
+  // What a form or a no-cors fetch on http://evil.example sends: a simple request, no preflight.
+  const attack = await fetch(`${base}/reset`, { method: 'POST', headers: { origin: 'http://evil.example', 'content-type': 'text/plain' }, body: '' });
+  t.equal(attack.status, 403);
+  t.equal((await attack.json()).error.code, 'FORBIDDEN');
+  t.same((await (await fetch(`${base}/orgs`)).json()).data.map((o: { credentials: string[] }) => o.credentials), [['kept']], 'the organization is still there');
+  child.kill('SIGTERM');
+  await once(child, 'exit');
 });
 
 t.test('with a file database, data survives a restart', async (t) => {
