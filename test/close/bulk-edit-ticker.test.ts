@@ -1,10 +1,11 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, seed } from '../helper.js';
+import { build, listening, seed } from '../helper.js';
 import { ManualTimers } from '../timers.js';
 import { basic, CLOSE, leadsQuery } from './seed-ids.js';
 import { ctl } from '../control/helper.js';
 import type { StepPhase, StepProbe } from '../../src/close/jobs/runner.js';
+import { insertLeads } from '../../bench/leads.js';
 
 // How the runner shares its ticks: a bulk edit that throws cannot stall the others, and a tick's
 // time budget serves the jobs in turn.
@@ -106,3 +107,42 @@ t.test('the background ticker spends its budget (tickBudgetMs) per tick; the job
   t.same(ids.map((id) => statusOf(app, id)), ['loading', 'loading']);
 });
 
+t.test('POST /_mock/jobs/{id}/run of a large bulk edit yields between steps: a GET meanwhile is answered far sooner than the run takes', async (t) => {
+  // Over real HTTP: requests arrive as I/O between the run's steps, as a client's would.
+  const { app, url } = await listening(t, { batchSize: 20 });
+  const org = app.tenants.resolve('big-org').id;
+  insertLeads(app.db, org, 4000);
+  app.tenants.resolve('bystander');
+  const res = await app.inject({
+    method: 'POST', url: '/api/v1/bulk_action/edit/', headers: basic('big-org'),
+    payload: { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: { type: 'object_type', object_type: 'lead' } },
+  });
+  const id = res.json().id as string;
+  // Loading (one step over every lead) done first: what is measured is the run through its batches.
+  t.match((await ctl(app, 'POST', `/jobs/${id}/step`, { ticks: 2 })).json(), { status: 'processing' });
+  const total = app.db.prepare(`SELECT n_leads FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as number;
+  t.ok(total > 4000);
+
+  const began = performance.now();
+  let ranFor = 0;
+  const running = fetch(`${url}/_mock/jobs/${id}/run`, { method: 'POST' }).then(async (r) => {
+    ranFor = performance.now() - began;
+    return { status: r.status, body: await r.json() };
+  });
+  const latencies: number[] = [];
+  while (ranFor === 0) {
+    const sent = performance.now();
+    const get = await fetch(`${url}/api/v1/lead/?_limit=1`, { headers: basic('bystander') });
+    t.equal(get.status, 200);
+    await get.arrayBuffer();
+    if (ranFor === 0) latencies.push(performance.now() - sent);
+  }
+  const done = await running;
+  t.equal(done.status, 200);
+  t.match(done.body, { id, status: 'done', n_leads_processed: total, items_done: total }, 'the run answers as before: the job, done');
+  t.equal(app.db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id != ?`).pluck().get(org, CLOSE.status.customer), 0);
+  const worst = Math.max(...latencies);
+  t.ok(latencies.length >= 3, `${latencies.length} GETs answered during the run`);
+  // Generous against CI noise: a run that held the event loop would make the first GET wait for all of it.
+  t.ok(worst < ranFor / 4, `slowest GET ${worst.toFixed(1)} ms, run ${ranFor.toFixed(1)} ms (${Math.ceil(total / 20)} batches)`);
+});
