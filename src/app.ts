@@ -26,6 +26,8 @@ import { controlErrorHandler } from './control/errors.js';
 import { blueaiErrorHandler } from './blueai/errors.js';
 import { closeErrorHandler } from './close/errors.js';
 import closePlugin, { decorateClose } from './close/plugin.js';
+import type { StepProbe } from './close/jobs/runner.js';
+import type { Timers } from './core/timers.js';
 
 export interface AppOptions {
   db?: string;
@@ -42,6 +44,8 @@ export interface AppOptions {
   tickMs?: number;
   /** Items a bulk edit applies per tick. */
   batchSize?: number;
+  /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
+  tickBudgetMs?: number;
   logLevel?: string;
   logger?: boolean;
   /** Bearer token every /_mock/ route but health requires; unset = the control API is open. */
@@ -55,6 +59,10 @@ export interface AppOptions {
   journalBodyLimit?: number;
   /** Test-only crash point (see src/core/faults.ts). */
   crashAt?: string;
+  /** Test-only: called at each phase of a bulk edit step, inside its transaction; a throw there is the step failing. */
+  jobProbe?: StepProbe;
+  /** Test-only: the timers of the bulk edit ticker and the change feed (tests fire them by hand). */
+  timers?: Timers;
   /** Called with every route as it is registered, before any plugin (tests collect the route list). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -165,7 +173,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Live updates: what a finished vendor request may have changed, heard from the journal (which
   // already sees every one), so serving costs nothing more than one size check while nobody watches.
   // Control calls are announced by the control plugin.
-  const changes = new ChangeFeed();
+  const changes = new ChangeFeed(100, options.timers);
   app.decorate('changes', changes);
   const announce = (method: string, fault: string | null) => {
     if (changes.size === 0) return;
@@ -193,7 +201,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     db.close();
   });
 
-  decorateClose(app);
+  decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers });
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {

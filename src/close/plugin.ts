@@ -7,7 +7,8 @@ import { injectFault } from '../core/fault-inject.js';
 import { CloseStore } from './store/index.js';
 import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
-import { BulkEditRunner } from './jobs/runner.js';
+import { BulkEditRunner, type StepProbe } from './jobs/runner.js';
+import type { Timers } from '../core/timers.js';
 import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 
 declare module 'fastify' {
@@ -43,12 +44,12 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  * Close state and its background worker live on the root instance (tests and the control API drive
  * `closeJobs.tick()`); the worker starts when the app is ready and stops when it closes.
  */
-export function decorateClose(app: FastifyInstance): void {
+export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {}): void {
   app.datasets.register(closeDataset);
   const store = new CloseStore(app.db, app.clock);
   app.decorate('closeStore', store);
   const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, {
-    batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'),
+    batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
   });
   app.decorate('closeJobs', runner);
   app.decorate('jobs', new CloseJobDriver(app.db, runner, store.bulkEdits));

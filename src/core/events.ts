@@ -2,6 +2,8 @@
 // producer says which part of the world changed; watchers get the changed topics at most once per
 // `flushMs`, coalesced. With no watcher, `notify` returns at once: no timer, no buffer, no allocation.
 
+import { realTimers, type Timers } from './timers.js';
+
 /**
  * What changed: the journal (a vendor call), a background job, vendor data (a write), a fault rule's
  * counters (it fired), or anything through the control API.
@@ -17,9 +19,10 @@ export const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD'
 export class ChangeFeed {
   private readonly watchers = new Set<Watcher>();
   private readonly dirty = new Set<Topic>();
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the pending flush; null when none is scheduled. */
+  private timer: (() => void) | null = null;
 
-  constructor(readonly flushMs = 100) {}
+  constructor(readonly flushMs = 100, private readonly timers: Timers = realTimers) {}
 
   /** How many watchers are connected. */
   get size(): number {
@@ -39,13 +42,12 @@ export class ChangeFeed {
     if (this.watchers.size === 0) return;
     this.dirty.add(topic);
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.flushMs);
-    this.timer.unref();
+    this.timer = this.timers.after(this.flushMs, () => this.flush());
   }
 
   /** Stops the pending flush and forgets what was dirty (the last watcher left, or the app closes). */
   cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.();
     this.timer = null;
     this.dirty.clear();
   }

@@ -8,10 +8,10 @@ export interface JobDriver {
   list(filter: { orgId?: string; status?: string }): ControlJobT[];
   /** One job by id; `orgId` disambiguates. 404 unknown, 409 ambiguous. */
   get(id: string, orgId?: string): ControlJobT;
-  /** Advances one job by up to `ticks` steps (stops early once it no longer progresses); 409 if it cannot progress. */
-  step(id: string, orgId: string | undefined, ticks: number): ControlJobT;
-  /** Steps until done, paused or error. */
-  run(id: string, orgId: string | undefined): ControlJobT;
+  /** Advances one job by up to `ticks` steps (stops early once it no longer progresses), yielding between steps; 409 if it cannot progress. */
+  step(id: string, orgId: string | undefined, ticks: number): Promise<ControlJobT>;
+  /** Steps until done, paused or error, yielding to the event loop between steps. */
+  run(id: string, orgId: string | undefined): Promise<ControlJobT>;
   /** Pauses a running job, as the vendor's own API would; 409 when its state machine refuses. */
   pause(id: string, orgId: string | undefined): ControlJobT;
   /** Resumes a paused job, as the vendor's own API would (Close: within 7 days); 409 when refused. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { build, seed } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { ctl, digest, isControlError } from './helper.js';
+import { ManualTimers } from '../timers.js';
 
 const five = seed.close!.leads.slice(0, 5).map((l) => l.id);
 
@@ -120,8 +121,14 @@ t.test('wait answers when the job reaches the status, 408 with its state on time
   const timedOut = await ctl(app, 'GET', `/jobs/${id}/wait?status=done&timeout_ms=50`);
   const e = isControlError(t, timedOut, 408, 'TIMEOUT');
   t.match(e.state, { id, status: 'created' }, 'the 408 carries the current state');
-  const waiting = ctl(app, 'GET', `/jobs/${id}/wait?status=done&timeout_ms=5000`);
-  await new Promise((r) => setTimeout(r, 30));
+  let answered = false;
+  const waiting = ctl(app, 'GET', `/jobs/${id}/wait?status=done&timeout_ms=5000`).then((r) => {
+    answered = true;
+    return r;
+  });
+  // A whole request through the same routes: the wait, sent first, has seen the job created by now.
+  t.equal((await ctl(app, 'GET', `/jobs/${id}`)).json().status, 'created');
+  t.notOk(answered, 'the wait is still waiting while the job is created');
   await ctl(app, 'POST', `/jobs/${id}/run`);
   const res = await waiting;
   t.equal(res.statusCode, 200);
@@ -131,7 +138,7 @@ t.test('wait answers when the job reaches the status, 408 with its state on time
   t.match(never.state, { status: 'done' });
 });
 
-t.test('the ticker can be stopped, restarted and retuned while serving', async (t) => {
+t.test('the ticker can be started while serving and finishes a job on its own', async (t) => {
   const app = await build(t, { tickMs: 0, batchSize: 3 });
   t.same((await ctl(app, 'GET', '/ticker')).json(), { running: false, tick_ms: 0, batch_size: 3 });
   const id = await startEdit(app, 'ticked');
@@ -139,15 +146,33 @@ t.test('the ticker can be stopped, restarted and retuned while serving', async (
   t.same(on.json(), { running: true, tick_ms: 5, batch_size: 1 });
   const done = await ctl(app, 'GET', `/jobs/${id}/wait?status=done&timeout_ms=10000`);
   t.match(done.json(), { status: 'done', items_done: 5 }, 'the background ticker finished the job');
+});
+
+t.test('the ticker can be stopped, restarted and retuned while serving; stopped, it has nothing scheduled and advances nothing', async (t) => {
+  const timers = new ManualTimers();
+  const app = await build(t, { tickMs: 0, batchSize: 3, timers });
+  const ticks = () => timers.pending.filter((p) => p.repeat);
+  t.same(ticks(), [], 'tickMs 0: no ticker');
+  const id = await startEdit(app, 'ticked');
+  t.same((await ctl(app, 'PUT', '/ticker', { running: true, tick_ms: 5, batch_size: 1 })).json(), { running: true, tick_ms: 5, batch_size: 1 });
+  t.same(ticks(), [{ ms: 5, repeat: true }]);
+  for (let i = 0; i < 20 && (await ctl(app, 'GET', `/jobs/${id}`)).json().status !== 'done'; i++) timers.fire();
+  t.match((await ctl(app, 'GET', `/jobs/${id}`)).json(), { status: 'done', items_done: 5 }, 'each firing is one tick of batch 1');
   t.same((await ctl(app, 'PUT', '/ticker', { running: false })).json(), { running: false, tick_ms: 5, batch_size: 1 });
+  t.same(ticks(), [], 'stopped: nothing left scheduled');
   const idle = await startEdit(app, 'ticked');
-  await new Promise((r) => setTimeout(r, 50));
+  t.equal(timers.fire(), 0);
   t.equal((await ctl(app, 'GET', `/jobs/${idle}`)).json().status, 'created', 'a stopped ticker advances nothing');
   t.same((await ctl(app, 'PUT', '/ticker', { tick_ms: 20 })).json(), { running: false, tick_ms: 20, batch_size: 1 }, 'retuning keeps it stopped');
+  t.same(ticks(), []);
   for (const body of [{}, { tick_ms: 0 }, { batch_size: 0 }, { running: 'yes' }, { speed: 1 }]) {
     isControlError(t, await ctl(app, 'PUT', '/ticker', body), 400, 'VALIDATION_ERROR');
   }
   t.same((await ctl(app, 'GET', '/ticker')).json(), { running: false, tick_ms: 20, batch_size: 1 }, 'rejected changes changed nothing');
+  t.same((await ctl(app, 'PUT', '/ticker', { running: true })).json(), { running: true, tick_ms: 20, batch_size: 1 });
+  t.same(ticks(), [{ ms: 20, repeat: true }], 'restarted with the retuned interval');
+  timers.fire();
+  t.equal((await ctl(app, 'GET', `/jobs/${idle}`)).json().status, 'loading');
 });
 
 t.test('a job id that two organizations share (one snapshot restored twice) needs ?org=', async (t) => {

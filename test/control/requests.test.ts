@@ -56,8 +56,11 @@ t.test('each filter selects its entries, in GET /_mock/requests and /count alike
   await app.inject({ method: 'DELETE', url: '/api/v1/crm/contacts/cont_nope', headers: bearer('b') });
   await app.inject({ url: '/api/v1/lead/', headers: closeAuth('b') });
   await app.inject({ url: '/api/v1/crm/nope/deeper', headers: bearer('a') });
+  // `since` is inclusive and in ms: wait for the wall clock to pass the ms of the entries above
+  // (a tick of the clock, not a fixed delay), so none of them shares `since`'s millisecond.
+  const last = Date.now();
+  while (Date.now() === last) await new Promise((r) => setImmediate(r));
   const since = new Date().toISOString();
-  await new Promise((r) => setTimeout(r, 5));
   await app.inject({ method: 'POST', url: '/api/v1/lead/', headers: closeAuth('a'), payload: { name: 'Late lead' } });
   const cases: [string, number[]][] = [
     ['vendor=close', [6, 4]],

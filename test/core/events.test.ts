@@ -1,52 +1,70 @@
 import t from 'tap';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangeFeed, type Topic } from '../../src/core/events.js';
+import { ManualTimers } from '../timers.js';
 
-const pending = (feed: ChangeFeed) => (feed as unknown as { timer: unknown }).timer !== null;
+// The feed's flush timer is a ManualTimers one: a window ends when the test fires it, so coalescing
+// and "nothing was scheduled" are asserted exactly, without waiting on wall time.
 
 t.test('with nobody watching, notify does nothing: no timer, no remembered topic', async (t) => {
-  const feed = new ChangeFeed(5);
+  const timers = new ManualTimers();
+  const feed = new ChangeFeed(5, timers);
   for (let i = 0; i < 1000; i++) feed.notify('requests');
   t.equal(feed.size, 0);
-  t.notOk(pending(feed), 'no flush is scheduled');
+  t.same(timers.pending, [], 'no flush is scheduled');
   const heard: Topic[][] = [];
   const stop = feed.watch((topics) => heard.push(topics));
-  await sleep(20);
+  t.equal(timers.fire(), 0, 'nothing to fire');
   t.same(heard, [], 'a new watcher hears nothing of what happened before it came');
   stop();
 });
 
 t.test('changes are coalesced: one message per flush naming each changed topic once', async (t) => {
-  const feed = new ChangeFeed(10);
+  const timers = new ManualTimers();
+  const feed = new ChangeFeed(10, timers);
   const heard: Topic[][] = [];
   const stop = feed.watch((topics) => heard.push(topics));
   feed.notify('requests');
   feed.notify('data');
   feed.notify('requests');
   feed.notify('jobs');
-  t.ok(pending(feed));
-  await sleep(40);
+  t.same(timers.pending, [{ ms: 10, repeat: false }], 'one flush scheduled for the whole window');
+  t.same(heard, [], 'nothing heard before the window ends');
+  timers.fire();
   t.same(heard, [['requests', 'data', 'jobs']]);
-  t.notOk(pending(feed), 'nothing scheduled once flushed');
+  t.same(timers.pending, [], 'nothing scheduled once flushed');
   feed.notify('control');
-  await sleep(40);
+  timers.fire();
   t.same(heard, [['requests', 'data', 'jobs'], ['control']]);
   stop();
 });
 
 t.test('the last watcher leaving cancels a pending flush; a throwing watcher does not silence the others', async (t) => {
-  const feed = new ChangeFeed(10);
+  const timers = new ManualTimers();
+  const feed = new ChangeFeed(10, timers);
   const heard: Topic[][] = [];
   const stopBad = feed.watch(() => {
     throw new Error('socket gone');
   });
   const stopGood = feed.watch((topics) => heard.push(topics));
   feed.notify('jobs');
-  await sleep(40);
+  timers.fire();
   t.same(heard, [['jobs']]);
   feed.notify('jobs');
+  t.equal(timers.pending.length, 1);
   stopBad();
   stopGood();
   t.equal(feed.size, 0);
-  t.notOk(pending(feed), 'the pending flush went with the last watcher');
+  t.same(timers.pending, [], 'the pending flush went with the last watcher');
+});
+
+t.test('with real timers a flush comes by itself after flushMs', async (t) => {
+  const feed = new ChangeFeed(5);
+  const heard = new Promise<Topic[]>((resolve) => {
+    const stop = feed.watch((topics) => {
+      stop();
+      resolve(topics);
+    });
+  });
+  feed.notify('faults');
+  t.same(await heard, ['faults']);
 });

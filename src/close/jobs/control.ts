@@ -22,27 +22,31 @@ export class CloseJobDriver implements JobDriver {
     return this.toJob(this.row(id, orgId));
   }
 
-  step(id: string, orgId: string | undefined, ticks: number): ControlJobT {
-    let row = this.row(id, orgId);
+  async step(id: string, orgId: string | undefined, ticks: number): Promise<ControlJobT> {
+    const row = this.row(id, orgId);
     if (!ACTIVE_STATUSES.includes(row.status)) {
       throw conflict(`Bulk edit ${id} is ${row.status} and does not progress${row.status === 'paused' ? '; resume it first' : ''}`);
     }
-    for (let i = 0; i < ticks && ACTIVE_STATUSES.includes(row.status); i++) {
-      this.runner.stepOne(row.org_id, id);
-      row = this.row(id, row.org_id);
-    }
-    return this.toJob(row);
+    return this.toJob(await this.advance(row, ticks));
   }
 
-  run(id: string, orgId: string | undefined): ControlJobT {
-    let row = this.row(id, orgId);
+  async run(id: string, orgId: string | undefined): Promise<ControlJobT> {
     // Each step either loads, applies a batch or changes state, so this ends after
     // items / batch_size + a few steps; the bound only guards against a bug looping forever.
-    for (let guard = 0; ACTIVE_STATUSES.includes(row.status) && guard < 10_000_000; guard++) {
-      this.runner.stepOne(row.org_id, id);
-      row = this.row(id, row.org_id);
+    return this.toJob(await this.advance(this.row(id, orgId), 10_000_000));
+  }
+
+  /**
+   * Steps a job until it stops progressing or `steps` are taken, yielding to the event loop after each
+   * step, so a long run does not hold other requests (and the ticker) until it ends.
+   */
+  private async advance(row: BulkEditRow, steps: number): Promise<BulkEditRow> {
+    for (let i = 0; i < steps && ACTIVE_STATUSES.includes(row.status); i++) {
+      this.runner.stepOne(row.org_id, row.id);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      row = this.row(row.id, row.org_id);
     }
-    return this.toJob(row);
+    return row;
   }
 
   pause(id: string, orgId: string | undefined): ControlJobT {

@@ -3,6 +3,7 @@ import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import { base62Id } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
+import { realTimers, type Timers } from '../../core/timers.js';
 import { closeDate } from '../dates.js';
 import { matchLeadIds } from '../query/index.js';
 import type { CustomFieldReader } from '../store/custom-fields.js';
@@ -11,63 +12,91 @@ import type { BulkEditRow } from '../store/bulk-edits.js';
 import { ACTIVE_STATUSES, transition, type JobState } from './machine.js';
 import { recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
+import { rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
 type StoredPlan = Plan & { tz_offset_minutes: number };
 
+/** Where a step is; the reason of a step that throws names it. */
+export type StepPhase = 'check' | 'load' | 'batch' | 'finish';
+/** Test-only: called as a step enters each phase, inside its transaction; a throw there is the step failing. */
+export type StepProbe = (phase: StepPhase, job: { org_id: string; id: string; status: string }) => void;
+
+const REASON: Record<StepPhase, string> = {
+  check: 'internal error while checking the bulk edit',
+  load: 'the query could not be evaluated',
+  batch: 'internal error while applying a batch',
+  finish: 'internal error while finishing a step',
+};
+
+/** The database cannot be written now (another process holds its lock, or the app is closing): retry, do not fail the job. */
+const isTransient = (err: unknown, db: Db): boolean => {
+  const code = (err as { code?: unknown })?.code;
+  return !db.open || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
+};
+
 /**
- * The only code that moves bulk edits forward. One tick advances every active bulk edit of every
- * organization by one step, each step in one transaction (a batch and its counters commit together,
- * and every item is marked done with its edit), so a restart never applies an item twice.
+ * The only code that moves bulk edits forward. One tick advances the active bulk edits of every
+ * organization by one step each, within a time budget, each step in one transaction (a batch and
+ * its counters commit together, and every item is marked done with its edit), so a restart never
+ * applies an item twice. A step that throws moves its own job to error and the tick goes on.
  */
 export class BulkEditRunner {
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTicker: (() => void) | null = null;
   private running = false;
   private intervalMs = 0;
+  /** The last job a tick stepped: the next tick starts after it (round-robin). */
+  private cursor: JobKey | null = null;
+  private phase: StepPhase = 'check';
+  private readonly timers: Timers;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clocks,
     private readonly fields: CustomFieldReader,
     private readonly values: CustomValues,
-    private readonly opts: { batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook; changed?: () => void },
-  ) {}
+    private readonly opts: {
+      batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook; changed?: () => void;
+      tickBudgetMs?: number; probe?: StepProbe; timers?: Timers;
+    },
+  ) {
+    this.timers = opts.timers ?? realTimers;
+  }
 
   /** Starts the background ticker (tickMs 0 = none: tests and the control API drive ticks). */
   start(tickMs: number): void {
     if (tickMs > 0) this.intervalMs = tickMs;
-    if (tickMs <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
+    if (tickMs <= 0 || this.cancelTicker) return;
+    this.cancelTicker = this.timers.every(tickMs, () => {
       if (this.running || !this.db.open) return;
       this.running = true;
       try {
-        this.tick();
+        this.tick(undefined, this.opts.tickBudgetMs ?? TICK_BUDGET_MS);
       } catch (err) {
-        this.opts.log?.error({ err }, 'bulk edit tick failed');
+        this.opts.log?.error({ err }, 'bulk edit tick stopped; the next tick retries');
       } finally {
         this.running = false;
       }
-    }, tickMs);
-    this.timer.unref();
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.cancelTicker?.();
+    this.cancelTicker = null;
   }
 
   /** The ticker's state; tickMs is the last interval it ran (or will run) with. */
   get ticker(): { running: boolean; tickMs: number; batchSize: number } {
-    return { running: this.timer !== null, tickMs: this.intervalMs, batchSize: this.opts.batchSize };
+    return { running: this.cancelTicker !== null, tickMs: this.intervalMs, batchSize: this.opts.batchSize };
   }
 
   /** Retunes the ticker while serving: a new interval restarts it; a batch size applies from the next step. */
   configure(patch: { running?: boolean; tickMs?: number; batchSize?: number }): void {
     if (patch.batchSize !== undefined) this.opts.batchSize = patch.batchSize;
-    const wasRunning = this.timer !== null;
+    const wasRunning = this.cancelTicker !== null;
     const running = patch.running ?? wasRunning;
     if (patch.tickMs !== undefined) this.intervalMs = patch.tickMs;
     if (wasRunning && (!running || patch.tickMs !== undefined)) this.stop();
-    if (running && this.timer === null) this.start(this.intervalMs || 100);
+    if (running && this.cancelTicker === null) this.start(this.intervalMs || 100);
   }
 
   /** Tells watchers a job changed outside a step (paused or resumed through the control API). */
@@ -75,9 +104,9 @@ export class BulkEditRunner {
     this.opts.changed?.();
   }
 
-  /** One step of one job, in its own transaction (the control API's step and run). */
+  /** One step of one job (the control API's step and run); a step that throws puts the job in error. */
   stepOne(orgId: string, id: string): void {
-    this.db.transaction(() => this.step(orgId, id))();
+    this.guardedStep(orgId, id);
   }
 
   /** Forces a job into error (the control API's fail); false when the state machine refuses. */
@@ -90,32 +119,69 @@ export class BulkEditRunner {
     })();
   }
 
-  /** Advances every active bulk edit by one step; returns how many were advanced. */
-  tick(orgId?: string): number {
-    const active = cached(this.db, `SELECT org_id, id FROM close_bulk_edits WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})
-      AND (? IS NULL OR org_id = ?) ORDER BY date_created, seq`).all(...ACTIVE_STATUSES, orgId ?? null, orgId ?? null) as { org_id: string; id: string }[];
-    for (const job of active) {
-      this.db.transaction(() => this.step(job.org_id, job.id))();
+  /**
+   * Advances active bulk edits by one step each, starting after the job the last tick stepped, until
+   * `budgetMs` of wall time is spent (at least one step; the background ticker passes TICK_BUDGET_MS,
+   * a direct call steps every job); returns how many were stepped.
+   */
+  tick(orgId?: string, budgetMs = Infinity): number {
+    const active = cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})
+      AND (? IS NULL OR org_id = ?) ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, orgId ?? null, orgId ?? null) as JobKey[];
+    const began = performance.now();
+    let stepped = 0;
+    for (const job of rotate(active, this.cursor)) {
+      if (stepped > 0 && performance.now() - began >= budgetMs) break;
+      // Moved first: a job whose failure cannot even be recorded does not go first again next tick.
+      this.cursor = job;
+      this.guardedStep(job.org_id, job.id);
+      stepped++;
       this.opts.crash?.reach('bulk-edit-after-batch');
     }
-    return active.length;
+    return stepped;
+  }
+
+  /**
+   * One step in its own transaction. If it throws, the transaction rolls back and the job goes to
+   * error with the phase and message as its reason (logged), so it cannot hold up the others; a busy
+   * or closed database is rethrown instead (the job is fine, the next tick retries).
+   */
+  private guardedStep(orgId: string, id: string): void {
+    this.phase = 'check';
+    try {
+      this.db.transaction(() => this.step(orgId, id))();
+    } catch (err) {
+      if (isTransient(err, this.db)) throw err;
+      const phase = this.phase;
+      this.opts.log?.error({ err, bulk_edit: id, org: orgId, phase }, 'bulk edit step threw; the bulk edit goes to error');
+      this.db.transaction(() => {
+        const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
+        if (row) this.fail(row, `${REASON[phase]}: ${(err as Error)?.message ?? String(err)}`);
+      })();
+    }
+  }
+
+  private enter(phase: StepPhase, row: BulkEditRow): void {
+    this.phase = phase;
+    this.opts.probe?.(phase, row);
   }
 
   private step(orgId: string, id: string): void {
     const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
     if (!row || !ACTIVE_STATUSES.includes(row.status)) return;
+    this.enter('check', row);
     const plan = JSON.parse(row.params) as StoredPlan;
     const problem = row.status === 'created' || row.status === 'resuming' ? null : recheckPlan(this.db, this.fields, orgId, plan);
     if (problem) return this.fail(row, problem);
     if (row.status === 'loading') {
-      try {
-        this.load(row, plan);
-      } catch (err) {
-        return this.fail(row, `the query could not be evaluated: ${(err as Error).message}`);
-      }
+      this.enter('load', row);
+      this.load(row, plan);
     }
     let remaining: number | undefined;
-    if (row.status === 'processing') remaining = this.applyBatch(row, plan);
+    if (row.status === 'processing') {
+      this.enter('batch', row);
+      remaining = this.applyBatch(row, plan);
+    }
+    this.enter('finish', row);
     const t = transition(row as JobState, { type: 'tick', remaining });
     if (!t.ok) return;
     cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
