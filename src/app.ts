@@ -138,29 +138,31 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('tenants', tenants);
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);
-  // A reset or deleted organization loses its own clock and rate limit; a full reset restarts time too.
-  tenants.onForget((orgId) => {
-    if (orgId === null) {
-      clock.clearAll();
-      rateLimiter.clearAll();
-      startClock();
-    } else {
-      clock.clearOwn(orgId);
-      rateLimiter.clearOrg(orgId);
-    }
+  // A reset or deleted organization loses its own clock and rate limit (Tenants clears them in `orgs`
+  // in the same transaction); a full reset restarts time too.
+  tenants.onForget({
+    memory: (orgId) => {
+      if (orgId === null) {
+        clock.clearAll();
+        rateLimiter.clearAll();
+        startClock();
+      } else {
+        clock.clearOwn(orgId);
+        rateLimiter.clearOrg(orgId);
+      }
+    },
   });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
   app.decorate('faults', new FaultRules(db));
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   // ... and its journal entries and fault rules; a full reset clears them all.
-  tenants.onForget((orgId) => {
-    if (orgId === null) {
-      app.faults.clear();
-      app.journal.clear();
-    } else {
-      app.faults.clearOrg(orgId);
-      app.journal.clearOrg(orgId);
-    }
+  tenants.onForget({
+    stored: (orgId) => app.faults.deleteStored(orgId),
+    memory: (orgId) => {
+      app.faults.forget(orgId);
+      if (orgId === null) app.journal.clear();
+      else app.journal.clearOrg(orgId);
+    },
   });
   // Live updates: what a finished vendor request may have changed, heard from the journal (which
   // already sees every one), so serving costs nothing more than one size check while nobody watches.

@@ -136,10 +136,17 @@ export class FaultRules {
     this.db.prepare(`DELETE FROM control_faults`).run();
   }
 
-  /** Deletes an organization's rules (its reset or deletion calls this). */
-  clearOrg(orgId: string): void {
-    this.rules = this.rules.filter((r) => r.rule.org_id !== orgId);
-    this.db.prepare(`DELETE FROM control_faults WHERE org_id = ?`).run(orgId);
+  /**
+   * An organization's reset or deletion (null: the global reset, every rule): deleteStored inside its
+   * transaction, forget once it committed.
+   */
+  deleteStored(orgId: string | null): void {
+    if (orgId === null) cached(this.db, `DELETE FROM control_faults`).run();
+    else cached(this.db, `DELETE FROM control_faults WHERE org_id = ?`).run(orgId);
+  }
+
+  forget(orgId: string | null): void {
+    this.rules = orgId === null ? [] : this.rules.filter((r) => r.rule.org_id !== orgId);
   }
 
   /**
