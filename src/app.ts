@@ -9,7 +9,7 @@ import { openDatabase, type Db } from './core/db.js';
 import { Clocks } from './core/clock.js';
 import { Datasets } from './core/datasets.js';
 import type { JobDriver, OutboxDriver } from './core/jobs.js';
-import { seedIds } from './core/ids.js';
+import { Ids } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
@@ -64,6 +64,8 @@ declare module 'fastify' {
     db: Db;
     /** The process default clock and each organization's own. */
     clock: Clocks;
+    /** Where this app's ids come from (seeded by ID_SEED). */
+    ids: Ids;
     /** The vendors' dataset hooks (seed, reset, snapshot, restore). */
     datasets: Datasets;
     tenants: Tenants;
@@ -98,7 +100,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     else clock.default.restore({ offsetMs: 0, frozenAt: null });
   };
   startClock();
-  seedIds(options.idSeed);
 
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
@@ -132,9 +133,12 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db = openDatabase(options.db ?? ':memory:');
   app.decorate('db', db);
   app.decorate('clock', clock);
+  // This app's ids: its own stream, so two emulators in one process never draw from each other's.
+  const ids = new Ids(options.idSeed);
+  app.decorate('ids', ids);
   const datasets = new Datasets();
   app.decorate('datasets', datasets);
-  const tenants = new Tenants(db, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
+  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
   app.decorate('tenants', tenants);
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);
@@ -153,7 +157,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     },
   });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
-  app.decorate('faults', new FaultRules(db));
+  app.decorate('faults', new FaultRules(db, ids));
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   // ... and its journal entries and fault rules; a full reset clears them all.
   tenants.onForget({

@@ -1,4 +1,4 @@
-import { base62Id } from './ids.js';
+import type { Ids } from './ids.js';
 import { cached, columns, tenantTables, type Db } from './db.js';
 import type { Clocks, StoredClock } from './clock.js';
 import type { Datasets } from './datasets.js';
@@ -55,6 +55,7 @@ export class Tenants {
 
   constructor(
     private readonly db: Db,
+    private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly datasets: Datasets,
     private readonly seed: SeedFileT,
@@ -133,7 +134,7 @@ export class Tenants {
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
       }
-      const org: Org = { id: base62Id('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
+      const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
       cached(this.db, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
         .run(org.id, org.name, org.created_at, baselineText(baseline));
       cached(this.db, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
