@@ -47,6 +47,7 @@ export function decorateClose(app: FastifyInstance): void {
   app.datasets.register(closeDataset);
   const store = new CloseStore(app.db, app.clock, app.ids);
   app.decorate('closeStore', store);
+  app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
   const runner = new BulkEditRunner(app.db, app.ids, app.clock, store.fields, store.values, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'),
   });
