@@ -9,7 +9,7 @@ import { openDatabase, type Db } from './core/db.js';
 import { Clocks } from './core/clock.js';
 import { Datasets } from './core/datasets.js';
 import type { JobDriver, OutboxDriver } from './core/jobs.js';
-import { seedIds } from './core/ids.js';
+import { Ids } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
@@ -72,6 +72,8 @@ declare module 'fastify' {
     db: Db;
     /** The process default clock and each organization's own. */
     clock: Clocks;
+    /** Where this app's ids come from (seeded by ID_SEED). */
+    ids: Ids;
     /** The vendors' dataset hooks (seed, reset, snapshot, restore). */
     datasets: Datasets;
     tenants: Tenants;
@@ -106,7 +108,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     else clock.default.restore({ offsetMs: 0, frozenAt: null });
   };
   startClock();
-  seedIds(options.idSeed);
 
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
@@ -140,35 +141,40 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const db = openDatabase(options.db ?? ':memory:');
   app.decorate('db', db);
   app.decorate('clock', clock);
+  // This app's ids: its own stream, so two emulators in one process never draw from each other's.
+  const ids = new Ids(options.idSeed);
+  app.decorate('ids', ids);
   const datasets = new Datasets();
   app.decorate('datasets', datasets);
-  const tenants = new Tenants(db, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
+  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
   app.decorate('tenants', tenants);
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);
-  // A reset or deleted organization loses its own clock and rate limit; a full reset restarts time too.
-  tenants.onForget((orgId) => {
-    if (orgId === null) {
-      clock.clearAll();
-      rateLimiter.clearAll();
-      startClock();
-    } else {
-      clock.clearOwn(orgId);
-      rateLimiter.clearOrg(orgId);
-    }
+  // A reset or deleted organization loses its own clock and rate limit (Tenants clears them in `orgs`
+  // in the same transaction); a full reset restarts time too.
+  tenants.onForget({
+    memory: (orgId) => {
+      if (orgId === null) {
+        clock.clearAll();
+        rateLimiter.clearAll();
+        startClock();
+      } else {
+        clock.clearOwn(orgId);
+        rateLimiter.clearOrg(orgId);
+      }
+    },
   });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
-  app.decorate('faults', new FaultRules(db));
+  app.decorate('faults', new FaultRules(db, ids));
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   // ... and its journal entries and fault rules; a full reset clears them all.
-  tenants.onForget((orgId) => {
-    if (orgId === null) {
-      app.faults.clear();
-      app.journal.clear();
-    } else {
-      app.faults.clearOrg(orgId);
-      app.journal.clearOrg(orgId);
-    }
+  tenants.onForget({
+    stored: (orgId) => app.faults.deleteStored(orgId),
+    memory: (orgId) => {
+      app.faults.forget(orgId);
+      if (orgId === null) app.journal.clear();
+      else app.journal.clearOrg(orgId);
+    },
   });
   // Live updates: what a finished vendor request may have changed, heard from the journal (which
   // already sees every one), so serving costs nothing more than one size check while nobody watches.

@@ -46,9 +46,10 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  */
 export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {}): void {
   app.datasets.register(closeDataset);
-  const store = new CloseStore(app.db, app.clock);
+  const store = new CloseStore(app.db, app.clock, app.ids);
   app.decorate('closeStore', store);
-  const runner = new BulkEditRunner(app.db, app.clock, store.fields, store.values, {
+  app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
+  const runner = new BulkEditRunner(app.db, app.ids, app.clock, store.fields, store.values, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
   });
   app.decorate('closeJobs', runner);

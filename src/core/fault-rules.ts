@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { cached, type Db } from './db.js';
 import { badField } from './errors.js';
-import { hexId } from './ids.js';
+import type { Ids } from './ids.js';
 import { globMatcher, normalizeMethod, type PathGlob, type Vendor } from './match.js';
 import type { FaultRuleInputT, FaultRuleT } from '../../schemas/control/faults.js';
 
@@ -72,7 +72,7 @@ export class FaultRules {
   private rules: LiveRule[];
 
   /** `now` gives created_at: real wall time, like the journal, so the two can be compared. */
-  constructor(private readonly db: Db, private readonly now: () => string = () => new Date().toISOString()) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly now: () => string = () => new Date().toISOString()) {
     const rows = db.prepare(`SELECT id, seq, rule, remaining, hits, draws, created_at FROM control_faults ORDER BY seq`).all() as Row[];
     this.rules = rows.map((r) => live(r));
   }
@@ -107,7 +107,7 @@ export class FaultRules {
       seed: rest.seed ?? randomInt(0, 2 ** 32),
     };
     const row: Row = {
-      id: hexId('fault_'),
+      id: this.ids.hex('fault_'),
       seq: ((this.db.prepare(`SELECT max(seq) FROM control_faults`).pluck().get() as number | null) ?? 0) + 1,
       rule: JSON.stringify(rule),
       remaining: rule.times ?? null,
@@ -136,10 +136,17 @@ export class FaultRules {
     this.db.prepare(`DELETE FROM control_faults`).run();
   }
 
-  /** Deletes an organization's rules (its reset or deletion calls this). */
-  clearOrg(orgId: string): void {
-    this.rules = this.rules.filter((r) => r.rule.org_id !== orgId);
-    this.db.prepare(`DELETE FROM control_faults WHERE org_id = ?`).run(orgId);
+  /**
+   * An organization's reset or deletion (null: the global reset, every rule): deleteStored inside its
+   * transaction, forget once it committed.
+   */
+  deleteStored(orgId: string | null): void {
+    if (orgId === null) cached(this.db, `DELETE FROM control_faults`).run();
+    else cached(this.db, `DELETE FROM control_faults WHERE org_id = ?`).run(orgId);
+  }
+
+  forget(orgId: string | null): void {
+    this.rules = orgId === null ? [] : this.rules.filter((r) => r.rule.org_id !== orgId);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { base62Id } from './ids.js';
+import type { Ids } from './ids.js';
 import { cached, columns, tenantTables, type Db } from './db.js';
 import type { Clocks, StoredClock } from './clock.js';
 import type { Datasets } from './datasets.js';
@@ -30,6 +30,16 @@ export interface OrgSettings {
 }
 
 /**
+ * What an organization's reset or deletion (`orgId` null: the global reset, every organization) makes
+ * another part forget. `stored` runs inside the transaction that replaces or deletes the data, so what
+ * is stored goes with it or not at all; `memory` runs after that transaction committed.
+ */
+export interface ForgetHook {
+  stored?: (orgId: string | null) => void;
+  memory?: (orgId: string | null) => void;
+}
+
+/**
  * Credential → organization namespace. An organization is created on a credential's first use (or by
  * the control API) and gets a copy of the seeded template organization (one INSERT … SELECT per
  * table, so it costs milliseconds). In strict mode only the seed's credentials are accepted. The
@@ -41,10 +51,11 @@ export class Tenants {
   private readonly copyStatements: { run: (p: { org: string; tpl: string }) => unknown }[];
   private readonly seedTokens: Set<string>;
   private readonly orgName: string;
-  private readonly forgetHooks: ((orgId: string | null) => void)[] = [];
+  private readonly forgetHooks: ForgetHook[] = [];
 
   constructor(
     private readonly db: Db,
+    private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly datasets: Datasets,
     private readonly seed: SeedFileT,
@@ -76,9 +87,9 @@ export class Tenants {
     return null;
   }
 
-  /** Called with an organization's id when it is reset or deleted (null: everything), so journal,
-   * faults, clocks and rate limits forget it. */
-  onForget(hook: (orgId: string | null) => void): void {
+  /** Registers what journal, faults, clocks and rate limits forget when an organization is reset or
+   * deleted (null: everything). Its own clock and rate limit in `orgs` are cleared here. */
+  onForget(hook: ForgetHook): void {
     this.forgetHooks.push(hook);
   }
 
@@ -123,7 +134,7 @@ export class Tenants {
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
       }
-      const org: Org = { id: base62Id('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
+      const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
       cached(this.db, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
         .run(org.id, org.name, org.created_at, baselineText(baseline));
       cached(this.db, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
@@ -136,8 +147,12 @@ export class Tenants {
   reset(orgId: string): void {
     const text = cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null;
     const baseline: Baseline = text === null ? 'seed' : text === 'empty' ? 'empty' : (JSON.parse(text) as DatasetT);
-    this.replace(orgId, baseline);
-    this.forget(orgId);
+    this.replace(orgId, baseline, () => {
+      this.saveClock(orgId, null);
+      this.saveRateLimit(orgId, null);
+      this.forgetStored(orgId);
+    });
+    this.forgetInMemory(orgId);
   }
 
   /** Replaces the organization's data with a dataset (already schema-checked; cross-references are checked here). */
@@ -147,14 +162,20 @@ export class Tenants {
 
   /** Deletes the organization and everything it owns (every table cascades from `orgs`). */
   delete(orgId: string): void {
-    cached(this.db, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
-    this.forget(orgId);
+    this.db.transaction(() => {
+      cached(this.db, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
+      this.forgetStored(orgId);
+    })();
+    this.forgetInMemory(orgId);
   }
 
   /** Everything back to a fresh start: no organization until a credential or the control API makes one. */
   deleteAll(): void {
-    cached(this.db, `DELETE FROM orgs WHERE is_template = 0`).run();
-    for (const hook of this.forgetHooks) hook(null);
+    this.db.transaction(() => {
+      cached(this.db, `DELETE FROM orgs WHERE is_template = 0`).run();
+      this.forgetStored(null);
+    })();
+    this.forgetInMemory(null);
   }
 
   /** The organization as a dataset in the seed file's format. */
@@ -213,8 +234,12 @@ export class Tenants {
       .run(setting?.limit ?? null, setting?.windowSeconds ?? null, orgId);
   }
 
-  private forget(orgId: string): void {
-    for (const hook of this.forgetHooks) hook(orgId);
+  private forgetStored(orgId: string | null): void {
+    for (const hook of this.forgetHooks) hook.stored?.(orgId);
+  }
+
+  private forgetInMemory(orgId: string | null): void {
+    for (const hook of this.forgetHooks) hook.memory?.(orgId);
   }
 
   /** A dataset's cross-reference problem → 400 naming the path inside it. */
@@ -226,12 +251,14 @@ export class Tenants {
     throw new ApiError(400, 'VALIDATION_ERROR', `Invalid dataset: ${problem}`, { field: at ? `dataset${at}` : 'dataset' });
   }
 
-  private replace(orgId: string, baseline: Baseline): void {
+  /** Replaces the data in one transaction, with `also` (what a reset clears besides) inside it. */
+  private replace(orgId: string, baseline: Baseline, also?: () => void): void {
     this.assertValid(baseline);
     this.db.transaction(() => {
       for (const table of this.tables) cached(this.db, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
       cached(this.db, `UPDATE orgs SET name = ? WHERE id = ?`).run(this.nameOf(baseline), orgId);
       this.fill(orgId, baseline);
+      also?.();
     })();
   }
 

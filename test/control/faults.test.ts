@@ -117,15 +117,17 @@ t.test('DELETE /_mock/faults/{id} removes one rule, DELETE /_mock/faults all; an
   t.equal((await deals(app)).statusCode, 200);
 });
 
-t.test('faults.clearOrg deletes that organization\'s rules only', async (t) => {
+t.test('an organization\'s forgotten rules are gone from the table and stop firing; other rules stay', async (t) => {
   const app = await build(t);
   orgOf(app, 'gone');
   orgOf(app, 'stays');
   await addFault(t, app, { org: 'gone', status: 500 });
   const kept = await addFault(t, app, { org: 'stays', status: 500 });
   const global = await addFault(t, app, { path: '/nowhere', status: 500 });
-  app.faults.clearOrg(orgOf(app, 'gone'));
+  app.faults.deleteStored(orgOf(app, 'gone'));
   t.same(faultRows(app).map((r) => r.id), [kept.id, global.id]);
+  app.faults.forget(orgOf(app, 'gone'));
+  t.same((await app.inject({ url: '/_mock/faults' })).json().data.map((r: { id: string }) => r.id), [kept.id, global.id]);
   t.equal((await deals(app, 'gone')).statusCode, 200);
 });
 

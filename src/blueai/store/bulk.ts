@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import type { Ids } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkDealDeleteT, BulkDealUpdateT } from '../../../schemas/blueai/bulk.js';
@@ -19,7 +20,7 @@ export interface BulkResultT {
 export class BulkStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly deals: DealStore, private readonly crash?: CrashHook) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly deals: DealStore, private readonly crash?: CrashHook) {
     this.refs = new Refs(db);
   }
 
@@ -85,7 +86,7 @@ export class BulkStore {
   }
 
   importContacts(orgId: string, file: Buffer): BulkResultT {
-    return importContacts(this.db, this.clock, this.refs, orgId, file, this.crash);
+    return importContacts(this.db, this.ids, this.clock, this.refs, orgId, file, this.crash);
   }
 }
 

@@ -1,6 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { hexId } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { CompanyT, CompanyCreateT, CompanyPatchT, CompanyListQueryT } from '../../../schemas/blueai/companies.js';
 import { listRows, publicRow, type Page } from './list.js';
@@ -10,7 +10,7 @@ const WRITABLE = [
 ] as const;
 
 export class CompanyStore {
-  constructor(private readonly db: Db, private readonly clock: Clocks) {}
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {}
 
   list(orgId: string, q: CompanyListQueryT): Page<CompanyT> {
     return listRows(
@@ -40,7 +40,7 @@ export class CompanyStore {
   create(orgId: string, input: CompanyCreateT): CompanyT {
     const now = this.clock.iso(orgId);
     const company: CompanyT = {
-      id: hexId('comp_'),
+      id: this.ids.hex('comp_'),
       name: input.name,
       name_kana: input.name_kana ?? null,
       department: input.department ?? null,

@@ -1,6 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { hexId } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { ContactT, ContactCreateT, ContactPatchT, ContactListQueryT } from '../../../schemas/blueai/contacts.js';
 import { listRows, publicRow, type Page } from './list.js';
@@ -11,7 +11,7 @@ const WRITABLE = ['first_name', 'last_name', 'email', 'phone', 'position', 'comp
 export class ContactStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clocks) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {
     this.refs = new Refs(db);
   }
 
@@ -49,7 +49,7 @@ export class ContactStore {
     this.refs.require('company_id', 'blueai_companies', orgId, input.company_id);
     const now = this.clock.iso(orgId);
     const contact: ContactT = {
-      id: hexId('cont_'),
+      id: this.ids.hex('cont_'),
       first_name: input.first_name ?? null,
       last_name: input.last_name,
       email: input.email ?? null,

@@ -1,6 +1,6 @@
 import { cached, pick, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { hexId } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { DealT, DealCreateT, DealPatchT, DealListQueryT, ActivityT } from '../../../schemas/blueai/deals.js';
 import { listRows, publicRow, type ListParams, type Page } from './list.js';
@@ -12,7 +12,7 @@ const LOST = 'closed_lost';
 export class DealStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly clock: Clocks) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {
     this.refs = new Refs(db);
   }
 
@@ -66,7 +66,7 @@ export class DealStore {
     this.checkStage(stages, stage, pipelineId);
     const now = this.clock.iso(orgId);
     const deal: DealT = {
-      id: hexId('deal_'),
+      id: this.ids.hex('deal_'),
       name: input.name,
       amount: input.amount ?? null,
       stage,
@@ -162,7 +162,7 @@ export class DealStore {
       this.db,
       `INSERT INTO blueai_activities (org_id, id, deal_id, type, subject, body, member_id, created_at)
        VALUES (?, ?, ?, 'stage_change', ?, NULL, NULL, ?)`,
-    ).run(orgId, hexId('act_'), deal.id, `ステージ変更: ${deal.stage} → ${to}`, this.clock.iso(orgId));
+    ).run(orgId, this.ids.hex('act_'), deal.id, `ステージ変更: ${deal.stage} → ${to}`, this.clock.iso(orgId));
   }
 
   private checkStage(stages: string[], stage: string, pipelineId: string): void {

@@ -1,6 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { hexId } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { validationError } from '../../core/errors.js';
 import type { CrashHook } from '../../core/faults.js';
 import { CSV_COLUMNS } from '../../../schemas/blueai/bulk.js';
@@ -18,7 +18,7 @@ type ImportColumn = (typeof CSV_COLUMNS.import)[number];
  * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
  * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
  */
-export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string, file: Buffer, crash?: CrashHook) {
+export function importContacts(db: Db, ids: Ids, clock: Clocks, refs: Refs, orgId: string, file: Buffer, crash?: CrashHook) {
   const text = decodeUtf8(file);
   if (text.trim() === '') throw validationError('The file is empty: expected a header row with last_name', { file: 'is empty' });
   const { header, records } = parseCsv(text);
@@ -65,7 +65,7 @@ export function importContacts(db: Db, clock: Clocks, refs: Refs, orgId: string,
   const now = clock.iso(orgId);
   // Ids are drawn in row order (the same ids as ever under ID_SEED), then the rows are inserted in id
   // order: random ids inserted as they come split pages all over the primary key's B-tree.
-  const withIds = rows.map((row) => ({ id: hexId('cont_'), row }));
+  const withIds = rows.map((row) => ({ id: ids.hex('cont_'), row }));
   withIds.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   db.transaction(() => {
     for (const [i, { id, row: r }] of withIds.entries()) {

@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import type { Ids } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
 import { DealStore } from './deals.js';
 import { BulkStore } from './bulk.js';
@@ -19,13 +20,13 @@ export class BlueAIStore {
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
 
-  constructor(db: Db, clock: Clocks, crash?: CrashHook) {
-    this.deals = new DealStore(db, clock);
-    this.bulk = new BulkStore(db, clock, this.deals, crash);
+  constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
+    this.deals = new DealStore(db, ids, clock);
+    this.bulk = new BulkStore(db, ids, clock, this.deals, crash);
     this.exports = new ExportStore(db);
-    this.contacts = new ContactStore(db, clock);
-    this.companies = new CompanyStore(db, clock);
-    this.pipelines = new PipelineStore(db, clock);
+    this.contacts = new ContactStore(db, ids, clock);
+    this.companies = new CompanyStore(db, ids, clock);
+    this.pipelines = new PipelineStore(db, ids, clock);
     this.members = new MemberStore(db);
   }
 }

@@ -1,6 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { hexId } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { conflict, notFound, validationError } from '../../core/errors.js';
 import type { PipelineT, PipelineCreateT, PipelinePatchT } from '../../../schemas/blueai/pipelines.js';
 
@@ -8,7 +8,7 @@ type Stage = PipelineT['stages'][number];
 type PipelineRow = Omit<PipelineT, 'stages' | 'is_default'> & { is_default: number };
 
 export class PipelineStore {
-  constructor(private readonly db: Db, private readonly clock: Clocks) {}
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {}
 
   /** Every pipeline of the organization, by sort_order then id, each with its stages in order. */
   list(orgId: string): PipelineT[] {
@@ -45,7 +45,7 @@ export class PipelineStore {
     // its first pipeline as the default, so deals always have one to fall back to.
     const hasDefault = cached(this.db, `SELECT 1 FROM blueai_pipelines WHERE org_id = ? AND is_default = 1`).get(orgId) !== undefined;
     const pipeline: PipelineT = {
-      id: hexId('pipe_'),
+      id: this.ids.hex('pipe_'),
       name: input.name,
       is_default: input.is_default === true || !hasDefault,
       // Real API: the default sort_order is not documented; here: after the last pipeline.

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import type { CrashHook } from '../../core/faults.js';
 import { realTimers, type Timers } from '../../core/timers.js';
 import { closeDate } from '../dates.js';
@@ -50,7 +50,7 @@ export class BulkEditRunner {
   private readonly timers: Timers;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Db, private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly fields: CustomFieldReader,
     private readonly values: CustomValues,
@@ -298,7 +298,7 @@ export class BulkEditRunner {
     const user = cached(this.db, `SELECT email FROM close_users WHERE org_id = ? AND id = ?`).pluck().get(row.org_id, row.created_by) as string | undefined;
     const done = cached(this.db, `SELECT n_leads, n_objects FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as { n_leads: number; n_objects: number };
     cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, 'bulk_edit_done', ?, ?, ?, ?, ?)`).run(
-      row.org_id, base62Id('email_'), user ?? 'unknown', 'Your bulk edit is complete',
+      row.org_id, this.ids.base62('email_'), user ?? 'unknown', 'Your bulk edit is complete',
       `Bulk edit ${row.id} (${row.type}) finished: ${done.n_leads} leads, ${done.n_objects} objects updated.`, row.id, closeDate(this.clock.now(row.org_id)),
     );
   }

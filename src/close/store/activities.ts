@@ -1,5 +1,5 @@
 import { cached, exists, pick, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
   ActivityT, CustomActivityCreateT, CustomActivityTypeT, CustomActivityUpdateT,
@@ -27,7 +27,7 @@ export interface ActivityFilter extends PageParams {
  */
 export class ActivityStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
@@ -55,7 +55,7 @@ export class ActivityStore {
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'activity', input.custom_activity_type_id));
     const now = this.stamp.now(orgId);
     const row = {
-      id: base62Id('acti_'), lead_id: input.lead_id, custom_activity_type_id: input.custom_activity_type_id,
+      id: this.ids.base62('acti_'), lead_id: input.lead_id, custom_activity_type_id: input.custom_activity_type_id,
       note: input.note ?? null, user_id: input.user_id === undefined ? userId : input.user_id, date_created: now, date_updated: now,
     };
     this.db.transaction(() => {

@@ -1,6 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { BulkEditActionT, BulkEditCreateT, BulkStatus, BulkEditType } from '../../../schemas/close/bulk-edit.js';
 import { closeDate } from '../dates.js';
@@ -22,7 +22,7 @@ export interface BulkEditRow {
 /** Bulk edit objects: creation (validated and planned up front), reads, pause and resume. Progress
  * belongs to the runner (src/close/jobs/runner.ts). */
 export class BulkEditStore {
-  constructor(private readonly db: Db, private readonly clock: Clocks, private readonly fields: CustomFieldReader) {}
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly fields: CustomFieldReader) {}
 
   create(orgId: string, userId: string, body: BulkEditCreateT, tzOffset: string | undefined): BulkEditActionT {
     if (body.s_query === undefined || body.s_query === null) {
@@ -41,7 +41,7 @@ export class BulkEditStore {
     const now = closeDate(this.clock.now(orgId));
     const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
     const row: BulkEditRow = {
-      org_id: orgId, id: base62Id('bulkedit_'), seq, type: body.type, status: 'created', paused_from: null, date_paused: null,
+      org_id: orgId, id: this.ids.base62('bulkedit_'), seq, type: body.type, status: 'created', paused_from: null, date_paused: null,
       error_reason: null, params: JSON.stringify({ ...plan, tz_offset_minutes: tzOffsetMinutes }),
       lead_status_id: echo.lead_status_id, custom_field_id: plan.field_id, custom_field_name: echo.custom_field_name,
       custom_field_value: echo.custom_field_value, query: body.query ?? null, s_query: JSON.stringify(body.s_query),

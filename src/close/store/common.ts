@@ -2,22 +2,33 @@ import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 
 /**
- * Close timestamps from the emulator clock. Real API: microseconds come from the server's clock; here:
- * the clock has milliseconds, and writes in the same millisecond get consecutive microseconds, so
- * "newest first" lists keep creation order even with a frozen clock.
+ * Close timestamps from the emulator clock, strictly increasing per organization. Real API: microseconds
+ * come from the server's clock; here: the clock has milliseconds, and each write in the same
+ * millisecond takes the next microsecond, carrying into the following milliseconds past 1,000 writes
+ * (so after many writes on a frozen clock, timestamps run ahead of it by 1 ms per 1,000), so "newest
+ * first" lists keep creation order however many objects one frozen instant sees. A clock moved back
+ * starts again from its new time.
  */
 export class Stamper {
-  private lastUs = -1;
+  /** Per organization: the clock reading (µs) and the timestamp (µs) of its last stamp. */
+  private readonly last = new Map<string, { baseUs: number; us: number }>();
 
   constructor(private readonly clock: Clocks) {}
 
-  /** The organization's "now" as a Close timestamp, after the last one this stamper gave. */
+  /** The organization's "now" as a Close timestamp, after the last one it was given. */
   now(orgId: string): string {
-    const base = this.clock.nowMs(orgId) * 1000;
-    const us = this.lastUs >= base && this.lastUs < base + 999 ? this.lastUs + 1 : base;
-    this.lastUs = us;
+    const baseUs = this.clock.nowMs(orgId) * 1000;
+    const prev = this.last.get(orgId);
+    const us = prev && baseUs >= prev.baseUs ? Math.max(baseUs, prev.us + 1) : baseUs;
+    this.last.set(orgId, { baseUs, us });
     const iso = new Date(Math.floor(us / 1000)).toISOString();
     return `${iso.slice(0, 23)}${String(us % 1000).padStart(3, '0')}+00:00`;
+  }
+
+  /** Forgets a deleted or reset organization. */
+  forget(orgId: string | null): void {
+    if (orgId === null) this.last.clear();
+    else this.last.delete(orgId);
   }
 }
 

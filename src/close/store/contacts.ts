@@ -1,5 +1,5 @@
 import { cached, exists, pick, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { ContactCreateT, ContactT, ContactUpdateT, NestedContactT } from '../../../schemas/close/contacts.js';
 import type { CustomFieldReader } from './custom-fields.js';
@@ -27,7 +27,7 @@ const phones = (list: NestedContactT['phones']) => list?.map((p) => ({ phone: p.
 
 export class ContactStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
@@ -69,7 +69,7 @@ export class ContactStore {
     const now = this.stamp.now(orgId);
     return {
       row: {
-        id: base62Id('cont_'), lead_id: leadId, name: input.name ?? null, title: input.title ?? null,
+        id: this.ids.base62('cont_'), lead_id: leadId, name: input.name ?? null, title: input.title ?? null,
         emails: JSON.stringify(emails(input.emails) ?? []), phones: JSON.stringify(phones(input.phones) ?? []),
         created_by: userId, updated_by: userId, date_created: now, date_updated: now,
       },

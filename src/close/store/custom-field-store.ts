@@ -1,5 +1,5 @@
 import { cached, exists, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
   AssociationInputT, AssociationType, CustomFieldCreateT, CustomFieldT, CustomFieldUpdateT, FieldObjectType,
@@ -18,7 +18,7 @@ const bad = (field: string, message: string) => validationError(message, { [fiel
  */
 export class CustomFieldStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly reader: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
@@ -48,7 +48,7 @@ export class CustomFieldStore {
     // `associations` is given on create and PUT (other kinds ignore it).
     const associations = objectType === 'shared' ? this.checkAssociations(orgId, input.associations ?? []) : [];
     const now = this.stamp.now(orgId);
-    const id = base62Id('cf_');
+    const id = this.ids.base62('cf_');
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_custom_fields (org_id, id, object_type, custom_activity_type_id, custom_object_type_id, name,
           description, type, accepts_multiple_values, choices, date_created, date_updated)

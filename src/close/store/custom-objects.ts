@@ -1,5 +1,5 @@
 import { cached, exists, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
   CustomObjectCreateT, CustomObjectT, CustomObjectTypeT, CustomObjectUpdateT,
@@ -17,7 +17,7 @@ interface CustomObjectRow {
 /** Custom object instances; each belongs to a lead and has a custom object type. */
 export class CustomObjectStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
@@ -42,7 +42,7 @@ export class CustomObjectStore {
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'custom_object', input.custom_object_type_id));
     const now = this.stamp.now(orgId);
     const row = {
-      id: base62Id('custobj_'), lead_id: input.lead_id, custom_object_type_id: input.custom_object_type_id,
+      id: this.ids.base62('custobj_'), lead_id: input.lead_id, custom_object_type_id: input.custom_object_type_id,
       name: input.name ?? null, date_created: now, date_updated: now,
     };
     this.db.transaction(() => {

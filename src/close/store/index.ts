@@ -1,5 +1,6 @@
 import type { Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import type { Ids } from '../../core/ids.js';
 import { CustomValues } from './values.js';
 import { CustomFieldReader } from './custom-fields.js';
 import { UserStore } from './users.js';
@@ -29,18 +30,18 @@ export class CloseStore {
   readonly customFields: CustomFieldStore;
   readonly bulkEdits: BulkEditStore;
 
-  constructor(readonly db: Db, readonly clock: Clocks) {
+  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.users = new UserStore(db);
     this.stamp = new Stamper(clock);
-    this.statuses = new StatusStore(db);
-    this.contacts = new ContactStore(db, this.stamp, this.fields, this.values);
-    this.opportunities = new OpportunityStore(db, this.stamp, this.statuses, this.fields, this.values);
-    this.leads = new LeadStore(db, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
-    this.activities = new ActivityStore(db, this.stamp, this.fields, this.values);
-    this.customObjects = new CustomObjectStore(db, this.stamp, this.fields, this.values);
-    this.customFields = new CustomFieldStore(db, this.stamp, this.fields, this.values);
-    this.bulkEdits = new BulkEditStore(db, clock, this.fields);
+    this.statuses = new StatusStore(db, ids);
+    this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
+    this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
+    this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
+    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values);
+    this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
+    this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
+    this.bulkEdits = new BulkEditStore(db, ids, clock, this.fields);
   }
 }

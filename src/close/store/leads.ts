@@ -1,5 +1,5 @@
 import { cached, pick, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { LeadCreateT, LeadT, LeadUpdateT } from '../../../schemas/close/leads.js';
 import type { CustomFieldReader } from './custom-fields.js';
@@ -23,7 +23,7 @@ const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities
 
 export class LeadStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly statuses: StatusStore,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
     private readonly contacts: ContactStore, private readonly opportunities: OpportunityStore,
   ) {}
@@ -52,7 +52,7 @@ export class LeadStore {
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'lead'));
     const now = this.stamp.now(orgId);
     const row = {
-      id: base62Id('lead_'), name: input.name ?? null, status_id: statusId, description: input.description ?? null,
+      id: this.ids.base62('lead_'), name: input.name ?? null, status_id: statusId, description: input.description ?? null,
       url: input.url ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
     };
     const contacts = (input.contacts ?? []).map((c, i) => this.contacts.prepare(orgId, userId, row.id, c, `contacts.${i}.`));

@@ -1,5 +1,5 @@
 import { cached, exists, pick, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { OpportunityCreateT, OpportunityT, OpportunityUpdateT } from '../../../schemas/close/opportunities.js';
 import type { CustomFieldReader } from './custom-fields.js';
@@ -20,7 +20,7 @@ const WRITABLE = ['status_id', 'value', 'value_period', 'user_id', 'note'] as co
 
 export class OpportunityStore {
   constructor(
-    private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore,
+    private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly statuses: StatusStore,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
@@ -54,7 +54,7 @@ export class OpportunityStore {
     const now = this.stamp.now(orgId);
     // Real API: user_id defaults to the user creating the opportunity; here: the same (the API key's user).
     const row = {
-      id: base62Id('oppo_'), lead_id: input.lead_id, status_id: statusId, value: input.value ?? null,
+      id: this.ids.base62('oppo_'), lead_id: input.lead_id, status_id: statusId, value: input.value ?? null,
       value_period: input.value_period ?? 'one_time', user_id: input.user_id === undefined ? userId : input.user_id,
       note: input.note ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
     };

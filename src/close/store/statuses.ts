@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import { base62Id } from '../../core/ids.js';
+import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { LeadStatusT, OpportunityStatusT } from '../../../schemas/close/statuses.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
@@ -10,7 +10,7 @@ const opp = (r: Row<OpportunityStatusT>): OpportunityStatusT => ({ id: r.id, lab
 
 /** Lead and opportunity statuses, in their configured order (`position`). */
 export class StatusStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly ids: Ids) {}
 
   listLead(orgId: string, q: PageParams): ClosePage<LeadStatusT> {
     const { rows, has_more } = pageRows<Row<LeadStatusT>>(this.db,
@@ -44,7 +44,7 @@ export class StatusStore {
 
   createLead(orgId: string, label: string): LeadStatusT {
     this.checkLabel(orgId, label, null);
-    const id = base62Id('stat_');
+    const id = this.ids.base62('stat_');
     cached(this.db, `INSERT INTO close_lead_statuses (org_id, id, label, position)
       VALUES (@org, @id, @label, (SELECT coalesce(max(position), -1) + 1 FROM close_lead_statuses WHERE org_id = @org))`)
       .run({ org: orgId, id, label });
