@@ -6,13 +6,13 @@ import type { ClockAdvanceT, ClockResponseT, ClockUpdateT } from '../schemas/con
 import type { ControlErrorT } from '../schemas/control/common.js';
 import type { HealthResponse } from '../schemas/control/health.js';
 import type {
-  ControlJobT, JobListQuery, JobWaitQuery, OutboxMessageT, TickerT, TickerUpdateT,
+  ControlJobT, JobList as JobListSchema, JobListQuery, JobWaitQuery, OutboxList as OutboxListSchema, OutboxMessageT, TickerT, TickerUpdateT,
 } from '../schemas/control/jobs.js';
-import type { OrgCreateT, OrgResponseT } from '../schemas/control/orgs.js';
+import type { OrgCreateT, OrgList as OrgListSchema, OrgResponseT } from '../schemas/control/orgs.js';
 import type { RateLimitResponseT, RateLimitUpdateT } from '../schemas/control/rate-limit.js';
 import type { DatasetT } from '../schemas/seed.js';
-import type { FaultRuleInputT, FaultRuleT } from '../schemas/control/faults.js';
-import type { JournalEntry as JournalEntrySchema, RequestFilterQueryT } from '../schemas/control/requests.js';
+import type { FaultList as FaultListSchema, FaultRuleInputT, FaultRuleT } from '../schemas/control/faults.js';
+import type { JournalEntry as JournalEntrySchema, RequestFilterQueryT, RequestList as RequestListSchema } from '../schemas/control/requests.js';
 
 export type HealthT = Static<typeof HealthResponse>;
 export type JobStatus = ControlJobT['status'];
@@ -24,6 +24,12 @@ export type FaultRule = FaultRuleT;
 /** Journal filters; `status` is exact (404) or a class ('4xx'). */
 export type RequestFilter = Omit<RequestFilterQueryT, 'status'> & { status?: number | string };
 export type JournalEntry = Static<typeof JournalEntrySchema>;
+// Lists answer as the HTTP routes do: `{data: [...]}` (the journal adds `total`).
+export type OrgList = Static<typeof OrgListSchema>;
+export type JobList = Static<typeof JobListSchema>;
+export type OutboxList = Static<typeof OutboxListSchema>;
+export type FaultList = Static<typeof FaultListSchema>;
+export type RequestList = Static<typeof RequestListSchema>;
 export type OpenApiSurface = 'close' | 'blueai' | 'control';
 export interface OpenApiDocument {
   openapi: string;
@@ -62,7 +68,6 @@ export class EmulatorError extends Error {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
-type Data<T> = { data: T[] };
 
 const seg = encodeURIComponent;
 
@@ -103,8 +108,6 @@ export class EmulatorClient {
     return (res.status === 204 ? undefined : body) as T;
   }
 
-  #list = async <T>(path: string, query?: Query): Promise<T[]> => (await this.request<Data<T>>('GET', path, { query })).data;
-
   health(): Promise<HealthT> {
     return this.request('GET', '/health');
   }
@@ -115,7 +118,7 @@ export class EmulatorClient {
   }
 
   readonly orgs = {
-    list: (): Promise<OrgResponseT[]> => this.#list('/orgs'),
+    list: (): Promise<OrgList> => this.request('GET', '/orgs'),
     create: (body: OrgCreateT): Promise<OrgResponseT> => this.request('POST', '/orgs', { body }),
     get: (org: string): Promise<OrgResponseT> => this.request('GET', `/orgs/${seg(org)}`),
     delete: (org: string): Promise<void> => this.request('DELETE', `/orgs/${seg(org)}`),
@@ -140,7 +143,7 @@ export class EmulatorClient {
 
   /** Background jobs (Close bulk edits); `org` tells apart a job id two organizations share. */
   readonly jobs = {
-    list: (filter: JobListFilter = {}): Promise<ControlJobT[]> => this.#list('/jobs', filter),
+    list: (filter: JobListFilter = {}): Promise<JobList> => this.request('GET', '/jobs', { query: filter }),
     get: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('GET', `/jobs/${seg(id)}`, { query: { org } }),
     step: (id: string, { ticks, org }: { ticks?: number; org?: string } = {}): Promise<ControlJobT> =>
       this.request('POST', `/jobs/${seg(id)}/step`, { query: { org }, body: ticks === undefined ? {} : { ticks } }),
@@ -170,20 +173,20 @@ export class EmulatorClient {
 
   /** What the vendors would have emailed, oldest first. */
   readonly outbox = {
-    list: ({ org }: { org?: string } = {}): Promise<OutboxMessageT[]> => this.#list('/outbox', { org }),
+    list: ({ org }: { org?: string } = {}): Promise<OutboxList> => this.request('GET', '/outbox', { query: { org } }),
     clear: ({ org }: { org?: string } = {}): Promise<void> => this.request('DELETE', '/outbox', { query: { org } }),
   };
 
   readonly faults = {
-    list: (): Promise<FaultRule[]> => this.#list('/faults'),
+    list: (): Promise<FaultList> => this.request('GET', '/faults'),
     add: (rule: FaultRuleInput): Promise<FaultRule> => this.request('POST', '/faults', { body: rule }),
     remove: (id: string): Promise<void> => this.request('DELETE', `/faults/${seg(id)}`),
     clear: (): Promise<void> => this.request('DELETE', '/faults'),
   };
 
-  /** The request journal, newest first. */
+  /** The request journal, newest first; `total` counts every match, `data` holds at most `limit`. */
   readonly requests = {
-    list: (filter: RequestFilter & { limit?: number } = {}): Promise<JournalEntry[]> => this.#list('/requests', { ...filter }),
+    list: (filter: RequestFilter & { limit?: number } = {}): Promise<RequestList> => this.request('GET', '/requests', { query: { ...filter } }),
     count: async (filter: RequestFilter = {}): Promise<number> => (await this.request<{ count: number }>('GET', '/requests/count', { query: { ...filter } })).count,
     clear: (filter: RequestFilter = {}): Promise<void> => this.request('DELETE', '/requests', { query: { ...filter } }),
   };

@@ -24,7 +24,7 @@ t.test('an organization is created, read by credential or id, listed and deleted
   t.match(org, { id: /^orga_/, credentials: ['key/with?odd#chars&x=%2F'], dataset: 'empty', clock: { source: 'default' } });
   t.same(await client.orgs.get('key/with?odd#chars&x=%2F'), org, 'a credential is URL-encoded into the path');
   t.same(await client.orgs.get(org.id), org);
-  t.same((await client.orgs.list()).map((o) => o.id), [org.id]);
+  t.same((await client.orgs.list()).data.map((o) => o.id), [org.id]);
   t.equal((await client.health()).organizations, 1);
 
   t.equal(await client.orgs.delete(org.id), undefined, '204 answers undefined');
@@ -32,7 +32,7 @@ t.test('an organization is created, read by credential or id, listed and deleted
   const err = await rejects(t, client.orgs.get(org.id), 404, 'NOT_FOUND');
   t.match(err.body, { error: { code: 'NOT_FOUND', message: String } });
   t.match(err.message, /GET \/_mock\/orgs\/orga_\S+ → 404/);
-  t.same(await client.orgs.list(), []);
+  t.same(await client.orgs.list(), { data: [] }, 'a list answers as GET /_mock/orgs does');
 });
 
 t.test('a validation error carries the field the control API names', async (t) => {
@@ -90,8 +90,8 @@ t.test('a Close bulk edit is stepped created → loading → processing → done
   t.equal(res.status, 200);
   const { id } = (await res.json()) as { id: string };
 
-  t.match(await client.jobs.list({ org: 'close-key', status: 'created' }), [{ id, org_id: org.id, status: 'created' }]);
-  t.same(await client.jobs.list({ status: 'done' }), []);
+  t.match(await client.jobs.list({ org: 'close-key', status: 'created' }), { data: [{ id, org_id: org.id, status: 'created' }] });
+  t.same(await client.jobs.list({ status: 'done' }), { data: [] });
   const timeout = await rejects(t, client.jobs.wait(id, { timeoutMs: 50 }), 408, 'TIMEOUT');
   t.match(timeout.state, { id, status: 'created' }, 'the timed-out wait carries the job');
 
@@ -107,9 +107,10 @@ t.test('a Close bulk edit is stepped created → loading → processing → done
     'every lead has the new status');
 
   const mail = await client.outbox.list({ org: 'close-key' });
-  t.match(mail, [{ org_id: org.id, kind: 'bulk_edit_done', ref_id: id, subject: String }]);
+  t.match(mail, { data: [{ org_id: org.id, kind: 'bulk_edit_done', ref_id: id, subject: String }] });
+  t.same(mail, await (await fetch(`${url}/_mock/outbox?org=close-key`)).json(), 'the client answers what GET /_mock/outbox answers');
   t.equal(await client.outbox.clear({ org: 'close-key' }), undefined);
-  t.same(await client.outbox.list(), []);
+  t.same(await client.outbox.list(), { data: [] });
 
   const reset = await client.orgs.reset('close-key');
   t.equal(reset.id, org.id);
@@ -149,7 +150,7 @@ t.test('the ticker, an organization\'s rate limit and the full reset', async (t)
   t.same(await client.rateLimit.get('limited'), { limit: 5, window_seconds: 60, source: 'organization' });
   t.same(await client.rateLimit.clear('limited'), { limit: 0, window_seconds: 60, source: 'default' });
   t.equal(await client.resetAll(), undefined);
-  t.same(await client.orgs.list(), []);
+  t.same(await client.orgs.list(), { data: [] });
   t.equal((await client.ticker.get()).batch_size, 100, 'the full reset restores the ticker');
 });
 
@@ -171,7 +172,7 @@ const last = <T>(a: T[]) => a[a.length - 1]!;
 
 t.test('fault rules are listed, added, removed and cleared with the documented methods and bodies', async (t) => {
   const { calls, client } = stub();
-  t.same(await client.faults.list(), []);
+  t.same(await client.faults.list(), { data: [] });
   await client.faults.add({ vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/**', org: 'k', status: 503, latency_ms: [10, 20], drop: false, probability: 0.5, times: 2, seed: 7 });
   await client.faults.remove('fault/1');
   await client.faults.clear();
@@ -190,7 +191,7 @@ t.test('fault rules are listed, added, removed and cleared with the documented m
 t.test('the request journal is listed, counted and cleared with its filters in the query string', async (t) => {
   const { calls, client } = stub(() => Response.json({ data: [{ id: 1, path: '/api/v1/lead/' }], count: 3, total: 1 }));
   const filter = { vendor: 'blueai', method: 'GET', path: '/api/v1/crm/**', status: '4xx', org: 'a b', since: '2030-01-01T00:00:00Z' } as const;
-  t.match(await client.requests.list({ ...filter, limit: 5 }), [{ id: 1 }]);
+  t.same(await client.requests.list({ ...filter, limit: 5 }), { data: [{ id: 1, path: '/api/v1/lead/' }], count: 3, total: 1 }, 'the body as sent, total included');
   t.equal(await client.requests.count({ status: 404 }), 3);
   await client.requests.clear(filter);
   const query = 'vendor=blueai&method=GET&path=%2Fapi%2Fv1%2Fcrm%2F**&status=4xx&org=a+b&since=2030-01-01T00%3A00%3A00Z';

@@ -36,7 +36,7 @@ t.test('with a control token, a client without it gets 401 UNAUTHORIZED and the 
 
   t.equal((await anonymous.health()).status, 'ok', 'health needs no token');
   const org = await emulator.client.orgs.create({ credential: 'k' });
-  t.same((await new EmulatorClient(emulator.url, { controlToken: 's3cret' }).orgs.list()).map((o) => o.id), [org.id]);
+  t.same((await new EmulatorClient(emulator.url, { controlToken: 's3cret' }).orgs.list()).data.map((o) => o.id), [org.id]);
 });
 
 // dist/ is built by `npm test` before tap runs.

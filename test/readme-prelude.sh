@@ -1,15 +1,14 @@
 # Sourced before the README's curl blocks by test/readme.test.ts. Each curl call logs
-# "<status>\t<arguments>" to $LOG and remembers its answer in $LAST (and a bulk edit id in
-# $BULKEDIT); `expect <answer>` logs the answer wanted next to the last one, for the test to compare.
+# "<status>\t<subshell depth>\t<answer bytes>\t<arguments>" to $LOG and remembers its answer in $LAST;
+# `expect <answer>` logs the answer wanted next to the last one, for the test to compare. A call in
+# a subshell (`ID=$(curl …)`) is one whose answer the reader does not see.
 curl() {
-  local out
-  out=$(command curl -sS -w '\n%{http_code}' "$@") || { printf 'curl failed\t%s\n' "$*" >> "$LOG"; return 1; }
+  local out args="$*"
+  args=${args//$'\n'/ }   # one log line per call
+  out=$(command curl -sS -w '\n%{http_code}' "$@") || { printf 'curl failed\t%s\t0\t%s\n' "$BASH_SUBSHELL" "$args" >> "$LOG"; return 1; }
   local code=${out##*$'\n'}
   LAST=${out%$'\n'*}
-  printf '%s\t%s\n' "$code" "$*" >> "$LOG"
-  local id
-  id=$(grep -o '"id":"bulkedit_[A-Za-z0-9]*"' <<<"$LAST" | head -n 1 | cut -d '"' -f 4)
-  if [ -n "$id" ]; then BULKEDIT=$id; fi
+  printf '%s\t%s\t%s\t%s\n' "$code" "$BASH_SUBSHELL" "${#LAST}" "$args" >> "$LOG"
   printf '%s\n' "$LAST"
 }
 expect() {

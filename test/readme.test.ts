@@ -8,9 +8,8 @@ import t from 'tap';
 import { startServer } from './process-helper.js';
 
 // The README's curl examples, run as a reader would paste them into one terminal, in README order,
-// against a fresh default start of the compiled server. Only the host is changed, and a `bulkedit_…`
-// placeholder becomes the id of the bulk edit the README started before it. The background ticker is
-// off (TICK_MS=0), as the control block turns it off: else the job could finish before it is stepped.
+// against a fresh `npm start` of the compiled server with the defaults a reader has (the background
+// ticker included: TICK_MS=100). Only the host is changed.
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^\s*curl /m.test(b));
@@ -19,15 +18,22 @@ const run = promisify(execFile);
 // Sourced first: curl logs each call's status, and `expect` checks an answer (see the file).
 const PRELUDE = fileURLToPath(new URL('./readme-prelude.sh', import.meta.url));
 
-/** A README block as a script: the local host, each `# → <answer>` an `expect`, then the placeholder filled. */
+/** The settings of the README's Configuration table (`| \`PORT\` | \`--port\` |`): none may leak in from the test's environment. */
+const SETTINGS = [...readme.matchAll(/^\| `([A-Z_]+)` \| `--/gm)].map((m) => m[1]!);
+
+/**
+ * A README block as a script, the local host in place of localhost:4010. A `# → <answer>` line
+ * checks the last curl's answer; `<command>   # → <answer>` checks what that command printed.
+ */
 function script(block: string, base: string): string {
   return block
     .split('\n')
     .map((line) => {
       const m = /^(.*?)\s*# → (.*)$/.exec(line);
-      if (!m) return line.replaceAll('bulkedit_…', '$BULKEDIT');
-      const command = m[1]!.replaceAll('bulkedit_…', '$BULKEDIT');
-      return `${command}${command.trim() ? '; ' : ''}expect '${m[2]!.replaceAll("'", `'\\''`)}'`;
+      if (!m) return line;
+      const wanted = `expect '${m[2]!.replaceAll("'", `'\\''`)}'`;
+      if (!m[1]!.trim()) return wanted;
+      return `{ ${m[1]}; } > "$OUT"; LAST=$(<"$OUT"); printf '%s\\n' "$LAST"; ${wanted}`;
     })
     .join('\n')
     .replaceAll('http://localhost:4010', base);
@@ -44,31 +50,51 @@ t.test('the README has curl examples for BlueAI, Close and the control API', asy
   t.match(blocks[0], '/api/v1/crm/');
   t.match(blocks[1], '/api/v1/bulk_action/edit/');
   t.match(blocks[2], '$E/orgs');
+  t.ok(SETTINGS.includes('TICK_MS') && SETTINGS.length > 10, `the Configuration table lists ${SETTINGS.join(', ')}`);
 });
 
-t.test("every curl command of the README answers below 400, and as its '# →' comment says", async (t) => {
-  const server = await startServer(t, { TICK_MS: '0' });
+t.test("every curl command of the README answers as its '# →' comment says, and below 400 unless it shows an error", async (t) => {
+  for (const name of SETTINGS) delete process.env[name];
+  const server = await startServer(t, {});
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const log = join(dir, 'calls.log');
   const body = blocks.map((b) => script(b, server.url)).join('\n');
-  await run('bash', ['-c', `source '${PRELUDE}'\n${body}`], { cwd: dir, env: { ...process.env, LOG: log }, encoding: 'utf8' });
-  const lines = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'));
-  const calls = lines.filter(([kind]) => /^\d{3}$|^curl failed$/.test(kind!));
-  const checks = lines.filter(([kind]) => kind === 'expect');
-  const curls = body.match(/^\s*curl |&& curl /gm)!.length;
-  t.equal(calls.length, curls, `each of the ${curls} curl commands ran`);
-  for (const [status, args] of calls) t.ok(Number(status) < 400, `${status} ${args!.slice(0, 140)}`);
-  t.equal(checks.length, 4, "the four '# →' answers were checked");
-  for (const [, shown, answer] of checks) t.ok(shows(answer!, shown!), `answers ${shown}`, { answer: answer!.slice(0, 300) });
+  await run('bash', ['-c', `source '${PRELUDE}'\n${body}`], { cwd: dir, env: { ...process.env, LOG: log, OUT: join(dir, 'out') }, encoding: 'utf8' });
 
-  // What the examples left behind: the imported contact, the Close job the control block ran to done
-  // (ACME Inc. matches two leads), the fault rule it added, and suite-42 reset to its empty dataset
-  // (a reset also drops the organization's own clock: it follows the default again).
+  // The log in order: each call, then the '# →' answer shown for it (if any).
+  type Call = { status: string; subshell: boolean; bytes: number; args: string; shown?: string; answer?: string };
+  const calls: Call[] = [];
+  let checks = 0;
+  for (const fields of readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => l.split('\t'))) {
+    if (fields[0] === 'expect') {
+      t.ok(calls.length > 0 && calls.at(-1)!.shown === undefined, `'# → ${fields[1]}' follows a call of its own`);
+      Object.assign(calls.at(-1)!, { shown: fields[1], answer: fields[2] });
+      checks++;
+    } else {
+      calls.push({ status: fields[0]!, subshell: fields[1] !== '0', bytes: Number(fields[2]), args: fields[3]! });
+    }
+  }
+  const curls = blocks.join('\n').match(/^\s*curl |&& curl |\$\(curl /gm)!.length;
+  t.equal(calls.length, curls, `each of the ${curls} curl commands ran`);
+  t.equal(checks, (blocks.join('\n').match(/# → /g) ?? []).length, "every '# →' of the blocks was checked");
+  for (const call of calls) {
+    const what = `${call.status} ${call.args.slice(0, 140)}`;
+    const error = call.shown !== undefined && call.shown.startsWith('{"error"');
+    t.ok(error ? Number(call.status) >= 400 : Number(call.status) < 400, what);
+    if (call.shown !== undefined) t.ok(shows(call.answer!, call.shown), `answers ${call.shown}`, { answer: call.answer!.slice(0, 300) });
+    else t.ok(call.bytes === 0 || call.subshell, `prints nothing, or its answer is captured: ${what}`);
+  }
+
+  // What the examples left behind: the imported contact; the Close bulk edit done on its own (ACME
+  // Inc. matches two leads); no fault rule; the ticker running; suite-42 back to its seed (a reset
+  // also drops the organization's own clock: it follows the default again).
   const ctl = (path: string) => fetch(`${server.url}/_mock${path}`).then((r) => r.json());
   const contacts = await fetch(`${server.url}/api/v1/crm/contacts?search=hanako@example.com`, { headers: { authorization: 'Bearer my-test-suite' } }).then((r) => r.json());
   t.match(contacts, { items: [{ last_name: 'Yamada', first_name: 'Hanako', email: 'hanako@example.com' }], total: 1 });
   t.match(await ctl('/jobs?org=my-test-suite'), { data: [{ status: 'done', n_leads: 2, n_leads_processed: 2 }] });
-  t.match(await ctl('/faults'), { data: [{ vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/edit/', status: 503, remaining: 1, hits: 0 }] });
-  t.match(await ctl('/orgs/suite-42'), { dataset: 'empty', counts: { close: { leads: 0, bulk_edits: 0 } }, clock: { source: 'default' } });
+  t.same(await ctl('/faults'), { data: [] }, 'the fault rule was removed');
+  t.same(await ctl('/ticker'), { running: true, tick_ms: 100, batch_size: 100 }, 'the ticker runs again');
+  t.match(await ctl('/orgs/suite-42'), { dataset: 'seed', counts: { close: { leads: 300, bulk_edits: 0 } }, clock: { source: 'default' } });
+  t.same((await ctl('/orgs')).data.map((o: { credentials: string[] }) => o.credentials), [['my-test-suite'], ['suite-42']], 'no organization named <token>');
   t.ok(readFileSync(join(dir, 'contacts.csv'), 'utf8').startsWith('\uFEFFid,company_id,name,email'), 'the export was saved');
 });

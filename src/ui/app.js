@@ -257,6 +257,7 @@ const panels = {
     const toggle = $('#ticker-toggle');
     toggle.dataset.running = String(ticker.running);
     setText(toggle, ticker.running ? 'Stop ticker' : 'Start ticker');
+    toggle.disabled = false; // disabled in the page's HTML until the ticker's state is known
     await knowOrgs(list.data.map((j) => j.org_id));
     $('#jobs-empty').hidden = list.data.length > 0;
     sync($('#jobs-body'), list.data, (j) => `${j.org_id}/${j.id}`, makeJobRow, updateJobRow);
@@ -544,6 +545,8 @@ async function run(name) {
     await panels[panel]({ tail: variant === 'tail' });
     loadedAt[name] = Date.now();
     document.body.dataset[`${panel}Loaded`] = String(Date.now());
+    // The page's HTML marks each panel busy, with a "Loading…" line, until its first load.
+    document.getElementById(panel).removeAttribute('aria-busy');
     if (mode === 'offline') setMode('polling', `Polling every ${POLL_MS / 1000} s (reconnecting the live stream)`);
   } catch (err) {
     if (err instanceof Offline) setMode('offline', 'Offline: the emulator does not answer; retrying');

@@ -126,6 +126,44 @@ test('a bulk edit started through the Close API appears and its progress bar cli
   await shot(w, 'outbox', '#outbox');
 });
 
+test('before the first answers every panel says it is loading and the ticker button waits; then the data replaces them', async (t) => {
+  const w = await world(t, { tickMs: 1000 }); // a running ticker, so the button has a state to wait for
+  const PANELS = ['orgs', 'jobs', 'requests', 'outbox', 'faults'];
+  // The HTML as served: the first paint, whatever the script and the network do next.
+  const html = await (await fetch(`${w.url}/_mock/ui`)).text();
+  for (const panel of PANELS) t.match(html, new RegExp(`<section id="${panel}"[^>]*aria-busy="true"[\\s\\S]*?<p class="loading muted">Loading [^<]+…</p>[\\s\\S]*?</section>`), `${panel} is busy, with a Loading line`);
+  t.match(html, /<button type="button" id="ticker-toggle" disabled>Ticker…<\/button>/, 'the ticker button neither says Stop nor Start, and cannot be pressed');
+
+  // The same in the browser, with every control API answer held until the page has been looked at.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await w.page.route((u) => u.pathname.startsWith('/_mock/') && !u.pathname.startsWith('/_mock/ui') && u.pathname !== '/_mock/events', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await w.page.goto(`${w.url}/_mock/ui`);
+  for (const panel of PANELS) {
+    t.equal(await w.page.locator(`#${panel}`).getAttribute('aria-busy'), 'true');
+    t.ok(await w.page.locator(`#${panel} > .loading`).isVisible(), `${panel}: "${await w.page.locator(`#${panel} > .loading`).textContent()}" shows`);
+    t.notOk(await w.page.locator(`#${panel}-empty`).isVisible(), `${panel}: no "empty" message before it knows`);
+  }
+  const toggle = w.page.locator('#ticker-toggle');
+  t.ok(await toggle.isDisabled());
+  t.equal(await toggle.textContent(), 'Ticker…');
+  t.equal(await w.page.locator('#ticker').textContent(), 'Ticker: asking the emulator…');
+
+  release();
+  for (const panel of PANELS) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
+  for (const panel of PANELS) {
+    t.equal(await w.page.locator(`#${panel}`).getAttribute('aria-busy'), null, `${panel} is no longer busy`);
+    t.notOk(await w.page.locator(`#${panel} > .loading`).isVisible());
+  }
+  t.ok(await w.page.locator('#orgs-empty').isVisible(), 'an emulator with no organizations now says so');
+  t.ok(await toggle.isEnabled());
+  t.equal(await toggle.textContent(), 'Stop ticker');
+  t.match(await w.page.locator('#ticker').textContent(), /^Ticker running: a step every \d+ ms/);
+});
+
 test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a job through each state', async (t) => {
   const w = await world(t, { tickMs: 1000, batchSize: 2 });
   await openDashboard(w);
