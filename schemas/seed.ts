@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import { stringEnum } from './blueai/common.js';
 import { BULK_EDIT_TYPES, BULK_STATUSES } from './close/bulk-edit.js';
+import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
 // each vendor's dataset; every new organization gets a copy. The same format is an organization's
@@ -62,11 +63,14 @@ export const CloseSeedLead = Type.Object({
   contacts: Type.Array(CloseSeedContact), opportunities: Type.Array(CloseSeedOpportunity),
   activities: Type.Array(CloseSeedActivity), custom_objects: Type.Array(CloseSeedCustomObject),
 });
+// The API's own enums: a field of an unknown type or kind, restored from a snapshot, was a 500 on
+// every later write or query that met it.
 export const CloseSeedAssociation = Type.Object({
-  object_type: S, custom_activity_type_id: NS, custom_object_type_id: NS,
+  object_type: stringEnum(ASSOCIATION_TYPES), custom_activity_type_id: NS, custom_object_type_id: NS,
 });
 export const CloseSeedCustomField = Type.Object({
-  id: S, object_type: S, custom_activity_type_id: NS, custom_object_type_id: NS, name: S, description: NS, type: S,
+  id: S, object_type: stringEnum(FIELD_OBJECT_TYPES), custom_activity_type_id: NS, custom_object_type_id: NS, name: S, description: NS,
+  type: stringEnum(FIELD_TYPES),
   accepts_multiple_values: Type.Boolean(), choices: Nullable(Type.Array(S)), associations: Nullable(Type.Array(CloseSeedAssociation)),
   ...Dated,
 });

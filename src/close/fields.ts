@@ -6,7 +6,8 @@ export function trimFields<T extends object>(obj: T, fields: string | undefined)
   if (!fields) return obj;
   const wanted = fields.split(',').map((f) => f.trim()).filter(Boolean);
   const out: Record<string, unknown> = {};
-  for (const key of wanted) if (key in obj) out[key] = (obj as Record<string, unknown>)[key];
+  // Own keys only: `_fields=constructor` names no field.
+  for (const key of wanted) if (Object.hasOwn(obj, key)) out[key] = (obj as Record<string, unknown>)[key];
   return out as Partial<T>;
 }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFound } from '../core/errors.js';
+import { own } from '../core/own.js';
 import { controlErrors } from '../../schemas/control/common.js';
 import { UiFile, UiFileParams } from '../../schemas/control/ui.js';
 
@@ -25,7 +26,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 const cache = new Map<string, Buffer>();
 
 function sendFile(reply: FastifyReply, name: string) {
-  const type = TYPES[name];
+  const type = own(TYPES, name);
   if (!type) throw notFound(`No dashboard file ${name}; there are ${Object.keys(TYPES).join(', ')}`);
   let body = cache.get(name);
   if (!body) {

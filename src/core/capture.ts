@@ -76,8 +76,9 @@ export function installJournal(app: FastifyInstance, opts: { size: number; bodyL
   app.addHook('onRequest', async (request) => {
     if (isControl(request.url)) return;
     // Copied now: validation later coerces the query in place and fills in defaults.
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(request.query as Record<string, unknown>)) query[k] = Array.isArray(v) ? v.map(String) : String(v);
+    // fromEntries: `?__proto__=x` is recorded as a key like any other, not assigned to the prototype.
+    const query: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.query as Record<string, unknown>)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
     captures.set(request, { time: new Date().toISOString(), query, body: null, responseBody: null, fault: null, done: false });
   });
 

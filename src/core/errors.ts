@@ -88,15 +88,18 @@ export function toApiError(err: Error, w: ErrorWording): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyLikeError;
   if (fe.validation) {
-    const fields: Record<string, string> = {};
+    // A Map: a body key named `constructor` is a field like any other, not Object.prototype's.
+    const fields = new Map<string, string>();
     for (const v of fe.validation) {
       // A missing key, or a key the schema does not allow, is named as the field itself.
       const missing = (v.params.missingProperty ?? v.params.additionalProperty) as string | undefined;
       const allowed = v.params.allowedValues as unknown[] | undefined;
       const path = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || fe.validationContext || 'body';
-      fields[path] ??= v.params.missingProperty ? w.required : v.params.additionalProperty ? w.other('is not an accepted field') : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid');
+      if (!fields.has(path)) fields.set(path, v.params.missingProperty ? w.required : v.params.additionalProperty ? w.other('is not an accepted field') : allowed ? w.oneOf(allowed) : w.other(v.message ?? 'is invalid'));
     }
-    return new ApiError(400, 'VALIDATION_ERROR', w.summary(fe.validationContext ?? 'request', fields), { fields });
+    // fromEntries defines own keys, `__proto__` included.
+    const byField = Object.fromEntries(fields);
+    return new ApiError(400, 'VALIDATION_ERROR', w.summary(fe.validationContext ?? 'request', byField), { fields: byField });
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

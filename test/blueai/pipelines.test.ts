@@ -136,6 +136,24 @@ t.test('removing a stage that deals still use is a 409 naming the slug and the d
   t.equal(state(app, org), before);
 });
 
+t.test('a stage slugged __proto__ or constructor that a deal uses cannot be removed either: a 409 naming it', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app);
+  // The slug pattern allows both; counted in a plain object, `__proto__` vanished and the stage was
+  // removed under its deal.
+  const pipeline = await createPipeline(app, { stages: [{ slug: '__proto__', name: 'a' }, { slug: 'constructor', name: 'b' }, { slug: 'open', name: 'c' }] });
+  for (const stage of ['__proto__', 'constructor']) {
+    const deal = await app.inject({ method: 'POST', url: '/api/v1/crm/deals', headers: bearer(), payload: { name: stage, pipeline_id: pipeline.id, stage } });
+    t.equal(deal.statusCode, 201, deal.body);
+  }
+  const before = state(app, org);
+  const res = await app.inject({ method: 'PATCH', url: `${url}/${pipeline.id}`, headers: bearer(), payload: { stages: [{ slug: 'open', name: 'c' }] } });
+  const error = isError(t, res, 409, 'CONFLICT');
+  t.equal(error.message, `Cannot remove stages of pipeline ${pipeline.id}: stage "__proto__" is still used by 1 deal; stage "constructor" is still used by 1 deal; move those deals first`);
+  t.same(Object.entries(JSON.parse(res.body).error.details.stages_in_use), [['__proto__', 1], ['constructor', 1]]);
+  t.equal(state(app, org), before);
+});
+
 t.test('removing a stage no deal uses succeeds', async (t) => {
   const app = await build(t);
   const org = orgOf(app);

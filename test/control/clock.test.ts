@@ -41,6 +41,19 @@ t.test('bad clock input is a 400 naming the field and leaves the clock alone', a
   t.same((await ctl(app, 'GET', '/clock')).json(), { now: '2026-02-01T00:00:00.000Z', frozen: true, source: 'default' });
 });
 
+t.test('a body key named after an Object.prototype property is a 400 naming that key, and the clock stays', async (t) => {
+  const app = await build(t);
+  const before = (await ctl(app, 'PUT', '/clock', { now: '2026-02-01T00:00:00Z', frozen: true })).json();
+  // Validation messages were gathered in a plain object: `constructor` was "already there", so the
+  // 400 said nothing ({"code": "VALIDATION_ERROR", "message": ""}).
+  for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const res = await ctl(app, 'PUT', '/clock', { [key]: 1 });
+    t.equal(res.statusCode, 400, key);
+    t.same(res.json(), { error: { code: 'VALIDATION_ERROR', message: `${key} is not an accepted field`, field: key } }, key);
+  }
+  t.same((await ctl(app, 'GET', '/clock')).json(), before, 'the clock did not move');
+});
+
 t.test('a clock cannot be moved past 9999-01-01: a 400 on the field, at any size of step, and nothing moves', async (t) => {
   // Found by the hostile-body property (seed 1792818115): a huge advance took the clock past what a
   // Date can show, and from then on every call that printed the time was a 500, even {"by": 0}.

@@ -40,6 +40,14 @@ t.test('the journal keeps every vendor call, newest first, and none of the contr
   t.same((await app.inject({ url: '/_mock/requests/count' })).json(), { count: 5 });
 });
 
+t.test('query keys named after Object.prototype properties are recorded like any other key', async (t) => {
+  const app = await build(t);
+  await app.inject({ url: '/api/v1/crm/deals?__proto__=a&constructor=b&toString=c&limit=1', headers: bearer('j1') });
+  const { data } = await list(app);
+  // `__proto__` was assigned to the copy's prototype and lost.
+  t.same(Object.entries(data[0]!.query), [['__proto__', 'a'], ['constructor', 'b'], ['toString', 'c'], ['limit', '1']]);
+});
+
 t.test('a body sent with a request rejected before it was read is recorded as null', async (t) => {
   const app = await build(t);
   await app.inject({ method: 'POST', url: '/api/v1/crm/deals', payload: { name: 'x' } });

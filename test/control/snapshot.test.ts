@@ -93,6 +93,9 @@ t.test('restoring an invalid dataset is a 400 naming the path inside it, and cha
     [{ ...good, close: { ...good.close, leads: [{ ...good.close.leads[0], status_id: 'stat_nope' }] } }, /^dataset\/close\/leads\/0\/status_id$/],
     [{ ...good, close: { ...good.close, leads: [good.close.leads[0], good.close.leads[0]] } }, /^dataset\/close\/leads\/1/],
     [{ ...good, blueai: { ...good.blueai, members: [{ ...good.blueai.members[0], id: 'usr_short' }] } }, /^dataset\/blueai\/members\/0\/id$/],
+    // A custom field of a type or kind the API does not have (`constructor` was a 500 on each later query or write that met it).
+    [{ ...good, close: { ...good.close, custom_fields: [{ ...good.close.custom_fields[0], type: 'constructor' }] } }, /^close\.custom_fields\.0\.type$/],
+    [{ ...good, close: { ...good.close, custom_fields: [{ ...good.close.custom_fields[0], object_type: 'toString' }] } }, /^close\.custom_fields\.0\.object_type$/],
     [{ ...good, extra: true }, /./],
     [[1, 2], /./],
   ];

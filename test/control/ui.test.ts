@@ -36,6 +36,16 @@ t.test('unknown dashboard files are a 404 in the control envelope, and no path l
   isControlError(t, await app.inject({ method: 'POST', url: '/_mock/ui' }), 404, 'NOT_FOUND');
 });
 
+t.test('dashboard file names that are Object.prototype properties are a 404 in the control envelope', async (t) => {
+  const app = await build(t);
+  // Looked up in a plain object each was a 500 (issue 13).
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const res = await app.inject({ url: `/_mock/ui/${name}` });
+    t.equal(res.statusCode, 404, name);
+    t.same(res.json(), { error: { code: 'NOT_FOUND', message: `No dashboard file ${name}; there are index.html, app.js, style.css` } }, name);
+  }
+});
+
 t.test('with CONTROL_TOKEN the page loads without it, but every call it makes needs it', async (t) => {
   const app = await build(t, { controlToken: 'ui-secret' });
   t.equal((await app.inject({ url: '/_mock/ui' })).statusCode, 200);

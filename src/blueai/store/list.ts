@@ -1,4 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
+import { own } from '../../core/own.js';
 
 export interface ListParams {
   limit: number;
@@ -40,7 +41,7 @@ export function listRows<T>(db: Db, spec: ListSpec, q: ListParams, map: (row: Re
     params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
     where.push(`(${spec.searchColumns.map((c) => `${c} LIKE @search ESCAPE '\\'`).join(' OR ')})`);
   }
-  const sortExpr = spec.sortColumns[q.sort];
+  const sortExpr = own(spec.sortColumns, q.sort);
   if (!sortExpr) throw new Error(`unknown sort key ${q.sort}`); // the route schema rejects these first
   const dir = q.order === 'asc' ? 'ASC' : 'DESC';
   const whereSql = where.join(' AND ');

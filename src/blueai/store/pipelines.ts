@@ -119,18 +119,18 @@ export class PipelineStore {
   // are still in (409 naming each slug and its deal count), so a deal's stage always exists.
   private checkRemovedStagesUnused(orgId: string, current: PipelineT, stages: Stage[]): void {
     const kept = new Set(stages.map((s) => s.slug));
-    const inUse: Record<string, number> = {};
+    // A Map: the slug pattern allows `__proto__`, which a plain object would swallow (and the stage go).
+    const inUse = new Map<string, number>();
     for (const { slug } of current.stages) {
       if (kept.has(slug)) continue;
       const n = cached(this.db, `SELECT count(*) FROM blueai_deals WHERE org_id = ? AND pipeline_id = ? AND stage = ?`)
         .pluck()
         .get(orgId, current.id, slug) as number;
-      if (n > 0) inUse[slug] = n;
+      if (n > 0) inUse.set(slug, n);
     }
-    const entries = Object.entries(inUse);
-    if (entries.length > 0) {
-      const list = entries.map(([slug, n]) => `stage "${slug}" is still used by ${n} deal${n === 1 ? '' : 's'}`).join('; ');
-      throw conflict(`Cannot remove stages of pipeline ${current.id}: ${list}; move those deals first`, { stages_in_use: inUse });
+    if (inUse.size > 0) {
+      const list = [...inUse].map(([slug, n]) => `stage "${slug}" is still used by ${n} deal${n === 1 ? '' : 's'}`).join('; ');
+      throw conflict(`Cannot remove stages of pipeline ${current.id}: ${list}; move those deals first`, { stages_in_use: Object.fromEntries(inUse) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
+import { own } from '../../core/own.js';
 import type { Fail } from './moments.js';
 
 // What a field of an s_query is: where its value lives (a column, a JSON list on the row, or
@@ -95,7 +96,7 @@ export function resolveField(db: Db, orgId: string, field: unknown, on: ObjectTy
       return fail(`${path}.object_type`, `A ${ot} field cannot be used on a ${on}; wrap it in a has_related query.`);
     }
     const name = field.field_name;
-    const def = typeof name === 'string' ? REGULAR_FIELDS[on][name] : undefined;
+    const def = own(REGULAR_FIELDS[on], name);
     if (!def) {
       return fail(`${path}.field_name`, `Unknown ${on} field ${JSON.stringify(name)}; supported: ${Object.keys(REGULAR_FIELDS[on]).join(', ')}.`);
     }
@@ -113,7 +114,7 @@ export function resolveField(db: Db, orgId: string, field: unknown, on: ObjectTy
       const what = row.object_type === 'shared' ? 'a shared field not associated with' : `a ${row.object_type} field, not a field of`;
       return fail(`${path}.custom_field_id`, `Custom field ${id} is ${what} ${on}s.`);
     }
-    const kind = CUSTOM_KINDS[row.type];
+    const kind = own(CUSTOM_KINDS, row.type);
     if (!kind) return fail(`${path}.custom_field_id`, `Custom fields of type ${row.type} cannot be queried.`);
     return { source: 'custom', id, label: `custom field ${id}`, ...kind, multiple: row.accepts_multiple_values === 1, fieldType: row.type };
   }

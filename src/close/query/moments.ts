@@ -1,5 +1,6 @@
 import { validationError } from '../../core/errors.js';
 import { parseMoment } from '../dates.js';
+import { own } from '../../core/own.js';
 
 // Moments of a moment_range condition, resolved to epoch milliseconds before the SQL is built.
 // `offset` moments count from `now`, the emulator clock, so tests and the control API can move time.
@@ -69,9 +70,10 @@ export function resolveMoment(m: unknown, path: string, env: MomentEnv, fail: Fa
         if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
           return fail(`${path}.offset.${unit}`, 'Offset amounts must be non-negative numbers.');
         }
+        const unitMs = own(OFFSET_UNITS, unit);
         if (unit === 'years') at.setUTCFullYear(at.getUTCFullYear() + sign * amount);
         else if (unit === 'months') at.setUTCMonth(at.getUTCMonth() + sign * amount);
-        else if (unit in OFFSET_UNITS) ms += amount * OFFSET_UNITS[unit]!;
+        else if (unitMs !== undefined) ms += amount * unitMs;
         else return fail(`${path}.offset.${unit}`, `Unknown offset unit "${unit}"; use years, months, weeks, days, hours, minutes or seconds.`);
       }
       return at.getTime() + sign * ms;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
+import { own } from '../../core/own.js';
 import { CustomValues } from '../store/values.js';
 import { compileQuery } from './compile.js';
 import { TABLES, type ObjectType } from './fields.js';
@@ -54,7 +55,7 @@ export function search(db: Db, orgId: string, query: unknown, opts: SearchOption
   const more = ids.length > take && skip + take < cap;
   const page = ids.slice(0, take);
   const result: SearchResult = {
-    data: project(db, orgId, q.objectType, page, opts.fields?.[q.objectType]),
+    data: project(db, orgId, q.objectType, page, own(opts.fields ?? {}, q.objectType)),
     cursor: more ? Buffer.from(JSON.stringify({ s: skip + take, f: fingerprint })).toString('base64url') : null,
   };
   if (opts.includeCounts) {
@@ -82,7 +83,7 @@ function project(db: Db, orgId: string, type: ObjectType, ids: string[], fields:
     for (const name of fields) {
       if (name === 'custom') {
         for (const [k, v] of Object.entries(full)) if (k.startsWith('custom.')) out[k] = v;
-      } else if (name in full) {
+      } else if (Object.hasOwn(full, name)) {
         out[name] = full[name];
       }
     }
