@@ -239,8 +239,11 @@ function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: Fa
   else void reply.status(error.statusCode ?? 400).send(error);
 }
 
+// Validation stops at a body's first problem (allErrors: false): collecting every error of a hostile
+// 20 MB body took seconds and a 6 MB answer. A union still reports one problem per form it may take.
+// Real API: Close's `field-errors` object may name several fields; here: the first invalid one.
 function validator(coerceTypes: 'array' | false): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
+  const ajv = new Ajv({ allErrors: false, coerceTypes, useDefaults: true, removeAdditional: false, strict: false });
   addFormats.default(ajv);
   return ajv;
 }

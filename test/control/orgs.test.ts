@@ -72,6 +72,17 @@ t.test('bad organization input is a 400 naming the field, and creates nothing', 
   t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
 });
 
+t.test('a large dataset with an invalid field in every deal is a 400 naming only the first deal', async (t) => {
+  const app = await build(t);
+  const before = digest(app);
+  const deals = Array.from({ length: 10_000 }, (_, i) => ({ ...BS.deals[0]!, id: `deal_${i.toString(16).padStart(32, '0')}`, amount: 'lots' }));
+  const res = await ctl(app, 'POST', '/orgs', { credential: 'many-bad', dataset: { blueai: { ...BS, deals } } });
+  // `dataset` is a name or an object: one problem per form it could take, not one per deal.
+  const e = isControlError(t, res, 400, 'VALIDATION_ERROR', 'dataset');
+  t.equal(e.message, 'dataset must be string; dataset.blueai.deals.0.amount must be integer,null');
+  t.equal(digest(app), before, 'nothing was stored');
+});
+
 t.test('past MAX_ORGS creating an organization is a 403', async (t) => {
   const app = await build(t, { maxOrgs: 1 });
   t.equal((await ctl(app, 'POST', '/orgs', { credential: 'one' })).statusCode, 201);
