@@ -16,7 +16,7 @@ import { CrashHook } from './core/faults.js';
 import { FaultRules } from './core/fault-rules.js';
 import { installJournal } from './core/capture.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
-import { DEFAULT_SEED } from './config.js';
+import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
@@ -33,6 +33,8 @@ export interface AppOptions {
   seed?: string | SeedFileT;
   auth?: AuthMode;
   uploadLimit?: number;
+  /** Largest JSON body of a dataset on the control API (organization create, snapshot restore). */
+  datasetMaxBytes?: number;
   maxOrgs?: number;
   corsOrigins?: string[];
   /** Requests per window per organization and vendor; 0 (default) = no rate limiting. */
@@ -73,7 +75,7 @@ declare module 'fastify' {
     outbox: OutboxDriver;
     /** Change notifications for the dashboard's live updates (GET /_mock/events). */
     changes: ChangeFeed;
-    emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
+    emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'datasetMaxBytes' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
   }
 }
 
@@ -86,6 +88,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const settings = {
     auth: options.auth ?? 'open',
     uploadLimit: options.uploadLimit ?? 20 * 1024 * 1024,
+    datasetMaxBytes: options.datasetMaxBytes ?? DEFAULT_DATASET_MAX_BYTES,
     maxOrgs: options.maxOrgs ?? 1000,
     tickMs: options.tickMs ?? 100,
     batchSize: options.batchSize ?? 100,

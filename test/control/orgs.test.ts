@@ -72,6 +72,22 @@ t.test('bad organization input is a 400 naming the field, and creates nothing', 
   t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
 });
 
+t.test('a dataset body over DATASET_MAX_BYTES is a 413 in the control envelope and creates nothing, whatever UPLOAD_LIMIT is', async (t) => {
+  const app = await build(t, { datasetMaxBytes: 64 * 1024, uploadLimit: 20 * 1024 * 1024 });
+  const before = digest(app);
+  const body = JSON.stringify({ credential: 'too-big', dataset: { blueai: BS } });
+  t.ok(body.length > 64 * 1024, `the seed's BlueAI half is ${body.length} bytes`);
+  const res = await app.inject({ method: 'POST', url: '/_mock/orgs', payload: body, headers: { 'content-type': 'application/json' } });
+  isControlError(t, res, 413, 'PAYLOAD_TOO_LARGE');
+  t.equal(digest(app), before, 'nothing was stored');
+  t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
+  isControlError(t, await ctl(app, 'GET', '/orgs/too-big'), 404, 'NOT_FOUND');
+  // Under the limit the same route takes a dataset.
+  const small = { blueai: { ...BS, companies: [], contacts: [], deals: [], activities: [] } };
+  t.ok(JSON.stringify(small).length < 64 * 1024);
+  t.equal((await ctl(app, 'POST', '/orgs', { credential: 'small', dataset: small })).statusCode, 201);
+});
+
 t.test('a large dataset with an invalid field in every deal is a 400 naming only the first deal', async (t) => {
   const app = await build(t);
   const before = digest(app);
