@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   auth: AuthMode;
   uploadLimit: number;
+  /** Largest JSON body of a dataset (POST /_mock/orgs, PUT /_mock/orgs/{org}/snapshot). */
+  datasetMaxBytes: number;
   maxOrgs: number;
   corsOrigins: string[];
   rateLimit: number;
@@ -38,6 +40,14 @@ export const DEFAULT_SEED = ['../seed/default.json', '../../seed/default.json']
   .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
   .find((p) => existsSync(p)) ?? fileURLToPath(new URL('../../seed/default.json', import.meta.url));
 
+/**
+ * Datasets (an organization created or restored from JSON) are parsed whole and checked against the
+ * dataset schema before anything is written, so their bodies get a limit of their own: a snapshot of
+ * the default seed is about 1.4 MB, so 8 MiB holds several times that while keeping a hostile body's
+ * parse and check small.
+ */
+export const DEFAULT_DATASET_MAX_BYTES = 8 * 1024 * 1024;
+
 /** name → [env var, CLI flag, default] */
 const SETTINGS = {
   port: ['PORT', 'port', '4010'],
@@ -48,6 +58,7 @@ const SETTINGS = {
   logLevel: ['LOG_LEVEL', 'log-level', 'info'],
   auth: ['AUTH', 'auth', 'open'],
   uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
+  datasetMaxBytes: ['DATASET_MAX_BYTES', 'dataset-max-bytes', String(DEFAULT_DATASET_MAX_BYTES)],
   maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
   corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
   rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],
@@ -113,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     logLevel,
     auth,
     uploadLimit: parseSize(raw('uploadLimit')),
+    datasetMaxBytes: parseSize(raw('datasetMaxBytes'), 'DATASET_MAX_BYTES'),
     maxOrgs: int('maxOrgs', 1, 1_000_000),
     corsOrigins,
     rateLimit: int('rateLimit', 0, 1_000_000),
@@ -127,14 +139,14 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   };
 }
 
-/** `20971520`, `20MiB`, `512KiB`, `1GiB`, `10MB` → bytes. */
-export function parseSize(text: string): number {
+/** `20971520`, `20MiB`, `512KiB`, `1GiB`, `10MB` → bytes; a problem names `setting`. */
+export function parseSize(text: string, setting = 'UPLOAD_LIMIT'): number {
   const m = /^(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(text.trim());
   const unit = (m?.[2] ?? 'b').toLowerCase();
   const mult: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
   const n = m ? Number(m[1]) * mult[unit]! : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new ConfigError(`UPLOAD_LIMIT must be a size in bytes such as 20971520 or 20MiB, got "${text}"`);
+    throw new ConfigError(`${setting} must be a size in bytes such as 20971520 or 20MiB, got "${text}"`);
   }
   return n;
 }

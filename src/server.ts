@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       seed: config.seed,
       auth: config.auth,
       uploadLimit: config.uploadLimit,
+      datasetMaxBytes: config.datasetMaxBytes,
       maxOrgs: config.maxOrgs,
       corsOrigins: config.corsOrigins,
       rateLimit: config.rateLimit,

@@ -11,7 +11,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function durationMs(by: string | number): number {
   if (typeof by === 'number') return by;
   let ms = 0;
-  for (const [, n, unit] of by.matchAll(/(\d+)(ms|w|d|h|m|s)/g)) ms += Number(n) * UNIT_MS[unit!]!;
+  // Sticky (y): each match starts where the last ended and a failed one ends the loop. Without it a
+  // run of digits with no unit ("1" × n) would be retried from each of its digits, O(n²).
+  for (const [, n, unit] of by.matchAll(/(\d+)(ms|w|d|h|m|s)/gy)) ms += Number(n) * UNIT_MS[unit!]!;
   return ms;
 }
 

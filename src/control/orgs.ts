@@ -23,8 +23,9 @@ export default async function orgRoutes(fastify: FastifyInstance) {
     data: app.tenants.list().map((org) => describeOrg(app, org)),
   }));
 
-  // Datasets are as large as uploads may be (UPLOAD_LIMIT), not Fastify's 1 MiB JSON default.
-  const bodyLimit = app.emulator.options.uploadLimit;
+  // Datasets have their own limit (DATASET_MAX_BYTES), not Fastify's 1 MiB JSON default nor the CSV
+  // upload limit: a body is parsed and schema-checked whole, so this bounds that work. Over it → 413.
+  const bodyLimit = app.emulator.options.datasetMaxBytes;
 
   app.post('/orgs', { bodyLimit, schema: { body: OrgCreate, response: { 201: OrgResponse, 403: ControlError, ...controlErrors } } }, async (req, reply) => {
     const org = app.tenants.create(req.body.credential, req.body.dataset ?? 'seed');

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build, bearer, orgOf, count, snapshot, multipart, isError, SEED_IDS } from '../helper.js';
+import { MAX_CELL_CHARS } from '../../src/blueai/store/import.js';
 
 const url = '/api/v1/crm/bulk/contacts/import';
 const HEADER = 'first_name,last_name,email,phone,position,company_id,note';
@@ -57,6 +58,32 @@ t.test('invalid rows are skipped with an error naming the spreadsheet row; the r
   });
   t.equal(count(app, 'blueai_contacts', org), before + 3);
   t.same(contactsNamed(app, '試験鈴木').map((r) => r.first_name).sort(), ['一郎', '五郎', '六郎'].sort());
+});
+
+t.test('a cell over 32,767 characters is that row\'s error; a cell of exactly 32,767 imports', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app);
+  const before = count(app, 'blueai_contacts', org);
+  const fits = 'x'.repeat(MAX_CELL_CHARS);
+  const csv = [
+    'last_name,first_name,note',
+    `試験長文,ok,${fits}`, // row 2: at the limit
+    `試験長文,long,${fits}y`, // row 3: one over
+    `試験長文,padded,  ${fits}  `, // row 4: at the limit once trimmed
+    `${'z'.repeat(MAX_CELL_CHARS + 1)},both,${fits}yy`, // row 5: two long cells
+  ].join('\n');
+  const res = await upload(app, csv);
+  t.equal(res.statusCode, 200);
+  t.same(res.json(), {
+    processed: 2,
+    errors: [
+      'row 3: note is 32768 characters long; a cell may hold at most 32767',
+      'row 5: last_name is 32768 characters long; a cell may hold at most 32767; note is 32769 characters long; a cell may hold at most 32767',
+    ],
+  });
+  t.equal(count(app, 'blueai_contacts', org), before + 2);
+  const rows = contactsNamed(app, '試験長文');
+  t.same(rows.map((r) => [r.first_name, (r.note as string).length]), [['ok', MAX_CELL_CHARS], ['padded', MAX_CELL_CHARS]]);
 });
 
 t.test('unknown headers are ignored and columns may come in any order', async (t) => {

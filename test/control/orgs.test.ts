@@ -72,6 +72,33 @@ t.test('bad organization input is a 400 naming the field, and creates nothing', 
   t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
 });
 
+t.test('a dataset body over DATASET_MAX_BYTES is a 413 in the control envelope and creates nothing, whatever UPLOAD_LIMIT is', async (t) => {
+  const app = await build(t, { datasetMaxBytes: 64 * 1024, uploadLimit: 20 * 1024 * 1024 });
+  const before = digest(app);
+  const body = JSON.stringify({ credential: 'too-big', dataset: { blueai: BS } });
+  t.ok(body.length > 64 * 1024, `the seed's BlueAI half is ${body.length} bytes`);
+  const res = await app.inject({ method: 'POST', url: '/_mock/orgs', payload: body, headers: { 'content-type': 'application/json' } });
+  isControlError(t, res, 413, 'PAYLOAD_TOO_LARGE');
+  t.equal(digest(app), before, 'nothing was stored');
+  t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
+  isControlError(t, await ctl(app, 'GET', '/orgs/too-big'), 404, 'NOT_FOUND');
+  // Under the limit the same route takes a dataset.
+  const small = { blueai: { ...BS, companies: [], contacts: [], deals: [], activities: [] } };
+  t.ok(JSON.stringify(small).length < 64 * 1024);
+  t.equal((await ctl(app, 'POST', '/orgs', { credential: 'small', dataset: small })).statusCode, 201);
+});
+
+t.test('a large dataset with an invalid field in every deal is a 400 naming only the first deal', async (t) => {
+  const app = await build(t);
+  const before = digest(app);
+  const deals = Array.from({ length: 10_000 }, (_, i) => ({ ...BS.deals[0]!, id: `deal_${i.toString(16).padStart(32, '0')}`, amount: 'lots' }));
+  const res = await ctl(app, 'POST', '/orgs', { credential: 'many-bad', dataset: { blueai: { ...BS, deals } } });
+  // `dataset` is a name or an object: one problem per form it could take, not one per deal.
+  const e = isControlError(t, res, 400, 'VALIDATION_ERROR', 'dataset');
+  t.equal(e.message, 'dataset must be string; dataset.blueai.deals.0.amount must be integer,null');
+  t.equal(digest(app), before, 'nothing was stored');
+});
+
 t.test('past MAX_ORGS creating an organization is a 403', async (t) => {
   const app = await build(t, { maxOrgs: 1 });
   t.equal((await ctl(app, 'POST', '/orgs', { credential: 'one' })).statusCode, 201);

@@ -103,3 +103,15 @@ t.test('restoring an invalid dataset is a 400 naming the path inside it, and cha
   t.equal(digest(app, org.id), before, 'nothing changed');
   t.equal(count(app, 'blueai_deals', org.id), seed.blueai.deals.length);
 });
+
+t.test('restoring a dataset over DATASET_MAX_BYTES is a 413 in the control envelope, and changes nothing', async (t) => {
+  const app = await build(t, { datasetMaxBytes: 64 * 1024 });
+  const org = (await ctl(app, 'POST', '/orgs', { credential: 'capped' })).json();
+  const good = (await ctl(app, 'GET', '/orgs/capped/snapshot')).json();
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer('capped'), payload: { ids: [SEED_IDS.deal1] } });
+  const before = digest(app, org.id);
+  const res = await ctl(app, 'PUT', '/orgs/capped/snapshot', good);
+  isControlError(t, res, 413, 'PAYLOAD_TOO_LARGE');
+  t.equal(digest(app, org.id), before, 'nothing changed');
+  t.equal(count(app, 'blueai_deals', org.id), seed.blueai.deals.length - 1, 'the deleted deal stays deleted');
+});
