@@ -6,7 +6,7 @@ import { isEmail, MAX_CELL_CHARS } from '../../src/blueai/store/import.js';
 import { durationMs } from '../../src/control/clock.js';
 import { parseTzOffset } from '../../src/close/query/moments.js';
 import { parseMoment } from '../../src/close/dates.js';
-import { fold, words } from '../../src/close/query/text.js';
+import { fold, matches, MAX_TEXT_WORDS, needle, words, type TextMode } from '../../src/close/query/text.js';
 import { globMatcher } from '../../src/core/match.js';
 import { EmulatorClient } from '../../src/client.js';
 import type { ApiError } from '../../src/core/errors.js';
@@ -114,6 +114,40 @@ t.test('text conditions fold and split 100,000-character values in linear time',
   t.equal(within(t, 'words of "a " × n', BUDGET_MS, () => words('a '.repeat(N / 2))).length, N / 2);
   t.equal(within(t, 'words of full-width letters', BUDGET_MS, () => words('Ａ'.repeat(N))).length, 1);
   t.equal(within(t, 'fold of ASCII then one non-ASCII character', BUDGET_MS, () => fold('A'.repeat(N) + 'é')).length, N + 1);
+});
+
+t.test('a text condition matches a 100,000-word field in linear time for its longest allowed value', async (t) => {
+  // The worst case the cap allows: 64 needle words that all occur, against a field whose every word
+  // starts each of them and whose phrase almost matches at every position.
+  const value = Array.from({ length: MAX_TEXT_WORDS - 1 }, () => 'a').join(' ') + ' b';
+  const field = 'a '.repeat(N / 2);
+  for (const mode of ['full_words', 'beginning_of_words', 'phrase'] as TextMode[]) {
+    t.equal(within(t, `${mode} of 64 words against 50,000`, BUDGET_MS, () => matches(needle(mode, value), field)), false, `${mode} does not match`);
+  }
+});
+
+t.test('a text condition value over 1,000 characters or 64 words is a quick 400 that names it, and starts nothing', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app, 'close-text');
+  const name = (value: string) => ({ type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, { type: 'field_condition',
+    field: { type: 'regular_field', object_type: 'lead', field_name: 'name' }, condition: { type: 'text', mode: 'phrase', value } }] });
+  for (const [what, value] of [['1,001 characters', 'a'.repeat(1001)], ['65 words', 'a '.repeat(65)], ['100,000 characters', 'ab '.repeat(N / 3)]]) {
+    const search = await withinAsync(t, `search with ${what}`, HTTP_BUDGET_MS, () =>
+      app.inject({ method: 'POST', url: '/api/v1/data/search/', headers: bearer('close-text'), payload: { query: name(value!), results_limit: 5 } }));
+    t.equal(search.statusCode, 400, `search with ${what}`);
+    t.match(search.json()['field-errors'], { query: /^query\.queries\[1\]\.condition\.value: A phrase value may hold at most 1000 characters and 64 words/ });
+    const edit = await app.inject({ method: 'POST', url: '/api/v1/bulk_action/edit/', headers: bearer('close-text'),
+      payload: { type: 'clear_custom_field', custom_field_name: 'Industry', s_query: name(value!) } });
+    t.equal(edit.statusCode, 400, `bulk edit with ${what}`);
+  }
+  const node = await app.inject({ method: 'POST', url: '/api/v1/data/search/', headers: bearer('close-text'),
+    payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, { type: 'text', value: 'ab '.repeat(N / 3) }] } } });
+  t.equal(node.statusCode, 400, 'a text node is bounded too');
+  t.match(node.json()['field-errors'], { query: /^query\.queries\[1\]\.value: A beginning_of_words value may hold at most/ });
+  t.equal(count(app, 'close_bulk_edits', org), 0);
+  const ok = await app.inject({ method: 'POST', url: '/api/v1/data/search/', headers: bearer('close-text'),
+    payload: { query: name('a '.repeat(63) + 'a'), results_limit: 5 } });
+  t.equal(ok.statusCode, 200, '64 words are accepted');
 });
 
 t.test('path globs and the client\'s base URL take linear time on 100,000-character inputs', async (t) => {

@@ -2,7 +2,7 @@ import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import { OBJECT_TYPES, TABLES, resolveField, type ObjectType } from './fields.js';
 import { condition } from './conditions.js';
-import { TEXT_FN, TEXT_MODES, registerTextFunction } from './text.js';
+import { TEXT_FN, TEXT_MODES, registerTextFunction, textValueProblem, type TextMode } from './text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
 
@@ -118,6 +118,8 @@ export class Compiler {
     if (typeof q.value !== 'string') return this.fail(`${path}.value`, 'A text node needs a string "value".');
     const mode = q.mode ?? 'beginning_of_words';
     if (!(TEXT_MODES as readonly unknown[]).includes(mode)) return this.fail(`${path}.mode`, `"mode" must be one of ${TEXT_MODES.join(', ')}.`);
+    const problem = textValueProblem(mode as TextMode, q.value);
+    if (problem) return this.fail(`${path}.value`, problem);
     const list = (col: string, key: string) => {
       const e = this.alias('e');
       return `(SELECT group_concat(json_extract(${e}.value, '$.${key}'), ' ') FROM json_each(${col}) ${e})`;

@@ -2,7 +2,7 @@ import { closeDate } from '../dates.js';
 import type { Compiler } from './compile.js';
 import { CONDITIONS, type ResolvedField } from './fields.js';
 import { firstDayAtOrAfter, resolveMoment } from './moments.js';
-import { TEXT_FN, TEXT_MODES } from './text.js';
+import { TEXT_FN, TEXT_MODES, textValueProblem, type TextMode } from './text.js';
 
 // field_condition → SQL. `anyValue` hides where a field's values live; a condition only says what one
 // value must satisfy, and the field matches if any of its values does (multi-value custom fields,
@@ -49,6 +49,8 @@ export function condition(c: Compiler, f: ResolvedField, cond: unknown, path: st
       if (!(TEXT_MODES as readonly unknown[]).includes(mode)) return c.fail(`${path}.mode`, `"mode" must be one of ${TEXT_MODES.join(', ')}.`);
       if (typeof cond.value !== 'string') return c.fail(`${path}.value`, 'A text condition needs a string "value".');
       if (mode !== 'exact_value' && !/[\p{L}\p{N}]/u.test(cond.value)) return c.fail(`${path}.value`, 'The value has no words to match.');
+      const problem = textValueProblem(mode as TextMode, cond.value);
+      if (problem) return c.fail(`${path}.value`, problem);
       const value = c.param(cond.value);
       return anyValue(c, f, a, (x) => `${TEXT_FN}('${mode as string}', ${value}, ${x})`);
     }

@@ -7,6 +7,13 @@ import type { Db } from '../../core/db.js';
 // Real API: Elasticsearch analyzers we cannot see; here: this documented tokeniser.
 
 export type TextMode = 'full_words' | 'beginning_of_words' | 'exact_value' | 'phrase';
+
+// Matching a row costs (needle words × field words) at worst (prefix and phrase scans, the substring
+// pre-check): bounding the needle keeps every row's cost linear in its field, so one request cannot
+// hold the event loop. Real API: Close's limit on a text condition's value is not documented; here a
+// word-mode value may hold at most 1,000 characters and 64 words (a 400 names the value past that).
+export const MAX_TEXT_CHARS = 1000;
+export const MAX_TEXT_WORDS = 64;
 export const TEXT_MODES: readonly TextMode[] = ['full_words', 'beginning_of_words', 'exact_value', 'phrase'];
 
 /** The SQL name of the matcher: `close_text_match(mode, value, field)` → 1 | 0 (0 for NULL fields). */
@@ -15,6 +22,15 @@ export const TEXT_FN = 'close_text_match';
 const WORD = /[\p{L}\p{N}]+/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const ASCII = /^[\x00-\x7f]*$/;
+
+/** Why a word-mode value is past the bounds above; null when it is within them. */
+export function textValueProblem(mode: TextMode, value: string): string | null {
+  if (mode === 'exact_value') return null;
+  if (value.length > MAX_TEXT_CHARS || words(value).length > MAX_TEXT_WORDS) {
+    return `A ${mode} value may hold at most ${MAX_TEXT_CHARS} characters and ${MAX_TEXT_WORDS} words.`;
+  }
+  return null;
+}
 
 export function fold(text: string): string {
   return (ASCII.test(text) ? text : text.normalize('NFKC')).toLowerCase();
@@ -40,8 +56,10 @@ export function matches(n: Needle, field: string): boolean {
   for (const { w } of n.words) if (!folded.includes(w)) return false;
   const have: string[] = folded.match(WORD) ?? [];
   switch (n.mode) {
-    case 'full_words':
-      return n.words.every(({ w, cjk }) => cjk || have.includes(w));
+    case 'full_words': {
+      const set = new Set(have);
+      return n.words.every(({ w, cjk }) => cjk || set.has(w));
+    }
     case 'beginning_of_words':
       return n.words.every(({ w, cjk }) => cjk || have.some((h) => h.startsWith(w)));
     case 'phrase': {
