@@ -86,6 +86,20 @@ t.test('a cell over 32,767 characters is that row\'s error; a cell of exactly 32
   t.same(rows.map((r) => [r.first_name, (r.note as string).length]), [['ok', MAX_CELL_CHARS], ['padded', MAX_CELL_CHARS]]);
 });
 
+t.test('errors quote at most 200 characters of a long header or cell, so a huge bad file gets a small answer', async (t) => {
+  const app = await build(t);
+  const before = count(app, 'blueai_contacts', orgOf(app));
+  const header = await upload(app, `first_name,${'x'.repeat(100_000)}\nHanako,Yamada\n`);
+  isError(t, header, 400, 'VALIDATION_ERROR');
+  t.match(header.json().error.message, /^The CSV header must include last_name \(found: first_name, x{188}…\)$/);
+  t.ok(header.body.length < 1000, `the answer is ${header.body.length} bytes`);
+  const long = `${'a'.repeat(30_000)}@`;
+  const cells = await upload(app, `${HEADER}\nHanako,Yamada,${long},,,comp_${'9'.repeat(30_000)},\n`);
+  t.equal(cells.statusCode, 200);
+  t.same(cells.json(), { processed: 0, errors: [`row 2: email "${long.slice(0, 200)}…" is invalid; company_id comp_${'9'.repeat(195)}… does not exist`] });
+  t.equal(count(app, 'blueai_contacts', orgOf(app)), before, 'nothing was imported');
+});
+
 t.test('unknown headers are ignored and columns may come in any order', async (t) => {
   const app = await build(t);
   const res = await upload(app, 'Last_Name,shoe_size,first_name\n試験佐藤,27,次郎\n');

@@ -42,6 +42,9 @@ export const MAX_CELL_CHARS = 32_767;
 // order, unknown headers are ignored, values are trimmed, rows are numbered as a spreadsheet shows them
 // (header = row 1), and a failing row is skipped with one "row N: …" error while the others import.
 
+/** An echoed value is cut at 200 characters, so an error about a 20 MiB header row is not 20 MiB itself. */
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
 /**
  * Contacts CSV import: decode and parse the whole file first, validate every row, then insert the
  * valid rows in one transaction. A row that fails is skipped with one error string naming its row.
@@ -51,7 +54,7 @@ export function importContacts(db: Db, ids: Ids, clock: Clocks, refs: Refs, orgI
   if (text.trim() === '') throw validationError('The file is empty: expected a header row with last_name', { file: 'is empty' });
   const { header, records } = parseCsv(text);
   if (!header.includes('last_name')) {
-    throw validationError(`The CSV header must include last_name (found: ${header.join(', ') || 'nothing'})`, {
+    throw validationError(`The CSV header must include last_name (found: ${clip(header.join(', ')) || 'nothing'})`, {
       file: 'header row must include last_name',
     });
   }
@@ -77,11 +80,11 @@ export function importContacts(db: Db, ids: Ids, clock: Clocks, refs: Refs, orgI
     const tooLong = CSV_COLUMNS.import.filter((c) => (row[c]?.length ?? 0) > MAX_CELL_CHARS);
     for (const c of tooLong) problems.push(`${c} is ${row[c]!.length} characters long; a cell may hold at most ${MAX_CELL_CHARS}`);
     if (!row.last_name) problems.push('last_name is required');
-    if (row.email && !tooLong.includes('email') && !isEmail(row.email)) problems.push(`email "${row.email}" is invalid`);
+    if (row.email && !tooLong.includes('email') && !isEmail(row.email)) problems.push(`email "${clip(row.email)}" is invalid`);
     if (row.company_id && !tooLong.includes('company_id')) {
       let known = knownCompanies.get(row.company_id);
       if (known === undefined) knownCompanies.set(row.company_id, (known = refs.exists('blueai_companies', orgId, row.company_id)));
-      if (!known) problems.push(`company_id ${row.company_id} does not exist`);
+      if (!known) problems.push(`company_id ${clip(row.company_id)} does not exist`);
     }
     if (problems.length > 0) errors.push(`row ${record.row}: ${problems.join('; ')}`);
     else rows.push(row);
