@@ -8,6 +8,9 @@ import { listening, seed } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import type { AppOptions } from '../../src/app.js';
 
+// A real browser walks every panel: about 2.5 min on a loaded 2-core machine, near tap's 180 s per file.
+t.setTimeout(360_000);
+
 // The dashboard in a real headless browser (playwright-core driving Debian's chromium): each test
 // does through the page what a user would, and checks the answer on the page, in the control API
 // and in the database. Screenshots of each panel go to .tap/dashboard/ (UPDATE_SCREENSHOT=1 also
