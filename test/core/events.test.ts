@@ -65,6 +65,10 @@ t.test('with real timers a flush comes by itself after flushMs', async (t) => {
       resolve(topics);
     });
   });
+  // The feed's timer is unref'd (it never holds a process open), so without a ref'd one of our own
+  // the process could exit while the flush is pending and the test would end unfinished.
+  const keepAlive = setTimeout(() => {}, 10_000);
   feed.notify('faults');
   t.same(await heard, ['faults']);
+  clearTimeout(keepAlive);
 });
