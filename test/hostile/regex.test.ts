@@ -83,7 +83,7 @@ t.test('an import whose rows each hold a 32,000-dot address answers quickly with
   t.equal(res.statusCode, 200);
   const body = res.json();
   t.equal(body.processed, 1);
-  t.same(body.errors, Array.from({ length: 10 }, (_, i) => `row ${i + 2}: email "${bad}" is invalid`));
+  t.same(body.errors, Array.from({ length: 10 }, (_, i) => `row ${i + 2}: email "${bad.slice(0, 200)}…" is invalid`));
   t.equal(count(app, 'blueai_contacts', org), before + 1);
 });
 
