@@ -49,7 +49,7 @@ const Dated = { date_created: S, date_updated: S };
 const By = { created_by: Type.Optional(NS), updated_by: Type.Optional(NS) };
 export const CloseSeedContact = Type.Object({
   id: S, name: NS, title: NS, ...By,
-  emails: Type.Array(Type.Object({ email: S, type: S })), phones: Type.Array(Type.Object({ phone: S, type: S })),
+  emails: Type.Array(Type.Object({ email: S, type: S, is_unsubscribed: Type.Optional(Type.Boolean()) })), phones: Type.Array(Type.Object({ phone: S, type: S })),
   ...Dated, custom: Custom,
 });
 export const CloseSeedOpportunity = Type.Object({

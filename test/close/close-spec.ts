@@ -27,9 +27,6 @@ const compiled = new Map<string, ValidateFunction>();
  * Remove an entry when the emulator sends the property.
  */
 export const KNOWN_GAPS: Record<string, Record<string, string>> = {
-  Lead: { contact_ids: 'not computed yet', html_url: 'not computed yet' },
-  Contact: { display_name: 'not computed yet' },
-  ContactEmail: { is_unsubscribed: 'not stored yet' },
   Opportunity: {
     annualized_value: 'not computed yet', annualized_expected_value: 'not computed yet', expected_value: 'not computed yet',
     confidence: 'not stored yet', contact_id: 'not stored yet', date_won: 'not stored yet', date_lost: 'not stored yet',
