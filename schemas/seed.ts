@@ -54,6 +54,12 @@ export const CloseSeedContact = Type.Object({
 });
 export const CloseSeedOpportunity = Type.Object({
   id: S, status_id: S, ...By, value: NI, value_period: S, user_id: NS, note: NS, ...Dated, custom: Custom,
+  /** 0 when absent. */
+  confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  /** One of the lead's contacts. */
+  contact_id: Type.Optional(NS),
+  /** When absent, a won (lost) opportunity was won (lost) when last updated. */
+  date_won: Type.Optional(NS), date_lost: Type.Optional(NS),
 });
 export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
 export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });
