@@ -66,7 +66,7 @@ const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definiti
 const DROPPED = new Set(['description', 'summary', 'example', 'examples', 'externalDocs', 'x-fern-examples', 'x-readme']);
 
 /** Close's mark of a schema that says nothing (`/me/`'s answer): kept, so the tests can tell it apart. */
-export const PLACEHOLDER = 'Empty response body';
+const PLACEHOLDER = 'Empty response body';
 
 /** A deep copy without annotations; a property *named* `description` stays, and so does the placeholder mark. */
 function strip(node, inNameMap = false) {
