@@ -27,6 +27,9 @@ const emails = (list: NestedContactT['emails']) => list?.map((e): StoredEmail =>
 /** An email as stored: `is_unsubscribed` only where a seed or snapshot set it. */
 interface StoredEmail { email: string; type: string; is_unsubscribed?: boolean }
 
+/** Stored emails (JSON) as Close shows them: each with `is_unsubscribed`, false unless stored. */
+export const renderEmails = (json: string) => (JSON.parse(json) as StoredEmail[]).map((e) => ({ ...e, is_unsubscribed: e.is_unsubscribed ?? false }));
+
 /**
  * Real API: an address is marked unsubscribed when its owner unsubscribes from Close's emails, not
  * through the contact API; here: only a seed or snapshot sets it (false otherwise), and a write of
@@ -41,7 +44,7 @@ function keepUnsubscribed(next: StoredEmail[], previous: StoredEmail[]): StoredE
  * Real API: a contact's display_name is its name or, without one, its contact details; here: the name,
  * else the first email address, else the first phone number, else "".
  */
-function displayName(name: string | null, emails: { email: string }[], phones: { phone: string }[]): string {
+export function displayName(name: string | null, emails: { email: string }[], phones: { phone: string }[]): string {
   return name || emails[0]?.email || phones[0]?.phone || '';
 }
 const phones = (list: NestedContactT['phones']) => list?.map((p) => ({ phone: p.phone, type: p.type ?? 'office' }));
@@ -158,7 +161,7 @@ export class ContactStore {
   private render(orgId: string, rows: ContactRow[]): ContactT[] {
     const custom = this.values.flatFor(orgId, rows.map((r) => r.id));
     return rows.map((r) => {
-      const emails = (JSON.parse(r.emails) as StoredEmail[]).map((e) => ({ ...e, is_unsubscribed: e.is_unsubscribed ?? false }));
+      const emails = renderEmails(r.emails);
       const phones = JSON.parse(r.phones) as { phone: string; type: string }[];
       return {
         id: r.id, lead_id: r.lead_id, name: r.name, display_name: displayName(r.name, emails, phones), title: r.title, emails, phones,
