@@ -50,11 +50,17 @@ const Dated = { date_created: S, date_updated: S };
 const By = { created_by: Type.Optional(NS), updated_by: Type.Optional(NS) };
 export const CloseSeedContact = Type.Object({
   id: S, name: NS, title: NS, ...By,
-  emails: Type.Array(Type.Object({ email: S, type: S })), phones: Type.Array(Type.Object({ phone: S, type: S })),
+  emails: Type.Array(Type.Object({ email: S, type: S, is_unsubscribed: Type.Optional(Type.Boolean()) })), phones: Type.Array(Type.Object({ phone: S, type: S })),
   ...Dated, custom: Custom,
 });
 export const CloseSeedOpportunity = Type.Object({
   id: S, status_id: S, ...By, value: NI, value_period: S, user_id: NS, note: NS, ...Dated, custom: Custom,
+  /** 0 when absent. */
+  confidence: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  /** One of the lead's contacts. */
+  contact_id: Type.Optional(NS),
+  /** When absent, a won (lost) opportunity was won (lost) when last updated. */
+  date_won: Type.Optional(NS), date_lost: Type.Optional(NS),
 });
 export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
 export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });

@@ -627,6 +627,8 @@ const opportunityStatuses = [
   ['Active', 'active'], ['Negotiation', 'active'], ['Won', 'won'], ['Lost', 'lost'],
 ].map(([label, type]) => ({ id: closeId('stat_'), label, type }));
 const oppStatusBy = Object.fromEntries(opportunityStatuses.map((s) => [s.label, s.id]));
+/** Each status's confidence, in percent. */
+const OPP_CONFIDENCE = { Active: 50, Negotiation: 75, Won: 100, Lost: 0 };
 
 // ---- custom activity types / custom object types ---------------------------
 const customActivityTypes = ['Discovery Call', 'Demo'].map((name) => ({ id: closeId('actitype_'), name }));
@@ -892,6 +894,11 @@ for (let i = 0; i < N_CLOSE_LEADS; i++) {
       note: C.chance(0.5) ? C.pick(OPP_NOTES) : null,
       date_created: closeTs(t.created),
       date_updated: closeTs(t.updated),
+      // Derived without drawing from the generator, so every other seeded value stays as it was.
+      confidence: OPP_CONFIDENCE[oStatus],
+      contact_id: lead.contacts[0]?.id ?? null,
+      date_won: oStatus === 'Won' ? closeTs(t.updated).slice(0, 10) : null,
+      date_lost: oStatus === 'Lost' ? closeTs(t.updated) : null,
       custom,
     });
   }

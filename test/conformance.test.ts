@@ -72,3 +72,22 @@ t.test("the emulator's own unmatched paths answer in each surface's envelope", a
     t.equal(res.statusCode, 404, url);
   }
 });
+
+t.test("a Close 2xx answer that breaks Close's own schema is caught, even when ours lets it through", async (t) => {
+  const app = Fastify();
+  const problems: string[] = [];
+  app.addHook('onSend', async (request, reply, payload) => {
+    const problem = conformanceProblem(request, reply, payload);
+    if (problem) problems.push(problem);
+    return payload;
+  });
+  const Loose = Type.Object({ id: Type.String() }, { additionalProperties: true });
+  app.get('/api/v1/contact/:id/', { schema: { response: { 200: Loose } } }, async (req) =>
+    (req.query as { _fields?: string })._fields ? { id: 'cont_1' } : { id: 'cont_1', emails: [{ email: 'a@b.c', type: 'office' }] });
+  t.teardown(() => app.close());
+  await app.inject('/api/v1/contact/cont_1/');
+  t.equal(problems.length, 1);
+  t.match(problems[0], /Close's OpenAPI rejects: .*body must have required property 'display_name'.*body\/emails\/\* must have required property 'is_unsubscribed'/);
+  await app.inject('/api/v1/contact/cont_1/?_fields=id');
+  t.equal(problems.length, 1, '_fields answers are not held to its required keys');
+});

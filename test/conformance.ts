@@ -6,6 +6,7 @@ import { CloseError } from '../schemas/close/common.js';
 import { ControlError } from '../schemas/control/common.js';
 import { surfaceOf } from '../src/control/openapi.js';
 import { contractErrors } from './close/contract.js';
+import { closeSpecProblem } from './close/close-spec.js';
 
 // The test-wide conformance check: every JSON answer any test provokes is validated against the
 // response schema its route declares for that status (the same TypeBox schemas the served OpenAPI is
@@ -77,6 +78,12 @@ export function conformanceProblem(request: FastifyRequest, reply: FastifyReply,
   }
   const validate = validatorFor(schema);
   if (!validate(body)) return `answered ${status} with a body its schema rejects: ${ajv.errorsText(validate.errors)}`;
+  // Close's 2xx answers also meet Close's published response schema for the operation (./close/close-spec.ts),
+  // untrimmed ones only: `_fields` asks Close itself for fewer keys than its schema requires.
+  if (surfaceOf(path) === 'close' && status < 300 && !/[?&]_fields=/.test(request.url)) {
+    const problem = closeSpecProblem(request.method, route.url!, status, body);
+    if (problem) return `answered ${status} with a body Close's OpenAPI rejects: ${problem}`;
+  }
   // Bulk edit objects also meet Close's published BulkEditAction (untrimmed 200 answers).
   if (/\/bulk_action\/edit\//.test(request.url) && status === 200 && !request.url.includes('_fields=') && body && typeof body === 'object') {
     for (const obj of 'data' in body ? (body as { data: unknown[] }).data : [body]) {

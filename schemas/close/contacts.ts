@@ -5,11 +5,11 @@ import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.j
 
 const NS = Nullable(Type.String());
 
-export const Email = Type.Object({ email: S, type: S });
+export const Email = Type.Object({ email: S, type: S, is_unsubscribed: Type.Boolean() });
 export const Phone = Type.Object({ phone: S, type: S });
 
 export const Contact = withCustom({
-  id: S, lead_id: S, name: NS, title: NS, emails: Type.Array(Email), phones: Type.Array(Phone),
+  id: S, lead_id: S, name: NS, display_name: S, title: NS, emails: Type.Array(Email), phones: Type.Array(Phone),
   organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
 });
 export type ContactT = Static<typeof Contact> & CustomKeys;

@@ -9,7 +9,7 @@ const NS = Nullable(Type.String());
 
 export const Lead = withCustom({
   id: S, name: NS, display_name: S, status_id: S, status_label: S, description: NS, url: NS, organization_id: S,
-  contacts: Type.Array(Contact), opportunities: Type.Array(Opportunity),
+  contacts: Type.Array(Contact), contact_ids: Type.Array(S), html_url: S, opportunities: Type.Array(Opportunity),
   created_by: NS, updated_by: NS, date_created: S, date_updated: S,
 });
 export type LeadT = Static<typeof Lead> & CustomKeys;

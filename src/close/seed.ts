@@ -43,6 +43,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       lead.contacts.map((c, j) => check(`${at}/contacts/${j}`, 'cont_', c.id) ?? customOk(`${at}/contacts/${j}`, c.custom)).find(Boolean) ??
       lead.opportunities.map((o, j) => check(`${at}/opportunities/${j}`, 'oppo_', o.id) ??
         (oppStatuses.has(o.status_id) ? null : `${at}/opportunities/${j}/status_id: unknown opportunity status ${o.status_id}`) ??
+        (!o.contact_id || lead.contacts.some((c) => c.id === o.contact_id) ? null : `${at}/opportunities/${j}/contact_id: not a contact of this lead`) ??
         customOk(`${at}/opportunities/${j}`, o.custom)).find(Boolean) ??
       lead.activities.map((a, j) => check(`${at}/activities/${j}`, 'acti_', a.id) ?? customOk(`${at}/activities/${j}`, a.custom)).find(Boolean) ??
       lead.custom_objects.map((o, j) => check(`${at}/custom_objects/${j}`, 'custobj_', o.id) ?? customOk(`${at}/custom_objects/${j}`, o.custom)).find(Boolean);
@@ -73,6 +74,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   s.users.forEach((u, position) => insert('close_users', { ...u, position }));
   s.lead_statuses.forEach((x, position) => insert('close_lead_statuses', { ...x, position }));
   s.opportunity_statuses.forEach((x, position) => insert('close_opportunity_statuses', { ...x, position }));
+  const statusType = new Map(s.opportunity_statuses.map((x) => [x.id, x.type]));
   s.custom_activity_types.forEach((x) => insert('close_custom_activity_types', x));
   s.custom_object_types.forEach((x) => insert('close_custom_object_types', x));
   for (const f of s.custom_fields) {
@@ -99,7 +101,13 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       values(c.id, c.custom);
     }
     for (const o of lead.opportunities) {
-      insert('close_opportunities', { ...o, lead_id: lead.id, ...by(o) });
+      // A seed may leave these out: a won (lost) opportunity was won (lost) when it was last updated.
+      const type = statusType.get(o.status_id);
+      insert('close_opportunities', {
+        ...o, lead_id: lead.id, ...by(o), confidence: o.confidence ?? 0, contact_id: o.contact_id ?? null,
+        date_won: o.date_won !== undefined ? o.date_won : type === 'won' ? o.date_updated.slice(0, 10) : null,
+        date_lost: o.date_lost !== undefined ? o.date_lost : type === 'lost' ? o.date_updated : null,
+      });
       values(o.id, o.custom);
     }
     for (const a of lead.activities) {
@@ -143,8 +151,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
   };
   const contacts = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, name, title, emails, phones, created_by, updated_by, date_created, date_updated
     FROM close_contacts WHERE org_id = ? ORDER BY id`).map((c) => withCustom({ ...c, emails: parse(c.emails), phones: parse(c.phones) })));
-  const opportunities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, status_id, value, value_period, user_id, note, created_by, updated_by,
-    date_created, date_updated FROM close_opportunities WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const opportunities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, status_id, value, value_period, confidence, contact_id, user_id, note,
+    created_by, updated_by, date_created, date_updated, date_won, date_lost FROM close_opportunities WHERE org_id = ? ORDER BY id`).map(withCustom));
   const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated
     FROM close_activities WHERE org_id = ? ORDER BY id`).map(withCustom));
   const objects = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_object_type_id, name, date_created, date_updated

@@ -308,4 +308,20 @@ export const migrations: Migration[] = [
       CREATE INDEX close_bulk_edit_items_pending_lead ON close_bulk_edit_items(org_id, bulk_edit_id, lead_id) WHERE done = 0;
     `,
   },
+  {
+    version: 6,
+    name: "Close opportunities: confidence, contact, date won and date lost",
+    sql: `
+      ALTER TABLE close_opportunities ADD COLUMN confidence INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE close_opportunities ADD COLUMN contact_id TEXT;
+      -- date_won is a date, date_lost a Close timestamp; set while the status is of that type.
+      ALTER TABLE close_opportunities ADD COLUMN date_won TEXT;
+      ALTER TABLE close_opportunities ADD COLUMN date_lost TEXT;
+      -- Opportunities already won or lost: their last update is the best guess of when.
+      UPDATE close_opportunities SET date_won = substr(date_updated, 1, 10) WHERE (SELECT s.type FROM close_opportunity_statuses s
+        WHERE s.org_id = close_opportunities.org_id AND s.id = close_opportunities.status_id) = 'won';
+      UPDATE close_opportunities SET date_lost = date_updated WHERE (SELECT s.type FROM close_opportunity_statuses s
+        WHERE s.org_id = close_opportunities.org_id AND s.id = close_opportunities.status_id) = 'lost';
+    `,
+  },
 ];

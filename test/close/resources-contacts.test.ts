@@ -77,7 +77,7 @@ t.test('PUT updates only what is sent and custom values round-trip; DELETE answe
   const c = res.json();
   t.equal(c.title, 'COO');
   t.equal(c.name, seeded.name);
-  t.same(c.emails, seeded.emails);
+  t.same(c.emails, seeded.emails.map((e) => ({ ...e, is_unsubscribed: false })));
   t.equal(c[`custom.${F.department}`], 'Ops');
   t.notOk(`custom.${F.languages}` in c);
   t.same((await call(app, { path: `/contact/${seeded.id}/` })).json(), c);
@@ -99,4 +99,33 @@ t.test('PUT updates only what is sent and custom values round-trip; DELETE answe
   t.equal(stored(app, SEEDED_LEAD.id, F.primary), undefined);
   isError(t, await call(app, { path: `/contact/${seeded.id}/` }), 404);
   isError(t, await call(app, { method: 'DELETE', path: `/contact/${seeded.id}/` }), 404);
+});
+
+t.test("a contact's display_name is its name, else its first email, else its first phone, else empty", async (t) => {
+  const app = await build(t);
+  const make = async (payload: Record<string, unknown>) => (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: SEEDED_LEAD.id, ...payload } })).json();
+  t.equal((await make({ name: 'Hana Mori', emails: [{ email: 'hana@example.com' }] })).display_name, 'Hana Mori');
+  const byEmail = await make({ emails: [{ email: 'first@example.com' }, { email: 'second@example.com' }], phones: [{ phone: '+81300000000' }] });
+  t.equal(byEmail.display_name, 'first@example.com');
+  t.equal((await make({ name: '', phones: [{ phone: '+81300000000' }] })).display_name, '+81300000000');
+  t.equal((await make({})).display_name, '');
+  const renamed = (await call(app, { method: 'PUT', path: `/contact/${byEmail.id}/`, payload: { name: 'Now Named' } })).json();
+  t.equal(renamed.display_name, 'Now Named', 'it follows the name');
+  t.equal((await call(app, { path: `/contact/${byEmail.id}/` })).json().display_name, 'Now Named');
+});
+
+t.test('emails are subscribed unless stored otherwise, and a write of emails keeps the flag of addresses the contact had', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const c = (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: SEEDED_LEAD.id, emails: [{ email: 'a@example.com' }, { email: 'b@example.com' }] } })).json();
+  t.same(c.emails.map((e: { is_unsubscribed: boolean }) => e.is_unsubscribed), [false, false]);
+  // Only a seed or snapshot marks an address unsubscribed (Close does it when its owner unsubscribes).
+  app.db.prepare(`UPDATE close_contacts SET emails = ? WHERE org_id = ? AND id = ?`)
+    .run(JSON.stringify([{ email: 'a@example.com', type: 'office', is_unsubscribed: true }, { email: 'b@example.com', type: 'office' }]), org, c.id);
+  t.same((await call(app, { path: `/contact/${c.id}/` })).json().emails.map((e: { is_unsubscribed: boolean }) => e.is_unsubscribed), [true, false]);
+  const put = (await call(app, { method: 'PUT', path: `/contact/${c.id}/`, payload: { emails: [{ email: 'new@example.com' }, { email: 'A@example.com', type: 'home' }] } })).json();
+  t.same(put.emails, [{ email: 'new@example.com', type: 'office', is_unsubscribed: false }, { email: 'A@example.com', type: 'home', is_unsubscribed: true }]);
+  const snap = (await app.inject(`/_mock/orgs/${org}/snapshot`)).json();
+  const inSnapshot = snap.close.leads.find((l: { id: string }) => l.id === SEEDED_LEAD.id).contacts.find((x: { id: string }) => x.id === c.id);
+  t.equal(inSnapshot.emails[1].is_unsubscribed, true, 'a snapshot carries it');
 });

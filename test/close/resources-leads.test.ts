@@ -255,3 +255,21 @@ t.test('doubled slashes inside paths reach the same routes', async (t) => {
   t.equal(created.statusCode, 200);
   t.equal(created.json().name, 'slashes');
 });
+
+t.test("a lead lists its contacts' ids in its contacts' order and links to its page in Close", async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const created = (await call(app, { method: 'POST', path: '/lead/', payload: { name: 'Order Co', contacts: [{ name: 'First' }, { name: 'Second' }] } })).json();
+  t.same(created.contact_ids, created.contacts.map((c: { id: string }) => c.id));
+  t.same(created.contacts.map((c: { name: string }) => c.name), ['First', 'Second']);
+  t.equal(created.html_url, `https://app.close.com/lead/${created.id}/`);
+  const third = (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: created.id, name: 'Third' } })).json();
+  const lead = (await call(app, { path: `/lead/${created.id}/` })).json();
+  t.same(lead.contact_ids, [...created.contact_ids, third.id], 'a new contact comes last');
+  t.same(lead.contact_ids, rows(app, `SELECT id FROM close_contacts WHERE org_id = ? AND lead_id = ? ORDER BY date_created, id`, org, created.id).map((r) => r.id));
+  await call(app, { method: 'DELETE', path: `/contact/${created.contact_ids[0]}/` });
+  t.same((await call(app, { path: `/lead/${created.id}/` })).json().contact_ids, [created.contact_ids[1], third.id], 'a deleted one is gone');
+  const seeded = (await call(app, { path: `/lead/${SEEDED_LEAD.id}/` })).json();
+  t.same(seeded.contact_ids, seeded.contacts.map((c: { id: string }) => c.id));
+  t.equal(seeded.contact_ids.length, SEEDED_LEAD.contacts.length);
+});

@@ -84,7 +84,7 @@ t.test('_fields returns the requested lead fields and custom values; contacts ca
       _fields: { contact: ['name', 'lead_id', 'emails'] }, _limit: 200,
     },
   });
-  const contacts = leads.flatMap((l) => l.contacts.filter((c) => c.title === 'CEO').map((c) => ({ __object_type: 'contact', id: c.id, name: c.name, lead_id: l.id, emails: c.emails })));
+  const contacts = leads.flatMap((l) => l.contacts.filter((c) => c.title === 'CEO').map((c) => ({ __object_type: 'contact', id: c.id, name: c.name, lead_id: l.id, emails: c.emails.map((e) => ({ ...e, is_unsubscribed: false })) })));
   t.ok(contacts.length > 0);
   t.same([...ceo.json().data].sort((a, b) => (a.id < b.id ? -1 : 1)), contacts.sort((a, b) => (a.id < b.id ? -1 : 1)));
 });
@@ -142,4 +142,27 @@ t.test('bad requests answer 400 in Close\'s field-errors envelope', async (t) =>
   const slashes = await app.inject({ method: 'POST', url: '/api/v1//data/search//', headers, payload: { query: docExample } });
   t.equal(slashes.statusCode, 200, 'the Python client\'s doubled slashes reach the route');
   t.equal(slashes.json().data.length, 2);
+});
+
+t.test("_fields gives the derived contact and opportunity fields exactly as their own GETs do", async (t) => {
+  const app = await build(t);
+  const search = async (type: string, fields: string[]) => (await app.inject({
+    method: 'POST', url, headers, payload: { query: { type: 'object_type', object_type: type }, _fields: { [type]: fields }, _limit: 200 },
+  })).json().data as Record<string, unknown>[];
+  const get = async (path: string) => (await app.inject({ url: `/api/v1/${path}`, headers })).json();
+  const cFields = ['display_name', 'emails'];
+  const contacts = await search('contact', cFields);
+  for (const c of contacts.slice(0, 20)) {
+    const own = await get(`contact/${c.id}/`);
+    t.same(c, { __object_type: 'contact', id: own.id, display_name: own.display_name, emails: own.emails });
+  }
+  const oFields = ['annualized_value', 'expected_value', 'annualized_expected_value', 'confidence', 'contact_id', 'date_won', 'date_lost'];
+  const opportunities = await search('opportunity', oFields);
+  t.ok(opportunities.length > 20);
+  for (const o of opportunities.slice(0, 20)) {
+    const own = await get(`opportunity/${o.id}/`);
+    t.same(o, { __object_type: 'opportunity', id: own.id, ...Object.fromEntries(oFields.map((f) => [f, own[f]])) });
+  }
+  const [lead] = await search('lead', ['html_url']);
+  t.equal(lead!.html_url, `https://app.close.com/lead/${lead!.id}/`);
 });

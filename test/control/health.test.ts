@@ -6,7 +6,7 @@ t.test('health answers 200 {"status":"ok"} once the database is migrated, and co
   const res = await app.inject({ url: '/_mock/health' });
   t.equal(res.statusCode, 200);
   t.match(res.json(), { status: 'ok', organizations: 0 });
-  t.equal(app.db.pragma('user_version', { simple: true }), 5);
+  t.equal(app.db.pragma('user_version', { simple: true }), 6);
   await app.inject({ url: '/api/v1/crm/members', headers: bearer('x') });
   t.equal((await app.inject({ url: '/_mock/health' })).json().organizations, 1);
 });

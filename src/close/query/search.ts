@@ -3,6 +3,8 @@ import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import { own } from '../../core/own.js';
 import { CustomValues } from '../store/values.js';
+import { displayName, renderEmails } from '../store/contacts.js';
+import { derivedValues } from '../store/opportunities.js';
 import { compileQuery } from './compile.js';
 import { TABLES, type ObjectType } from './fields.js';
 import type { SearchResponseT } from '../../../schemas/close/search.js';
@@ -108,17 +110,23 @@ function publicObject(type: ObjectType, r: Row, orgId: string, statuses: Map<str
     return {
       ...common, name: r.name, display_name: r.name ?? '', status_id: r.status_id,
       status_label: statuses.get(r.status_id as string)?.label ?? null, description: r.description, url: r.url,
+      html_url: `https://app.close.com/lead/${String(r.id)}/`,
     };
   }
   if (type === 'contact') {
+    // The same derivations as GET /contact/ (src/close/store/contacts.ts).
+    const emails = renderEmails(r.emails as string);
+    const phones = JSON.parse(r.phones as string) as { phone: string }[];
     return {
-      ...common, lead_id: r.lead_id, name: r.name, display_name: r.name ?? '', title: r.title,
-      emails: JSON.parse(r.emails as string), phones: JSON.parse(r.phones as string),
+      ...common, lead_id: r.lead_id, name: r.name, display_name: displayName(r.name as string | null, emails, phones), title: r.title,
+      emails, phones,
     };
   }
   const status = statuses.get(r.status_id as string);
   return {
     ...common, lead_id: r.lead_id, status_id: r.status_id, status_label: status?.label ?? null, status_type: status?.type ?? null,
-    value: r.value, value_period: r.value_period, user_id: r.user_id, note: r.note,
+    value: r.value, value_period: r.value_period,
+    ...derivedValues(r.value as number | null, r.value_period as string, r.confidence as number),
+    confidence: r.confidence, contact_id: r.contact_id, date_won: r.date_won, date_lost: r.date_lost, user_id: r.user_id, note: r.note,
   };
 }

@@ -22,7 +22,31 @@ const WRITABLE = ['name', 'title', 'emails', 'phones'] as const;
 
 // Real API: email/phone `type` is one of office, mobile, home, direct, fax, url, other; here: any
 // non-empty string, "office" when omitted.
-const emails = (list: NestedContactT['emails']) => list?.map((e) => ({ email: e.email, type: e.type ?? 'office' }));
+const emails = (list: NestedContactT['emails']) => list?.map((e): StoredEmail => ({ email: e.email, type: e.type ?? 'office' }));
+
+/** An email as stored: `is_unsubscribed` only where a seed or snapshot set it. */
+interface StoredEmail { email: string; type: string; is_unsubscribed?: boolean }
+
+/** Stored emails (JSON) as Close shows them: each with `is_unsubscribed`, false unless stored. */
+export const renderEmails = (json: string) => (JSON.parse(json) as StoredEmail[]).map((e) => ({ ...e, is_unsubscribed: e.is_unsubscribed ?? false }));
+
+/**
+ * Real API: an address is marked unsubscribed when its owner unsubscribes from Close's emails, not
+ * through the contact API; here: only a seed or snapshot sets it (false otherwise), and a write of
+ * `emails` keeps the flag of each address the contact already had.
+ */
+function keepUnsubscribed(next: StoredEmail[], previous: StoredEmail[]): StoredEmail[] {
+  const off = new Set(previous.filter((e) => e.is_unsubscribed).map((e) => e.email.toLowerCase()));
+  return next.map((e) => (off.has(e.email.toLowerCase()) ? { ...e, is_unsubscribed: true } : e));
+}
+
+/**
+ * Real API: a contact's display_name is its name or, without one, its contact details; here: the name,
+ * else the first email address, else the first phone number, else "".
+ */
+export function displayName(name: string | null, emails: { email: string }[], phones: { phone: string }[]): string {
+  return name || emails[0]?.email || phones[0]?.phone || '';
+}
 const phones = (list: NestedContactT['phones']) => list?.map((p) => ({ phone: p.phone, type: p.type ?? 'office' }));
 
 export class ContactStore {
@@ -91,7 +115,7 @@ export class ContactStore {
     const set = pick({ ...patch, emails: emails(patch.emails), phones: phones(patch.phones) }, WRITABLE);
     const next = {
       id, name: current.name, title: current.title, ...set,
-      emails: JSON.stringify(set.emails ?? current.emails), phones: JSON.stringify(set.phones ?? current.phones),
+      emails: JSON.stringify(set.emails ? keepUnsubscribed(set.emails, current.emails) : current.emails), phones: JSON.stringify(set.phones ?? current.phones),
       updated_by: userId, date_updated: this.stamp.now(orgId),
     };
     this.db.transaction(() => {
@@ -107,6 +131,9 @@ export class ContactStore {
     this.db.transaction(() => {
       this.values.deleteObject('close_contacts', orgId, id);
       this.clearReferences(orgId, [id]);
+      // Real API: not documented; here: the lead's opportunities that named the contact name none, as a
+      // foreign key's ON DELETE SET NULL would (their date_updated unchanged).
+      cached(this.db, `UPDATE close_opportunities SET contact_id = NULL WHERE org_id = ? AND contact_id = ?`).run(orgId, id);
     })();
   }
 
@@ -133,10 +160,14 @@ export class ContactStore {
 
   private render(orgId: string, rows: ContactRow[]): ContactT[] {
     const custom = this.values.flatFor(orgId, rows.map((r) => r.id));
-    return rows.map((r) => ({
-      id: r.id, lead_id: r.lead_id, name: r.name, title: r.title, emails: JSON.parse(r.emails), phones: JSON.parse(r.phones),
-      organization_id: orgId, created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created,
-      date_updated: r.date_updated, ...custom.get(r.id),
-    }));
+    return rows.map((r) => {
+      const emails = renderEmails(r.emails);
+      const phones = JSON.parse(r.phones) as { phone: string; type: string }[];
+      return {
+        id: r.id, lead_id: r.lead_id, name: r.name, display_name: displayName(r.name, emails, phones), title: r.title, emails, phones,
+        organization_id: orgId, created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created,
+        date_updated: r.date_updated, ...custom.get(r.id),
+      };
+    });
   }
 }

@@ -125,7 +125,9 @@ export class LeadStore {
       // Real API: display_name falls back to other data when the lead has no name; here: name, or "".
       display_name: r.name ?? '',
       status_id: r.status_id, status_label: r.status_label ?? '', description: r.description, url: r.url,
-      organization_id: orgId, contacts: contacts.get(r.id)!, opportunities: opportunities.get(r.id)!,
+      organization_id: orgId, contacts: contacts.get(r.id)!, contact_ids: contacts.get(r.id)!.map((c) => c.id),
+      // Real API: the lead's page in Close's app; here: the same address, though no app answers there.
+      html_url: `https://app.close.com/lead/${r.id}/`, opportunities: opportunities.get(r.id)!,
       created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
       ...custom.get(r.id),
     }));
