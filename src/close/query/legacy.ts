@@ -97,7 +97,7 @@ class Parser {
   }
 
   private failAt(t: Tok | undefined, message: string): never {
-    return this.fail(t ? `${message} at ${JSON.stringify(t.k === 'str' ? `"${t.v}"` : t.v)} (position ${t.at}).` : `${message} at the end of the query.`);
+    return this.fail(t ? `${JSON.stringify(t.k === 'str' ? `"${t.v}"` : t.v)} at position ${t.at}: ${message}.` : `${message} at the end of the query.`);
   }
 
   private peek(): Tok | undefined { return this.toks[this.pos]; }
