@@ -167,3 +167,26 @@ t.test('a bulk edit with only the legacy query runs to done on exactly the match
     t.equal(r.status_id, matched.includes(r.id as string) ? target.id : seeded.status_id);
   }
 });
+
+t.test('GET /opportunity/ with query or lead_query lists the opportunities of the leads that match', async (t) => {
+  const app = await build(t);
+  const oppsOf = (pred: (l: Lead) => boolean) => leads.filter(pred).flatMap((l) => (l.opportunities ?? []).map((o) => o.id)).sort();
+  const get = async (qs: string) => {
+    const res = await call(app, { path: `/opportunity/?_limit=200&${qs}` });
+    t.equal(res.statusCode, 200, res.body);
+    t.equal(res.json().has_more, false);
+    return (res.json().data as { id: string }[]).map((o) => o.id).sort();
+  };
+  const software = (l: Lead) => l.custom[INDUSTRY] === 'Software';
+  const many = (l: Lead) => (l.contacts ?? []).length > 1;
+  t.ok(oppsOf(software).length > 0);
+  t.same(await get(`query=${encodeURIComponent('custom.Industry:Software')}`), oppsOf(software));
+  t.same(await get(`lead_query=${encodeURIComponent('custom.Industry:Software')}`), oppsOf(software));
+  t.same(await get(`query=${encodeURIComponent('custom.Industry:Software')}&lead_query=${encodeURIComponent('contacts > 1')}`), oppsOf((l) => software(l) && many(l)));
+  const page = async (qs: string) => (await call(app, { path: `/opportunity/?_limit=50${qs}` })).json();
+  t.same(await page('&query=%20'), await page(''), 'a blank query filters nothing');
+  for (const [qs, field] of [['lead_query=colour%3Ared', 'lead_query'], ['query=sort%3Aname', 'query'], ['query=slice%3A1%2F2', 'query']]) {
+    const res = await call(app, { path: `/opportunity/?${qs}` });
+    isFieldError(t, res, field!);
+  }
+});

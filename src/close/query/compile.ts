@@ -31,7 +31,7 @@ export class Compiler {
   private depth = 0;
   private nodes = 0;
 
-  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, private readonly legacy = false) {
+  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, private readonly legacy = false, private readonly prefix = 'p') {
     this.params = { org: orgId };
   }
 
@@ -42,7 +42,7 @@ export class Compiler {
   }
 
   param(value: unknown): string {
-    const name = `p${this.n++}`;
+    const name = `${this.prefix}${this.n++}`;
     this.params[name] = value;
     return '@' + name;
   }
@@ -196,6 +196,8 @@ export interface CompileOptions {
   tzOffsetMinutes?: number;
   /** The tree was translated from the legacy string: `__count` nodes are allowed. */
   legacy?: boolean;
+  /** Names of the SQL parameters start with this (default `p`), so the SQL can sit inside another query's. */
+  paramPrefix?: string;
   /** Keeps only slice `index` of `count` of the matched set (the legacy `slice:i/n`). */
   slice?: { index: number; count: number } | null;
 }
@@ -213,7 +215,7 @@ export function compileQuery(db: Db, orgId: string, query: unknown, opts: Compil
   registerTextFunction(db);
   registerSliceFunction(db);
   const root = opts.root ?? 's_query';
-  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true);
+  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix);
   const objectType = opts.objectType ?? selectedType(query, root, c);
   const where = c.node(query, root, objectType, 'a');
   const order = orderBy(c, opts.sort, objectType, 'a');

@@ -8,7 +8,7 @@ import { compileQuery, type CompiledQuery } from './compile.js';
 export type { ObjectType } from './fields.js';
 export { parseTzOffset } from './moments.js';
 export { search, type SearchOptions, type SearchResult } from './search.js';
-export { translateLegacy, type Legacy } from './legacy.js';
+export { translateLegacy, legacyLeadCondition, type Legacy } from './legacy.js';
 export { compileQuery, type CompileOptions, type CompiledQuery } from './compile.js';
 
 /** Compiles an s_query for a bulk edit: it must select leads. */
@@ -49,3 +49,4 @@ export function matchLeadIds(db: Db, orgId: string, sQuery: unknown, opts: Match
   const limit = opts.resultsLimit ?? -1; // a negative LIMIT is no limit in SQLite
   return db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy} LIMIT @__limit`).pluck().all({ ...q.params, __limit: limit }) as string[];
 }
+
