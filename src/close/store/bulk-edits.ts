@@ -30,7 +30,8 @@ export class BulkEditStore {
     if (sQuery === undefined || sQuery === null) {
       // Neither: refused rather than editing every lead. Only `query`: the legacy string, translated
       // to an s_query (legacy.ts) and evaluated on the same path. With both, s_query decides and
-      // `query` is only echoed, as on Close.
+      // `query` is only echoed. Real API: the echoed s_query of a query-only edit is not documented;
+      // here: it is the translation that runs.
       if (typeof body.query !== 'string' || body.query.trim() === '') throw validationError('Invalid bulk edit', { s_query: 'This field is required.' });
       const t = translateLegacy(this.db, orgId, body.query);
       sQuery = t.sQuery;
