@@ -14,6 +14,9 @@ const where = (pred: (l: Lead) => boolean) => leads.filter(pred).map((l) => l.id
 const EMPLOYEES = fieldId('Employees');
 const INDUSTRY = fieldId('Industry');
 const RENEWAL = fieldId('Contract Renewal');
+const SOURCE = fieldId('Source Detail');
+const PRODUCTS = fieldId('Products');
+const REGION = fieldId('Region', 'shared');
 const label = (id: string) => CS.lead_statuses.find((s) => s.id === id)!.label;
 const hasWords = (text: string | null | undefined, value: string) => { const have = words(text ?? ''); return words(value).every((w) => have.includes(w)); };
 const leadText = (l: Lead) => [l.name, l.description, l.url, ...(l.contacts ?? []).flatMap((c) => [c.name, c.title, ...(c.emails ?? []).map((e) => e.email)])]
@@ -39,6 +42,10 @@ t.test('GET /lead/?query= evaluates each construct of the legacy string', async 
   const word = words(withName.name!)[0]!;
   const email = withName.contacts![0]!.emails![0]!.email;
   const status = label(withName.status_id);
+  const phone = leads.flatMap((l) => (l.contacts ?? []).flatMap((c) => (c.phones ?? []).map((p) => p.phone)))[3]!;
+  const source = leads.map((l) => l.custom[SOURCE]).find((v): v is string => typeof v === 'string' && v.includes(' '))!;
+  const product = leads.map((l) => l.custom[PRODUCTS]).find((v): v is string[] => Array.isArray(v) && v.length > 1)![1]!;
+  const regionWord = words(leads.map((l) => l.custom[REGION]).find((v): v is string => typeof v === 'string')!)[0]!;
   const cases: [string, string[]][] = [
     ['', where(() => true)],
     [`name:${word}`, where((l) => hasWords(l.name, word))],
@@ -66,6 +73,11 @@ t.test('GET /lead/?query= evaluates each construct of the legacy string', async 
     ['contacts <= 1', where((l) => (l.contacts ?? []).length <= 1)],
     ['opportunities:0', where((l) => (l.opportunities ?? []).length === 0)],
     ['opportunities >= 2', where((l) => (l.opportunities ?? []).length >= 2)],
+    [`phone:${phone}`, where((l) => (l.contacts ?? []).some((c) => (c.phones ?? []).some((p) => p.phone === phone)))],
+    ['phone:*', where((l) => (l.contacts ?? []).some((c) => (c.phones ?? []).length > 0))],
+    [`"custom.Source Detail":"${source}"`, where((l) => typeof l.custom[SOURCE] === 'string' && (l.custom[SOURCE] as string).toLowerCase().includes(source.toLowerCase()))],
+    [`custom.Products:"${product}"`, where((l) => Array.isArray(l.custom[PRODUCTS]) && (l.custom[PRODUCTS] as string[]).includes(product))],
+    [`custom.Region:${regionWord}`, where((l) => hasWords(l.custom[REGION] as string | undefined, regionWord))],
   ];
   for (const [q, expected] of cases) {
     t.ok(expected.length > 0 || q === 'opportunities:0' || q === 'opportunities >= 2', `${q} has matches in the seed`);

@@ -249,20 +249,23 @@ class Parser {
     }
   }
 
-  /** `contacts > 1`: only what has_related can say (0 vs at least one) is expressible in s_query. */
+  /**
+   * `contacts > 1`, `opportunities:0`: s_query has no count, so these become internal `__count` nodes
+   * ("at least gte related objects"), which the compiler accepts only in translated trees.
+   */
   private count(keyTok: Tok, rel: string, op: string, v: Tok, any: boolean): Record<string, unknown> {
     const relType = rel === 'contacts' ? 'contact' : 'opportunity';
-    const has = related(relType, { type: 'match_all' });
-    if (any) return has;
+    if (any) return related(relType, { type: 'match_all' });
     const n = this.number(v);
     if (!Number.isInteger(n) || n < 0) this.failAt(v, `${keyTok.v} counts take a whole number`);
-    // at least k related objects ⇔ comparison; only k ≤ 1 maps onto has_related.
-    const atLeast = op === ':' ? null : op === '>' ? n + 1 : op === '>=' ? n : null;
-    const below = op === '<' ? n : op === '<=' ? n + 1 : null;
-    if (op === ':' && n === 0) return { ...has, negate: true };
-    if (op === ':' && n >= 1) return { type: 'and', queries: [{ type: '__count', rel: relType, gte: n }, { type: '__count', rel: relType, gte: n + 1, negate: true }] };
-    if (atLeast !== null) return { type: '__count', rel: relType, gte: atLeast };
-    return { type: '__count', rel: relType, gte: below!, negate: true };
+    const atLeast = (gte: number, negate = false) => ({ type: '__count', rel: relType, gte, ...(negate ? { negate } : {}) });
+    switch (op) {
+      case ':': return { type: 'and', queries: [atLeast(n), atLeast(n + 1, true)] };
+      case '>': return atLeast(n + 1);
+      case '>=': return atLeast(n);
+      case '<': return atLeast(n, true);
+      default: return atLeast(n + 1, true);
+    }
   }
 
   private number(v: Tok): number {
