@@ -30,4 +30,7 @@ export type LeadUpdateT = Static<typeof LeadUpdate> & CustomKeys;
 /** GET responses may be trimmed by `_fields`, so no key is required there. */
 export const LeadPartial = Type.Partial(Lead);
 export const LeadList = closeList(LeadPartial);
-export const LeadListQuery = listQuery({});
+export const LeadListQuery = listQuery({
+  /** The legacy search string (README "Legacy search string"); absent or blank = every lead. */
+  query: Type.Optional(Type.String()),
+});

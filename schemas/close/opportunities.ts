@@ -38,4 +38,9 @@ export type OpportunityUpdateT = Static<typeof OpportunityUpdate> & CustomKeys;
 
 export const OpportunityPartial = Type.Partial(Opportunity);
 export const OpportunityList = closeList(OpportunityPartial);
-export const OpportunityListQuery = listQuery({ lead_id: Type.Optional(Type.String()) });
+export const OpportunityListQuery = listQuery({
+  lead_id: Type.Optional(Type.String()),
+  /** The legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
+  query: Type.Optional(Type.String()),
+  lead_query: Type.Optional(Type.String()),
+});

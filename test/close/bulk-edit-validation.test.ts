@@ -11,7 +11,8 @@ const cases: [string, Record<string, unknown>, string[]][] = [
   ['no type', { ...q, lead_status_id: CLOSE.status.qualified }, ['type']],
   ['an unknown type', { ...q, type: 'set_everything' }, ['type']],
   ['neither s_query nor query', { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified }, ['s_query']],
-  ['only the legacy string query', { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, query: 'name:"ACME Inc."' }, ['s_query']],
+  ['only a blank legacy string query', { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, query: '  ' }, ['s_query']],
+  ['only a legacy string query with an unknown field', { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, query: 'colour:red' }, ['query']],
   ['set_lead_status without lead_status_id', { ...q, type: 'set_lead_status' }, ['lead_status_id']],
   ['an unknown lead status', { ...q, type: 'set_lead_status', lead_status_id: 'stat_nope' }, ['lead_status_id']],
   ['a custom field parameter on set_lead_status', { ...q, type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, custom_field_id: F.industry }, ['custom_field_id']],
@@ -50,8 +51,10 @@ for (const [name, payload, keys] of cases) {
   });
 }
 
-t.test('the legacy query is refused with a message that says only structured queries are emulated', async (t) => {
+t.test('a legacy query that does not parse is refused with a message naming the token', async (t) => {
   const app = await build(t);
-  const res = await createEdit(app, { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, query: 'name:"ACME Inc."' });
-  t.match(res.json()['field-errors'].s_query, /only structured queries/i);
+  const res = await createEdit(app, { type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, query: 'name:"ACME Inc." and (colour:red' });
+  t.equal(res.statusCode, 400);
+  t.match(res.json()['field-errors'].query, /"colour"/);
+  t.equal(editCount(app), 0);
 });

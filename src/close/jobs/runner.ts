@@ -14,7 +14,8 @@ import { recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
 import { rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
-type StoredPlan = Plan & { tz_offset_minutes: number };
+/** `legacy`: the edit came with only the legacy `query` (its translation is the stored s_query). */
+type StoredPlan = Plan & { tz_offset_minutes: number; legacy?: { slice: { index: number; count: number } | null; sort: unknown[] } };
 
 /** Where a step is; the reason of a step that throws names it. */
 export type StepPhase = 'check' | 'load' | 'batch' | 'finish';
@@ -192,8 +193,9 @@ export class BulkEditRunner {
 
   /** loading: evaluates the query once and freezes the matched set as items, in lead order. */
   private load(row: BulkEditRow, plan: StoredPlan): void {
+    const sort = JSON.parse(row.sort) as unknown[];
     const leadIds = matchLeadIds(this.db, row.org_id, JSON.parse(row.s_query), {
-      sort: JSON.parse(row.sort), resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: plan.tz_offset_minutes,
+      sort: sort.length > 0 || !plan.legacy ? sort : plan.legacy.sort, legacy: plan.legacy ? { slice: plan.legacy.slice } : undefined, resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: plan.tz_offset_minutes,
     });
     const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)`);
     let seq = 0;

@@ -2,6 +2,7 @@ import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import { OBJECT_TYPES, TABLES, resolveField, type ObjectType } from './fields.js';
 import { condition } from './conditions.js';
+import { SLICE_FN, registerSliceFunction } from './slice.js';
 import { TEXT_FN, TEXT_MODES, registerTextFunction, textValueProblem, type TextMode } from './text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
@@ -30,7 +31,7 @@ export class Compiler {
   private depth = 0;
   private nodes = 0;
 
-  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv) {
+  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, private readonly legacy = false, private readonly prefix = 'p') {
     this.params = { org: orgId };
   }
 
@@ -41,7 +42,7 @@ export class Compiler {
   }
 
   param(value: unknown): string {
-    const name = `p${this.n++}`;
+    const name = `${this.prefix}${this.n++}`;
     this.params[name] = value;
     return '@' + name;
   }
@@ -84,12 +85,24 @@ export class Compiler {
         return this.hasRelated(q, path, on, a);
       case 'text':
         return this.fullText(q, path, on, a);
+      case '__count':
+        // Only trees translated from the legacy string (legacy.ts) may count related objects.
+        if (this.legacy && on === 'lead') return this.count(q, path, a);
+        return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
       case 'saved_search':
         // Real API: runs the saved search's query; here: saved searches are not emulated.
         return this.fail(path, 'saved_search queries are not supported by the emulator; send the saved search\'s query inline.');
       default:
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
     }
+  }
+
+  /** `{type: "__count", rel, gte}`: the lead has at least `gte` related contacts/opportunities. */
+  private count(q: Record<string, unknown>, path: string, a: string): string {
+    const table = q.rel === 'contact' ? 'close_contacts' : q.rel === 'opportunity' ? 'close_opportunities' : null;
+    if (!table || typeof q.gte !== 'number' || !Number.isInteger(q.gte)) return this.fail(path, 'A count node needs "rel" and an integer "gte".');
+    const r = this.alias('r');
+    return `(SELECT count(*) FROM ${table} ${r} WHERE ${r}.org_id = @org AND ${r}.lead_id = ${a}.id) >= ${this.param(q.gte)}`;
   }
 
   private hasRelated(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
@@ -181,6 +194,12 @@ export interface CompileOptions {
   objectType?: ObjectType | undefined;
   now: Date;
   tzOffsetMinutes?: number;
+  /** The tree was translated from the legacy string: `__count` nodes are allowed. */
+  legacy?: boolean;
+  /** Names of the SQL parameters start with this (default `p`), so the SQL can sit inside another query's. */
+  paramPrefix?: string;
+  /** Keeps only slice `index` of `count` of the matched set (the legacy `slice:i/n`). */
+  slice?: { index: number; count: number } | null;
 }
 
 export interface CompiledQuery {
@@ -194,11 +213,13 @@ export interface CompiledQuery {
 /** Compiles and validates; throws a 400 ApiError naming the offending node and its path. */
 export function compileQuery(db: Db, orgId: string, query: unknown, opts: CompileOptions): CompiledQuery {
   registerTextFunction(db);
+  registerSliceFunction(db);
   const root = opts.root ?? 's_query';
-  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 });
+  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix);
   const objectType = opts.objectType ?? selectedType(query, root, c);
   const where = c.node(query, root, objectType, 'a');
   const order = orderBy(c, opts.sort, objectType, 'a');
-  return { objectType, from: `FROM ${TABLES[objectType]} a WHERE a.org_id = @org AND (${where})`, orderBy: order, params: c.params };
+  const slice = opts.slice ? ` AND ${SLICE_FN}(a.id, ${c.param(opts.slice.count)}) = ${c.param(opts.slice.index - 1)}` : '';
+  return { objectType, from: `FROM ${TABLES[objectType]} a WHERE a.org_id = @org AND (${where})${slice}`, orderBy: order, params: c.params };
 }
 

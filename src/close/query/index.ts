@@ -8,11 +8,12 @@ import { compileQuery, type CompiledQuery } from './compile.js';
 export type { ObjectType } from './fields.js';
 export { parseTzOffset } from './moments.js';
 export { search, type SearchOptions, type SearchResult } from './search.js';
+export { translateLegacy, legacyLeadCondition, type Legacy } from './legacy.js';
 export { compileQuery, type CompileOptions, type CompiledQuery } from './compile.js';
 
 /** Compiles an s_query for a bulk edit: it must select leads. */
-function leadQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, now: Date, tzOffsetMinutes = 0): CompiledQuery {
-  const q = compileQuery(db, orgId, sQuery, { sort, now, tzOffsetMinutes });
+function leadQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, now: Date, tzOffsetMinutes = 0, legacy?: LegacyOptions): CompiledQuery {
+  const q = compileQuery(db, orgId, sQuery, { sort, now, tzOffsetMinutes, legacy: legacy !== undefined, slice: legacy?.slice ?? null });
   if (q.objectType !== 'lead') {
     const message = `s_query: bulk edits act on leads; this query selects ${q.objectType}s.`;
     throw validationError(message, { s_query: message });
@@ -24,9 +25,9 @@ function leadQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, now: D
  * For bulk edits: throws validationError (field `s_query`, or `sort`) for anything malformed or
  * unsupported, or a query that does not select leads. Never evaluates the query.
  */
-export function checkQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown): void {
+export function checkQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, legacy?: LegacyOptions): void {
   // The clock does not matter for validation: moments are only checked, not compared.
-  const q = leadQuery(db, orgId, sQuery, sort, new Date(0));
+  const q = leadQuery(db, orgId, sQuery, sort, new Date(0), 0, legacy);
   db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy}`); // proves the SQL is valid before a job exists
 }
 
@@ -36,11 +37,16 @@ export interface MatchOptions {
   resultsLimit?: number | null;
   now: Date;
   tzOffsetMinutes?: number;
+  /** Set when the tree was translated from the legacy string (legacy.ts). */
+  legacy?: LegacyOptions;
 }
+
+export interface LegacyOptions { slice: { index: number; count: number } | null }
 
 /** Ids of the leads an s_query matches, sorted (default date_created desc, ties by id), capped by resultsLimit. */
 export function matchLeadIds(db: Db, orgId: string, sQuery: unknown, opts: MatchOptions): string[] {
-  const q = leadQuery(db, orgId, sQuery, opts.sort, opts.now, opts.tzOffsetMinutes);
+  const q = leadQuery(db, orgId, sQuery, opts.sort, opts.now, opts.tzOffsetMinutes, opts.legacy);
   const limit = opts.resultsLimit ?? -1; // a negative LIMIT is no limit in SQLite
   return db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy} LIMIT @__limit`).pluck().all({ ...q.params, __limit: limit }) as string[];
 }
+

@@ -3,15 +3,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
 import { Lead, LeadCreate, LeadList, LeadListQuery, LeadPartial, LeadUpdate } from '../../../schemas/close/leads.js';
 import { trimFields } from '../fields.js';
+import { parseTzOffset } from '../query/index.js';
 import { trimPage } from './trim.js';
 
 export default async function leadRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const leads = app.closeStore.leads;
 
-  // Newest first (date_created, then id).
+  // Newest first (date_created, then id), unless the legacy `query` says sort:…
   app.get('/lead/', { schema: { querystring: LeadListQuery, response: { 200: LeadList, ...closeErrors } } }, async (req) =>
-    trimPage(leads.list(req.closeOrg.id, req.query), req.query._fields));
+    trimPage(leads.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
 
   // Every Close create answers 200 with the object (clients accept only 200).
   app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead, ...closeErrors } } }, async (req) =>

@@ -5,6 +5,7 @@ import {
   Opportunity, OpportunityCreate, OpportunityList, OpportunityListQuery, OpportunityPartial, OpportunityUpdate,
 } from '../../../schemas/close/opportunities.js';
 import { trimFields } from '../fields.js';
+import { parseTzOffset } from '../query/index.js';
 import { trimPage } from './trim.js';
 
 export default async function opportunityRoutes(fastify: FastifyInstance) {
@@ -12,7 +13,7 @@ export default async function opportunityRoutes(fastify: FastifyInstance) {
   const opportunities = app.closeStore.opportunities;
 
   app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList, ...closeErrors } } }, async (req) =>
-    trimPage(opportunities.list(req.closeOrg.id, req.query), req.query._fields));
+    trimPage(opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
 
   app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     opportunities.create(req.closeOrg.id, req.closeUserId, req.body));

@@ -6,7 +6,7 @@ import type { BulkEditActionT, BulkEditCreateT, BulkStatus, BulkEditType } from 
 import { closeDate } from '../dates.js';
 import { transition } from '../jobs/machine.js';
 import { planBulkEdit } from '../jobs/plan.js';
-import { checkQuery, parseTzOffset } from '../query/index.js';
+import { checkQuery, parseTzOffset, translateLegacy, type Legacy } from '../query/index.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
 
@@ -25,16 +25,20 @@ export class BulkEditStore {
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly fields: CustomFieldReader) {}
 
   create(orgId: string, userId: string, body: BulkEditCreateT, tzOffset: string | undefined): BulkEditActionT {
-    if (body.s_query === undefined || body.s_query === null) {
-      // Real API: the legacy string `query` selects leads too; here: it is echoed but not evaluated,
-      // so a request without s_query is refused rather than editing the wrong leads (or all of them).
-      throw validationError('Invalid bulk edit', {
-        s_query: body.query
-          ? 'Only structured queries (s_query) are emulated; the legacy string query is not evaluated.'
-          : 'This field is required.',
-      });
+    let sQuery: unknown = body.s_query;
+    let legacy: { slice: Legacy['slice']; sort: Legacy['sort'] } | null = null;
+    if (sQuery === undefined || sQuery === null) {
+      // Neither: refused rather than editing every lead. Only `query`: the legacy string, translated
+      // to an s_query (legacy.ts) and evaluated on the same path. With both, s_query decides and
+      // `query` is only echoed. Real API: the echoed s_query of a query-only edit is not documented;
+      // here: it is the translation that runs.
+      if (typeof body.query !== 'string' || body.query.trim() === '') throw validationError('Invalid bulk edit', { s_query: 'This field is required.' });
+      const t = translateLegacy(this.db, orgId, body.query);
+      sQuery = t.sQuery;
+      legacy = { slice: t.slice, sort: t.sort };
     }
-    checkQuery(this.db, orgId, body.s_query, body.sort ?? []);
+    const sort = body.sort && body.sort.length > 0 ? body.sort : legacy?.sort ?? [];
+    checkQuery(this.db, orgId, sQuery, sort, legacy ? { slice: legacy.slice } : undefined);
     // X-TZ-Offset at creation decides fixed_local_date moments when the query is evaluated later.
     const tzOffsetMinutes = parseTzOffset(tzOffset);
     const { plan, echo } = planBulkEdit(this.db, this.fields, orgId, body);
@@ -42,9 +46,9 @@ export class BulkEditStore {
     const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
     const row: BulkEditRow = {
       org_id: orgId, id: this.ids.base62('bulkedit_'), seq, type: body.type, status: 'created', paused_from: null, date_paused: null,
-      error_reason: null, params: JSON.stringify({ ...plan, tz_offset_minutes: tzOffsetMinutes }),
+      error_reason: null, params: JSON.stringify({ ...plan, tz_offset_minutes: tzOffsetMinutes, ...(legacy ? { legacy } : {}) }),
       lead_status_id: echo.lead_status_id, custom_field_id: plan.field_id, custom_field_name: echo.custom_field_name,
-      custom_field_value: echo.custom_field_value, query: body.query ?? null, s_query: JSON.stringify(body.s_query),
+      custom_field_value: echo.custom_field_value, query: body.query ?? null, s_query: JSON.stringify(sQuery),
       results_limit: body.results_limit ?? null, sort: JSON.stringify(body.sort ?? []), send_done_email: body.send_done_email === false ? 0 : 1,
       n_leads: null, n_objects: null, n_leads_processed: 0, n_objects_processed: 0,
       created_by: userId || null, updated_by: userId || null, date_created: now, date_updated: now,

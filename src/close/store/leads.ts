@@ -7,6 +7,7 @@ import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
+import { compileQuery, translateLegacy } from '../query/index.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
@@ -28,10 +29,29 @@ export class LeadStore {
     private readonly contacts: ContactStore, private readonly opportunities: OpportunityStore,
   ) {}
 
-  list(orgId: string, q: PageParams): ClosePage<LeadT> {
+  list(orgId: string, q: PageParams & { query?: string | undefined }, tzOffsetMinutes = 0): ClosePage<LeadT> {
+    if (q.query !== undefined && q.query.trim() !== '') return this.listLegacy(orgId, q.query, q, tzOffsetMinutes);
     const { rows, has_more } = pageRows<LeadRow>(this.db,
       `${SELECT} WHERE l.org_id = @org ORDER BY l.date_created DESC, l.id DESC`, { org: orgId }, q);
     return { data: this.render(orgId, rows), has_more };
+  }
+
+  /**
+   * `GET /lead/?query=…`: the legacy search string, translated to an s_query and evaluated by the same
+   * compiler as /data/search/ and bulk edits; its sort: keys replace the default newest-first order.
+   */
+  private listLegacy(orgId: string, text: string, q: PageParams, tzOffsetMinutes: number): ClosePage<LeadT> {
+    const legacy = translateLegacy(this.db, orgId, text);
+    // The clock only matters for relative moments, which the legacy grammar has none of.
+    const c = compileQuery(this.db, orgId, legacy.sQuery, {
+      root: 'query', sort: legacy.sort, now: new Date(0), tzOffsetMinutes, legacy: true, slice: legacy.slice,
+    });
+    const ids = this.db.prepare(`SELECT a.id ${c.from} ORDER BY ${c.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
+      .all({ ...c.params, __limit: q._limit + 1, __skip: q._skip }) as string[];
+    const page = ids.slice(0, q._limit);
+    const byId = new Map((cached(this.db, `${SELECT} WHERE l.org_id = ? AND l.id IN (SELECT value FROM json_each(?))`)
+      .all(orgId, JSON.stringify(page)) as LeadRow[]).map((r) => [r.id, r]));
+    return { data: this.render(orgId, page.map((id) => byId.get(id)!)), has_more: ids.length > q._limit };
   }
 
   find(orgId: string, id: string): LeadT | undefined {

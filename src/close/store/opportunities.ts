@@ -7,6 +7,7 @@ import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { idList, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { legacyLeadCondition } from '../query/legacy.js';
 
 interface OpportunityRow {
   org_id: string; id: string; lead_id: string; status_id: string; value: number | null; value_period: string;
@@ -48,9 +49,11 @@ export class OpportunityStore {
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
-  list(orgId: string, q: PageParams & { lead_id?: string | undefined }): ClosePage<OpportunityT> {
+  list(orgId: string, q: PageParams & { lead_id?: string | undefined; query?: string | undefined; lead_query?: string | undefined }, tzOffsetMinutes = 0): ClosePage<OpportunityT> {
+    // The legacy lead search (query / lead_query): opportunities whose lead it matches.
+    const legacy = legacyLeadCondition(this.db, orgId, { query: q.query, lead_query: q.lead_query }, tzOffsetMinutes);
     const { rows, has_more } = pageRows<OpportunityRow>(this.db, `${SELECT} WHERE o.org_id = @org
-      AND (@lead IS NULL OR o.lead_id = @lead) ORDER BY o.date_created DESC, o.id DESC`, { org: orgId, lead: q.lead_id ?? null }, q);
+      AND (@lead IS NULL OR o.lead_id = @lead) AND ${legacy?.sql ?? '1'} ORDER BY o.date_created DESC, o.id DESC`, { ...legacy?.params, org: orgId, lead: q.lead_id ?? null }, q);
     return { data: this.render(orgId, rows), has_more };
   }
 
