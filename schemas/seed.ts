@@ -92,7 +92,11 @@ export const CloseSeedBulkEdit = Type.Object({
 });
 export const CloseSeed = Type.Object({
   organization: Type.Object({ name: S }),
-  users: Type.Array(Type.Object({ id: S, first_name: NS, last_name: NS, email: S, date_created: S }), { minItems: 1 }),
+  // A user with `active: false` is an ended (inactive) membership: still owns its objects, can't be the API key's user.
+  users: Type.Array(Type.Object({
+    id: S, first_name: NS, last_name: NS, email: S, date_created: S,
+    date_updated: Type.Optional(S), active: Type.Optional(Type.Boolean()), role_id: Type.Optional(S),
+  }), { minItems: 1 }),
   lead_statuses: Type.Array(Type.Object({ id: S, label: S }), { minItems: 1 }),
   opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S })),
   custom_activity_types: Type.Array(Type.Object({ id: S, name: S })),

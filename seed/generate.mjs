@@ -602,8 +602,9 @@ const CLOSE_USER_DEFS = [
   ['Kenta', 'Sato'], // the API key's own user (GET /me/)
   ['Emily', 'Carter'],
   ['Daniel', 'Okafor'],
-  ['Yui', 'Nakamura'],
+  ['Yui', 'Nakamura'], // left the organization (inactive membership) but still owns opportunities
 ];
+const INACTIVE_USER = 3;
 const closeUsers = CLOSE_USER_DEFS.map(([first, last], i) => {
   const t = Date.UTC(2025, 0, 1) + i * 3 * DAY + C.int(8 * 3600, 18 * 3600) * 1000 + C.int(0, 999);
   return {
@@ -612,6 +613,9 @@ const closeUsers = CLOSE_USER_DEFS.map(([first, last], i) => {
     last_name: last,
     email: `${first.toLowerCase()}.${last.toLowerCase()}@acme-demo.example.com`,
     date_created: closeTs(t),
+    date_updated: closeTs(t + (i === INACTIVE_USER ? 120 * DAY : 0)),
+    active: i !== INACTIVE_USER,
+    role_id: i === 0 ? 'admin' : 'user',
   };
 });
 const userIds = closeUsers.map((u) => u.id);

@@ -27,6 +27,8 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
     all('opportunity_statuses', 'stat_', s.opportunity_statuses) ?? all('custom_activity_types', 'actitype_', s.custom_activity_types) ??
     all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields);
   if (problem) return problem;
+  // The API key acts as the first active member; an organization needs one.
+  if (!s.users.some((u) => u.active !== false)) return '/close/users: at least one user must be active';
   const leadStatuses = new Set(s.lead_statuses.map((x) => x.id));
   const oppStatuses = new Set(s.opportunity_statuses.map((x) => x.id));
   const fields = new Set(s.custom_fields.map((f) => f.id));
@@ -71,7 +73,8 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       insert('close_custom_values', { object_id: objectId, field_id: fieldId, value: JSON.stringify(value) });
     }
   };
-  s.users.forEach((u, position) => insert('close_users', { ...u, position }));
+  s.users.forEach(({ active, role_id, date_updated, ...u }, position) =>
+    insert('close_users', { ...u, date_updated: date_updated ?? u.date_created, active: active === false ? 0 : 1, role_id: role_id ?? 'user', position }));
   s.lead_statuses.forEach((x, position) => insert('close_lead_statuses', { ...x, position }));
   s.opportunity_statuses.forEach((x, position) => insert('close_opportunity_statuses', { ...x, position }));
   const statusType = new Map(s.opportunity_statuses.map((x) => [x.id, x.type]));
@@ -165,7 +168,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
   const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string;
   return {
     organization: { name },
-    users: all(`SELECT id, first_name, last_name, email, date_created FROM close_users WHERE org_id = ? ORDER BY position, id`),
+    users: all<Omit<CloseSeedT['users'][number], 'active'> & { active: number }>(`SELECT id, first_name, last_name, email, date_created, date_updated, active, role_id FROM close_users
+      WHERE org_id = ? ORDER BY position, id`).map((u) => ({ ...u, active: u.active === 1 })),
     lead_statuses: all(`SELECT id, label FROM close_lead_statuses WHERE org_id = ? ORDER BY position, id`),
     opportunity_statuses: all(`SELECT id, label, type FROM close_opportunity_statuses WHERE org_id = ? ORDER BY position, id`),
     custom_activity_types: all(`SELECT id, name FROM close_custom_activity_types WHERE org_id = ? ORDER BY id`),
@@ -201,6 +205,6 @@ export const closeDataset: VendorDataset<'close'> = {
   // "empty": users, statuses, types and custom fields stay, so the API key still has its user.
   empty: (s) => ({ ...s, leads: [], bulk_edits: [] }),
   counts: (db, orgId) => Object.fromEntries(
-    [...RECORDS, 'custom_fields'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
+    [...RECORDS, 'custom_fields', 'users'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
   ),
 };

@@ -324,4 +324,16 @@ export const migrations: Migration[] = [
         WHERE s.org_id = close_opportunities.org_id AND s.id = close_opportunities.status_id) = 'lost';
     `,
   },
+  {
+    version: 7,
+    name: 'Close: memberships (active or not, role) on users, and when an organization was last updated',
+    sql: `
+      -- A user whose membership ended (inactive) keeps the objects it owns and still lists under /user/.
+      ALTER TABLE close_users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE close_users ADD COLUMN role_id TEXT NOT NULL DEFAULT 'user';
+      ALTER TABLE close_users ADD COLUMN date_updated TEXT;
+      ALTER TABLE orgs ADD COLUMN date_updated TEXT;
+      ALTER TABLE orgs ADD COLUMN updated_by TEXT;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 export default async function registerRoutes(app: FastifyInstance) {
   const modules = [
     await import('./me.js'),
+    await import('./users.js'),
     await import('./search.js'),
     await import('./leads.js'),
     await import('./contacts.js'),

@@ -33,9 +33,9 @@ export class CloseStore {
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
-    this.users = new UserStore(db);
     this.stamp = new Stamper(clock);
     this.statuses = new StatusStore(db, ids);
+    this.users = new UserStore(db, this.stamp, this.statuses);
     this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
