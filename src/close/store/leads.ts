@@ -8,7 +8,7 @@ import type { StatusStore } from './statuses.js';
 import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { countRows, pageRows, type ClosePage, type CountedPage, type PageParams, type Stamper } from './common.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;
@@ -28,10 +28,10 @@ export class LeadStore {
     private readonly contacts: ContactStore, private readonly opportunities: OpportunityStore,
   ) {}
 
-  list(orgId: string, q: PageParams): ClosePage<LeadT> {
+  list(orgId: string, q: PageParams): CountedPage<LeadT> {
     const { rows, has_more } = pageRows<LeadRow>(this.db,
       `${SELECT} WHERE l.org_id = @org ORDER BY l.date_created DESC, l.id DESC`, { org: orgId }, q);
-    return { data: this.render(orgId, rows), has_more };
+    return { data: this.render(orgId, rows), has_more, total_results: countRows(this.db, 'FROM close_leads l WHERE l.org_id = @org', { org: orgId }) };
   }
 
   find(orgId: string, id: string): LeadT | undefined {
