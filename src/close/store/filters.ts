@@ -47,10 +47,11 @@ export class Where {
 
   /**
    * `name=v` and `name__in=a,b` on `column`. With `comma`, `name` itself takes a comma-separated list
-   * (as the activity list documents). `allowed` lists the values a parameter may take (else 400).
+   * (as the activity list documents). `allowed` lists the values a parameter may take (else 400). With `inOnly`, only `name__in` is a filter.
    */
-  equals(name: string, column: string, opts: { comma?: boolean; allowed?: readonly string[] } = {}): this {
-    for (const [param, many] of [[name, opts.comma === true], [`${name}__in`, true]] as const) {
+  equals(name: string, column: string, opts: { comma?: boolean; inOnly?: boolean; allowed?: readonly string[] } = {}): this {
+    const params = [[name, opts.comma === true], [`${name}__in`, true]] as const;
+    for (const [param, many] of opts.inOnly ? params.slice(1) : params) {
       const v = text(this.q, param);
       if (v === undefined) continue;
       const values = many ? commaList(v) : [v];
