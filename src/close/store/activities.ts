@@ -47,7 +47,7 @@ export class ActivityStore {
     refuse(q, ACTIVITY_REFUSED);
     const w = new Where(q)
       .equals('id', 'id', { inOnly: true }).equals('lead_id', 'lead_id', { comma: true }).equals('user_id', 'user_id', { comma: true })
-      .equals('organization_id', 'org_id').dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+      .equals('organization_id', 'org_id', { noIn: true }).dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
     // Real API: activities may name a contact; here: none does, so a contact filter matches nothing.
     if (q.contact_id !== undefined || q.contact_id__in !== undefined) w.add('0');
     // Real API: thread_emails=only answers email threads alone; here: there are no emails, so nothing.

@@ -47,11 +47,11 @@ export class Where {
 
   /**
    * `name=v` and `name__in=a,b` on `column`. With `comma`, `name` itself takes a comma-separated list
-   * (as the activity list documents). `allowed` lists the values a parameter may take (else 400). With `inOnly`, only `name__in` is a filter.
+   * (as the activity list documents). `allowed` lists the values a parameter may take (else 400). With `inOnly`, only `name__in` is a filter; with `noIn`, only `name` (Close declares no `__in` form).
    */
-  equals(name: string, column: string, opts: { comma?: boolean; inOnly?: boolean; allowed?: readonly string[] } = {}): this {
+  equals(name: string, column: string, opts: { comma?: boolean; inOnly?: boolean; noIn?: boolean; allowed?: readonly string[] } = {}): this {
     const params = [[name, opts.comma === true], [`${name}__in`, true]] as const;
-    for (const [param, many] of opts.inOnly ? params.slice(1) : params) {
+    for (const [param, many] of opts.inOnly ? params.slice(1) : opts.noIn ? params.slice(0, 1) : params) {
       const v = text(this.q, param);
       if (v === undefined) continue;
       const values = many ? commaList(v) : [v];

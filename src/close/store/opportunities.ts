@@ -72,7 +72,7 @@ export class OpportunityStore {
   list(orgId: string, q: PageParams & ListQuery): OpportunityPage {
     refuse(q, OPPORTUNITY_REFUSED);
     const w = new Where(q)
-      .equals('lead_id', 'o.lead_id').equals('organization_id', 'o.org_id').equals('user_id', 'o.user_id')
+      .equals('lead_id', 'o.lead_id', { noIn: true }).equals('organization_id', 'o.org_id', { noIn: true }).equals('user_id', 'o.user_id')
       .equals('status_id', 'o.status_id').equals('status_type', 's.type', { allowed: STATUS_TYPES })
       .equals('status_label', 's.label').equals('value_period', 'o.value_period', { allowed: VALUE_PERIODS })
       .dates('date_won', 'o.date_won', true).dates('date_created', 'o.date_created').dates('date_updated', 'o.date_updated');
