@@ -127,6 +127,18 @@ t.test('bad opportunity filters and unsupported documented parameters are 400s n
   t.equal(closeState(app), before);
 });
 
+t.test('a timestamp filter keeps its microseconds: two opportunities made in one millisecond are told apart', async (t) => {
+  const app = await build(t, { freezeAt: Date.parse('2027-01-15T09:00:00Z') });
+  const lead = CS.leads[0]!.id;
+  const made: Opp[] = [];
+  for (let i = 0; i < 2; i++) made.push((await call(app, { method: 'POST', path: '/opportunity/', payload: { lead_id: lead } })).json());
+  const [a, b] = made as [Opp, Opp];
+  t.equal(a.date_created.slice(0, 23), b.date_created.slice(0, 23), 'same millisecond on the frozen clock');
+  const res = (await call(app, { path: `/opportunity/?date_created__gt=${encodeURIComponent(a.date_created)}` })).json();
+  t.same(ids(res.data), [b.id]);
+  t.equal(res.total_results, 1);
+});
+
 t.test('parameters Close does not document for the opportunity list are ignored', async (t) => {
   const app = await build(t);
   const plain = (await call(app, { path: '/opportunity/?_limit=5' })).json();

@@ -17,6 +17,8 @@ const text = (q: ListQuery, name: string): string | undefined => {
 /** `a,b,c` → its non-empty items. */
 export const commaList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
+const CLOSE_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
+
 const bad = (name: string, message: string) => validationError(`${name}: ${message}`, { [name]: message });
 
 /** A 400 naming the first of `names` the query carries: parameters Close documents that are not emulated. */
@@ -74,7 +76,8 @@ export class Where {
       if (v === undefined) continue;
       const ms = parseMoment(v.trim());
       if (Number.isNaN(ms)) throw bad(param, `"${v}" is not a date or an ISO 8601 timestamp.`);
-      const at = closeDate(new Date(ms));
+      // A timestamp in Close's own format keeps its microseconds (Date has only milliseconds).
+      const at = CLOSE_STAMP.test(v.trim()) ? v.trim() : closeDate(new Date(ms));
       this.add(`${column} ${own(SQL_OP, op)!} ${this.bind(dateOnly ? at.slice(0, 10) : at)}`);
     }
     return this;
