@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
-import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { listQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
 
@@ -12,8 +12,15 @@ export const Activity = withCustom({
 export type ActivityT = Static<typeof Activity> & CustomKeys;
 export const ActivityPartial = Type.Partial(Activity);
 export const ActivityList = closeList(ActivityPartial);
+/** The filters Close documents for GET /activity/ (and its typed lists) that the emulator applies. */
+export const ACTIVITY_FILTERS = [
+  'id__in', 'lead_id', 'lead_id__in', 'contact_id', 'contact_id__in', 'user_id', 'user_id__in', 'organization_id', '_type', '_type__in',
+  'date_created__gt', 'date_created__gte', 'date_created__lt', 'date_created__lte', '_order_by', 'thread_emails',
+] as const;
+/** The ones it documents and the emulator refuses with a 400 naming them (activities here have no activity_at). */
+export const ACTIVITY_REFUSED = ['activity_at__gt', 'activity_at__gte', 'activity_at__lt', 'activity_at__lte'] as const;
 export const ActivityListQuery = listQuery({
-  lead_id: Type.Optional(Type.String()),
+  ...optionalStrings([...ACTIVITY_FILTERS, ...ACTIVITY_REFUSED]),
   custom_activity_type_id: Type.Optional(Type.String()),
 });
 

@@ -1,11 +1,14 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { MAX_COUNT } from '../common.js';
 
-/** `_skip` / `_limit` / `_fields` on every Close list; `_limit` above the resource's max is a 400. */
-export const pageQuery = (maxLimit = 200, defaultLimit = 100) =>
+/**
+ * `_skip` / `_limit` / `_fields` on every Close list; `_limit` above the resource's max is a 400. Lists
+ * that report `total_results` take `_limit=0` (a count alone, as Close's own scripts ask for it).
+ */
+export const pageQuery = (maxLimit = 200, defaultLimit = 100, minLimit = 1) =>
   Type.Object({
     _skip: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
-    _limit: Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit }),
+    _limit: Type.Integer({ minimum: minLimit, maximum: maxLimit, default: defaultLimit }),
     _fields: Type.Optional(Type.String()),
   });
 
@@ -13,6 +16,10 @@ export const pageQuery = (maxLimit = 200, defaultLimit = 100) =>
 export const FieldsQuery = Type.Object({ _fields: Type.Optional(Type.String()) });
 
 export const IdParams = Type.Object({ id: Type.String() });
+
+/** `{"data": [...], "has_more": bool, "total_results": n}`, for the lists that count. */
+export const countedList = <T extends TSchema>(item: T) =>
+  Type.Object({ data: Type.Array(item), has_more: Type.Boolean(), total_results: Type.Integer() });
 
 /** `{"data": [...], "has_more": bool}`. */
 export const closeList = <T extends TSchema>(item: T) => Type.Object({ data: Type.Array(item), has_more: Type.Boolean() });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
-import { closeList } from './common.js';
-import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { countedList } from './common.js';
+import { countedListQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
 
@@ -30,5 +30,6 @@ export const ContactUpdate = withCustom(ContactFields);
 export type ContactUpdateT = Static<typeof ContactUpdate> & CustomKeys;
 
 export const ContactPartial = Type.Partial(Contact);
-export const ContactList = closeList(ContactPartial);
-export const ContactListQuery = listQuery({ lead_id: Type.Optional(Type.String()) });
+/** Real API: the spec lists only data and has_more, but Close answers total_results (as on leads); here: always present. */
+export const ContactList = countedList(ContactPartial);
+export const ContactListQuery = countedListQuery({ lead_id: Type.Optional(Type.String()) });

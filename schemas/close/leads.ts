@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
-import { closeList } from './common.js';
-import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { countedList } from './common.js';
+import { countedListQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
 import { Contact, NestedContact } from './contacts.js';
 import { Opportunity } from './opportunities.js';
 
@@ -29,8 +29,9 @@ export type LeadUpdateT = Static<typeof LeadUpdate> & CustomKeys;
 
 /** GET responses may be trimmed by `_fields`, so no key is required there. */
 export const LeadPartial = Type.Partial(Lead);
-export const LeadList = closeList(LeadPartial);
-export const LeadListQuery = listQuery({
+/** Real API: the spec lists only data and has_more, but Close answers total_results (its scripts read it from `_limit=0`); here: always present. */
+export const LeadList = countedList(LeadPartial);
+export const LeadListQuery = countedListQuery({
   /** The legacy search string (README "Legacy search string"); absent or blank = every lead. */
   query: Type.Optional(Type.String()),
 });

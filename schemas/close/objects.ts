@@ -1,4 +1,4 @@
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type TOptional, type TProperties, type TString } from '@sinclair/typebox';
 import { CUSTOM_KEYS, pageQuery } from './common.js';
 
 /** The flat `custom.cf_…` keys an object carries next to its own (present only when set). */
@@ -9,6 +9,13 @@ export const withCustom = <P extends TProperties>(props: P) => Type.Object(props
 
 /** `_skip` / `_limit` (≤ 200) / `_fields` plus a resource's own filters. */
 export const listQuery = <P extends TProperties>(extra: P) => Type.Object({ ...pageQuery().properties, ...extra });
+
+/** The same for lists that report `total_results`, where `_limit=0` asks for the count alone. */
+export const countedListQuery = <P extends TProperties>(extra: P) => Type.Object({ ...pageQuery(200, 100, 0).properties, ...extra });
+
+/** Optional string query parameters, by name. */
+export const optionalStrings = <K extends string>(names: readonly K[]) =>
+  Object.fromEntries(names.map((n) => [n, Type.Optional(Type.String())])) as Record<K, TOptional<TString>>;
 
 export const S = Type.String();
 /** An id or label a client must send: the empty string is as good as missing. */

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
-import { closeList } from './common.js';
-import { listQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { countedList } from './common.js';
+import { countedListQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
 export const VALUE_PERIODS = ['one_time', 'monthly', 'annual'] as const;
@@ -37,10 +37,28 @@ export const OpportunityUpdate = withCustom(OpportunityFields);
 export type OpportunityUpdateT = Static<typeof OpportunityUpdate> & CustomKeys;
 
 export const OpportunityPartial = Type.Partial(Opportunity);
-export const OpportunityList = closeList(OpportunityPartial);
-export const OpportunityListQuery = listQuery({
-  lead_id: Type.Optional(Type.String()),
-  /** The legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
-  query: Type.Optional(Type.String()),
-  lead_query: Type.Optional(Type.String()),
+const I = Type.Integer();
+/**
+ * Close's list answer: the page plus aggregates over every match, whatever the page (its list
+ * operation's description names them).
+ */
+export const OpportunityList = Type.Object({
+  ...countedList(OpportunityPartial).properties,
+  count_by_value_period: Type.Object({ one_time: I, monthly: I, annual: I }),
+  total_value_one_time: I, total_value_monthly: I, total_value_annual: I, total_value_annualized: I,
+  expected_value_one_time: I, expected_value_monthly: I, expected_value_annual: I, expected_value_annualized: I,
 });
+export type OpportunityListT = Static<typeof OpportunityList>;
+
+/** The filters Close documents for GET /opportunity/ that the emulator applies. */
+export const OPPORTUNITY_FILTERS = [
+  'lead_id', 'organization_id', 'user_id', 'user_id__in', 'status_id', 'status_id__in', 'status_type', 'status_type__in',
+  'status_label', 'status_label__in', 'value_period', 'value_period__in', '_order_by',
+  'date_won', 'date_won__gt', 'date_won__gte', 'date_won__lt', 'date_won__lte',
+  'date_created', 'date_created__gt', 'date_created__gte', 'date_created__lt', 'date_created__lte',
+  'date_updated', 'date_updated__gt', 'date_updated__gte', 'date_updated__lt', 'date_updated__lte',
+] as const;
+/** The ones it documents and the emulator refuses with a 400 naming them. */
+export const OPPORTUNITY_REFUSED = ['status', 'status__in', 'lead_saved_search_id', 'is_stalled', '_group_by'] as const;
+/** `query` / `lead_query`: the legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
+export const OpportunityListQuery = countedListQuery(optionalStrings([...OPPORTUNITY_FILTERS, ...OPPORTUNITY_REFUSED, 'query', 'lead_query'] as const));

@@ -8,6 +8,19 @@ const F = {
 };
 const apiUser = CS.users[0]!.id;
 
+t.test('contact lists report total_results, and _limit=0 answers the count alone', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const n = count(app, 'close_contacts', org);
+  t.same((await call(app, { path: '/contact/?_limit=0' })).json(), { data: [], has_more: true, total_results: n });
+  const ofLead = count(app, 'close_contacts', org, 'lead_id = ?', SEEDED_LEAD.id);
+  const page = (await call(app, { path: `/contact/?lead_id=${SEEDED_LEAD.id}&_limit=1` })).json();
+  t.equal(page.total_results, ofLead);
+  t.equal(page.data.length, 1);
+  t.same((await call(app, { path: `/contact/?lead_id=${SEEDED_LEAD.id}&_limit=0&_skip=${ofLead}` })).json(), { data: [], has_more: false, total_results: ofLead });
+  isFieldError(t, await call(app, { path: '/contact/?_limit=-1' }), '_limit');
+});
+
 t.test('contacts list newest first, filter by lead_id and trim with _fields', async (t) => {
   const app = await build(t);
   const org = closeOrg(app);

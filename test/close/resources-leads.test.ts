@@ -12,12 +12,22 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 const firstStatus = CS.lead_statuses[0]!;
 const apiUser = CS.users[0]!.id;
 
+t.test('_limit=0 answers no leads with has_more and total_results, as Close\'s scripts count them', async (t) => {
+  const app = await build(t);
+  const n = count(app, 'close_leads', closeOrg(app));
+  const res = await call(app, { path: '/lead/?_limit=0' });
+  t.equal(res.statusCode, 200);
+  t.same(res.json(), { data: [], has_more: true, total_results: n });
+  t.same((await call(app, { path: `/lead/?_limit=0&_skip=${n}` })).json(), { data: [], has_more: false, total_results: n });
+});
+
 t.test('listing leads pages newest first with has_more, and _limit above 200 is a field error', async (t) => {
   const app = await build(t);
   const first = await call(app, { path: '/lead/?_limit=5' });
   t.equal(first.statusCode, 200);
   const body = first.json();
-  t.same(Object.keys(body), ['data', 'has_more']);
+  t.same(Object.keys(body), ['data', 'has_more', 'total_results']);
+  t.equal(body.total_results, count(app, 'close_leads', closeOrg(app)));
   t.equal(body.data.length, 5);
   t.equal(body.has_more, true);
   const all = (await call(app, { path: '/lead/?_limit=200' })).json().data.concat((await call(app, { path: '/lead/?_skip=200&_limit=200' })).json().data);
@@ -32,7 +42,7 @@ t.test('listing leads pages newest first with has_more, and _limit above 200 is 
   t.equal(last.has_more, false);
   t.equal((await call(app, { path: '/lead/' })).json().data.length, 100, '_limit defaults to 100');
 
-  for (const q of ['_limit=201', '_limit=0', '_skip=-1', '_limit=ten']) {
+  for (const q of ['_limit=201', '_limit=-1', '_skip=-1', '_limit=ten']) {
     const res = await call(app, { path: `/lead/?${q}` });
     isFieldError(t, res, q.split('=')[0]!);
   }

@@ -1,7 +1,7 @@
 import { trimFields } from '../fields.js';
 import type { ClosePage } from '../store/common.js';
 
-/** A `{data, has_more}` page with each object trimmed to `_fields`. */
-export function trimPage<T extends object>(p: ClosePage<T>, fields: string | undefined): ClosePage<Partial<T>> {
-  return { data: p.data.map((o) => trimFields(o, fields)), has_more: p.has_more };
+/** A `{data, has_more}` page with each object trimmed to `_fields`; the page's other keys (totals) as they are. */
+export function trimPage<P extends ClosePage<object>>(p: P, fields: string | undefined): Omit<P, 'data'> & { data: Partial<P['data'][number]>[] } {
+  return { ...p, data: p.data.map((o) => trimFields(o, fields)) };
 }

@@ -1,24 +1,30 @@
 import { cached, exists, pick, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
-import type {
-  ActivityT, CustomActivityCreateT, CustomActivityTypeT, CustomActivityUpdateT,
+import {
+  ACTIVITY_REFUSED, type ActivityT, type CustomActivityCreateT, type CustomActivityTypeT, type CustomActivityUpdateT,
 } from '../../../schemas/close/activities.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { commaList, orderBy, refuse, Where, type ListQuery } from './filters.js';
+import { own } from '../../core/own.js';
+
+const ORDER_FIELDS = new Map([['date_created', 'date_created']]);
 
 interface ActivityRow {
   org_id: string; id: string; lead_id: string; custom_activity_type_id: string | null; note: string | null;
   user_id: string | null; date_created: string; date_updated: string;
 }
 
-export interface ActivityFilter extends PageParams {
-  lead_id?: string | undefined;
+export type ActivityFilter = PageParams & ListQuery & {
   custom_activity_type_id?: string | undefined;
   customOnly?: boolean;
-}
+};
+
+/** `_type` values meaning "custom activities of any type" (Close documents `Custom`; `CustomActivity` is their `_type`). */
+const ANY_CUSTOM = ['Custom', 'CustomActivity'];
 
 /**
  * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints;
@@ -31,11 +37,36 @@ export class ActivityStore {
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
+  /**
+   * Activities matching Close's documented filters. Real API: `user_id`, `contact_id` and `_type` only
+   * on a single lead's activities (with `lead_id`), `_order_by` also on `activity_at`, and `activity_at__*`
+   * filters; here: those filters on any list, `_order_by` only on date_created (activities have no
+   * activity_at), and `activity_at__*` a 400 naming it.
+   */
   list(orgId: string, q: ActivityFilter): ClosePage<ActivityT> {
-    const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM close_activities WHERE org_id = @org
-      AND (@lead IS NULL OR lead_id = @lead) AND (@type IS NULL OR custom_activity_type_id = @type)
-      AND (@custom = 0 OR custom_activity_type_id IS NOT NULL) ORDER BY date_created DESC, id DESC`,
-    { org: orgId, lead: q.lead_id ?? null, type: q.custom_activity_type_id ?? null, custom: q.customOnly ? 1 : 0 }, q);
+    refuse(q, ACTIVITY_REFUSED);
+    const w = new Where(q)
+      .equals('id', 'id', { inOnly: true }).equals('lead_id', 'lead_id', { comma: true }).equals('user_id', 'user_id', { comma: true })
+      .equals('organization_id', 'org_id', { noIn: true }).dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+    // Real API: activities may name a contact; here: none does, so a contact filter matches nothing.
+    if (q.contact_id !== undefined || q.contact_id__in !== undefined) w.add('0');
+    // Real API: thread_emails=only answers email threads alone; here: there are no emails, so nothing.
+    if (q.thread_emails === 'only') w.add('0');
+    for (const param of ['_type', '_type__in']) {
+      const v = own(q, param);
+      if (typeof v !== 'string') continue;
+      // Real API: Note, Call, Email, … and custom activity type ids; here: only notes and custom activities exist.
+      const types = w.bind(JSON.stringify(commaList(v)));
+      const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
+      w.add(`((custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
+        OR (custom_activity_type_id IS NOT NULL AND (custom_activity_type_id IN (SELECT value FROM json_each(${types}))
+          OR EXISTS (SELECT 1 FROM json_each(${types}) t WHERE t.value IN (SELECT value FROM json_each(${anyCustom}))))))`);
+    }
+    if (q.custom_activity_type_id !== undefined) w.add(`custom_activity_type_id = ${w.bind(q.custom_activity_type_id)}`);
+    if (q.customOnly) w.add('custom_activity_type_id IS NOT NULL');
+    const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
+    const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM close_activities WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
+      { ...w.params, org: orgId }, q);
     return { data: this.render(orgId, rows), has_more };
   }
 

@@ -40,12 +40,25 @@ export interface PageParams {
 export interface ClosePage<T> {
   data: T[];
   has_more: boolean;
+  /** How many objects match, regardless of `_skip` / `_limit`, on the lists that report it. */
+  total_results?: number;
 }
 
+/** A page of a list that reports `total_results`. */
+export type CountedPage<T> = ClosePage<T> & { total_results: number };
+
 /** Runs a list query with `@limit` / `@skip` placeholders, fetching one extra row for has_more. */
-export function pageRows<R>(db: Db, sql: string, params: Record<string, unknown>, q: PageParams): { rows: R[]; has_more: boolean } {
-  const rows = cached(db, `${sql} LIMIT @limit OFFSET @skip`).all({ ...params, limit: q._limit + 1, skip: q._skip }) as R[];
+/** A statement: cached when its SQL comes from a bounded set of shapes, prepared afresh when `dynamic` (built from a query string). */
+export const statement = (db: Db, dynamic: boolean, sql: string) => (dynamic ? db.prepare<unknown[]>(sql) : cached(db, sql));
+
+export function pageRows<R>(db: Db, sql: string, params: Record<string, unknown>, q: PageParams, dynamic = false): { rows: R[]; has_more: boolean } {
+  const rows = statement(db, dynamic, `${sql} LIMIT @limit OFFSET @skip`).all({ ...params, limit: q._limit + 1, skip: q._skip }) as R[];
   return { rows: rows.slice(0, q._limit), has_more: rows.length > q._limit };
+}
+
+/** `SELECT COUNT(*)` over a list query's FROM … WHERE (everything before its ORDER BY). */
+export function countRows(db: Db, fromWhere: string, params: Record<string, unknown>): number {
+  return (cached(db, `SELECT COUNT(*) AS n ${fromWhere}`).get(params) as { n: number }).n;
 }
 
 /** The parameter binding a list of ids as one JSON array (`IN (SELECT value FROM json_each(@ids))`). */

@@ -5,7 +5,7 @@ import type { ContactCreateT, ContactT, ContactUpdateT, NestedContactT } from '.
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { idList, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { countRows, idList, pageRows, type ClosePage, type CountedPage, type PageParams, type Stamper } from './common.js';
 
 interface ContactRow {
   org_id: string; id: string; lead_id: string; name: string | null; title: string | null; emails: string; phones: string;
@@ -55,11 +55,12 @@ export class ContactStore {
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
-  list(orgId: string, q: PageParams & { lead_id?: string | undefined }): ClosePage<ContactT> {
+  list(orgId: string, q: PageParams & { lead_id?: string | undefined }): CountedPage<ContactT> {
     // Real API: the default order is not documented; here: newest first, like leads.
     const { rows, has_more } = pageRows<ContactRow>(this.db, `SELECT * FROM close_contacts WHERE org_id = @org
       AND (@lead IS NULL OR lead_id = @lead) ORDER BY date_created DESC, id DESC`, { org: orgId, lead: q.lead_id ?? null }, q);
-    return { data: this.render(orgId, rows), has_more };
+    const total_results = countRows(this.db, 'FROM close_contacts WHERE org_id = @org AND (@lead IS NULL OR lead_id = @lead)', { org: orgId, lead: q.lead_id ?? null });
+    return { data: this.render(orgId, rows), has_more, total_results };
   }
 
   /** Each lead's contacts in creation order (as they appear inside a lead). */

@@ -9,7 +9,7 @@ import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
 import { compileQuery, translateLegacy } from '../query/index.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { countRows, pageRows, type CountedPage, type PageParams, type Stamper } from './common.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;
@@ -29,18 +29,18 @@ export class LeadStore {
     private readonly contacts: ContactStore, private readonly opportunities: OpportunityStore,
   ) {}
 
-  list(orgId: string, q: PageParams & { query?: string | undefined }, tzOffsetMinutes = 0): ClosePage<LeadT> {
+  list(orgId: string, q: PageParams & { query?: string | undefined }, tzOffsetMinutes = 0): CountedPage<LeadT> {
     if (q.query !== undefined && q.query.trim() !== '') return this.listLegacy(orgId, q.query, q, tzOffsetMinutes);
     const { rows, has_more } = pageRows<LeadRow>(this.db,
       `${SELECT} WHERE l.org_id = @org ORDER BY l.date_created DESC, l.id DESC`, { org: orgId }, q);
-    return { data: this.render(orgId, rows), has_more };
+    return { data: this.render(orgId, rows), has_more, total_results: countRows(this.db, 'FROM close_leads l WHERE l.org_id = @org', { org: orgId }) };
   }
 
   /**
    * `GET /lead/?query=…`: the legacy search string, translated to an s_query and evaluated by the same
    * compiler as /data/search/ and bulk edits; its sort: keys replace the default newest-first order.
    */
-  private listLegacy(orgId: string, text: string, q: PageParams, tzOffsetMinutes: number): ClosePage<LeadT> {
+  private listLegacy(orgId: string, text: string, q: PageParams, tzOffsetMinutes: number): CountedPage<LeadT> {
     const legacy = translateLegacy(this.db, orgId, text);
     // The clock only matters for relative moments, which the legacy grammar has none of.
     const c = compileQuery(this.db, orgId, legacy.sQuery, {
@@ -51,7 +51,11 @@ export class LeadStore {
     const page = ids.slice(0, q._limit);
     const byId = new Map((cached(this.db, `${SELECT} WHERE l.org_id = ? AND l.id IN (SELECT value FROM json_each(?))`)
       .all(orgId, JSON.stringify(page)) as LeadRow[]).map((r) => [r.id, r]));
-    return { data: this.render(orgId, page.map((id) => byId.get(id)!)), has_more: ids.length > q._limit };
+    return {
+      data: this.render(orgId, page.map((id) => byId.get(id)!)), has_more: ids.length > q._limit,
+      // Prepared each time, not cached: the SQL differs per query string.
+      total_results: (this.db.prepare(`SELECT COUNT(*) ${c.from}`).pluck().get(c.params) as number),
+    };
   }
 
   find(orgId: string, id: string): LeadT | undefined {

@@ -1,12 +1,15 @@
 import { cached, exists, pick, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
-import type { OpportunityCreateT, OpportunityT, OpportunityUpdateT } from '../../../schemas/close/opportunities.js';
+import {
+  OPPORTUNITY_REFUSED, VALUE_PERIODS, type OpportunityCreateT, type OpportunityListT, type OpportunityT, type OpportunityUpdateT,
+} from '../../../schemas/close/opportunities.js';
+import { orderBy, refuse, Where, type ListQuery } from './filters.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { idList, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { idList, pageRows, statement, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { legacyLeadCondition } from '../query/legacy.js';
 
 interface OpportunityRow {
@@ -39,8 +42,20 @@ function outcomeDates(before: { type: string | null; date_won: string | null; da
   return { date_won: type === 'won' ? now.slice(0, 10) : null, date_lost: type === 'lost' ? now : null };
 }
 
-const SELECT = `SELECT o.*, s.label AS status_label, s.type AS status_type FROM close_opportunities o
-  LEFT JOIN close_opportunity_statuses s ON s.org_id = o.org_id AND s.id = o.status_id`;
+const SELECT_COLUMNS = 'SELECT o.*, s.label AS status_label, s.type AS status_type';
+const FROM = `FROM close_opportunities o LEFT JOIN close_opportunity_statuses s ON s.org_id = o.org_id AND s.id = o.status_id`;
+const SELECT = `${SELECT_COLUMNS} ${FROM}`;
+const ANNUALIZED = `(CASE o.value_period WHEN 'monthly' THEN o.value * 12 ELSE o.value END)`;
+const STATUS_TYPES = ['active', 'won', 'lost'] as const;
+/** Close's `_order_by` fields. Real API: user_name orders by the user's full name; here: the same (first, then last name). */
+const ORDER_FIELDS = new Map<string, string>([
+  ['date_won', 'o.date_won'], ['date_updated', 'o.date_updated'], ['date_created', 'o.date_created'], ['confidence', 'o.confidence'],
+  ['user_name', `(SELECT TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) FROM close_users u WHERE u.org_id = o.org_id AND u.id = o.user_id)`],
+  ['value', 'o.value'], ['annualized_value', ANNUALIZED], ['annualized_expected_value', `(${ANNUALIZED} * o.confidence / 100)`],
+]);
+
+/** A page of opportunities with Close's aggregates. */
+export type OpportunityPage = ClosePage<OpportunityT> & Omit<OpportunityListT, 'data' | 'has_more'>;
 const WRITABLE = ['status_id', 'value', 'value_period', 'user_id', 'note', 'contact_id'] as const;
 
 export class OpportunityStore {
@@ -49,12 +64,47 @@ export class OpportunityStore {
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
   ) {}
 
-  list(orgId: string, q: PageParams & { lead_id?: string | undefined; query?: string | undefined; lead_query?: string | undefined }, tzOffsetMinutes = 0): ClosePage<OpportunityT> {
-    // The legacy lead search (query / lead_query): opportunities whose lead it matches.
-    const legacy = legacyLeadCondition(this.db, orgId, { query: q.query, lead_query: q.lead_query }, tzOffsetMinutes);
-    const { rows, has_more } = pageRows<OpportunityRow>(this.db, `${SELECT} WHERE o.org_id = @org
-      AND (@lead IS NULL OR o.lead_id = @lead) AND ${legacy?.sql ?? '1'} ORDER BY o.date_created DESC, o.id DESC`, { ...legacy?.params, org: orgId, lead: q.lead_id ?? null }, q);
-    return { data: this.render(orgId, rows), has_more };
+  /**
+   * The opportunities matching Close's documented filters, in `_order_by` order (default newest
+   * first), with Close's aggregates over every match; `query` / `lead_query` (the legacy lead search)
+   * keep the opportunities whose lead matches. Real API: the spec's filters, `_order_by`, `_group_by`,
+   * `query`, `lead_query`, `lead_saved_search_id`, `is_stalled` and `status`; here: all but the last
+   * four, which are a 400 naming them.
+   */
+  list(orgId: string, q: PageParams & ListQuery, tzOffsetMinutes = 0): OpportunityPage {
+    refuse(q, OPPORTUNITY_REFUSED);
+    const str = (name: string) => (typeof q[name] === 'string' ? q[name] as string : undefined);
+    const legacy = legacyLeadCondition(this.db, orgId, { query: str('query'), lead_query: str('lead_query') }, tzOffsetMinutes);
+    const w = new Where(q)
+      .equals('lead_id', 'o.lead_id', { noIn: true }).equals('organization_id', 'o.org_id', { noIn: true }).equals('user_id', 'o.user_id')
+      .equals('status_id', 'o.status_id').equals('status_type', 's.type', { allowed: STATUS_TYPES })
+      .equals('status_label', 's.label').equals('value_period', 'o.value_period', { allowed: VALUE_PERIODS })
+      .dates('date_won', 'o.date_won', true).dates('date_created', 'o.date_created').dates('date_updated', 'o.date_updated');
+    const order = orderBy(q, ORDER_FIELDS, 'o.date_created DESC, o.id DESC');
+    const fromWhere = `${FROM} WHERE o.org_id = @org${w.sql()}${legacy ? ` AND ${legacy.sql}` : ''}`;
+    const params = { ...legacy?.params, ...w.params, org: orgId };
+    // A legacy search makes SQL of its own: prepared for this call, not kept in the statement cache.
+    const dynamic = legacy !== null;
+    const { rows, has_more } = pageRows<OpportunityRow>(this.db, `${SELECT_COLUMNS} ${fromWhere} ORDER BY ${order}`, params, q, dynamic);
+    return { data: this.render(orgId, rows), has_more, ...this.aggregates(fromWhere, params, dynamic) };
+  }
+
+  /** Close's totals over every matching opportunity, per value period (integer arithmetic, as derivedValues). */
+  private aggregates(fromWhere: string, params: Record<string, unknown>, dynamic: boolean): Omit<OpportunityListT, 'data' | 'has_more'> {
+    const rows = statement(this.db, dynamic, `SELECT o.value_period AS period, COUNT(*) AS n, COALESCE(SUM(o.value), 0) AS total,
+        COALESCE(SUM(o.value * o.confidence / 100), 0) AS expected,
+        COALESCE(SUM(${ANNUALIZED}), 0) AS annualized, COALESCE(SUM(${ANNUALIZED} * o.confidence / 100), 0) AS annualized_expected
+      ${fromWhere} GROUP BY o.value_period`).all(params) as { period: string; n: number; total: number; expected: number; annualized: number; annualized_expected: number }[];
+    const of = (period: string) => rows.find((r) => r.period === period) ?? { n: 0, total: 0, expected: 0 };
+    const sum = (key: 'n' | 'annualized' | 'annualized_expected') => rows.reduce((acc, r) => acc + r[key], 0);
+    return {
+      total_results: sum('n'),
+      count_by_value_period: { one_time: of('one_time').n, monthly: of('monthly').n, annual: of('annual').n },
+      total_value_one_time: of('one_time').total, total_value_monthly: of('monthly').total, total_value_annual: of('annual').total,
+      total_value_annualized: sum('annualized'),
+      expected_value_one_time: of('one_time').expected, expected_value_monthly: of('monthly').expected,
+      expected_value_annual: of('annual').expected, expected_value_annualized: sum('annualized_expected'),
+    };
   }
 
   /** Each lead's opportunities, newest first (as they appear inside a lead). */
