@@ -4,7 +4,7 @@ import { own } from '../core/own.js';
 /**
  * Body fields Close documents for a write we serve but the emulator cannot honour yet, per route
  * (`METHOD /path/:id/` under /api/v1), each with the reason a 400 gives. Real API: each is honoured;
- * here: a request that sends one (other than null or an empty list) is refused with a 400 naming it,
+ * here: a request that sends one (other than null, false or an empty list) is refused with a 400 naming it,
  * before anything is written, so a test never passes here on a value that was silently dropped.
  * `contacts[].urls` names a key inside each element of the `contacts` list. Every other documented
  * field is in the route's body schema (test/close/request-fields.test.ts checks both against Close's
@@ -35,9 +35,25 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
   'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
+  ...customFieldRoutes(),
 };
 
-const isSet = (value: unknown) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
+/** Custom field writes (one route pair per kind): Close's docs add role restrictions, and `required` for custom object fields. */
+function customFieldRoutes(): Record<string, Record<string, string>> {
+  const roles = { editable_with_roles: 'Not supported by the emulator: roles are not emulated, anyone may edit values.' };
+  const out: Record<string, Record<string, string>> = {};
+  for (const word of ['lead', 'contact', 'opportunity', 'activity', 'shared', 'custom_object_type']) {
+    const fields = word === 'custom_object_type'
+      ? { ...roles, required: 'Not supported by the emulator: custom object fields are never required here.' }
+      : roles;
+    out[`POST /custom_field/${word}/`] = fields;
+    out[`PUT /custom_field/${word}/:id/`] = fields;
+  }
+  return out;
+}
+
+/** Not sent, null, false or an empty list: what the emulator does anyway. */
+const isSet = (value: unknown) => value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Throws a 400 naming every refused field the body sets (`contacts.0.urls` for a nested one). */

@@ -18,6 +18,13 @@ const PROSE: Record<string, string[]> = {
   'PUT /lead/{id}/': ['name', 'url', 'description', 'status_id', 'status', 'addresses'],
   'POST /contact/': ['lead_id', 'name', 'title', 'emails', 'phones', 'urls'],
   'PUT /contact/{id}/': ['name', 'title', 'emails', 'phones', 'urls'],
+  ...Object.fromEntries(['lead', 'contact', 'opportunity', 'activity', 'shared', 'custom_object_type'].flatMap((word) => {
+    const own = word === 'activity' ? ['custom_activity_type_id'] : word === 'custom_object_type' ? ['custom_object_type_id', 'required'] : [];
+    const fields = ['name', 'type', 'description', 'accepts_multiple_values', 'choices', 'editable_with_roles', ...own];
+    return [[`POST /custom_field/${word}/`, fields], [`PUT /custom_field/${word}/{id}/`, fields.filter((f) => !f.endsWith('_type_id'))]];
+  })),
+  'POST /custom_object/': ['custom_object_type_id', 'lead_id', 'name'],
+  'PUT /custom_object/{id}/': ['name'],
 };
 
 const F = { dealType: fieldId('Deal Type', 'opportunity'), seats: fieldId('Seats', 'opportunity'), region: fieldId('Region', 'shared'), callOutcome: fieldId('Call Outcome', 'activity') };
@@ -75,6 +82,9 @@ t.test('a documented field the emulator cannot honour is a 400 naming it and sto
     [`/lead/${SEEDED_LEAD.id}/`, 'PUT', { addresses: [{ city: 'Osaka' }] }, 'addresses'],
     ['/contact/', 'POST', { lead_id: SEEDED_LEAD.id, name: 'C', urls: [{ url: 'https://c' }] }, 'urls'],
     [`/contact/${SEEDED_LEAD.contacts[0]!.id}/`, 'PUT', { urls: [{ url: 'https://c' }] }, 'urls'],
+    ['/custom_field/lead/', 'POST', { name: 'Secret', type: 'text', editable_with_roles: ['role_admin'] }, 'editable_with_roles'],
+    [`/custom_field/opportunity/${F.seats}/`, 'PUT', { editable_with_roles: ['role_admin'] }, 'editable_with_roles'],
+    ['/custom_field/custom_object_type/', 'POST', { name: 'Must', type: 'text', custom_object_type_id: CS.custom_object_types[0]!.id, required: true }, 'required'],
   ];
   for (const [path, method, payload, field] of cases) {
     const res = await call(app, { method, path, payload });
@@ -84,11 +94,14 @@ t.test('a documented field the emulator cannot honour is a 400 naming it and sto
   t.equal(closeState(app), before, 'nothing stored');
 });
 
-t.test('a refused field sent as null or an empty list is accepted as not sent', async (t) => {
+t.test('a refused field sent as null, false or an empty list is accepted as not sent', async (t) => {
   const app = await build(t);
   const res = await call(app, { method: 'POST', path: '/opportunity/', payload: { lead_id: SEEDED_LEAD.id, pipeline_id: null, attachments: [] } });
   t.equal(res.statusCode, 200);
   t.equal(rows(app, `SELECT id FROM close_opportunities WHERE org_id = ? AND id = ?`, closeOrg(app), res.json().id).length, 1);
+  const act = await call(app, { method: 'POST', path: '/activity/custom/', payload: { lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery, pinned: false } });
+  t.equal(act.statusCode, 200);
+  t.equal(rows(app, `SELECT id FROM close_activities WHERE org_id = ? AND id = ?`, closeOrg(app), act.json().id).length, 1);
 });
 
 t.test('an opportunity created with date_created, date_won, created_by and custom_fields stores them and GET echoes them', async (t) => {
