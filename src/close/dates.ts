@@ -12,10 +12,12 @@ export function parseMoment(text: string): number {
 
 /**
  * A timestamp a client sets (`date_created`, `date_won`) → Close's format, or a 400 naming `field`.
- * Real API: microseconds are kept; here: the clock's milliseconds are (the rest is dropped).
+ * Real API: microseconds are kept, and the zone of a timestamp without an offset is not documented;
+ * here: milliseconds are kept (the rest is dropped), and no offset means UTC.
  */
 export function givenDate(text: string, field: string): string {
-  const ms = parseMoment(text);
+  // A timestamp without an offset is UTC (not the host's zone), so the same request stores the same value anywhere.
+  const ms = parseMoment(/T[\d:.]+$/.test(text) ? `${text}Z` : text);
   if (Number.isNaN(ms)) throw validationError(`${field} is not an ISO 8601 date or timestamp.`, { [field]: 'Enter a valid date/time.' });
   return closeDate(new Date(ms));
 }

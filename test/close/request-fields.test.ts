@@ -167,7 +167,7 @@ t.test('a custom activity created with custom_fields, date_created and its own o
   const app = await build(t);
   const org = closeOrg(app);
   const res = await call(app, { method: 'POST', path: '/activity/custom/', payload: {
-    lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery, organization_id: org, date_created: '2023-01-02T03:04:05Z',
+    lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery, organization_id: org, date_created: '2023-01-02T03:04:05',
     custom_fields: { 'Call Outcome': 'Qualified' },
   } });
   t.equal(res.statusCode, 200);
