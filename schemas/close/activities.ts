@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
-import { listQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { CustomFieldsInput, GivenDate, listQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
 
@@ -26,9 +26,14 @@ export const ActivityListQuery = listQuery({
 
 export const CustomActivityCreate = withCustom({
   lead_id: Required, custom_activity_type_id: Required, note: Type.Optional(NS), user_id: Type.Optional(NS),
+  custom_fields: CustomFieldsInput,
+  /** As given; the clock's now when omitted or null. */
+  date_created: GivenDate,
+  /** Must be the key's organization when given. */
+  organization_id: Type.Optional(NS),
 });
 export type CustomActivityCreateT = Static<typeof CustomActivityCreate> & CustomKeys;
-export const CustomActivityUpdate = withCustom({ note: Type.Optional(NS), user_id: Type.Optional(NS) });
+export const CustomActivityUpdate = withCustom({ note: Type.Optional(NS), user_id: Type.Optional(NS), custom_fields: CustomFieldsInput });
 export type CustomActivityUpdateT = Static<typeof CustomActivityUpdate> & CustomKeys;
 
 export const CustomActivityType = Type.Object({ id: S, name: S, organization_id: S });

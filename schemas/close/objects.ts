@@ -20,3 +20,8 @@ export const optionalStrings = <K extends string>(names: readonly K[]) =>
 export const S = Type.String();
 /** An id or label a client must send: the empty string is as good as missing. */
 export const Required = Type.String({ minLength: 1 });
+
+/** `custom_fields`: custom field id (or exact name) → value, another way to send `custom.cf_…` keys. */
+export const CustomFieldsInput = Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]));
+/** A timestamp a client may set (ISO 8601); checked and normalised by the store. */
+export const GivenDate = Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()]));

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
 import { countedList } from './common.js';
-import { countedListQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { countedListQuery, CustomFieldsInput, GivenDate, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
 export const VALUE_PERIODS = ['one_time', 'monthly', 'annual'] as const;
@@ -30,8 +30,17 @@ const OpportunityFields = {
   contact_id: Type.Optional(NS),
   user_id: Type.Optional(NS),
   note: Type.Optional(NS),
+  /** The won date as given (its UTC date), whatever the status; null clears it. */
+  date_won: GivenDate,
+  custom_fields: CustomFieldsInput,
 };
-export const OpportunityCreate = withCustom({ lead_id: Required, ...OpportunityFields });
+export const OpportunityCreate = withCustom({
+  lead_id: Required, ...OpportunityFields,
+  /** As given (an import of history); the clock's now when omitted or null. */
+  date_created: GivenDate,
+  /** One of the organization's users; the key's user when omitted or null. */
+  created_by: Type.Optional(NS),
+});
 export type OpportunityCreateT = Static<typeof OpportunityCreate> & CustomKeys;
 export const OpportunityUpdate = withCustom(OpportunityFields);
 export type OpportunityUpdateT = Static<typeof OpportunityUpdate> & CustomKeys;

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { refuseUnsupported } from '../refused.js';
+
+const PREFIX = '/api/v1';
 
 /** Every Close route module; each is an encapsulated plugin under the Close prefix. */
 export default async function registerRoutes(app: FastifyInstance) {
+  // Documented fields we cannot honour are refused here, in one place, before the body schema runs.
+  app.addHook('preValidation', async (req) => {
+    const url = req.routeOptions.url ?? '';
+    refuseUnsupported(req.method, url.startsWith(PREFIX) ? url.slice(PREFIX.length) : url, req.body);
+  });
   const modules = [
     await import('./me.js'),
     await import('./users.js'),

@@ -7,6 +7,7 @@ import {
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
+import { givenDate } from '../dates.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { commaList, orderBy, refuse, Where, type ListQuery } from './filters.js';
 import { own } from '../../core/own.js';
@@ -83,11 +84,17 @@ export class ActivityStore {
       throw validationError(`Custom activity type ${input.custom_activity_type_id} not found.`, { custom_activity_type_id: 'Custom activity type not found.' });
     }
     this.checkUser(orgId, input.user_id);
+    // Real API: organization_id is documented on create without saying what another one does; here:
+    // it must be the key's organization (a 400 otherwise).
+    if (input.organization_id && input.organization_id !== orgId) {
+      throw validationError(`Organization ${input.organization_id} is not this key's.`, { organization_id: 'Not your organization.' });
+    }
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'activity', input.custom_activity_type_id));
+    const created = input.date_created ? givenDate(input.date_created, 'date_created') : null;
     const now = this.stamp.now(orgId);
     const row = {
       id: this.ids.base62('acti_'), lead_id: input.lead_id, custom_activity_type_id: input.custom_activity_type_id,
-      note: input.note ?? null, user_id: input.user_id === undefined ? userId : input.user_id, date_created: now, date_updated: now,
+      note: input.note ?? null, user_id: input.user_id === undefined ? userId : input.user_id, date_created: created ?? now, date_updated: now,
     };
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_activities (org_id, id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated)

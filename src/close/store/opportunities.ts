@@ -9,6 +9,7 @@ import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
+import { givenDate } from '../dates.js';
 import { idList, pageRows, statement, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { legacyLeadCondition } from '../query/legacy.js';
 
@@ -40,6 +41,16 @@ export function derivedValues(value: number | null, period: string, confidence: 
 function outcomeDates(before: { type: string | null; date_won: string | null; date_lost: string | null }, type: string | null, now: string) {
   if (type === before.type) return { date_won: before.date_won, date_lost: before.date_lost };
   return { date_won: type === 'won' ? now.slice(0, 10) : null, date_lost: type === 'lost' ? now : null };
+}
+
+/**
+ * A date_won a client sets → its UTC date (YYYY-MM-DD), null to clear, undefined when not sent.
+ * Real API: date_won may be set whatever the status (an active opportunity's expected close date);
+ * here: the same, and a later move into or out of the won type still sets or clears it.
+ */
+function wonDate(given: string | null | undefined): string | null | undefined {
+  if (given === undefined || given === null) return given;
+  return givenDate(given, 'date_won').slice(0, 10);
 }
 
 const SELECT_COLUMNS = 'SELECT o.*, s.label AS status_label, s.type AS status_type';
@@ -127,15 +138,24 @@ export class OpportunityStore {
     const statusId = input.status_id ?? this.statuses.defaultOpportunity(orgId)?.id;
     if (!statusId) throw validationError('The organization has no opportunity statuses.', { status_id: 'This field is required.' });
     this.checkRefs(orgId, { ...input, status_id: statusId }, input.lead_id);
+    if (input.created_by && !exists(this.db, 'close_users', orgId, input.created_by)) {
+      throw validationError(`User ${input.created_by} not found.`, { created_by: 'User not found.' });
+    }
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'opportunity'));
+    const created = input.date_created ? givenDate(input.date_created, 'date_created') : null;
+    const wonGiven = wonDate(input.date_won);
     const now = this.stamp.now(orgId);
     // Real API: user_id defaults to the user creating the opportunity; here: the same (the API key's user).
+    // created_by and date_created, when given, are stored as given (imports of history); the creator
+    // is then also the last editor.
+    const creator = input.created_by || userId;
+    const outcome = outcomeDates({ type: null, date_won: null, date_lost: null }, this.statuses.findOpportunity(orgId, statusId)?.type ?? null, now);
     const row = {
       id: this.ids.base62('oppo_'), lead_id: input.lead_id, status_id: statusId, value: input.value ?? null,
       value_period: input.value_period ?? 'one_time', user_id: input.user_id === undefined ? userId : input.user_id,
-      note: input.note ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
+      note: input.note ?? null, created_by: creator, updated_by: creator, date_created: created ?? now, date_updated: now,
       confidence: input.confidence ?? 0, contact_id: input.contact_id ?? null,
-      ...outcomeDates({ type: null, date_won: null, date_lost: null }, this.statuses.findOpportunity(orgId, statusId)?.type ?? null, now),
+      ...outcome, date_won: wonGiven === undefined ? outcome.date_won : wonGiven,
     };
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_opportunities (org_id, id, lead_id, status_id, value, value_period, user_id, note,
@@ -162,6 +182,8 @@ export class OpportunityStore {
       ...base, confidence: patch.confidence === undefined ? current.confidence : (patch.confidence ?? 0),
       ...outcomeDates({ type: current.status_type || null, date_won: current.date_won, date_lost: current.date_lost }, type, now),
     };
+    const wonGiven = wonDate(patch.date_won);
+    if (wonGiven !== undefined) next.date_won = wonGiven;
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_opportunities SET status_id = @status_id, value = @value, value_period = @value_period,
         user_id = @user_id, note = @note, contact_id = @contact_id, confidence = @confidence, date_won = @date_won,

@@ -1,0 +1,78 @@
+import { validationError } from '../core/errors.js';
+import { own } from '../core/own.js';
+
+/**
+ * Body fields Close documents for a write we serve but the emulator cannot honour yet, per route
+ * (`METHOD /path/:id/` under /api/v1), each with the reason a 400 gives. Real API: each is honoured;
+ * here: a request that sends one (other than null, false or an empty list) is refused with a 400 naming it,
+ * before anything is written, so a test never passes here on a value that was silently dropped.
+ * `contacts[].urls` names a key inside each element of the `contacts` list. Every other documented
+ * field is in the route's body schema (test/close/request-fields.test.ts checks both against Close's
+ * document). Fields Close does not document are ignored, as Close ignores them.
+ */
+export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'POST /opportunity/': {
+    pipeline_id: 'Not supported by the emulator: pipelines are not emulated; send status_id.',
+    attachments: 'Not supported by the emulator: files are not emulated.',
+  },
+  'POST /activity/custom/': {
+    activity_at: 'Not supported by the emulator: custom activities carry no activity_at here.',
+    contact_id: 'Not supported by the emulator: custom activities carry no contact here.',
+    created_by_id: 'Not supported by the emulator: custom activities carry no creator here.',
+    pinned: 'Not supported by the emulator: activities cannot be pinned here.',
+    status: 'Not supported by the emulator: custom activities are always published here.',
+  },
+  'PUT /activity/custom/:id/': {
+    activity_at: 'Not supported by the emulator: custom activities carry no activity_at here.',
+    contact_id: 'Not supported by the emulator: custom activities carry no contact here.',
+    pinned: 'Not supported by the emulator: activities cannot be pinned here.',
+    status: 'Not supported by the emulator: custom activities are always published here.',
+  },
+  'POST /lead/': {
+    addresses: 'Not supported by the emulator: lead addresses are not emulated.',
+    'contacts[].urls': 'Not supported by the emulator: contact URLs are not emulated.',
+  },
+  'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
+  'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
+  'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
+  ...customFieldRoutes(),
+};
+
+/** Custom field writes (one route pair per kind): Close's docs add role restrictions, and `required` for custom object fields. */
+function customFieldRoutes(): Record<string, Record<string, string>> {
+  const roles = { editable_with_roles: 'Not supported by the emulator: roles are not emulated, anyone may edit values.' };
+  const out: Record<string, Record<string, string>> = {};
+  for (const word of ['lead', 'contact', 'opportunity', 'activity', 'shared', 'custom_object_type']) {
+    const fields = word === 'custom_object_type'
+      ? { ...roles, required: 'Not supported by the emulator: custom object fields are never required here.' }
+      : roles;
+    out[`POST /custom_field/${word}/`] = fields;
+    out[`PUT /custom_field/${word}/:id/`] = fields;
+  }
+  return out;
+}
+
+/** Not sent, null, false or an empty list: what the emulator does anyway. */
+const isSet = (value: unknown) => value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Throws a 400 naming every refused field the body sets (`contacts.0.urls` for a nested one). */
+export function refuseUnsupported(method: string, route: string, body: unknown): void {
+  const refused = own(REFUSED_FIELDS, `${method} ${route}`);
+  if (!refused || !isObject(body)) return;
+  const errors: Record<string, string> = {};
+  for (const [name, reason] of Object.entries(refused)) {
+    const [list, key] = name.split('[].') as [string, string | undefined];
+    if (key === undefined) {
+      if (isSet(own(body, name))) errors[name] = reason;
+      continue;
+    }
+    const items = own(body, list);
+    if (!Array.isArray(items)) continue;
+    items.forEach((item, i) => {
+      if (isObject(item) && isSet(own(item, key))) errors[`${list}.${i}.${key}`] = reason;
+    });
+  }
+  const names = Object.keys(errors);
+  if (names.length) throw validationError(`Not supported by the emulator: ${names.join(', ')}.`, errors);
+}
