@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 
@@ -49,7 +50,7 @@ export type CountedPage<T> = ClosePage<T> & { total_results: number };
 
 /** Runs a list query with `@limit` / `@skip` placeholders, fetching one extra row for has_more. */
 /** A statement: cached when its SQL comes from a bounded set of shapes, prepared afresh when `dynamic` (built from a query string). */
-export const statement = (db: Db, dynamic: boolean, sql: string) => (dynamic ? db.prepare<unknown[]>(sql) : cached(db, sql));
+export const statement = (db: Db, dynamic: boolean, sql: string): Statement<unknown[]> => (dynamic ? db.prepare<unknown[]>(sql) : cached(db, sql));
 
 export function pageRows<R>(db: Db, sql: string, params: Record<string, unknown>, q: PageParams, dynamic = false): { rows: R[]; has_more: boolean } {
   const rows = statement(db, dynamic, `${sql} LIMIT @limit OFFSET @skip`).all({ ...params, limit: q._limit + 1, skip: q._skip }) as R[];
