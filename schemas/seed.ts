@@ -98,7 +98,10 @@ export const CloseSeed = Type.Object({
     date_updated: Type.Optional(S), active: Type.Optional(Type.Boolean()), role_id: Type.Optional(S),
   }), { minItems: 1 }),
   lead_statuses: Type.Array(Type.Object({ id: S, label: S }), { minItems: 1 }),
-  opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S })),
+  // Without `pipelines`, one named "Sales" (id pipe_ + the organization id's suffix) holds every status;
+  // a status without `pipeline_id` belongs to the first pipeline.
+  pipelines: Type.Optional(Type.Array(Type.Object({ id: S, name: S }))),
+  opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S, pipeline_id: Type.Optional(S) })),
   custom_activity_types: Type.Array(Type.Object({ id: S, name: S })),
   custom_object_types: Type.Array(Type.Object({ id: S, name: S })),
   custom_fields: Type.Array(CloseSeedCustomField),

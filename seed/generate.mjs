@@ -971,11 +971,19 @@ for (let i = 0; i < N_CLOSE_LEADS; i++) {
   closeLeads.push(lead);
 }
 
+// ---- pipelines (drawn last, so that every id above stays as it was) ----------
+// "Sales" holds the statuses above; "Partnerships" has statuses of its own and no opportunities yet.
+const salesPipeline = { id: closeId('pipe_'), name: 'Sales' };
+const partnerPipeline = { id: closeId('pipe_'), name: 'Partnerships' };
+const partnerStatuses = [['Referred', 'active'], ['Partner Signed', 'won'], ['Partner Declined', 'lost']]
+  .map(([label, type]) => ({ id: closeId('stat_'), label, type, pipeline_id: partnerPipeline.id }));
+
 const close = {
   organization: closeOrganization,
   users: closeUsers,
   lead_statuses: leadStatuses,
-  opportunity_statuses: opportunityStatuses,
+  pipelines: [salesPipeline, partnerPipeline],
+  opportunity_statuses: [...opportunityStatuses.map((s) => ({ ...s, pipeline_id: salesPipeline.id })), ...partnerStatuses],
   custom_activity_types: customActivityTypes,
   custom_object_types: customObjectTypes,
   custom_fields: customFields,

@@ -36,6 +36,8 @@ const OpportunityFields = {
 };
 export const OpportunityCreate = withCustom({
   lead_id: Required, ...OpportunityFields,
+  /** Without status_id: the pipeline's first status; with it: the status must be the pipeline's. Null = not sent. */
+  pipeline_id: Type.Optional(Nullable(Required)),
   /** As given (an import of history); the clock's now when omitted or null. */
   date_created: GivenDate,
   /** One of the organization's users; the key's user when omitted or null. */

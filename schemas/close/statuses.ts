@@ -9,6 +9,7 @@ export const LeadStatusPartial = Type.Partial(LeadStatus);
 export const LeadStatusList = closeList(LeadStatusPartial);
 
 export const OPPORTUNITY_STATUS_TYPES = ['active', 'won', 'lost'] as const;
-export const OpportunityStatus = Type.Object({ id: S, label: S, type: S, organization_id: S });
+/** Each belongs to one pipeline (`pipeline_id`). */
+export const OpportunityStatus = Type.Object({ id: S, label: S, type: S, organization_id: S, pipeline_id: S });
 export type OpportunityStatusT = Static<typeof OpportunityStatus>;
 export const OpportunityStatusList = closeList(Type.Partial(OpportunityStatus));

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
 import { S } from './objects.js';
+import { Pipeline } from './pipelines.js';
 
 /** A Close user; `organizations` lists the ids of the organizations it is an active member of. */
 export const User = Type.Object({
@@ -58,7 +59,8 @@ export const Organization = Type.Object({
   currency: S,
   currency_symbol: S,
   lead_statuses: Type.Array(Type.Object({ id: S, label: S })),
-  opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S })),
+  opportunity_statuses: Type.Array(Type.Object({ id: S, label: S, type: S, pipeline_id: S })),
+  pipelines: Type.Array(Pipeline),
   memberships: Type.Array(Membership),
   inactive_memberships: Type.Array(Membership),
 });

@@ -12,7 +12,6 @@ import { own } from '../core/own.js';
  */
 export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'POST /opportunity/': {
-    pipeline_id: 'Not supported by the emulator: pipelines are not emulated; send status_id.',
     attachments: 'Not supported by the emulator: files are not emulated.',
   },
   'POST /activity/custom/': {

@@ -24,11 +24,15 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
   };
   const problem =
     all('users', 'user_', s.users) ?? all('lead_statuses', 'stat_', s.lead_statuses) ??
-    all('opportunity_statuses', 'stat_', s.opportunity_statuses) ?? all('custom_activity_types', 'actitype_', s.custom_activity_types) ??
+    all('pipelines', 'pipe_', s.pipelines ?? []) ?? all('opportunity_statuses', 'stat_', s.opportunity_statuses) ?? all('custom_activity_types', 'actitype_', s.custom_activity_types) ??
     all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields);
   if (problem) return problem;
   // The API key acts as the first active member; an organization needs one.
   if (!s.users.some((u) => u.active !== false)) return '/close/users: at least one user must be active';
+  const pipelines = new Set((s.pipelines ?? []).map((x) => x.id));
+  for (const [i, x] of s.opportunity_statuses.entries()) {
+    if (x.pipeline_id !== undefined && !pipelines.has(x.pipeline_id)) return `/close/opportunity_statuses/${i}/pipeline_id: unknown pipeline ${x.pipeline_id}`;
+  }
   const leadStatuses = new Set(s.lead_statuses.map((x) => x.id));
   const oppStatuses = new Set(s.opportunity_statuses.map((x) => x.id));
   const fields = new Set(s.custom_fields.map((f) => f.id));
@@ -60,6 +64,9 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
   return null;
 }
 
+/** The pipeline a dataset without pipelines gets (and migration 8 gave existing organizations). */
+export const defaultPipelineId = (orgId: string): string => `pipe_${orgId.slice('orga_'.length)}`;
+
 /** Inserts a validated Close dataset into one organization, inside the caller's transaction. */
 export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   const inserters = new Map<string, ReturnType<typeof rowInserter>>();
@@ -76,7 +83,9 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   s.users.forEach(({ active, role_id, date_updated, ...u }, position) =>
     insert('close_users', { ...u, date_updated: date_updated ?? u.date_created, active: active === false ? 0 : 1, role_id: role_id ?? 'user', position }));
   s.lead_statuses.forEach((x, position) => insert('close_lead_statuses', { ...x, position }));
-  s.opportunity_statuses.forEach((x, position) => insert('close_opportunity_statuses', { ...x, position }));
+  const pipelines = s.pipelines?.length ? s.pipelines : s.opportunity_statuses.length ? [{ id: defaultPipelineId(orgId), name: 'Sales' }] : [];
+  pipelines.forEach((x, position) => insert('close_pipelines', { ...x, position }));
+  s.opportunity_statuses.forEach((x, position) => insert('close_opportunity_statuses', { ...x, pipeline_id: x.pipeline_id ?? pipelines[0]!.id, position }));
   const statusType = new Map(s.opportunity_statuses.map((x) => [x.id, x.type]));
   s.custom_activity_types.forEach((x) => insert('close_custom_activity_types', x));
   s.custom_object_types.forEach((x) => insert('close_custom_object_types', x));
@@ -171,7 +180,9 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     users: all<Omit<CloseSeedT['users'][number], 'active'> & { active: number }>(`SELECT id, first_name, last_name, email, date_created, date_updated, active, role_id FROM close_users
       WHERE org_id = ? ORDER BY position, id`).map((u) => ({ ...u, active: u.active === 1 })),
     lead_statuses: all(`SELECT id, label FROM close_lead_statuses WHERE org_id = ? ORDER BY position, id`),
-    opportunity_statuses: all(`SELECT id, label, type FROM close_opportunity_statuses WHERE org_id = ? ORDER BY position, id`),
+    pipelines: all(`SELECT id, name FROM close_pipelines WHERE org_id = ? ORDER BY position, id`),
+    opportunity_statuses: all(`SELECT s.id, s.label, s.type, s.pipeline_id FROM close_opportunity_statuses s
+      LEFT JOIN close_pipelines p ON p.org_id = s.org_id AND p.id = s.pipeline_id WHERE s.org_id = ? ORDER BY p.position, p.id, s.position, s.id`),
     custom_activity_types: all(`SELECT id, name FROM close_custom_activity_types WHERE org_id = ? ORDER BY id`),
     custom_object_types: all(`SELECT id, name FROM close_custom_object_types WHERE org_id = ? ORDER BY id`),
     custom_fields: all<Row & { id: string }>(`SELECT id, object_type, custom_activity_type_id, custom_object_type_id, name, description, type,

@@ -336,4 +336,21 @@ export const migrations: Migration[] = [
       ALTER TABLE orgs ADD COLUMN updated_by TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'Close pipelines: opportunity statuses belong to one; existing statuses go into a default "Sales" pipeline',
+    sql: `
+      CREATE TABLE close_pipelines (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      ALTER TABLE close_opportunity_statuses ADD COLUMN pipeline_id TEXT;
+      -- The default pipeline's id is pipe_ + the organization id's suffix: stable, and what a dataset
+      -- without pipelines gets too (src/close/seed.ts).
+      INSERT INTO close_pipelines (org_id, id, name, position)
+        SELECT DISTINCT org_id, 'pipe_' || substr(org_id, 6), 'Sales', 0 FROM close_opportunity_statuses;
+      UPDATE close_opportunity_statuses SET pipeline_id = 'pipe_' || substr(org_id, 6);
+    `,
+  },
 ];

@@ -33,7 +33,7 @@ export const closeOrg = (app: FastifyInstance, key = KEY) => orgOf(app, key);
 /** Every Close table of one organization, to prove a rejected request changed nothing. */
 const TABLES = [
   'close_leads', 'close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_custom_values',
-  'close_custom_fields', 'close_shared_field_associations', 'close_lead_statuses', 'close_opportunity_statuses',
+  'close_custom_fields', 'close_shared_field_associations', 'close_lead_statuses', 'close_opportunity_statuses', 'close_pipelines',
 ];
 export const closeState = (app: FastifyInstance, key = KEY) => TABLES.map((t) => snapshot(app, t, closeOrg(app, key))).join('\n');
 

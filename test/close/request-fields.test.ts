@@ -76,7 +76,6 @@ t.test('a documented field the emulator cannot honour is a 400 naming it and sto
   const before = closeState(app);
   const act = (await call(app, { path: `/activity/custom/?custom_activity_type_id=${discovery}&_limit=1` })).json().data[0];
   const cases: [string, 'POST' | 'PUT', Record<string, unknown>, string][] = [
-    ['/opportunity/', 'POST', { lead_id: SEEDED_LEAD.id, pipeline_id: 'pipe_x' }, 'pipeline_id'],
     ['/opportunity/', 'POST', { lead_id: SEEDED_LEAD.id, attachments: [{ url: 'https://x', filename: 'a.pdf' }] }, 'attachments'],
     ['/activity/custom/', 'POST', { lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery, pinned: true }, 'pinned'],
     ['/activity/custom/', 'POST', { lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery, status: 'draft' }, 'status'],

@@ -18,6 +18,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./contacts.js'),
     await import('./opportunities.js'),
     await import('./statuses.js'),
+    await import('./pipelines.js'),
     await import('./custom-fields.js'),
     await import('./activities.js'),
     await import('./custom-objects.js'),

@@ -6,6 +6,7 @@ import { CustomFieldReader } from './custom-fields.js';
 import { UserStore } from './users.js';
 import { Stamper } from './common.js';
 import { StatusStore } from './statuses.js';
+import { PipelineStore } from './pipelines.js';
 import { ContactStore } from './contacts.js';
 import { OpportunityStore } from './opportunities.js';
 import { LeadStore } from './leads.js';
@@ -22,6 +23,7 @@ export class CloseStore {
   // Supporting resources (leads and what hangs off them, statuses, field definitions).
   readonly stamp: Stamper;
   readonly statuses: StatusStore;
+  readonly pipelines: PipelineStore;
   readonly contacts: ContactStore;
   readonly opportunities: OpportunityStore;
   readonly leads: LeadStore;
@@ -35,7 +37,8 @@ export class CloseStore {
     this.fields = new CustomFieldReader(db);
     this.stamp = new Stamper(clock);
     this.statuses = new StatusStore(db, ids);
-    this.users = new UserStore(db, this.stamp, this.statuses);
+    this.pipelines = new PipelineStore(db, ids, this.statuses);
+    this.users = new UserStore(db, this.stamp, this.statuses, this.pipelines);
     this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);

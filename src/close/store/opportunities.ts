@@ -135,8 +135,7 @@ export class OpportunityStore {
 
   create(orgId: string, userId: string, input: OpportunityCreateT): OpportunityT {
     if (!exists(this.db, 'close_leads', orgId, input.lead_id)) throw validationError(`Lead ${input.lead_id} not found.`, { lead_id: 'Lead not found.' });
-    const statusId = input.status_id ?? this.statuses.defaultOpportunity(orgId)?.id;
-    if (!statusId) throw validationError('The organization has no opportunity statuses.', { status_id: 'This field is required.' });
+    const statusId = this.statusFor(orgId, input.status_id, input.pipeline_id ?? undefined);
     this.checkRefs(orgId, { ...input, status_id: statusId }, input.lead_id);
     if (input.created_by && !exists(this.db, 'close_users', orgId, input.created_by)) {
       throw validationError(`User ${input.created_by} not found.`, { created_by: 'User not found.' });
@@ -199,6 +198,27 @@ export class OpportunityStore {
     this.db.transaction(() => {
       this.values.deleteObject('close_opportunities', orgId, id);
     })();
+  }
+
+  /**
+   * The status a new opportunity gets. Real API: pipeline_id alone → the pipeline's first status; with
+   * status_id the status must be the pipeline's; an unknown pipeline → 400; here: the same.
+   */
+  private statusFor(orgId: string, statusId: string | undefined, pipelineId: string | undefined): string {
+    if (pipelineId !== undefined && !this.statuses.hasPipeline(orgId, pipelineId)) {
+      throw validationError(`Pipeline ${pipelineId} not found.`, { pipeline_id: 'Pipeline not found.' });
+    }
+    if (statusId !== undefined) {
+      const status = this.statuses.findOpportunity(orgId, statusId);
+      if (status && pipelineId !== undefined && status.pipeline_id !== pipelineId) {
+        throw validationError(`Opportunity status ${statusId} is not in pipeline ${pipelineId}.`, { status_id: 'The status does not belong to the given pipeline.' });
+      }
+      return statusId;
+    }
+    const first = this.statuses.defaultOpportunity(orgId, pipelineId)?.id;
+    if (first) return first;
+    if (pipelineId !== undefined) throw validationError(`Pipeline ${pipelineId} has no statuses.`, { pipeline_id: 'This pipeline has no opportunity statuses.' });
+    throw validationError('The organization has no opportunity statuses.', { status_id: 'This field is required.' });
   }
 
   private checkRefs(orgId: string, input: { status_id?: string | undefined; user_id?: string | null | undefined; contact_id?: string | null | undefined }, leadId: string): void {

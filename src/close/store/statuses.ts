@@ -6,7 +6,12 @@ import { pageRows, type ClosePage, type PageParams } from './common.js';
 
 type Row<T> = Omit<T, 'organization_id'> & { org_id: string };
 const lead = (r: Row<LeadStatusT>): LeadStatusT => ({ id: r.id, label: r.label, organization_id: r.org_id });
-const opp = (r: Row<OpportunityStatusT>): OpportunityStatusT => ({ id: r.id, label: r.label, type: r.type, organization_id: r.org_id });
+const opp = (r: Row<OpportunityStatusT>): OpportunityStatusT =>
+  ({ id: r.id, label: r.label, type: r.type, organization_id: r.org_id, pipeline_id: r.pipeline_id });
+/** Opportunity statuses in pipeline order, then their own order within their pipeline. */
+const OPP_SELECT = `SELECT s.org_id, s.id, s.label, s.type, coalesce(s.pipeline_id, '') AS pipeline_id FROM close_opportunity_statuses s
+  LEFT JOIN close_pipelines p ON p.org_id = s.org_id AND p.id = s.pipeline_id`;
+const OPP_ORDER = 'p.position, p.id, s.position, s.id';
 
 /** Lead and opportunity statuses, in their configured order (`position`). */
 export class StatusStore {
@@ -67,21 +72,34 @@ export class StatusStore {
   }
 
   listOpportunity(orgId: string, q: PageParams): ClosePage<OpportunityStatusT> {
-    const { rows, has_more } = pageRows<Row<OpportunityStatusT>>(this.db,
-      `SELECT org_id, id, label, type FROM close_opportunity_statuses WHERE org_id = @org ORDER BY position, id`, { org: orgId }, q);
+    const { rows, has_more } = pageRows<Row<OpportunityStatusT>>(this.db, `${OPP_SELECT} WHERE s.org_id = @org ORDER BY ${OPP_ORDER}`, { org: orgId }, q);
     return { data: rows.map(opp), has_more };
   }
 
+  /** One pipeline's statuses, in order. */
+  pipelineStatuses(orgId: string, pipelineId: string): OpportunityStatusT[] {
+    return (cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? AND s.pipeline_id = ? ORDER BY s.position, s.id`).all(orgId, pipelineId) as Row<OpportunityStatusT>[]).map(opp);
+  }
+
   findOpportunity(orgId: string, id: string): OpportunityStatusT | undefined {
-    const r = cached(this.db, `SELECT org_id, id, label, type FROM close_opportunity_statuses WHERE org_id = ? AND id = ?`).get(orgId, id) as Row<OpportunityStatusT> | undefined;
+    const r = cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? AND s.id = ?`).get(orgId, id) as Row<OpportunityStatusT> | undefined;
     return r ? opp(r) : undefined;
   }
 
-  /** The status a new opportunity gets when none is given: the first active one. */
-  defaultOpportunity(orgId: string): OpportunityStatusT | undefined {
-    const r = cached(this.db, `SELECT org_id, id, label, type FROM close_opportunity_statuses WHERE org_id = ?
-      ORDER BY type = 'active' DESC, position, id LIMIT 1`).get(orgId) as Row<OpportunityStatusT> | undefined;
-    return r ? opp(r) : undefined;
+  hasPipeline(orgId: string, pipelineId: string): boolean {
+    return cached(this.db, `SELECT 1 FROM close_pipelines WHERE org_id = ? AND id = ?`).get(orgId, pipelineId) !== undefined;
+  }
+
+  /**
+   * The status a new opportunity gets when none is given: the first active one of the first pipeline
+   * (of `pipelineId` when given). Real API: "the organization's default (first) status" / "the first
+   * available status of that pipeline"; here: the first active one, else the first of any type.
+   */
+  defaultOpportunity(orgId: string, pipelineId?: string): OpportunityStatusT | undefined {
+    const r = pipelineId === undefined
+      ? cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? ORDER BY s.type = 'active' DESC, ${OPP_ORDER} LIMIT 1`).get(orgId)
+      : cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? AND s.pipeline_id = ? ORDER BY s.type = 'active' DESC, s.position, s.id LIMIT 1`).get(orgId, pipelineId);
+    return r ? opp(r as Row<OpportunityStatusT>) : undefined;
   }
 
   private checkLabel(orgId: string, label: string, self: string | null): void {

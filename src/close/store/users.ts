@@ -7,6 +7,7 @@ import type { MeT } from '../../../schemas/close/me.js';
 import type { MembershipT, OrganizationT, UserT } from '../../../schemas/close/users.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import type { StatusStore } from './statuses.js';
+import type { PipelineStore } from './pipelines.js';
 
 interface UserRow {
   id: string; first_name: string | null; last_name: string | null; email: string;
@@ -29,7 +30,7 @@ const ORDER: Record<UserOrder, string> = {
 
 /** Users of an organization and their memberships (one per user: active or ended), and the organization itself. */
 export class UserStore {
-  constructor(private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore) {}
+  constructor(private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore, private readonly pipelines: PipelineStore) {}
 
   /** The user an API key belongs to: the organization's first active member (the seed lists it first). */
   apiUser(orgId: string): string {
@@ -89,7 +90,8 @@ export class UserStore {
       // Real API: the organization's chosen currency; here: always US dollars (PUT refuses `currency`).
       currency: 'USD', currency_symbol: '$',
       lead_statuses: this.statuses.listLead(orgId, all).data.map(({ id: sid, label }) => ({ id: sid, label })),
-      opportunity_statuses: this.statuses.listOpportunity(orgId, all).data.map(({ id: sid, label, type }) => ({ id: sid, label, type })),
+      opportunity_statuses: this.statuses.listOpportunity(orgId, all).data.map(({ id: sid, label, type, pipeline_id }) => ({ id: sid, label, type, pipeline_id })),
+      pipelines: this.pipelines.all(orgId),
       memberships: users.filter((u) => u.active).map((u) => this.membership(orgId, u, expandUser.active)),
       inactive_memberships: users.filter((u) => !u.active).map((u) => this.membership(orgId, u, expandUser.inactive)),
     };
