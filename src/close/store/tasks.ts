@@ -32,7 +32,9 @@ const BOOLEANS = new Map<string, number>([['true', 1], ['false', 0], ['1', 1], [
 function taskDate(v: string | null | undefined, field: string): string | null | undefined {
   if (v === undefined || v === null) return v;
   if (DATE_ONLY.test(v)) {
-    if (Number.isNaN(Date.parse(v))) throw validationError(`${field} is not a valid date.`, { [field]: 'Enter a valid date/time.' });
+    // A calendar day that exists (Date.parse rolls 2026-02-30 over to March).
+    const ms = Date.parse(v);
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v) throw validationError(`${field} is not a valid date.`, { [field]: 'Enter a valid date/time.' });
     return v;
   }
   return givenDate(v, field);
