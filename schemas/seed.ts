@@ -63,11 +63,17 @@ export const CloseSeedOpportunity = Type.Object({
   date_won: Type.Optional(NS), date_lost: Type.Optional(NS),
 });
 export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
+/** A lead task: `date` null (dateless), a date (YYYY-MM-DD) or a Close timestamp; who created it defaults to the lead's creator. */
+export const CloseSeedTask = Type.Object({
+  id: S, assigned_to: NS, text: S, date: NS, is_complete: Type.Boolean(), ...By, ...Dated,
+});
 export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });
 export const CloseSeedLead = Type.Object({
   id: S, name: NS, status_id: S, description: NS, url: NS, created_by: NS, updated_by: Type.Optional(NS), ...Dated, custom: Custom,
   contacts: Type.Array(CloseSeedContact), opportunities: Type.Array(CloseSeedOpportunity),
   activities: Type.Array(CloseSeedActivity), custom_objects: Type.Array(CloseSeedCustomObject),
+  /** Absent in datasets written before tasks were emulated: none. */
+  tasks: Type.Optional(Type.Array(CloseSeedTask)),
 });
 // The API's own enums: a field of an unknown type or kind, restored from a snapshot, was a 500 on
 // every later write or query that met it.

@@ -833,6 +833,7 @@ for (let i = 0; i < N_CLOSE_LEADS; i++) {
     opportunities: [],
     activities: [],
     custom_objects: [],
+    tasks: [],
   };
   const mailDomain = info.domain;
 
@@ -971,6 +972,37 @@ for (let i = 0; i < N_CLOSE_LEADS; i++) {
   closeLeads.push(lead);
 }
 
+// ---- lead tasks --------------------------------------------------------------
+// Drawn after every lead, so the ids and values above stay as they were. A handful: open ones due on a
+// date or at a moment, a dateless one, completed ones, and two still assigned to the inactive user.
+const TASK_DEFS = [
+  // [text, assignee index, due (date | timestamp | null), complete]
+  ['Call back about the renewal', 0, '2026-11-02', false],
+  ['Send the pricing sheet', 1, '2026-11-03T15:30:00.000Z', false],
+  ['Follow up on the demo', 2, '2026-12-15', false],
+  ['Prepare the onboarding plan', 0, null, false],
+  ['Confirm the contract signatory', 1, '2026-10-20', true],
+  ['Check in after the trial', 3, '2026-10-28', false],
+  ['Hand over the account notes', 3, '2026-09-30T09:00:00.000Z', true],
+  ['Book the quarterly review', 0, '2027-01-12T01:00:00.000Z', false],
+];
+const taskLeads = C.sample(closeLeads, TASK_DEFS.length);
+TASK_DEFS.forEach(([text, who, due, complete], k) => {
+  const lead = taskLeads[k];
+  const t = childTimes(Date.parse(lead.date_created), 60);
+  lead.tasks.push({
+    id: closeId('task_'),
+    assigned_to: userIds[who],
+    text,
+    date: due === null || due.length === 10 ? due : closeTs(Date.parse(due)),
+    is_complete: complete,
+    created_by: userIds[who === 3 ? 3 : 0],
+    updated_by: userIds[who === 3 ? 3 : 0],
+    date_created: closeTs(t.created),
+    date_updated: closeTs(t.updated),
+  });
+});
+
 // ---- pipelines (drawn last, so that every id above stays as it was) ----------
 // "Sales" holds the statuses above; "Partnerships" has statuses of its own and no opportunities yet.
 const salesPipeline = { id: closeId('pipe_'), name: 'Sales' };
@@ -1006,5 +1038,5 @@ writeFileSync(OUT, JSON.stringify(data, null, 1) + '\n');
 console.log(
   `wrote ${OUT}: ${members.length} members, ${pipelines.length} pipelines, ${companies.length} companies, ` +
     `${contacts.length} contacts, ${deals.length} deals, ${activities.length} activities; close: ` +
-    `${closeUsers.length} users, ${customFields.length} custom fields, ${closeLeads.length} leads`,
+    `${closeUsers.length} users, ${customFields.length} custom fields, ${closeLeads.length} leads, ${TASK_DEFS.length} tasks`,
 );

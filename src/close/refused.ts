@@ -34,6 +34,15 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
   'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
+  'PUT /task/:id/': {
+    agent_config_id: 'Not supported by the emulator: AI agents are not emulated.',
+    contact_id: 'Not supported by the emulator: lead tasks carry no contact here.',
+    created_by: 'Not supported by the emulator: a task\'s creator cannot be changed here.',
+    lead_id: 'Not supported by the emulator: a task cannot be moved to another lead here.',
+    organization_id: 'Not supported by the emulator: a task cannot be moved to another organization.',
+    priority: 'Not supported by the emulator: task priorities are not emulated.',
+    resolution: 'Not supported by the emulator: task resolutions are not emulated.',
+  },
   ...customFieldRoutes(),
 };
 

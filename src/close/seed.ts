@@ -36,6 +36,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
   const leadStatuses = new Set(s.lead_statuses.map((x) => x.id));
   const oppStatuses = new Set(s.opportunity_statuses.map((x) => x.id));
   const fields = new Set(s.custom_fields.map((f) => f.id));
+  const userIds = new Set(s.users.map((u) => u.id));
   const customOk = (path: string, custom: Record<string, unknown>) => {
     for (const id of Object.keys(custom)) if (!fields.has(id)) return `${path}/custom: unknown custom field ${id}`;
     return null;
@@ -52,7 +53,9 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
         (!o.contact_id || lead.contacts.some((c) => c.id === o.contact_id) ? null : `${at}/opportunities/${j}/contact_id: not a contact of this lead`) ??
         customOk(`${at}/opportunities/${j}`, o.custom)).find(Boolean) ??
       lead.activities.map((a, j) => check(`${at}/activities/${j}`, 'acti_', a.id) ?? customOk(`${at}/activities/${j}`, a.custom)).find(Boolean) ??
-      lead.custom_objects.map((o, j) => check(`${at}/custom_objects/${j}`, 'custobj_', o.id) ?? customOk(`${at}/custom_objects/${j}`, o.custom)).find(Boolean);
+      lead.custom_objects.map((o, j) => check(`${at}/custom_objects/${j}`, 'custobj_', o.id) ?? customOk(`${at}/custom_objects/${j}`, o.custom)).find(Boolean) ??
+      (lead.tasks ?? []).map((x, j) => check(`${at}/tasks/${j}`, 'task_', x.id) ??
+        (x.assigned_to === null || userIds.has(x.assigned_to) ? null : `${at}/tasks/${j}/assigned_to: unknown user ${x.assigned_to}`)).find(Boolean);
     if (p) return p;
   }
   for (const [i, b] of (s.bulk_edits ?? []).entries()) {
@@ -130,6 +133,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       insert('close_custom_objects', { ...o, lead_id: lead.id });
       values(o.id, o.custom);
     }
+    for (const x of lead.tasks ?? []) insert('close_tasks', { ...x, lead_id: lead.id, ...by(x), is_complete: x.is_complete ? 1 : 0 });
   }
 
   for (const { items, ...b } of s.bulk_edits ?? []) {
@@ -169,6 +173,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     FROM close_activities WHERE org_id = ? ORDER BY id`).map(withCustom));
   const objects = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_object_type_id, name, date_created, date_updated
     FROM close_custom_objects WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const tasks = byLead(all<{ lead_id: string; is_complete: number }>(`SELECT id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by,
+    date_created, date_updated FROM close_tasks WHERE org_id = ? ORDER BY id`).map((x) => ({ ...x, is_complete: x.is_complete === 1 })));
   const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
     `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
      ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
@@ -195,7 +201,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     leads: all<Row & { id: string }>(`SELECT id, name, status_id, description, url, created_by, updated_by, date_created, date_updated
       FROM close_leads WHERE org_id = ? ORDER BY id`).map((l) => ({
       ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
-      activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [],
+      activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
     })) as CloseSeedT['leads'],
     bulk_edits: all<BulkEditRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
       ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
@@ -205,7 +211,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
   };
 }
 
-const RECORDS = ['leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'bulk_edits'] as const;
+const RECORDS = ['leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits'] as const;
 
 /** Close's dataset hooks, registered with the core by the plugin. */
 export const closeDataset: VendorDataset<'close'> = {

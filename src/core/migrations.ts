@@ -353,4 +353,19 @@ export const migrations: Migration[] = [
       UPDATE close_opportunity_statuses SET pipeline_id = 'pipe_' || substr(org_id, 6);
     `,
   },
+  {
+    version: 9,
+    name: 'Close lead tasks',
+    sql: `
+      -- A lead task: date is NULL (dateless), a date (YYYY-MM-DD) or a Close timestamp, as the client gave it.
+      CREATE TABLE close_tasks (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, assigned_to TEXT, text TEXT NOT NULL, date TEXT,
+        is_complete INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_tasks_lead ON close_tasks(org_id, lead_id);
+    `,
+  },
 ];

@@ -14,6 +14,7 @@ import { ActivityStore } from './activities.js';
 import { CustomObjectStore } from './custom-objects.js';
 import { CustomFieldStore } from './custom-field-store.js';
 import { BulkEditStore } from './bulk-edits.js';
+import { TaskStore } from './tasks.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -31,6 +32,7 @@ export class CloseStore {
   readonly customObjects: CustomObjectStore;
   readonly customFields: CustomFieldStore;
   readonly bulkEdits: BulkEditStore;
+  readonly tasks: TaskStore;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
@@ -46,5 +48,6 @@ export class CloseStore {
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.bulkEdits = new BulkEditStore(db, ids, clock, this.fields);
+    this.tasks = new TaskStore(db, ids, this.stamp, clock);
   }
 }

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
+import { Task, TaskCreate, TaskList, TaskListQuery, TaskPartial, TaskUpdate } from '../../../schemas/close/tasks.js';
+import { trimFields } from '../fields.js';
+import { parseTzOffset } from '../query/index.js';
+import { trimPage } from './trim.js';
+
+/** Lead tasks: list (with Close's filters and views), create, read, update (completing one), delete. */
+export default async function taskRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tasks = app.closeStore.tasks;
+
+  app.get('/task/', { schema: { querystring: TaskListQuery, response: { 200: TaskList, ...closeErrors } } }, async (req) =>
+    trimPage(tasks.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
+
+  app.post('/task/', { schema: { querystring: FieldsQuery, body: TaskCreate, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
+    trimFields(tasks.create(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
+
+  app.get('/task/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
+    trimFields(tasks.get(req.closeOrg.id, req.params.id), req.query._fields));
+
+  app.put('/task/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: TaskUpdate, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
+    trimFields(tasks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body), req.query._fields));
+
+  app.delete('/task/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
+    tasks.delete(req.closeOrg.id, req.params.id);
+    return {};
+  });
+}

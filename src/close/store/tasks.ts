@@ -1,0 +1,179 @@
+import { cached, exists, type Db } from '../../core/db.js';
+import type { Ids } from '../../core/ids.js';
+import type { Clocks } from '../../core/clock.js';
+import { notFound, validationError } from '../../core/errors.js';
+import { own } from '../../core/own.js';
+import {
+  TASK_REFUSED, TASK_TYPES, TASK_VIEWS, type TaskCreateT, type TaskT, type TaskUpdateT,
+} from '../../../schemas/close/tasks.js';
+import { closeDate, givenDate } from '../dates.js';
+import { orderBy, refuse, Where, type ListQuery } from './filters.js';
+import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+
+interface TaskRow {
+  id: string; lead_id: string; lead_name: string | null; assigned_to: string | null; text: string; date: string | null;
+  is_complete: number; created_by: string | null; updated_by: string | null; date_created: string; date_updated: string;
+  assigned_to_name: string | null; created_by_name: string | null; updated_by_name: string | null;
+}
+
+const NAME = (col: string) =>
+  `(SELECT NULLIF(TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')), '') FROM close_users u WHERE u.org_id = t.org_id AND u.id = ${col})`;
+const FROM = `FROM close_tasks t LEFT JOIN close_leads l ON l.org_id = t.org_id AND l.id = t.lead_id`;
+const SELECT = `SELECT t.*, l.name AS lead_name, ${NAME('t.assigned_to')} AS assigned_to_name, ${NAME('t.created_by')} AS created_by_name,
+  ${NAME('t.updated_by')} AS updated_by_name ${FROM}`;
+/** A task's due moment as a Close timestamp (a date-only task is due at its UTC midnight), for ranges and ordering. */
+const DUE = `(CASE WHEN length(t.date) = 10 THEN t.date || 'T00:00:00.000000+00:00' ELSE t.date END)`;
+/** Real API: `_order_by` takes date or date_created; here: the same, dateless tasks after dated ones (ascending). */
+const ORDER_FIELDS = new Map<string, string>([['date', `COALESCE(${DUE}, '9999')`], ['date_created', 't.date_created']]);
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const BOOLEANS = new Map<string, number>([['true', 1], ['false', 0], ['1', 1], ['0', 0]]);
+
+/** A `date` / `due_date` a client sends → a date kept as a date, a date-time as a Close timestamp, or null. */
+function taskDate(v: string | null | undefined, field: string): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  if (DATE_ONLY.test(v)) {
+    // A calendar day that exists (Date.parse rolls 2026-02-30 over to March).
+    const ms = Date.parse(v);
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== v) throw validationError(`${field} is not a valid date.`, { [field]: 'Enter a valid date/time.' });
+    return v;
+  }
+  return givenDate(v, field);
+}
+
+/** The due date a write sets: `date` or `due_date` (the same), null when `is_dateless`; undefined = unchanged. */
+function dueOf(input: { date?: string | null | undefined; due_date?: string | null | undefined; is_dateless?: boolean | undefined }) {
+  const date = taskDate(input.date, 'date');
+  const due = taskDate(input.due_date, 'due_date');
+  if (date !== undefined && due !== undefined && date !== due) {
+    throw validationError('date and due_date differ.', { due_date: 'date and due_date name the same value; send one.' });
+  }
+  const given = date !== undefined ? date : due;
+  if (input.is_dateless === true) {
+    if (given) throw validationError('A dateless task has no date.', { is_dateless: 'Send no date with is_dateless true.' });
+    return null;
+  }
+  return given;
+}
+
+export class TaskStore {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly clock: Clocks) {}
+
+  /**
+   * The tasks matching Close's documented filters. Real API: `view` (inbox / future / archive) is
+   * relative to the user's day in their time zone; here: the organization's clock in the X-TZ-Offset
+   * zone (UTC without it), dateless incomplete tasks in the inbox. Ranges on `date` / `due_date`
+   * compare due moments (a date is due at its UTC midnight). Default order: due date, dateless last.
+   */
+  list(orgId: string, q: PageParams & ListQuery, tzOffsetMinutes = 0): ClosePage<TaskT> {
+    refuse(q, TASK_REFUSED);
+    const str = (name: string) => { const v = own(q as Record<string, unknown>, name); return typeof v === 'string' ? v : undefined; };
+    const view = str('view');
+    if (view !== undefined && !(TASK_VIEWS as readonly string[]).includes(view)) {
+      throw validationError(`view: "${view}" is not one of ${TASK_VIEWS.join(', ')}.`, { view: `"${view}" is not one of ${TASK_VIEWS.join(', ')}.` });
+    }
+    const w = new Where(q)
+      .equals('id', 't.id').equals('_type', `'lead'`, { allowed: TASK_TYPES }).equals('lead_id', 't.lead_id', { noIn: true })
+      .equals('assigned_to', 't.assigned_to', { noIn: true }).equals('organization_id', 't.org_id', { noIn: true })
+      .dates('date_created', 't.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
+      .dates('date_updated', 't.date_updated', false, ['__gt', '__gte', '__lt', '__lte']);
+    // Real API: a view of inbox or future overrides date__lt and date__gte; here: the same (due_date's too).
+    const overridden = view === 'inbox' || view === 'future' ? ['__lt', '__gte'] : [];
+    for (const name of ['date', 'due_date']) {
+      w.dates(name, DUE, false, ['__gt', '__gte', '__lt', '__lte'].filter((op) => !overridden.includes(op)));
+      const exact = str(name);
+      if (exact !== undefined) {
+        // A date matches every task due that day; a timestamp, the tasks due at that moment.
+        const at = DATE_ONLY.test(exact.trim()) ? exact.trim() : taskDate(exact.trim(), name)!;
+        w.add(at.length === 10 ? `substr(t.date, 1, 10) = ${w.bind(at)}` : `${DUE} = ${w.bind(at)}`);
+      }
+    }
+    const complete = str('is_complete');
+    if (complete !== undefined) {
+      const flag = BOOLEANS.get(complete.toLowerCase());
+      if (flag === undefined) throw validationError(`is_complete: "${complete}" is not true or false.`, { is_complete: 'Expected true or false.' });
+      w.add(`t.is_complete = ${w.bind(flag)}`);
+    }
+    if (view === 'archive') w.add('t.is_complete = 1');
+    if (view === 'inbox' || view === 'future') {
+      const { today, tomorrow } = this.day(orgId, tzOffsetMinutes);
+      const [d, ts] = [w.bind(today), w.bind(tomorrow)];
+      w.add(view === 'inbox'
+        ? `t.is_complete = 0 AND (t.date IS NULL OR (length(t.date) = 10 AND t.date <= ${d}) OR (length(t.date) > 10 AND t.date < ${ts}))`
+        : `t.is_complete = 0 AND ((length(t.date) = 10 AND t.date > ${d}) OR (length(t.date) > 10 AND t.date >= ${ts}))`);
+    }
+    const order = orderBy(q, ORDER_FIELDS, `COALESCE(${DUE}, '9999') ASC, t.date_created, t.id`);
+    const sql = `${SELECT} WHERE t.org_id = @org${w.sql()} ORDER BY ${order}`;
+    const { rows, has_more } = pageRows<TaskRow>(this.db, sql, { ...w.params, org: orgId }, q);
+    return { data: rows.map((r) => this.render(orgId, r)), has_more };
+  }
+
+  /** The user's today (YYYY-MM-DD) and the start of their tomorrow (a Close timestamp), on the organization's clock. */
+  private day(orgId: string, tzOffsetMinutes: number): { today: string; tomorrow: string } {
+    const local = new Date(this.clock.nowMs(orgId) + tzOffsetMinutes * 60_000);
+    const today = local.toISOString().slice(0, 10);
+    const next = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1) - tzOffsetMinutes * 60_000;
+    return { today, tomorrow: closeDate(new Date(next)) };
+  }
+
+  get(orgId: string, id: string): TaskT {
+    const row = cached(this.db, `${SELECT} WHERE t.org_id = ? AND t.id = ?`).get(orgId, id) as TaskRow | undefined;
+    if (!row) throw notFound(`Task ${id} not found.`);
+    return this.render(orgId, row);
+  }
+
+  create(orgId: string, userId: string, input: TaskCreateT): TaskT {
+    if (input._type !== undefined && input._type !== 'lead') {
+      throw validationError(`_type: only lead tasks can be created here.`, { _type: 'Not supported by the emulator: only lead tasks are emulated.' });
+    }
+    if (!exists(this.db, 'close_leads', orgId, input.lead_id)) throw validationError(`Lead ${input.lead_id} not found.`, { lead_id: 'Lead not found.' });
+    const date = dueOf(input) ?? null;
+    // Real API: assigned_to defaults to the user creating the task; here: the same (the API key's user).
+    const assignee = input.assigned_to === undefined ? userId : input.assigned_to;
+    this.checkAssignee(orgId, assignee);
+    const now = this.stamp.now(orgId);
+    const row = {
+      org_id: orgId, id: this.ids.base62('task_'), lead_id: input.lead_id, assigned_to: assignee, text: input.text, date,
+      is_complete: input.is_complete ? 1 : 0, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
+    };
+    cached(this.db, `INSERT INTO close_tasks (org_id, id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by, date_created, date_updated)
+      VALUES (@org_id, @id, @lead_id, @assigned_to, @text, @date, @is_complete, @created_by, @updated_by, @date_created, @date_updated)`).run(row);
+    return this.get(orgId, row.id);
+  }
+
+  /** Real API: completing a task (is_complete true) also logs a "task completed" activity; here: no activity is logged. */
+  update(orgId: string, userId: string, id: string, patch: TaskUpdateT): TaskT {
+    const current = this.get(orgId, id);
+    const date = dueOf(patch);
+    if (patch.assigned_to !== undefined) this.checkAssignee(orgId, patch.assigned_to);
+    const next = {
+      org_id: orgId, id, text: patch.text ?? current.text, date: date === undefined ? current.date : date,
+      assigned_to: patch.assigned_to === undefined ? current.assigned_to : patch.assigned_to,
+      is_complete: (patch.is_complete ?? current.is_complete) ? 1 : 0, updated_by: userId, date_updated: this.stamp.now(orgId),
+    };
+    cached(this.db, `UPDATE close_tasks SET text = @text, date = @date, assigned_to = @assigned_to, is_complete = @is_complete,
+      updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
+    return this.get(orgId, id);
+  }
+
+  delete(orgId: string, id: string): void {
+    this.get(orgId, id);
+    cached(this.db, `DELETE FROM close_tasks WHERE org_id = ? AND id = ?`).run(orgId, id);
+  }
+
+  /** Real API: a task is assigned to a member of the organization; here: an active user of it, or null. */
+  private checkAssignee(orgId: string, userId: string | null): void {
+    if (userId === null) return;
+    const active = cached(this.db, `SELECT active FROM close_users WHERE org_id = ? AND id = ?`).pluck().get(orgId, userId) as number | undefined;
+    if (active === undefined) throw validationError(`User ${userId} not found.`, { assigned_to: 'User not found.' });
+    if (active !== 1) throw validationError(`User ${userId} is no longer a member of the organization.`, { assigned_to: 'User is not an active member.' });
+  }
+
+  private render(orgId: string, r: TaskRow): TaskT {
+    return {
+      id: r.id, _type: 'lead', organization_id: orgId, lead_id: r.lead_id, lead_name: r.lead_name, contact_id: null, contact_name: null,
+      assigned_to: r.assigned_to, assigned_to_name: r.assigned_to_name, text: r.text, date: r.date, due_date: r.date,
+      is_dateless: r.date === null, is_complete: r.is_complete === 1, created_by: r.created_by, created_by_name: r.created_by_name,
+      updated_by: r.updated_by, updated_by_name: r.updated_by_name, date_created: r.date_created, date_updated: r.date_updated,
+    };
+  }
+}
