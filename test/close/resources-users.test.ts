@@ -146,7 +146,9 @@ t.test('users and memberships travel in snapshots and POST /_mock/orgs datasets,
     { ...CS.users[0]!, first_name: 'Solo', active: true },
     { ...leaver, active: false, role_id: 'restricted' },
   ];
-  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: { ...snap.close, users } } });
+  // The seed's tasks name the users left out here (a dataset's task must name one of its users), so they stay behind.
+  const leads = snap.close.leads.map((l: { tasks: unknown[] }) => ({ ...l, tasks: [] }));
+  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: { ...snap.close, users, leads } } });
   t.equal(made.statusCode, 201);
   t.equal(made.json().counts.close.users, 2);
   const other = made.json().id;
