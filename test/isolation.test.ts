@@ -12,7 +12,7 @@ import { tenantTables, columns } from '../src/core/db.js';
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task)_[0-9A-Za-z]{32,43}\b/g;
 
 interface Org {
   token: string;
