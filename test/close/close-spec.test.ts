@@ -64,6 +64,27 @@ t.test("every Close operation we serve is in Close's OpenAPI, or README says why
   }
 });
 
+t.test("README's coverage count is the served operations of Close's published total", async (t) => {
+  const app = await build(t);
+  const doc = (await app.inject('/_mock/openapi/close.json')).json() as { paths: Record<string, Record<string, unknown>> };
+  const inClose = new Set<string>();
+  let elsewhere = 0;
+  for (const [url, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) {
+      const close = closeAnswer(method, url, 200);
+      if (close.path) inClose.add(`${method} ${close.path}`);
+      else elsewhere++;
+    }
+  }
+  const fixtureOps = Object.values(fixture.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  t.equal(inClose.size, fixtureOps, 'the fixture holds exactly the Close operations we serve');
+  const total = (fixture as unknown as { 'x-close-operations': number })['x-close-operations'];
+  t.ok(total > 250, `Close publishes ${total} operations`);
+  const line = /Coverage: \*\*(\d+) of the (\d+) operations\*\*[^]*?plus the (\d+) listed/.exec(README);
+  t.ok(line, 'README has the coverage line');
+  t.same(line && [Number(line[1]), Number(line[2]), Number(line[3])], [inClose.size, total, elsewhere], 'README: served of total, plus those Close describes elsewhere');
+});
+
 t.test("the fixture holds only what we serve and every schema it references", async (t) => {
   const refs = JSON.stringify(fixture).match(/#\/components\/schemas\/[^"]+/g) ?? [];
   for (const ref of new Set(refs)) t.ok(fixture.components.schemas[ref.split('/').pop()!], `${ref} is defined`);
