@@ -14,6 +14,10 @@ t.setTimeout(170_000);
 
 const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task)_[0-9A-Za-z]{32,43}\b/g;
 
+/** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
+const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
+const memberships = (ids: Iterable<string>) => [...ids].filter((id) => id.startsWith('user_')).map((id) => `mem_${id.slice('user_'.length)}`);
+
 interface Org {
   token: string;
   id: string;
@@ -86,11 +90,11 @@ async function as(t: Test, app: FastifyInstance, orgs: Org[], x: Org, label: str
   const others = orgs.filter((o) => o !== x);
   const before = others.map((o) => digest(app, o.id));
   // Their ids now: jobs created since setup count too.
-  const theirs = new Set(others.flatMap((o) => [...idsOf(app, o.id)]).filter((id) => !aimed.includes(id)));
+  const theirs = new Set(others.flatMap((o) => { const ids = idsOf(app, o.id); return [...ids, o.id, ...memberships(ids)]; }).filter((id) => !aimed.includes(id)));
   const answers = [(await op()) ?? []].flat();
   others.forEach((o, i) => t.equal(digest(app, o.id), before[i], `${x.token} ${label}: ${o.token}'s rows unchanged`));
   for (const res of answers) {
-    const leaked = (res.body.match(ID) ?? []).filter((id) => theirs.has(id));
+    const leaked = (res.body.match(LEAK) ?? []).filter((id) => theirs.has(id));
     t.same([...new Set(leaked)], [], `${x.token} ${label}: no other organization's id in ${res.statusCode} ${res.raw.req.url ?? ''}`.slice(0, 200));
   }
 }
@@ -217,7 +221,7 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         const contact = await close(app, x, { method: 'POST', url: '/contact/', payload: { lead_id: y.one.lead, name: 'x' } });
         t.equal(contact.statusCode, 400, 'a contact on another organization\'s lead');
         return [...out, search, contact];
-      }, Object.values(y.one));
+      }, [...Object.values(y.one), y.id]);
     }
   }
 });
