@@ -14,6 +14,10 @@ t.setTimeout(170_000);
 
 const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task)_[0-9A-Za-z]{32,43}\b/g;
 
+/** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
+const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
+const memberships = (ids: Iterable<string>) => [...ids].filter((id) => id.startsWith('user_')).map((id) => `mem_${id.slice('user_'.length)}`);
+
 interface Org {
   token: string;
   id: string;
@@ -44,6 +48,8 @@ function describe(app: FastifyInstance, token: string): Org {
     activity: first(app, 'close_activities', id), customActivity: first(app, 'close_activities', id, 'custom_activity_type_id IS NOT NULL'),
     customObject: first(app, 'close_custom_objects', id), leadStatus: first(app, 'close_lead_statuses', id),
     customField: first(app, 'close_custom_fields', id, "object_type = 'lead'"), user: first(app, 'close_users', id),
+    task: first(app, 'close_tasks', id), closePipeline: first(app, 'close_pipelines', id),
+    opportunityStatus: first(app, 'close_opportunity_statuses', id),
   };
   return { token, id, ids: idsOf(app, id), one };
 }
@@ -84,11 +90,11 @@ async function as(t: Test, app: FastifyInstance, orgs: Org[], x: Org, label: str
   const others = orgs.filter((o) => o !== x);
   const before = others.map((o) => digest(app, o.id));
   // Their ids now: jobs created since setup count too.
-  const theirs = new Set(others.flatMap((o) => [...idsOf(app, o.id)]).filter((id) => !aimed.includes(id)));
+  const theirs = new Set(others.flatMap((o) => { const ids = idsOf(app, o.id); return [...ids, o.id, ...memberships(ids)]; }).filter((id) => !aimed.includes(id)));
   const answers = [(await op()) ?? []].flat();
   others.forEach((o, i) => t.equal(digest(app, o.id), before[i], `${x.token} ${label}: ${o.token}'s rows unchanged`));
   for (const res of answers) {
-    const leaked = (res.body.match(ID) ?? []).filter((id) => theirs.has(id));
+    const leaked = (res.body.match(LEAK) ?? []).filter((id) => theirs.has(id));
     t.same([...new Set(leaked)], [], `${x.token} ${label}: no other organization's id in ${res.statusCode} ${res.raw.req.url ?? ''}`.slice(0, 200));
   }
 }
@@ -163,29 +169,59 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
   for (const x of orgs) {
     await as(t, app, orgs, x, 'lists and search', async () => Promise.all([
       ...['/lead/?_limit=200', '/contact/?_limit=200', '/opportunity/?_limit=200', '/activity/?_limit=200', '/custom_object/', '/status/lead/',
-        '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`]
+        '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`,
+        '/user/', `/user/${x.one.user}/`, '/pipeline/', `/pipeline/${x.one.closePipeline}/`, '/task/?_limit=200', `/task/${x.one.task}/`,
+        `/organization/${x.id}/?_expand=memberships__user`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
     ]).then((all) => ownIds(t, x, all)));
     for (const y of orgs.filter((o) => o !== x)) {
       await as(t, app, orgs, x, `GET/PUT/DELETE ${y.token}'s ids`, async () => {
+        const own = digest(app, x.id);
         const out: LightMyRequestResponse[] = [];
         const targets: [string, string][] = [['lead', y.one.lead!], ['contact', y.one.closeContact!], ['opportunity', y.one.opportunity!], ['activity', y.one.activity!],
-          ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!]];
+          ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!],
+          ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id]];
+        // Each PUT carries a body its resource accepts, so only the id can make it a 404.
+        const putBody: Record<string, object> = { task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
+        // Served methods only: /activity/{id}/ takes no PUT, /user/{id}/ is read-only, an organization cannot be deleted.
+        const unserved = new Set(['activity PUT', 'user PUT', 'user DELETE', 'organization DELETE']);
         for (const [kind, id] of targets) {
           for (const method of ['GET', 'PUT', 'DELETE'] as const) {
-            if (kind === 'activity' && method === 'PUT') continue;
-            const res = await close(app, x, { method, url: `/${kind}/${id}/`, ...(method === 'PUT' ? { payload: { name: 'hijacked', label: 'hijacked' } } : {}) });
+            if (unserved.has(`${kind} ${method}`)) continue;
+            const res = await close(app, x, { method, url: `/${kind}/${id}/`, ...(method === 'PUT' ? { payload: putBody[kind] ?? { name: 'hijacked', label: 'hijacked' } } : {}) });
             t.equal(res.statusCode, 404, `${x.token} ${method} ${kind} of ${y.token}`);
             out.push(res);
           }
         }
+        // References to another organization's lead, user, pipeline or opportunity status are unknown: 400s.
+        const refs: [string, string, object, string][] = [
+          ['POST', '/task/', { lead_id: y.one.lead, text: 'x' }, 'lead_id'],
+          ['POST', '/task/', { lead_id: x.one.lead, text: 'x', assigned_to: y.one.user }, 'assigned_to'],
+          ['PUT', `/task/${x.one.task}/`, { assigned_to: y.one.user }, 'assigned_to'],
+          ['POST', '/opportunity/', { lead_id: x.one.lead, pipeline_id: y.one.closePipeline }, 'pipeline_id'],
+          ['POST', '/opportunity/', { lead_id: x.one.lead, status_id: y.one.opportunityStatus }, 'status_id'],
+          ['PUT', `/opportunity/${x.one.opportunity}/`, { status_id: y.one.opportunityStatus }, 'status_id'],
+          ['POST', '/pipeline/', { name: 'x', statuses: [{ id: y.one.opportunityStatus }] }, 'statuses'],
+          ['PUT', `/pipeline/${x.one.closePipeline}/`, { statuses: [{ id: y.one.opportunityStatus }] }, 'statuses'],
+        ];
+        for (const [method, url, payload, field] of refs) {
+          const res = await close(app, x, { method: method as 'POST' | 'PUT', url, payload });
+          t.equal(res.statusCode, 400, `${x.token} ${method} ${url} naming ${y.token}'s ${field}`);
+          t.ok(field in (res.json()['field-errors'] ?? {}), `the 400 names ${field}: ${res.body}`.slice(0, 200));
+          out.push(res);
+        }
+        const filtered = await Promise.all([`/task/?lead_id=${y.one.lead}`, `/task/?assigned_to=${y.one.user}`, `/opportunity/?status_id=${y.one.opportunityStatus}`]
+          .map((url) => close(app, x, { url })));
+        for (const res of filtered) t.same([res.statusCode, res.json().data], [200, []], `${x.token} ${res.raw.req.url}: nothing of ${y.token}'s`);
+        out.push(...filtered);
+        t.equal(digest(app, x.id), own, `${x.token}'s own rows unchanged by calls aimed at ${y.token}'s ids`);
         const search = await close(app, x, { method: 'POST', url: '/data/search/', payload: { query: leadsQuery(y.one.lead!) } });
         t.same(search.json().data, [], 'a search for another organization\'s lead id finds nothing');
         const contact = await close(app, x, { method: 'POST', url: '/contact/', payload: { lead_id: y.one.lead, name: 'x' } });
         t.equal(contact.statusCode, 400, 'a contact on another organization\'s lead');
         return [...out, search, contact];
-      }, Object.values(y.one));
+      }, [...Object.values(y.one), y.id]);
     }
   }
 });

@@ -14,6 +14,9 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'POST /opportunity/': {
     attachments: 'Not supported by the emulator: files are not emulated.',
   },
+  'PUT /opportunity/:id/': {
+    attachments: 'Not supported by the emulator: files are not emulated.',
+  },
   'POST /activity/custom/': {
     activity_at: 'Not supported by the emulator: custom activities carry no activity_at here.',
     contact_id: 'Not supported by the emulator: custom activities carry no contact here.',
@@ -34,6 +37,14 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
   'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
+  'POST /task/': {
+    agent_config_id: 'Not supported by the emulator: AI agents are not emulated.',
+    contact_id: 'Not supported by the emulator: lead tasks carry no contact here.',
+    created_by: 'Not supported by the emulator: a new task\'s creator is always the key\'s user here.',
+    organization_id: 'Not supported by the emulator: a task belongs to the key\'s organization; leave organization_id out.',
+    priority: 'Not supported by the emulator: task priorities are not emulated.',
+    resolution: 'Not supported by the emulator: task resolutions are not emulated.',
+  },
   'PUT /task/:id/': {
     agent_config_id: 'Not supported by the emulator: AI agents are not emulated.',
     contact_id: 'Not supported by the emulator: lead tasks carry no contact here.',
@@ -42,6 +53,11 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     organization_id: 'Not supported by the emulator: a task cannot be moved to another organization.',
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
+  },
+  // Close: "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`."
+  'PUT /organization/:id/': {
+    currency: 'Not supported by the emulator: the currency is always USD here.',
+    lead_statuses: 'Not supported by the emulator: lead statuses keep their order here.',
   },
   ...customFieldRoutes(),
 };

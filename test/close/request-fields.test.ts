@@ -33,6 +33,19 @@ const PROSE: Record<string, string[]> = {
   'PUT /status/lead/{id}/': ['label'],
   'POST /custom_object/': ['custom_object_type_id', 'lead_id', 'name'],
   'PUT /custom_object/{id}/': ['name'],
+  // Its description names status_id and date_won (and custom.FIELD_ID) and points to POST /opportunity/ for the
+  // rest: the opportunity's own fields there, not lead_id, date_created and created_by, which only a create sets.
+  'PUT /opportunity/{id}/': ['status_id', 'date_won', 'value', 'value_period', 'confidence', 'contact_id', 'user_id', 'note', 'custom_fields', 'attachments'],
+  // Its description names only _type; a task's writable fields are those its update documents (PUT /task/{id}/).
+  'POST /task/': [
+    '_type', 'lead_id', 'text', 'assigned_to', 'date', 'due_date', 'is_complete', 'is_dateless', 'contact_id', 'created_by', 'organization_id',
+    'priority', 'resolution', 'agent_config_id',
+  ],
+  // "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`."
+  'PUT /organization/{id}/': ['name', 'currency', 'lead_statuses'],
+  // Its description: rename, reorder statuses, move a status in with {"id": …} in `statuses`; the create has no prose.
+  'POST /pipeline/': ['name', 'statuses'],
+  'PUT /pipeline/{id}/': ['name', 'statuses'],
 };
 
 const F = { dealType: fieldId('Deal Type', 'opportunity'), seats: fieldId('Seats', 'opportunity'), region: fieldId('Region', 'shared'), callOutcome: fieldId('Call Outcome', 'activity') };
@@ -92,6 +105,15 @@ t.test('a documented field the emulator cannot honour is a 400 naming it and sto
     ['/custom_field/lead/', 'POST', { name: 'Secret', type: 'text', editable_with_roles: ['role_admin'] }, 'editable_with_roles'],
     [`/custom_field/opportunity/${F.seats}/`, 'PUT', { editable_with_roles: ['role_admin'] }, 'editable_with_roles'],
     ['/custom_field/custom_object_type/', 'POST', { name: 'Must', type: 'text', custom_object_type_id: CS.custom_object_types[0]!.id, required: true }, 'required'],
+    [`/opportunity/${SEEDED_LEAD.opportunities[0]!.id}/`, 'PUT', { attachments: [{ url: 'https://x', filename: 'a.pdf' }] }, 'attachments'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', priority: 'high' }, 'priority'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', contact_id: SEEDED_LEAD.contacts[0]!.id }, 'contact_id'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', created_by: otherUser }, 'created_by'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', organization_id: closeOrg(app) }, 'organization_id'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', resolution: 'skipped' }, 'resolution'],
+    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', agent_config_id: 'x' }, 'agent_config_id'],
+    [`/organization/${closeOrg(app)}/`, 'PUT', { currency: 'EUR' }, 'currency'],
+    [`/organization/${closeOrg(app)}/`, 'PUT', { lead_statuses: CS.lead_statuses.slice().reverse() }, 'lead_statuses'],
   ];
   for (const [path, method, payload, field] of cases) {
     const res = await call(app, { method, path, payload });

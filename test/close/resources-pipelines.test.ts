@@ -1,6 +1,7 @@
 import t from 'tap';
 import { build } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
+import { ctl } from '../control/helper.js';
 
 const [SALES, PARTNERS] = CS.pipelines!;
 const statusesOf = (pipelineId: string) => CS.opportunity_statuses.filter((s) => s.pipeline_id === pipelineId);
@@ -76,13 +77,16 @@ t.test('pipeline writes with a bad body are 400s naming the field and change not
   t.equal(closeState(app), before, 'nothing stored');
 });
 
-t.test('a pipeline that still holds statuses cannot be deleted; an empty one can', async (t) => {
+t.test('a pipeline that still holds statuses cannot be deleted; an empty one can; the row counts follow', async (t) => {
   const app = await build(t);
+  const pipelineCount = async () => (await ctl(app, 'GET', `/orgs/${closeOrg(app)}`)).json().counts.close.pipelines;
+  t.equal(await pipelineCount(), CS.pipelines!.length, 'the control API counts the seeded pipelines');
   const before = closeState(app);
   const msg = isError(t, await call(app, { method: 'DELETE', path: `/pipeline/${PARTNERS!.id}/` }), 400);
   t.match(msg, /3 opportunity statuses/);
   t.equal(closeState(app), before, 'nothing deleted');
   const created = (await call(app, { method: 'POST', path: '/pipeline/', payload: { name: 'Gone soon' } })).json();
+  t.equal(await pipelineCount(), CS.pipelines!.length + 1);
   const del = await call(app, { method: 'DELETE', path: `/pipeline/${created.id}/` });
   t.equal(del.statusCode, 200);
   t.same(del.json(), {});
@@ -91,6 +95,7 @@ t.test('a pipeline that still holds statuses cannot be deleted; an empty one can
   // Emptied by moving its statuses away, the seeded pipeline can go too.
   await call(app, { method: 'PUT', path: `/pipeline/${SALES!.id}/`, payload: { statuses: statusesOf(PARTNERS!.id).map((s) => ({ id: s.id })) } });
   t.equal((await call(app, { method: 'DELETE', path: `/pipeline/${PARTNERS!.id}/` })).statusCode, 200);
+  t.equal(await pipelineCount(), CS.pipelines!.length - 1);
 });
 
 t.test("another organization's pipeline is 404 for every call and missing from its list", async (t) => {

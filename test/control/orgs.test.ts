@@ -11,7 +11,7 @@ const seedCounts = {
     leads: CS.leads.length, contacts: CS.leads.flatMap((l) => l.contacts).length, opportunities: CS.leads.flatMap((l) => l.opportunities).length,
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,
     tasks: CS.leads.flatMap((l) => l.tasks ?? []).length,
-    bulk_edits: 0, custom_fields: CS.custom_fields.length, users: CS.users.length,
+    bulk_edits: 0, custom_fields: CS.custom_fields.length, users: CS.users.length, pipelines: CS.pipelines!.length,
   },
 };
 

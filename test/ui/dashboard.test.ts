@@ -269,6 +269,12 @@ test('resetting an organization from the page puts its counts back; advancing it
   const card = w.page.locator(`.card[data-org-id="${orgId}"]`);
   const companies = seed.blueai!.companies.length;
   t.match(await card.textContent(), `companies ${companies}`);
+  // Close's rows include its users, pipelines and tasks.
+  const cs = seed.close!;
+  const closeRows = await card.locator('[data-field="Close rows"]').textContent();
+  for (const n of [`users ${cs.users.length}`, `pipelines ${cs.pipelines!.length}`, `tasks ${cs.leads.flatMap((l) => l.tasks ?? []).length}`]) {
+    t.match(closeRows, new RegExp(`\\b${n}\\b`), n);
+  }
   for (let i = 0; i < 2; i++) {
     await fetch(`${w.url}/api/v1/crm/companies`, { method: 'POST', headers: { authorization: 'Bearer ui-reset', ...json }, body: JSON.stringify({ name: `Extra ${i}` }) });
   }
