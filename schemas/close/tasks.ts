@@ -57,3 +57,16 @@ export const TASK_FILTERS = [
 /** The ones it documents and the emulator refuses with a 400 naming them. */
 export const TASK_REFUSED = ['format'] as const;
 export const TaskListQuery = listQuery(optionalStrings([...TASK_FILTERS, ...TASK_REFUSED]));
+
+/**
+ * PUT /task/ (bulk update): the GET filters (no paging) select the tasks. Real API: "Only the
+ * `assigned_to`, `date` and `is_complete` fields may be updated"; the other fields Close's schema lists
+ * (`text`, `priority`, `resolution`, `organization_id`) are refused (src/close/refused.ts).
+ */
+export const TaskBulkQuery = Type.Object({ ...optionalStrings([...TASK_FILTERS, ...TASK_REFUSED]), _fields: Type.Optional(S) });
+export const TaskBulkUpdate = Type.Object({
+  assigned_to: Type.Optional(NS),
+  date: TaskDate,
+  is_complete: Type.Optional(Type.Boolean()),
+});
+export type TaskBulkUpdateT = Static<typeof TaskBulkUpdate>;

@@ -59,6 +59,13 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     currency: 'Not supported by the emulator: the currency is always USD here.',
     lead_statuses: 'Not supported by the emulator: lead statuses keep their order here.',
   },
+  // Real API: "Only the assigned_to, date and is_complete fields may be updated" (what Close does with the rest is not documented).
+  'PUT /task/': {
+    organization_id: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
+    priority: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
+    resolution: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
+    text: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
+  },
   ...customFieldRoutes(),
 };
 

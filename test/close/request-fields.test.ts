@@ -31,6 +31,9 @@ const PROSE: Record<string, string[]> = {
   'PUT /bulk_action/edit/{id}/': ['status'],
   'POST /status/lead/': ['label'],
   'PUT /status/lead/{id}/': ['label'],
+  // Close's description: "must belong to a pipeline (specified by `pipeline_id`) and have a `type`"; PUT: "Rename".
+  'POST /status/opportunity/': ['label', 'type', 'pipeline_id'],
+  'PUT /status/opportunity/{id}/': ['label'],
   'POST /custom_object/': ['custom_object_type_id', 'lead_id', 'name'],
   'PUT /custom_object/{id}/': ['name'],
   // Its description names status_id and date_won (and custom.FIELD_ID) and points to POST /opportunity/ for the

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
-import { LeadStatus, LeadStatusInput, LeadStatusList, LeadStatusPartial, OpportunityStatusList } from '../../../schemas/close/statuses.js';
+import {
+  LeadStatus, LeadStatusInput, LeadStatusList, LeadStatusPartial, OpportunityStatusInput, OpportunityStatusList,
+  OpportunityStatusPartial, OpportunityStatusUpdate,
+} from '../../../schemas/close/statuses.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
 
@@ -29,7 +32,20 @@ export default async function statusRoutes(fastify: FastifyInstance) {
     return {};
   });
 
-  // Real API: opportunity statuses can be created, renamed and deleted too; here: read-only.
   app.get('/status/opportunity/', { schema: { querystring: ListQuery, response: { 200: OpportunityStatusList, ...closeErrors } } }, async (req) =>
     trimPage(statuses.listOpportunity(req.closeOrg.id, req.query), req.query._fields));
+
+  // label, type (active, won, lost) and pipeline_id, each required; the new status goes last in its pipeline.
+  app.post('/status/opportunity/', { schema: { querystring: FieldsQuery, body: OpportunityStatusInput, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
+    trimFields(statuses.createOpportunity(req.closeOrg.id, req.body), req.query._fields));
+
+  // Renames; type and pipeline_id only unchanged.
+  app.put('/status/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: OpportunityStatusUpdate, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
+    trimFields(statuses.updateOpportunity(req.closeOrg.id, req.params.id, req.body), req.query._fields));
+
+  // A status some opportunity still uses → 400 {"error": …}.
+  app.delete('/status/opportunity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
+    statuses.deleteOpportunity(req.closeOrg.id, req.params.id);
+    return {};
+  });
 }

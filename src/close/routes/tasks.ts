@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
-import { Task, TaskCreate, TaskList, TaskListQuery, TaskPartial, TaskUpdate } from '../../../schemas/close/tasks.js';
+import { TaskBulkQuery, TaskBulkUpdate, TaskCreate, TaskList, TaskListQuery, TaskPartial, TaskUpdate } from '../../../schemas/close/tasks.js';
 import { trimFields } from '../fields.js';
 import { parseTzOffset } from '../query/index.js';
 import { trimPage } from './trim.js';
 
-/** Lead tasks: list (with Close's filters and views), create, read, update (completing one), delete. */
+/** Lead tasks: list (with Close's filters and views), create, bulk update, read, update (completing one), delete. */
 export default async function taskRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tasks = app.closeStore.tasks;
@@ -16,6 +16,13 @@ export default async function taskRoutes(fastify: FastifyInstance) {
 
   app.post('/task/', { schema: { querystring: FieldsQuery, body: TaskCreate, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
     trimFields(tasks.create(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
+
+  // Bulk update: the GET filters pick the tasks, the body sets assigned_to, date and / or is_complete on all of them.
+  // Real API: the answer is not documented (Close's OpenAPI: "Empty response body"); here: {}.
+  app.put('/task/', { schema: { querystring: TaskBulkQuery, body: TaskBulkUpdate, response: { 200: Empty, ...closeErrors } } }, async (req) => {
+    tasks.bulkUpdate(req.closeOrg.id, req.closeUserId, req.query, req.body, parseTzOffset(req.headers['x-tz-offset']));
+    return {};
+  });
 
   app.get('/task/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
     trimFields(tasks.get(req.closeOrg.id, req.params.id), req.query._fields));

@@ -1,7 +1,7 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
-import type { LeadStatusT, OpportunityStatusT } from '../../../schemas/close/statuses.js';
+import type { LeadStatusT, OpportunityStatusInputT, OpportunityStatusT, OpportunityStatusUpdateT } from '../../../schemas/close/statuses.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
 
 type Row<T> = Omit<T, 'organization_id'> & { org_id: string };
@@ -100,6 +100,64 @@ export class StatusStore {
       ? cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? ORDER BY s.type = 'active' DESC, ${OPP_ORDER} LIMIT 1`).get(orgId)
       : cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? AND s.pipeline_id = ? ORDER BY s.type = 'active' DESC, s.position, s.id LIMIT 1`).get(orgId, pipelineId);
     return r ? opp(r as Row<OpportunityStatusT>) : undefined;
+  }
+
+  getOpportunity(orgId: string, id: string): OpportunityStatusT {
+    const s = this.findOpportunity(orgId, id);
+    if (!s) throw notFound(`Opportunity status ${id} not found.`);
+    return s;
+  }
+
+  /**
+   * A new status, last in its pipeline. Real API: "must belong to a pipeline (specified by
+   * `pipeline_id`)"; what an omitted pipeline_id does is not documented; here: required, 400 naming it
+   * (as does a pipeline of another organization or none).
+   */
+  createOpportunity(orgId: string, input: OpportunityStatusInputT): OpportunityStatusT {
+    if (!this.hasPipeline(orgId, input.pipeline_id)) {
+      throw validationError(`Pipeline ${input.pipeline_id} not found.`, { pipeline_id: 'Pipeline not found.' });
+    }
+    this.checkOppLabel(orgId, input.pipeline_id, input.label, null);
+    const id = this.ids.base62('stat_');
+    // Positions are organization-wide (PipelineStore.place moves statuses after every existing one), so max + 1 is last in its pipeline.
+    cached(this.db, `INSERT INTO close_opportunity_statuses (org_id, id, label, type, pipeline_id, position)
+      VALUES (@org, @id, @label, @type, @pipeline, (SELECT coalesce(max(position), -1) + 1 FROM close_opportunity_statuses WHERE org_id = @org))`)
+      .run({ org: orgId, id, label: input.label, type: input.type, pipeline: input.pipeline_id });
+    return this.getOpportunity(orgId, id);
+  }
+
+  /**
+   * Renames. Real API: "Rename an opportunity status" (whether `type` may change is not documented);
+   * here: `type` and `pipeline_id` are accepted only unchanged (a client sending the object back), another
+   * value → 400 naming the field: changing a type would silently win or lose its opportunities, and a
+   * status moves between pipelines by PUT /pipeline/{id}/.
+   */
+  updateOpportunity(orgId: string, id: string, input: OpportunityStatusUpdateT): OpportunityStatusT {
+    const current = this.getOpportunity(orgId, id);
+    if (input.type !== undefined && input.type !== current.type) {
+      throw validationError('The type of an opportunity status cannot be changed.', { type: 'The type of an opportunity status cannot be changed.' });
+    }
+    if (input.pipeline_id !== undefined && input.pipeline_id !== current.pipeline_id) {
+      throw validationError('Move a status to another pipeline with PUT /pipeline/{id}/.', { pipeline_id: 'Move a status to another pipeline with PUT /pipeline/{id}/.' });
+    }
+    this.checkOppLabel(orgId, current.pipeline_id, input.label, id);
+    cached(this.db, `UPDATE close_opportunity_statuses SET label = ? WHERE org_id = ? AND id = ?`).run(input.label, orgId, id);
+    return { ...current, label: input.label };
+  }
+
+  /** Real API: "You should make sure no opportunities are assigned this status, first."; here: 400 otherwise, with the count. */
+  deleteOpportunity(orgId: string, id: string): void {
+    this.getOpportunity(orgId, id);
+    const used = cached(this.db, `SELECT count(*) FROM close_opportunities WHERE org_id = ? AND status_id = ?`).pluck().get(orgId, id) as number;
+    if (used > 0) throw validationError(`This status is used by ${used} opportunit${used === 1 ? 'y' : 'ies'}; move them to another status first.`);
+    cached(this.db, `DELETE FROM close_opportunity_statuses WHERE org_id = ? AND id = ?`).run(orgId, id);
+  }
+
+  /** Real API: not documented; here: labels are unique within a pipeline, case-insensitively (two pipelines may share one). */
+  private checkOppLabel(orgId: string, pipelineId: string, label: string, self: string | null): void {
+    const other = cached(this.db, `SELECT id FROM close_opportunity_statuses WHERE org_id = ? AND pipeline_id = ? AND lower(label) = lower(?) AND id IS NOT ?`)
+      .pluck().get(orgId, pipelineId, label, self) as string | undefined;
+    if (other) throw validationError('An opportunity status with this label already exists in this pipeline.', { label: 'An opportunity status with this label already exists in this pipeline.' });
   }
 
   private checkLabel(orgId: string, label: string, self: string | null): void {

@@ -4,7 +4,7 @@ import type { Clocks } from '../../core/clock.js';
 import { notFound, validationError } from '../../core/errors.js';
 import { own } from '../../core/own.js';
 import {
-  TASK_REFUSED, TASK_TYPES, TASK_VIEWS, type TaskCreateT, type TaskT, type TaskUpdateT,
+  TASK_REFUSED, TASK_TYPES, TASK_VIEWS, type TaskBulkUpdateT, type TaskCreateT, type TaskT, type TaskUpdateT,
 } from '../../../schemas/close/tasks.js';
 import { closeDate, givenDate } from '../dates.js';
 import { orderBy, refuse, Where, type ListQuery } from './filters.js';
@@ -65,6 +65,43 @@ export class TaskStore {
    * compare due moments (a date is due at its UTC midnight). Default order: due date, dateless last.
    */
   list(orgId: string, q: PageParams & ListQuery, tzOffsetMinutes = 0): ClosePage<TaskT> {
+    const w = this.matching(orgId, q, tzOffsetMinutes);
+    const order = orderBy(q, ORDER_FIELDS, `COALESCE(${DUE}, '9999') ASC, t.date_created, t.id`);
+    const sql = `${SELECT} WHERE t.org_id = @org${w.sql()} ORDER BY ${order}`;
+    const { rows, has_more } = pageRows<TaskRow>(this.db, sql, { ...w.params, org: orgId }, q);
+    return { data: rows.map((r) => this.render(orgId, r)), has_more };
+  }
+
+  /**
+   * PUT /task/: every task the GET filters match gets the same `assigned_to`, `date` and / or
+   * `is_complete`. Real API: "Any of the filters of the GET endpoint may be used", "Only the
+   * `assigned_to`, `date` and `is_complete` fields may be updated"; its answer and what no filter at all
+   * does are not documented; here: no filter matches every task of the organization (as GET lists
+   * them all), an empty update is a 400, and the answer is `{}`. All or nothing: a bad value updates no task.
+   */
+  bulkUpdate(orgId: string, userId: string, q: ListQuery, patch: TaskBulkUpdateT, tzOffsetMinutes = 0): number {
+    if (patch.assigned_to === undefined && patch.date === undefined && patch.is_complete === undefined) {
+      throw validationError('Nothing to update: send assigned_to, date or is_complete.');
+    }
+    const w = this.matching(orgId, q, tzOffsetMinutes);
+    // Real API: `date` is a date or a date-time; here: also null, which leaves the tasks dateless (as PUT /task/{id}/ does).
+    const date = taskDate(patch.date, 'date');
+    if (patch.assigned_to !== undefined) this.checkAssignee(orgId, patch.assigned_to);
+    const sets = ['updated_by = @user', 'date_updated = @now'];
+    if (date !== undefined) sets.push('date = @date');
+    if (patch.assigned_to !== undefined) sets.push('assigned_to = @assigned_to');
+    if (patch.is_complete !== undefined) sets.push('is_complete = @is_complete');
+    const params = {
+      ...w.params, org: orgId, user: userId, now: this.stamp.now(orgId), date: date ?? null, assigned_to: patch.assigned_to ?? null,
+      is_complete: patch.is_complete ? 1 : 0,
+    };
+    // The filters read t.* and the lead join, so the matching ids are chosen first, then updated in one statement.
+    return this.db.prepare(`UPDATE close_tasks SET ${sets.join(', ')} WHERE org_id = @org AND id IN (SELECT t.id ${FROM} WHERE t.org_id = @org${w.sql()})`)
+      .run(params).changes;
+  }
+
+  /** The GET filters as SQL over `t` (the task) — shared by the list and the bulk update. */
+  private matching(orgId: string, q: ListQuery, tzOffsetMinutes: number): Where {
     refuse(q, TASK_REFUSED);
     const str = (name: string) => { const v = own(q as Record<string, unknown>, name); return typeof v === 'string' ? v : undefined; };
     const view = str('view');
@@ -101,10 +138,7 @@ export class TaskStore {
         ? `t.is_complete = 0 AND (t.date IS NULL OR (length(t.date) = 10 AND t.date <= ${d}) OR (length(t.date) > 10 AND t.date < ${ts}))`
         : `t.is_complete = 0 AND ((length(t.date) = 10 AND t.date > ${d}) OR (length(t.date) > 10 AND t.date >= ${ts}))`);
     }
-    const order = orderBy(q, ORDER_FIELDS, `COALESCE(${DUE}, '9999') ASC, t.date_created, t.id`);
-    const sql = `${SELECT} WHERE t.org_id = @org${w.sql()} ORDER BY ${order}`;
-    const { rows, has_more } = pageRows<TaskRow>(this.db, sql, { ...w.params, org: orgId }, q);
-    return { data: rows.map((r) => this.render(orgId, r)), has_more };
+    return w;
   }
 
   /** The user's today (YYYY-MM-DD) and the start of their tomorrow (a Close timestamp), on the organization's clock. */
