@@ -2,7 +2,7 @@
 // run on the same machine, as a ratio, with its target and pass/miss. Never part of npm test.
 // Servers run as child processes (dist/server.mjs, dist/bench/bare.js); autocannon loads them from
 // this process over loopback, each stage for BENCH_SECONDS (default 3) or a bounded number of requests.
-//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit query export import org mixed)
+//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit query lists export import org mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)
 //   BENCH_MIXED=200000      requests of the memory stage; BENCH_EXPORT_ROWS=1000000; BENCH_LEADS=100000
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import Papa from 'papaparse';
 import { BARE, SERVER, call, fmt, load, median, memoryOf, row, rows, spawnServer, LOAD_SECONDS } from './lib.js';
 import { queryStage } from './query.js';
 import { bulkEditStage } from './bulk-edit.js';
+import { listsStage } from './lists.js';
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const enabled = (name: string) => !only || only.includes(name);
@@ -299,7 +300,7 @@ async function mixed() {
 }
 
 const stages: [string, () => Promise<void>][] = [
-  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['query', queryStage],
+  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['query', queryStage], ['lists', listsStage],
   ['export', exportStage], ['import', importStage], ['org', newOrg], ['mixed', mixed],
 ];
 for (const [name, fn] of stages) {

@@ -101,8 +101,13 @@ export class Compiler {
   private count(q: Record<string, unknown>, path: string, a: string): string {
     const table = q.rel === 'contact' ? 'close_contacts' : q.rel === 'opportunity' ? 'close_opportunities' : null;
     if (!table || typeof q.gte !== 'number' || !Number.isInteger(q.gte)) return this.fail(path, 'A count node needs "rel" and an integer "gte".');
+    if (q.gte <= 0) return '(1)';
     const r = this.alias('r');
-    return `(SELECT count(*) FROM ${table} ${r} WHERE ${r}.org_id = @org AND ${r}.lead_id = ${a}.id) >= ${this.param(q.gte)}`;
+    const related = `FROM ${table} ${r} WHERE ${r}.org_id = @org AND ${r}.lead_id = ${a}.id`;
+    // "At least one" is EXISTS (stops at the first row); "at least n" counts no further than n.
+    if (q.gte === 1) return `EXISTS (SELECT 1 ${related})`;
+    const n = this.param(q.gte);
+    return `(SELECT count(*) FROM (SELECT 1 ${related} LIMIT ${n})) >= ${n}`;
   }
 
   private hasRelated(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
@@ -200,6 +205,8 @@ export interface CompileOptions {
   paramPrefix?: string;
   /** Keeps only slice `index` of `count` of the matched set (the legacy `slice:i/n`). */
   slice?: { index: number; count: number } | null;
+  /** Only a page (LIMIT) of the sorted matches is wanted: the ORDER BY may walk a sort index (sort.ts). */
+  paged?: boolean;
 }
 
 export interface CompiledQuery {
@@ -218,7 +225,7 @@ export function compileQuery(db: Db, orgId: string, query: unknown, opts: Compil
   const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix);
   const objectType = opts.objectType ?? selectedType(query, root, c);
   const where = c.node(query, root, objectType, 'a');
-  const order = orderBy(c, opts.sort, objectType, 'a');
+  const order = orderBy(c, opts.sort, objectType, 'a', opts.paged === true);
   const slice = opts.slice ? ` AND ${SLICE_FN}(a.id, ${c.param(opts.slice.count)}) = ${c.param(opts.slice.index - 1)}` : '';
   return { objectType, from: `FROM ${TABLES[objectType]} a WHERE a.org_id = @org AND (${where})${slice}`, orderBy: order, params: c.params };
 }

@@ -71,6 +71,11 @@ export function condition(c: Compiler, f: ResolvedField, cond: unknown, path: st
       if (!Array.isArray(cond.object_ids) || !cond.object_ids.every((id) => typeof id === 'string')) {
         return c.fail(`${path}.object_ids`, 'A reference condition needs "object_ids", a list of ids.');
       }
+      // One id (a status, a user) is a plain equality, so SQLite can weigh that column's index.
+      if (cond.object_ids.length === 1) {
+        const one = c.param(cond.object_ids[0]);
+        return anyValue(c, f, a, (x) => `${x} = ${one}`);
+      }
       const list = c.param(JSON.stringify(cond.object_ids));
       return anyValue(c, f, a, (x) => `${x} IN (SELECT value FROM json_each(${list}))`);
     }

@@ -11,7 +11,13 @@ export const DEFAULT_SORT = (on: ObjectType) => [{ direction: 'desc', field: { t
 
 export const MAX_SORT_KEYS = 100;
 
-export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string): string {
+/**
+ * `paged`: only the first rows are wanted (LIMIT), so a sort index SQLite can walk in order, stopping
+ * at the page's end, is worth it whatever the filter; without it (every match wanted) the unary +
+ * below keeps the index out.
+ */
+export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string, paged = false): string {
+  const plus = paged ? '' : '+';
   if (sort !== undefined && sort !== null && !Array.isArray(sort)) return c.fail('sort', '"sort" must be a list of {direction, field}.');
   // Real API: no documented limit; here: more than MAX_SORT_KEYS keys is a 400, not SQLite's 500.
   if (sort && sort.length > MAX_SORT_KEYS) return c.fail('sort', `At most ${MAX_SORT_KEYS} sort keys.`);
@@ -38,11 +44,11 @@ export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string): 
     } else {
       // Unary + keeps SQLite from walking a sort index row by row (a table lookup per row) when
       // filtering first and sorting the matches is cheaper — almost always for a filtered query.
-      expr = f.kind === 'text' ? `lower(${a}.${f.column!})` : `+${a}.${f.column!}`;
+      expr = f.kind === 'text' ? `lower(${a}.${f.column!})` : `${plus}${a}.${f.column!}`;
       notNull = f.notNull === true;
     }
     parts.push(notNull ? `${expr} ${dir}` : `(${expr}) IS NULL, ${expr} ${dir}`);
   });
-  parts.push(`+${a}.id ${first ?? 'DESC'}`);
+  parts.push(`${plus}${a}.id ${first ?? 'DESC'}`);
   return parts.join(', ');
 }

@@ -45,7 +45,7 @@ export class LeadStore {
     const legacy = translateLegacy(this.db, orgId, text);
     // The clock only matters for relative moments, which the legacy grammar has none of.
     const c = compileQuery(this.db, orgId, legacy.sQuery, {
-      root: 'query', sort: legacy.sort, now: new Date(0), tzOffsetMinutes, legacy: true, slice: legacy.slice,
+      root: 'query', sort: legacy.sort, now: new Date(0), tzOffsetMinutes, legacy: true, slice: legacy.slice, paged: true,
     });
     const ids = this.db.prepare(`SELECT a.id ${c.from} ORDER BY ${c.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
       .all({ ...c.params, __limit: q._limit + 1, __skip: q._skip }) as string[];
