@@ -5,12 +5,20 @@ import { countedListQuery, Required, S, withCustom, type CustomKeys } from './ob
 
 const NS = Nullable(Type.String());
 
+/** A list that is always empty here (a feature the emulator does not keep). */
+export const Empty = Type.Array(Type.Unknown(), { maxItems: 0 });
+
 export const Email = Type.Object({ email: S, type: S, is_unsubscribed: Type.Boolean() });
 export const Phone = Type.Object({ phone: S, type: S });
 
 export const Contact = withCustom({
   id: S, lead_id: S, name: NS, display_name: S, title: NS, emails: Type.Array(Email), phones: Type.Array(Phone),
   organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+  /**
+   * Always empty here (README "Contact properties"): contact URLs are refused on write, calls, sequence
+   * subscriptions and integrations are not emulated, so a contact has none.
+   */
+  urls: Empty, recent_calls: Empty, subscriptions: Empty, integration_links: Empty,
 });
 export type ContactT = Static<typeof Contact> & CustomKeys;
 

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { countedList } from './common.js';
 import { countedListQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
-import { Contact, NestedContact } from './contacts.js';
+import { Contact, Email, Empty, NestedContact, Phone } from './contacts.js';
 import { Opportunity } from './opportunities.js';
 
 const NS = Nullable(Type.String());
@@ -11,6 +11,15 @@ export const Lead = withCustom({
   id: S, name: NS, display_name: S, status_id: S, status_label: S, description: NS, url: NS, organization_id: S,
   contacts: Type.Array(Contact), contact_ids: Type.Array(S), html_url: S, opportunities: Type.Array(Opportunity),
   created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+  // Computed when the lead is read (src/close/store/leads.ts, README "Lead properties").
+  /** Full names of created_by and updated_by (null without one). */
+  created_by_name: NS, updated_by_name: NS,
+  /** The first email and the first phone of its contacts, in creation order; null without any. */
+  primary_email: Nullable(Email), primary_phone: Nullable(Phone),
+  /** Always empty here: addresses are refused on write; calls and integrations are not emulated. */
+  addresses: Empty, recent_calls: Empty, integration_links: Empty,
+  /** Always null here: a lead has no addresses to summarise. */
+  primary_address_summary: Type.Null(),
 });
 export type LeadT = Static<typeof Lead> & CustomKeys;
 

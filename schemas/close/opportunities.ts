@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
 import { countedList } from './common.js';
+import { Email, Empty, Phone } from './contacts.js';
 import { countedListQuery, CustomFieldsInput, GivenDate, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
@@ -17,6 +18,23 @@ export const Opportunity = withCustom({
   /** A date (YYYY-MM-DD) while the status is won; a timestamp while it is lost. */
   date_won: NS, date_lost: NS,
   user_id: NS, note: NS, organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+  // Computed when the opportunity is read (src/close/store/opportunities.ts, README "Opportunity properties").
+  /** The pipeline of its status, and that pipeline's name. */
+  pipeline_id: NS, pipeline_name: NS,
+  /** The status's label. */
+  status_display_name: S,
+  /** Its lead's name; its contact's name (null without one). */
+  lead_name: NS, contact_name: NS,
+  /** Full names of user_id, created_by and updated_by (null without one). */
+  user_name: NS, created_by_name: NS, updated_by_name: NS,
+  /** The organization's currency, and the value in it as Close writes it ("$1,500", "$500 monthly"); null without a value. */
+  value_currency: NS, value_formatted: NS,
+  /** The first email and phone of the lead's contacts (in creation order); the phone as a list of one, as Close's schema types it. */
+  lead_primary_email: Nullable(Email), lead_primary_phone: Nullable(Type.Array(Phone)),
+  /** Always empty here: files and integrations are not emulated. */
+  attachments: Empty, integration_links: Empty,
+  /** Always null here: comments are not emulated, so there is nothing to summarise. */
+  comment_summary: Type.Null(),
 });
 export type OpportunityT = Static<typeof Opportunity> & CustomKeys;
 

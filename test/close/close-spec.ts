@@ -88,3 +88,35 @@ export function closeSpecProblem(method: string, url: string, status: number, bo
   const seen = new Set(errors.map((e) => `body${e.instancePath.replace(/\/\d+(?=\/|$)/g, '/*')} ${e.message}`));
   return [...seen].join('; ');
 }
+
+/** Every property a schema may carry (a union's or intersection's branches together), its $refs resolved. */
+function propertiesOf(schema: Json | undefined, seen = new Set<Json>()): Set<string> {
+  const s = resolve(schema);
+  const out = new Set<string>();
+  if (!s || seen.has(s)) return out;
+  seen.add(s);
+  for (const k of Object.keys((s.properties as Json | undefined) ?? {})) out.add(k);
+  for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    for (const branch of (s[key] as Json[] | undefined) ?? []) for (const k of propertiesOf(branch, seen)) out.add(k);
+  }
+  return out;
+}
+
+/** The object a Close answer is made of: its schema's title and every property it may carry. */
+export interface CloseObject { name: string; properties: string[] }
+
+/**
+ * The object Close's schema says one of our operations answers with: the answer itself, or, for a
+ * `{data: [...]}` list, its item. Undefined when Close's OpenAPI lacks the operation or leaves its
+ * answer a placeholder.
+ */
+export function closeObject(method: string, url: string, status: number): CloseObject | undefined {
+  const { schema } = closeAnswer(method, url, status);
+  if (!schema) return undefined;
+  const data = resolve((schema.properties as Record<string, Json> | undefined)?.data);
+  const object = data?.type === 'array' ? resolve(data.items as Json)! : schema;
+  return { name: String(object.title), properties: [...propertiesOf(object)] };
+}
+
+/** The properties of one of Close's component schemas, by name (`Contact`, `Opportunity`…). */
+export const closeSchemaProperties = (name: string): string[] => [...propertiesOf(fixture.components.schemas[name])];

@@ -64,3 +64,18 @@ export function countRows(db: Db, fromWhere: string, params: Record<string, unkn
 
 /** The parameter binding a list of ids as one JSON array (`IN (SELECT value FROM json_each(@ids))`). */
 export const idList = (ids: string[]): string => JSON.stringify(ids);
+
+/**
+ * SQL for the full name of the user whose id is `idSql`, in the organization `orgSql`: first and last
+ * name joined by a space, null when the user is unknown or has neither. Real API: `user_name`,
+ * `created_by_name` and `updated_by_name` are the user's full name; here: the same, read when the
+ * object is, so a renamed user's name follows everywhere.
+ */
+export const userNameSql = (orgSql: string, idSql: string) =>
+  `(SELECT NULLIF(TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')), '') FROM close_users u WHERE u.org_id = ${orgSql} AND u.id = ${idSql})`;
+
+/**
+ * The organization's currency. Real API: each organization chooses one (GET /organization/{id}/
+ * `currency`); here: every organization's is US dollars (PUT /organization/ refuses `currency`).
+ */
+export const ORG_CURRENCY = { code: 'USD', symbol: '$' } as const;

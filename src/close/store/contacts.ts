@@ -167,7 +167,7 @@ export class ContactStore {
       return {
         id: r.id, lead_id: r.lead_id, name: r.name, display_name: displayName(r.name, emails, phones), title: r.title, emails, phones,
         organization_id: orgId, created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created,
-        date_updated: r.date_updated, ...custom.get(r.id),
+        date_updated: r.date_updated, urls: [], recent_calls: [], subscriptions: [], integration_links: [], ...custom.get(r.id),
       };
     });
   }

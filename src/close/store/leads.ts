@@ -9,14 +9,16 @@ import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
 import { compileQuery, translateLegacy } from '../query/index.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
-import { countRows, pageRows, type CountedPage, type PageParams, type Stamper } from './common.js';
+import { countRows, pageRows, userNameSql, type CountedPage, type PageParams, type Stamper } from './common.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;
   created_by: string | null; updated_by: string | null; date_created: string; date_updated: string; status_label: string | null;
+  created_by_name: string | null; updated_by_name: string | null;
 }
 
-const SELECT = `SELECT l.*, s.label AS status_label FROM close_leads l
+const SELECT = `SELECT l.*, s.label AS status_label,
+  ${userNameSql('l.org_id', 'l.created_by')} AS created_by_name, ${userNameSql('l.org_id', 'l.updated_by')} AS updated_by_name FROM close_leads l
   LEFT JOIN close_lead_statuses s ON s.org_id = l.org_id AND s.id = l.status_id`;
 const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 /** Tables of objects that belong to a lead and go with it. */
@@ -145,17 +147,24 @@ export class LeadStore {
     const custom = this.values.flatFor(orgId, ids);
     const contacts = this.contacts.forLeads(orgId, ids);
     const opportunities = this.opportunities.forLeads(orgId, ids);
-    return rows.map((r) => ({
-      id: r.id, name: r.name,
-      // Real API: display_name falls back to other data when the lead has no name; here: name, or "".
-      display_name: r.name ?? '',
-      status_id: r.status_id, status_label: r.status_label ?? '', description: r.description, url: r.url,
-      organization_id: orgId, contacts: contacts.get(r.id)!, contact_ids: contacts.get(r.id)!.map((c) => c.id),
-      // Real API: the lead's page in Close's app; here: the same address, though no app answers there.
-      html_url: `https://app.close.com/lead/${r.id}/`, opportunities: opportunities.get(r.id)!,
-      created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
-      ...custom.get(r.id),
-    }));
+    return rows.map((r) => {
+      const leadContacts = contacts.get(r.id)!;
+      return {
+        id: r.id, name: r.name,
+        // Real API: display_name falls back to other data when the lead has no name; here: name, or "".
+        display_name: r.name ?? '',
+        status_id: r.status_id, status_label: r.status_label ?? '', description: r.description, url: r.url,
+        organization_id: orgId, contacts: contacts.get(r.id)!, contact_ids: contacts.get(r.id)!.map((c) => c.id),
+        // Real API: the lead's page in Close's app; here: the same address, though no app answers there.
+        html_url: `https://app.close.com/lead/${r.id}/`, opportunities: opportunities.get(r.id)!,
+        created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+        created_by_name: r.created_by_name, updated_by_name: r.updated_by_name,
+        // Real API: the lead's primary email and phone; here: the first of its contacts' (in creation order).
+        primary_email: leadContacts.flatMap((c) => c.emails)[0] ?? null, primary_phone: leadContacts.flatMap((c) => c.phones)[0] ?? null,
+        addresses: [], recent_calls: [], integration_links: [], primary_address_summary: null,
+        ...custom.get(r.id),
+      };
+    });
   }
 }
 

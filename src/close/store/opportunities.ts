@@ -10,7 +10,8 @@ import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { givenDate } from '../dates.js';
-import { idList, pageRows, statement, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { idList, ORG_CURRENCY, pageRows, statement, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { renderEmails } from './contacts.js';
 import { legacyLeadCondition } from '../query/legacy.js';
 
 interface OpportunityRow {
@@ -18,6 +19,10 @@ interface OpportunityRow {
   user_id: string | null; note: string | null; created_by: string | null; updated_by: string | null;
   date_created: string; date_updated: string; status_label: string | null; status_type: string | null;
   confidence: number; contact_id: string | null; date_won: string | null; date_lost: string | null;
+  pipeline_id: string | null; pipeline_name: string | null; lead_name: string | null; contact_name: string | null;
+  user_name: string | null; created_by_name: string | null; updated_by_name: string | null;
+  /** The emails / phones (JSON) of the lead's first contact that has any. */
+  lead_emails: string | null; lead_phones: string | null;
 }
 
 /** Close's integer arithmetic: a product with a percentage, its fraction dropped. */
@@ -31,6 +36,22 @@ const percentOf = (amount: number | null, confidence: number) => (amount === nul
 export function derivedValues(value: number | null, period: string, confidence: number) {
   const annualized = value === null ? null : period === 'monthly' ? value * 12 : value;
   return { annualized_value: annualized, expected_value: percentOf(value, confidence), annualized_expected_value: percentOf(annualized, confidence) };
+}
+
+const PERIOD_SUFFIX: Record<string, string> = { one_time: '', monthly: ' monthly', annual: ' annually' };
+
+/**
+ * `value_formatted`. Real API: the value (in cents) in the organization's currency, grouped by
+ * thousands, whole units without decimals, the period after it ("$1", "$1,000", "$100,000", "$50
+ * monthly" in Close's answers); here: the same in US dollars, cents shown only when there are some
+ * ("$1,500.50"), " annually" for an annual value (Close's examples show no annual one), null without a value.
+ */
+export function formatValue(value: number | null, period: string): string | null {
+  if (value === null) return null;
+  const amount = Math.abs(value) / 100;
+  const digits = Number.isInteger(amount) ? 0 : 2;
+  const text = amount.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return `${value < 0 ? '-' : ''}${ORG_CURRENCY.symbol}${text}${PERIOD_SUFFIX[period] ?? ''}`;
 }
 
 /**
@@ -53,7 +74,21 @@ function wonDate(given: string | null | undefined): string | null | undefined {
   return givenDate(given, 'date_won').slice(0, 10);
 }
 
-const SELECT_COLUMNS = 'SELECT o.*, s.label AS status_label, s.type AS status_type';
+/** The lead's first contact (in creation order) whose `column` (emails or phones) is not empty. */
+const firstContactSql = (column: string) => `(SELECT c.${column} FROM close_contacts c WHERE c.org_id = o.org_id AND c.lead_id = o.lead_id
+  AND c.${column} <> '[]' ORDER BY c.date_created, c.id LIMIT 1)`;
+/**
+ * The row with what Close computes from other objects, read with it (so a renamed user, lead, contact
+ * or pipeline, or a status moved to another pipeline, shows at once): correlated subqueries, which
+ * the list's aggregates (over FROM alone) do not pay for.
+ */
+const SELECT_COLUMNS = `SELECT o.*, s.label AS status_label, s.type AS status_type, s.pipeline_id AS pipeline_id,
+  (SELECT p.name FROM close_pipelines p WHERE p.org_id = o.org_id AND p.id = s.pipeline_id) AS pipeline_name,
+  (SELECT l.name FROM close_leads l WHERE l.org_id = o.org_id AND l.id = o.lead_id) AS lead_name,
+  (SELECT c.name FROM close_contacts c WHERE c.org_id = o.org_id AND c.id = o.contact_id) AS contact_name,
+  ${userNameSql('o.org_id', 'o.user_id')} AS user_name, ${userNameSql('o.org_id', 'o.created_by')} AS created_by_name,
+  ${userNameSql('o.org_id', 'o.updated_by')} AS updated_by_name,
+  ${firstContactSql('emails')} AS lead_emails, ${firstContactSql('phones')} AS lead_phones`;
 const FROM = `FROM close_opportunities o LEFT JOIN close_opportunity_statuses s ON s.org_id = o.org_id AND s.id = o.status_id`;
 const SELECT = `${SELECT_COLUMNS} ${FROM}`;
 const ANNUALIZED = `(CASE o.value_period WHEN 'monthly' THEN o.value * 12 ELSE o.value END)`;
@@ -61,7 +96,7 @@ const STATUS_TYPES = ['active', 'won', 'lost'] as const;
 /** Close's `_order_by` fields. Real API: user_name orders by the user's full name; here: the same (first, then last name). */
 const ORDER_FIELDS = new Map<string, string>([
   ['date_won', 'o.date_won'], ['date_updated', 'o.date_updated'], ['date_created', 'o.date_created'], ['confidence', 'o.confidence'],
-  ['user_name', `(SELECT TRIM(COALESCE(u.first_name, '') || ' ' || COALESCE(u.last_name, '')) FROM close_users u WHERE u.org_id = o.org_id AND u.id = o.user_id)`],
+  ['user_name', userNameSql('o.org_id', 'o.user_id')],
   ['value', 'o.value'], ['annualized_value', ANNUALIZED], ['annualized_expected_value', `(${ANNUALIZED} * o.confidence / 100)`],
 ]);
 
@@ -241,6 +276,13 @@ export class OpportunityStore {
       value: r.value, value_period: r.value_period, ...derivedValues(r.value, r.value_period, r.confidence),
       confidence: r.confidence, contact_id: r.contact_id, date_won: r.date_won, date_lost: r.date_lost, user_id: r.user_id, note: r.note, organization_id: orgId,
       created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+      pipeline_id: r.pipeline_id, pipeline_name: r.pipeline_name, status_display_name: r.status_label ?? '',
+      lead_name: r.lead_name, contact_name: r.contact_name,
+      user_name: r.user_name, created_by_name: r.created_by_name, updated_by_name: r.updated_by_name,
+      value_currency: ORG_CURRENCY.code, value_formatted: formatValue(r.value, r.value_period),
+      lead_primary_email: r.lead_emails === null ? null : renderEmails(r.lead_emails)[0]!,
+      lead_primary_phone: r.lead_phones === null ? null : (JSON.parse(r.lead_phones) as { phone: string; type: string }[]).slice(0, 1),
+      attachments: [], integration_links: [], comment_summary: null,
       ...custom.get(r.id),
     }));
   }

@@ -5,7 +5,7 @@ import { own } from '../../core/own.js';
 import type { Org } from '../../core/tenants.js';
 import type { MeT } from '../../../schemas/close/me.js';
 import type { MembershipT, OrganizationT, UserT } from '../../../schemas/close/users.js';
-import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { ORG_CURRENCY, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import type { StatusStore } from './statuses.js';
 import type { PipelineStore } from './pipelines.js';
 
@@ -88,7 +88,7 @@ export class UserStore {
       id: o.id, name: o.name, date_created: created, date_updated: o.date_updated ?? created,
       created_by: creator, updated_by: o.updated_by ?? creator,
       // Real API: the organization's chosen currency; here: always US dollars (PUT refuses `currency`).
-      currency: 'USD', currency_symbol: '$',
+      currency: ORG_CURRENCY.code, currency_symbol: ORG_CURRENCY.symbol,
       lead_statuses: this.statuses.listLead(orgId, all).data.map(({ id: sid, label }) => ({ id: sid, label })),
       opportunity_statuses: this.statuses.listOpportunity(orgId, all).data.map(({ id: sid, label, type, pipeline_id }) => ({ id: sid, label, type, pipeline_id })),
       pipelines: this.pipelines.all(orgId),
