@@ -1,7 +1,8 @@
 // Derives test/fixtures/close-openapi.json from Close's published OpenAPI 3.1 (690 KB, kept outside
 // the project): only the operations the emulator serves, the component schemas their responses reach
-// (transitively), with descriptions, summaries and examples dropped. Run by hand when Close's document
-// or our routes change, then commit the fixture:
+// (transitively), and the names of the query parameters Close documents for each, with
+// descriptions, summaries and examples dropped. Run by hand when Close's document or our routes change,
+// then commit the fixture:
 //
 //   node scripts/close-spec.mjs [path/to/close-openapi.yml]     (default ../shared/spec/close-openapi.yml)
 //
@@ -103,8 +104,16 @@ for (const { method, path } of ours) {
     missing.push(`${method.toUpperCase()} ${path}`);
     continue;
   }
-  // Only the answers: the fixture checks what we send, not what we accept.
-  (paths[theirPath] ??= {})[method] = { operationId: op.operationId, responses: strip(op.responses) };
+  // The answers, which the fixture checks we send, and the names of the query parameters Close documents
+  // (name and `in` only), which test/close/documented-params.test.ts holds us to.
+  // Path parameters and the Authorization header are left out; request bodies are checked elsewhere
+  // (scripts/close-request-fields.mjs, test/close/request-fields.test.ts).
+  const query = [...(spec.paths[theirPath].parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in === 'query');
+  (paths[theirPath] ??= {})[method] = {
+    operationId: op.operationId,
+    ...(query.length ? { parameters: query.map((p) => ({ name: p.name, in: p.in })) } : {}),
+    responses: strip(op.responses),
+  };
 }
 
 const all = spec.components.schemas;

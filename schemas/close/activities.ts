@@ -22,6 +22,7 @@ export const ACTIVITY_REFUSED = ['activity_at__gt', 'activity_at__gte', 'activit
 export const ActivityListQuery = listQuery({
   ...optionalStrings([...ACTIVITY_FILTERS, ...ACTIVITY_REFUSED]),
   custom_activity_type_id: Type.Optional(Type.String()),
+  custom_activity_type_id__in: Type.Optional(Type.String()),
 });
 
 /**

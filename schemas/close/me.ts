@@ -10,3 +10,5 @@ export const Me = Type.Object({
   organizations: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
 });
 export type MeT = Static<typeof Me>;
+/** GET /me/?_fields=…: any of Me's keys. */
+export const MePartial = Type.Partial(Me);

@@ -9,7 +9,9 @@ import addFormats from 'ajv-formats';
 
 type Json = Record<string, unknown>;
 type Responses = Record<string, { content?: Record<string, { schema?: Json }> }>;
-interface Fixture { paths: Record<string, Record<string, { responses: Responses }>>; components: { schemas: Record<string, Json> } }
+/** Close's documented query parameters (names only), besides the answers. */
+export interface FixtureOp { parameters?: { name: string; in: string }[]; responses: Responses }
+interface Fixture { paths: Record<string, Record<string, FixtureOp>>; components: { schemas: Record<string, Json> } }
 
 export const fixture = JSON.parse(readFileSync(new URL('../fixtures/close-openapi.json', import.meta.url), 'utf8')) as Fixture;
 export const PREFIX = '/api/v1';

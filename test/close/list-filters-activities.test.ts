@@ -18,6 +18,9 @@ async function everything(app: FastifyInstance, qs = '', path = '/activity/') {
 }
 
 const ids = (as: Act[]) => as.map((a) => a.id);
+/** An activity's custom_activity_type_id as stored. */
+const stored = (app: FastifyInstance, id: string) =>
+  app.db.prepare('SELECT custom_activity_type_id FROM close_activities WHERE org_id = ? AND id = ?').pluck().get(closeOrg(app), id) as string | null | undefined;
 const [u0, u1] = [CS.users[0]!.id, CS.users[1]!.id];
 const [type0, type1] = [CS.custom_activity_types[0]!.id, CS.custom_activity_types[1]!.id];
 
@@ -59,6 +62,26 @@ t.test('each documented activity filter answers what filtering the whole list gi
   t.same(ids(await everything(app, '_order_by=-date_created')), ids(all), '_order_by=-date_created');
   t.same(ids(await everything(app, `user_id=${u0}`, '/activity/custom/')), ids(all.filter((a) => a._type === 'CustomActivity' && a.user_id === u0)), 'custom list filters too');
   t.same(ids(await everything(app, 'colour=blue&id=x&organization_id__in=orga_x')), ids(all), 'parameters Close does not document are ignored');
+});
+
+t.test('custom_activity_type_id and custom_activity_type_id__in pick custom activities by type, as the database has them', async (t) => {
+  const app = await build(t);
+  const all = await everything(app, '', '/activity/custom/');
+  const typeOf = (id: string) => stored(app, id);
+  const cases: [string, string[]][] = [
+    [`custom_activity_type_id=${type0}`, [type0]],
+    [`custom_activity_type_id__in=${type1}`, [type1]],
+    [`custom_activity_type_id__in=${type0},${type1}`, [type0, type1]],
+    ['custom_activity_type_id__in=actitype_none', []],
+  ];
+  t.ok(all.some((a) => typeOf(a.id) === type0) && all.some((a) => typeOf(a.id) === type1), 'the seed has custom activities of both types');
+  for (const [qs, types] of cases) {
+    const got = await everything(app, qs, '/activity/custom/');
+    t.same(ids(got), ids(all.filter((a) => types.includes(typeOf(a.id)!))), qs);
+    t.ok(got.every((a) => types.includes(a.custom_activity_type_id!)), `${qs}: answered types`);
+  }
+  t.same(ids(await everything(app, `lead_id=${all[0]!.lead_id}&custom_activity_type_id__in=${type0}`, '/activity/custom/')),
+    ids(all.filter((a) => a.lead_id === all[0]!.lead_id && typeOf(a.id) === type0)), 'with lead_id, as Close asks');
 });
 
 t.test('bad activity filters and activity_at are 400s naming them, changing nothing', async (t) => {

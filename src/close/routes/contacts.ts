@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
-import { Contact, ContactCreate, ContactList, ContactListQuery, ContactPartial, ContactUpdate } from '../../../schemas/close/contacts.js';
+import { ContactCreate, ContactList, ContactListQuery, ContactPartial, ContactUpdate } from '../../../schemas/close/contacts.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
 
@@ -12,14 +12,14 @@ export default async function contactRoutes(fastify: FastifyInstance) {
   app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList, ...closeErrors } } }, async (req) =>
     trimPage(contacts.list(req.closeOrg.id, req.query), req.query._fields));
 
-  app.post('/contact/', { schema: { body: ContactCreate, response: { 200: Contact, ...closeErrors } } }, async (req) =>
-    contacts.create(req.closeOrg.id, req.closeUserId, req.body));
+  app.post('/contact/', { schema: { querystring: FieldsQuery, body: ContactCreate, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
+    trimFields(contacts.create(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
 
   app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
     trimFields(contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
 
-  app.put('/contact/:id/', { schema: { params: IdParams, body: ContactUpdate, response: { 200: Contact, ...closeErrors } } }, async (req) =>
-    contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+  app.put('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: ContactUpdate, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
+    trimFields(contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body), req.query._fields));
 
   app.delete('/contact/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     contacts.delete(req.closeOrg.id, req.params.id);

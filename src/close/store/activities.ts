@@ -21,6 +21,7 @@ interface ActivityRow {
 
 export type ActivityFilter = PageParams & ListQuery & {
   custom_activity_type_id?: string | undefined;
+  custom_activity_type_id__in?: string | undefined;
   customOnly?: boolean;
 };
 
@@ -63,7 +64,9 @@ export class ActivityStore {
         OR (custom_activity_type_id IS NOT NULL AND (custom_activity_type_id IN (SELECT value FROM json_each(${types}))
           OR EXISTS (SELECT 1 FROM json_each(${types}) t WHERE t.value IN (SELECT value FROM json_each(${anyCustom}))))))`);
     }
-    if (q.custom_activity_type_id !== undefined) w.add(`custom_activity_type_id = ${w.bind(q.custom_activity_type_id)}`);
+    // `custom_activity_type_id` and `custom_activity_type_id__in` (comma-separated). Real API: either needs
+    // `lead_id` on /activity/custom/; here: they filter any list.
+    w.equals('custom_activity_type_id', 'custom_activity_type_id');
     if (q.customOnly) w.add('custom_activity_type_id IS NOT NULL');
     const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
     const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM close_activities WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
