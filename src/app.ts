@@ -15,6 +15,7 @@ import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
 import { FaultRules } from './core/fault-rules.js';
 import { installJournal } from './core/capture.js';
+import { VendorPaths } from './core/match.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
@@ -78,8 +79,6 @@ declare module 'fastify' {
     ids: Ids;
     /** The vendors' dataset hooks (seed, reset, snapshot, restore). */
     datasets: Datasets;
-    tenants: Tenants;
-    rateLimiter: RateLimiter;
     /** Background jobs and outbox as the control API drives them (registered by the Close half). */
     jobs: JobDriver;
     outbox: OutboxDriver;
@@ -169,6 +168,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   app.decorate('emulator', { ready: false, crash: new CrashHook(options.crashAt), options: settings });
   app.decorate('faults', new FaultRules(db, ids));
+  // Filled by the vendor plugins as they register (each under its prefix below).
+  app.decorate('vendors', new VendorPaths());
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   // ... and its journal entries and fault rules; a full reset clears them all.
   tenants.onForget({

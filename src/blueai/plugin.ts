@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
 import { nearestRoute } from '../core/capture.js';
-import { injectFault } from '../core/fault-inject.js';
+import { vendorPipeline } from '../core/vendor-hook.js';
 import { SESSION_COOKIE } from '../../schemas/blueai/common.js';
 import { BlueAIStore } from './store/index.js';
 import { blueaiDataset } from './seed.js';
@@ -45,22 +45,21 @@ export default async function blueaiPlugin(app: FastifyInstance) {
     // Real API: details is empty; here: it names the nearest emulated route.
     reply.status(404).send(blueaiEnvelope('NOT_FOUND', message, nearest ? { nearest_route: nearest } : {}));
   });
-  app.addHook('onRequest', async (request, reply) => {
-    const token = blueaiCredential(request);
-    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
-    request.org = app.tenants.resolve(token);
-    request.orgId = request.org.id;
-    await injectFault(request, reply);
-    const rate = app.rateLimiter.hit('blueai', request.org.id);
-    if (!rate) return;
+  vendorPipeline(app, {
+    name: 'blueai',
+    credential: blueaiCredential,
+    missingCredential: () => new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token'),
+    onOrg: (request, org) => {
+      request.org = org;
+    },
     // Real API: documents X-RateLimit-Limit/-Remaining and Retry-After; here: X-RateLimit-Reset
     // (seconds) as well, so a client can wait without first being refused.
-    reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining).header('X-RateLimit-Reset', rate.resetSeconds);
-    if (!rate.allowed) {
-      throw new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {
+    rateHeaders: (reply, rate) =>
+      reply.header('X-RateLimit-Limit', rate.limit).header('X-RateLimit-Remaining', rate.remaining).header('X-RateLimit-Reset', rate.resetSeconds),
+    rateLimited: (rate) =>
+      new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {
         retry_after: rate.resetSeconds,
-      });
-    }
+      }),
   });
   await app.register(multipart, {
     limits: { fileSize: app.emulator.options.uploadLimit, files: 1, fields: 10, parts: 20 },

@@ -3,7 +3,7 @@ import type { Org } from '../core/tenants.js';
 import { ApiError, unauthorized } from '../core/errors.js';
 import { closeErrorHandler } from './errors.js';
 import { nearestRoute } from '../core/capture.js';
-import { injectFault } from '../core/fault-inject.js';
+import { vendorPipeline } from '../core/vendor-hook.js';
 import { CloseStore } from './store/index.js';
 import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
@@ -70,26 +70,20 @@ export default async function closePlugin(app: FastifyInstance) {
     const nearest = nearestRoute(request);
     reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated${nearest ? `; nearest: ${nearest}` : ''}` });
   });
-  app.addHook('onRequest', async (request, reply) => {
-    const token = closeCredential(request);
-    if (!token) throw unauthorized();
-    try {
-      request.closeOrg = app.tenants.resolve(token);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) throw unauthorized();
-      throw err;
-    }
-    request.orgId = request.closeOrg.id;
-    request.closeUserId = app.closeStore.users.apiUser(request.closeOrg.id);
-    await injectFault(request, reply);
-    const rate = app.rateLimiter.hit('close', request.closeOrg.id);
-    if (!rate) return;
-    reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`);
-    if (!rate.allowed) {
-      throw new ApiError(429, 'RATE_LIMITED', `API call rate limit exceeded. Please wait ${rate.resetSeconds} seconds.`, {
+  vendorPipeline(app, {
+    name: 'close',
+    credential: closeCredential,
+    missingCredential: () => unauthorized(),
+    unknownCredential: () => unauthorized(),
+    onOrg: (request, org) => {
+      request.closeOrg = org;
+      request.closeUserId = app.closeStore.users.apiUser(org.id);
+    },
+    rateHeaders: (reply, rate) => reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`),
+    rateLimited: (rate) =>
+      new ApiError(429, 'RATE_LIMITED', `API call rate limit exceeded. Please wait ${rate.resetSeconds} seconds.`, {
         retry_after: rate.resetSeconds,
-      });
-    }
+      }),
   });
   await registerRoutes(app);
 }

@@ -2,7 +2,6 @@ import { Transform, pipeline, type Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Journal, truncateBody, utf8Prefix } from './journal.js';
 import { RouteIndex } from './routes.js';
-import { vendorOf } from './match.js';
 
 // Root hooks that feed the journal: every request outside /_mock/, kept also when it is a 404 or a
 // 401 (the hooks run before the vendors' own). Bodies are cut to the journal's byte limit as they
@@ -65,7 +64,7 @@ const hasBody = (request: FastifyRequest) =>
 
 /** Installs the route index and the journal on the root instance, before any route is registered. */
 export function installJournal(app: FastifyInstance, opts: { size: number; bodyLimit: number }): void {
-  const routes = new RouteIndex();
+  const routes = new RouteIndex(app.vendors);
   const journal = new Journal(opts.size, opts.bodyLimit);
   app.decorate('routeIndex', routes);
   app.decorate('journal', journal);
@@ -120,7 +119,7 @@ export function finish(request: FastifyRequest, reply: FastifyReply, status: num
   request.server.journal.add({
     time: cap.time,
     org: request.orgId,
-    vendor: vendorOf(path),
+    vendor: request.server.vendors.of(path),
     method: request.method,
     path,
     query: cap.query,

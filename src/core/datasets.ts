@@ -1,7 +1,8 @@
 import type { Db } from './db.js';
 import type { DatasetT } from '../../schemas/seed.js';
 
-export type VendorKey = 'blueai' | 'close';
+/** A vendor's part of a dataset: every key of the dataset schema but the credentials. */
+export type VendorKey = Exclude<keyof DatasetT, 'credentials'>;
 type Part<K extends VendorKey> = NonNullable<DatasetT[K]>;
 
 /**

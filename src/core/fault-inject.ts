@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode } from './errors.js';
 import { finish, noteFault } from './capture.js';
-import { vendorOf } from './match.js';
 import type { FaultRules } from './fault-rules.js';
 
 declare module 'fastify' {
@@ -35,7 +34,7 @@ export async function injectFault(request: FastifyRequest, reply: FastifyReply):
   const faults = request.server.faults;
   if (faults.empty) return;
   const path = request.url.split('?')[0]!;
-  const hit = faults.pick({ vendor: vendorOf(path), method: request.method, path, orgId: request.orgId });
+  const hit = faults.pick({ vendor: request.server.vendors.of(path), method: request.method, path, orgId: request.orgId });
   if (!hit) return;
   noteFault(request, hit.id);
   if (hit.latencyMs > 0) await sleep(hit.latencyMs);

@@ -1,15 +1,40 @@
 // What the journal's filters and the fault rules have in common: which vendor a path belongs to, and
-// path globs. Knows the URL layout (/api/v1/crm, /api/v1), not the vendors' code.
+// path globs. The vendors' names and URL prefixes are data each vendor registers (src/core/vendor-hook.ts);
+// this module knows no vendor.
 
-import { VENDORS } from '../../schemas/common.js';
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Each vendor's name and URL prefix, as the vendors registered them. */
+    vendors: VendorPaths;
+  }
+}
 
-export type Vendor = (typeof VENDORS)[number];
+/** A vendor's name as the control API gives it (`vendor` of a journal entry or fault rule). */
+export type Vendor = string;
 
-/** `blueai` under /api/v1/crm, `close` elsewhere under /api/v1, null for any other path. */
-export function vendorOf(path: string): Vendor | null {
-  if (path === '/api/v1/crm' || path.startsWith('/api/v1/crm/')) return 'blueai';
-  if (path === '/api/v1' || path.startsWith('/api/v1/')) return 'close';
-  return null;
+/**
+ * Which vendor a path belongs to: the one whose prefix is the path or a whole-segment start of it,
+ * the longest such prefix winning (one vendor's API may live under another's prefix).
+ */
+export class VendorPaths {
+  /** Longest prefix first. */
+  private readonly list: { name: Vendor; prefix: string }[] = [];
+
+  /** Registers a vendor under its URL prefix (`/api/v1`); a name or prefix given twice throws. */
+  add(name: Vendor, prefix: string): void {
+    if (!prefix.startsWith('/') || prefix.endsWith('/')) throw new Error(`vendor ${name}: prefix "${prefix}" must start and not end with "/"`);
+    if (this.list.some((v) => v.name === name || v.prefix === prefix)) throw new Error(`vendor ${name} (${prefix}) registered twice`);
+    this.list.push({ name, prefix });
+    this.list.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** The vendor the path belongs to, or null for any other path (the control API's, say). */
+  of(path: string): Vendor | null {
+    for (const v of this.list) {
+      if (path === v.prefix || path.startsWith(v.prefix + '/')) return v.name;
+    }
+    return null;
+  }
 }
 
 /** A compiled path glob; `test` runs in time linear in the path times the glob, never backtracking. */

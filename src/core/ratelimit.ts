@@ -1,5 +1,11 @@
 import type { Clocks } from './clock.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    rateLimiter: RateLimiter;
+  }
+}
+
 export interface RateLimitState {
   allowed: boolean;
   limit: number;
@@ -20,7 +26,8 @@ export interface RateLimitSetting {
  * organization that has no setting of its own (PUT /_mock/orgs/{org}/rate-limit).
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  /** Organization → vendor → its current window. */
+  private readonly windows = new Map<string, Map<string, { start: number; count: number }>>();
   private readonly perOrg = new Map<string, RateLimitSetting>();
 
   constructor(private readonly clock: Clocks, readonly defaults: RateLimitSetting) {}
@@ -42,12 +49,13 @@ export class RateLimiter {
     const { limit, windowSeconds } = this.perOrg.get(orgId) ?? this.defaults;
     if (limit <= 0) return null;
     const windowMs = windowSeconds * 1000;
-    const key = `${vendor}:${orgId}`;
     const now = this.clock.nowMs(orgId);
-    let w = this.windows.get(key);
+    let own = this.windows.get(orgId);
+    if (!own) this.windows.set(orgId, (own = new Map()));
+    let w = own.get(vendor);
     if (!w || now >= w.start + windowMs || now < w.start) {
       w = { start: now, count: 0 };
-      this.windows.set(key, w);
+      own.set(vendor, w);
     }
     w.count++;
     return {
@@ -58,8 +66,9 @@ export class RateLimiter {
     };
   }
 
+  /** Restarts every vendor's window of the organization. */
   clearWindows(orgId: string): void {
-    for (const vendor of ['close', 'blueai']) this.windows.delete(`${vendor}:${orgId}`);
+    this.windows.delete(orgId);
   }
 
   /** Forgets the organization entirely (reset, delete). */

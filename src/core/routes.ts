@@ -1,4 +1,4 @@
-import { vendorOf } from './match.js';
+import type { VendorPaths } from './match.js';
 
 // Every vendor route the app registers (method + URL pattern, collected by an onRoute hook), so a
 // 404 can name the route the caller probably meant. Computed only when a request hits no route.
@@ -16,10 +16,12 @@ const MAX_SEGMENTS = 20;
 export class RouteIndex {
   private readonly routes: Route[] = [];
 
+  constructor(private readonly vendors: VendorPaths) {}
+
   add(method: string | string[], url: string): void {
     for (const m of Array.isArray(method) ? method : [method]) {
       // Fastify adds a HEAD route beside every GET; naming the GET is more useful.
-      if (m === 'HEAD' || vendorOf(url) === null) continue;
+      if (m === 'HEAD' || this.vendors.of(url) === null) continue;
       if (this.routes.some((r) => r.method === m && r.url === url)) continue;
       this.routes.push({ method: m, url, segments: split(url) });
     }
@@ -31,12 +33,12 @@ export class RouteIndex {
    * registered first. `GET /api/v1/crm/deals`, or null when the vendor has no routes.
    */
   nearest(method: string, path: string): string | null {
-    const vendor = vendorOf(path);
+    const vendor = this.vendors.of(path);
     if (vendor === null) return null;
     const segments = split(path);
     let best: { route: Route; cost: number; sameMethod: boolean } | undefined;
     for (const route of this.routes) {
-      if (vendorOf(route.url) !== vendor) continue;
+      if (this.vendors.of(route.url) !== vendor) continue;
       const cost = distance(segments, route.segments);
       const sameMethod = route.method === method;
       if (!best || cost < best.cost || (cost === best.cost && sameMethod && !best.sameMethod)) best = { route, cost, sameMethod };

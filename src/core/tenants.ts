@@ -5,6 +5,12 @@ import type { Datasets } from './datasets.js';
 import { ApiError, conflict, notFound, unauthorized } from './errors.js';
 import type { DatasetT, SeedFileT } from '../../schemas/seed.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    tenants: Tenants;
+  }
+}
+
 export type AuthMode = 'open' | 'strict';
 
 export interface Org {

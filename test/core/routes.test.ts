@@ -1,10 +1,18 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { RouteIndex } from '../../src/core/routes.js';
-import { globMatcher, vendorOf } from '../../src/core/match.js';
+import { globMatcher, VendorPaths } from '../../src/core/match.js';
+
+/** The vendors as src/app.ts registers them: BlueAI first, Close after. */
+function appVendors(): VendorPaths {
+  const vendors = new VendorPaths();
+  vendors.add('blueai', '/api/v1/crm');
+  vendors.add('close', '/api/v1');
+  return vendors;
+}
 
 t.test('the nearest route is the fewest path edits away, :params matching any segment, same method on a tie', async (t) => {
-  const routes = new RouteIndex();
+  const routes = new RouteIndex(appVendors());
   routes.add(['GET', 'HEAD'], '/api/v1/crm/deals');
   routes.add('POST', '/api/v1/crm/deals');
   routes.add('GET', '/api/v1/crm/deals/:id');
@@ -21,18 +29,35 @@ t.test('the nearest route is the fewest path edits away, :params matching any se
   t.equal(routes.nearest('PUT', '/api/v1/lead/lead_1'), 'PUT /api/v1/lead/:id/');
   t.equal(routes.nearest('HEAD', '/api/v1/crm/deals/x/y'), 'GET /api/v1/crm/deals/:id', 'HEAD routes are never named');
   t.equal(routes.nearest('GET', '/_mock/nope'), null, 'no vendor, no nearest route');
-  t.equal(new RouteIndex().nearest('GET', '/api/v1/crm/x'), null);
+  t.equal(new RouteIndex(appVendors()).nearest('GET', '/api/v1/crm/x'), null);
   const long = routes.nearest('GET', '/api/v1/crm/' + 'x/'.repeat(5000));
   t.type(long, 'string', 'a huge URL still gets an answer');
 });
 
 t.test('paths belong to BlueAI under /api/v1/crm, to Close elsewhere under /api/v1', async (t) => {
+  const vendors = appVendors();
+  const vendorOf = (path: string) => vendors.of(path);
   t.equal(vendorOf('/api/v1/crm/deals'), 'blueai');
   t.equal(vendorOf('/api/v1/crm'), 'blueai');
   t.equal(vendorOf('/api/v1/crmx/'), 'close');
   t.equal(vendorOf('/api/v1/lead/'), 'close');
+  t.equal(vendorOf('/api/v1'), 'close');
   t.equal(vendorOf('/api/v2/lead/'), null);
   t.equal(vendorOf('/_mock/requests'), null);
+  t.equal(new VendorPaths().of('/api/v1/lead/'), null, 'no vendor registered, no vendor');
+});
+
+t.test('the longest registered prefix wins, whatever the order of registration', async (t) => {
+  const vendors = new VendorPaths();
+  vendors.add('outer', '/api/v1');
+  t.equal(vendors.of('/api/v1/crm/deals'), 'outer', 'before the inner vendor registers');
+  vendors.add('inner', '/api/v1/crm');
+  t.equal(vendors.of('/api/v1/crm/deals'), 'inner');
+  t.equal(vendors.of('/api/v1/crm'), 'inner');
+  t.equal(vendors.of('/api/v1/crmx'), 'outer', 'a prefix matches whole segments only');
+  t.throws(() => vendors.add('inner', '/api/v2'), /registered twice/);
+  t.throws(() => vendors.add('other', '/api/v1'), /registered twice/);
+  t.throws(() => vendors.add('bad', '/api/v3/'), /must start and not end/);
 });
 
 t.test('globs: * stays within a segment, ** crosses segments, the rest is literal', async (t) => {

@@ -51,6 +51,13 @@ t.test('strict mode accepts only the credentials the seed declares', async (t) =
   const unknown = await app.inject({ url: '/api/v1/crm/deals', headers: bearer('made-up') });
   t.equal(unknown.statusCode, 401);
   t.equal(unknown.json().error.code, 'UNAUTHORIZED');
+  t.equal(unknown.json().error.message, 'Invalid credentials', 'BlueAI passes the core\'s 401 on as is');
+  const missing = await app.inject({ url: '/api/v1/crm/deals' });
+  t.equal(missing.statusCode, 401);
+  t.equal(missing.json().error.message, 'Authentication required: send the better-auth.session_token cookie or a Bearer token');
+  const close = await app.inject({ url: '/api/v1/lead/', headers: bearer('made-up') });
+  t.equal(close.statusCode, 401);
+  t.same(close.json(), { error: 'Unauthorized' }, 'Close answers its own 401');
   t.equal(app.tenants.orgCount(), 0);
   const declared = await app.inject({ url: '/api/v1/crm/deals', headers: bearer('blueai-demo-token') });
   t.equal(declared.statusCode, 200);
