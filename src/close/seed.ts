@@ -221,6 +221,7 @@ export const closeDataset: VendorDataset<'close'> = {
   export: exportClose,
   // "empty": users, statuses, types and custom fields stay, so the API key still has its user.
   empty: (s) => ({ ...s, leads: [], bulk_edits: [] }),
+  name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(
     [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),

@@ -21,6 +21,8 @@ export interface VendorDataset<K extends VendorKey = VendorKey> {
   empty(part: Part<K>): Part<K>;
   /** Row counts an operator wants to see (deals, leads, …). */
   counts(db: Db, orgId: string): Record<string, number>;
+  /** The organization's name, when the vendor's part carries one. */
+  name?(part: Part<K>): string | undefined;
 }
 
 export class Datasets {
@@ -61,6 +63,16 @@ export class Datasets {
       if (part) (out as Record<string, unknown>)[v.key] = v.empty(part as never);
     }
     return out;
+  }
+
+  /** The organization's name from the first vendor part that carries one. */
+  name(ds: DatasetT): string | undefined {
+    for (const v of this.vendors) {
+      const part = ds[v.key];
+      const name = part && v.name ? v.name(part as never) : undefined;
+      if (name !== undefined) return name;
+    }
+    return undefined;
   }
 
   counts(db: Db, orgId: string): Record<string, Record<string, number>> {

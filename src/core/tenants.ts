@@ -56,7 +56,6 @@ export class Tenants {
   private readonly tables: string[];
   private readonly copyStatements: { run: (p: { org: string; tpl: string }) => unknown }[];
   private readonly seedTokens: Set<string>;
-  private readonly orgName: string;
   private readonly forgetHooks: ForgetHook[] = [];
 
   constructor(
@@ -68,7 +67,6 @@ export class Tenants {
     private readonly opts: { auth: AuthMode; maxOrgs: number },
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
-    this.orgName = seed.close?.organization.name ?? 'Emulated organization';
     this.tables = tenantTables(db);
     this.copyStatements = this.tables.map((table) => {
       const list = columns(db, table).filter((c) => c !== 'org_id').join(', ');
@@ -277,7 +275,7 @@ export class Tenants {
   }
 
   private nameOf(baseline: Baseline): string {
-    return (typeof baseline === 'object' ? baseline.close?.organization.name : undefined) ?? this.orgName;
+    return (typeof baseline === 'object' ? this.datasets.name(baseline) : undefined) ?? this.datasets.name(this.seed) ?? 'Emulated organization';
   }
 }
 

@@ -109,3 +109,21 @@ t.test('CORS_ORIGINS lets a listed browser origin call with credentials, and no 
   const other = await app.inject({ url: '/api/v1/crm/members', headers: { origin: 'http://evil.example', cookie: 'better-auth.session_token=browser' } });
   t.equal(other.headers['access-control-allow-origin'], undefined);
 });
+
+t.test("an organization is named by its dataset's Close part, else by the seed's (core asks the vendors, names none)", async (t) => {
+  const app = await build(t);
+  const seedName = (await app.inject({ method: 'POST', url: '/_mock/orgs', payload: { credential: 'named-seed' } })).json().name as string;
+  t.ok(seedName.length > 0, 'the seed gives its Close organization name');
+  const snapshot = (await app.inject({ url: '/_mock/orgs/named-seed/snapshot' })).json();
+
+  const renamed = { ...snapshot, credentials: [], close: { ...snapshot.close, organization: { ...snapshot.close.organization, name: 'Renamed Co' } } };
+  const a = await app.inject({ method: 'POST', url: '/_mock/orgs', payload: { credential: 'named-a', dataset: renamed } });
+  t.equal(a.statusCode, 201);
+  t.equal(a.json().name, 'Renamed Co');
+  t.equal(app.db.prepare('SELECT name FROM orgs WHERE id = ?').pluck().get(a.json().id), 'Renamed Co');
+
+  const { close: _close, ...blueaiOnly } = snapshot;
+  const b = await app.inject({ method: 'POST', url: '/_mock/orgs', payload: { credential: 'named-b', dataset: { ...blueaiOnly, credentials: [] } } });
+  t.equal(b.statusCode, 201);
+  t.equal(b.json().name, seedName, "a dataset without a Close part takes the seed's name");
+});
