@@ -5,7 +5,7 @@
 // so .ci/run still finds tap's summary as the last one.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,23 +17,16 @@ const tap = spawnSync(process.execPath, [join(root, 'node_modules', 'tap', 'dist
   stdio: 'inherit',
 });
 
-const files = (dir) => {
-  let out = [];
-  let entries;
-  try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return out; }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out = out.concat(files(p));
-    else if (e.name.endsWith('.tap')) out.push(p);
-  }
-  return out;
-};
+// Node 20.1+ walks the tree itself; a missing directory (no run yet) lists nothing.
+let entries = [];
+try { entries = readdirSync(results, { recursive: true }).filter((p) => p.endsWith('.tap')); } catch { /* no results */ }
 
 const times = [];
-for (const f of files(results)) {
+for (const entry of entries) {
+  const f = join(results, entry);
   if (statSync(f).mtimeMs < started - 1000) continue; // left over from an earlier run
-  const m = /^# time=([\d.]+)ms\s*$/m.exec(readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('# time=')).pop() ?? '');
-  if (m) times.push({ file: relative(results, f).replace(/\.tap$/, ''), ms: Number(m[1]) });
+  const last = readFileSync(f, 'utf8').split('\n').filter((l) => l.startsWith('# time=')).pop();
+  if (last) times.push({ file: entry.replace(/\.tap$/, ''), ms: parseFloat(last.slice('# time='.length)) });
 }
 times.sort((a, b) => b.ms - a.ms);
 if (times.length > 1) {

@@ -60,12 +60,8 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     lead_statuses: 'Not supported by the emulator: lead statuses keep their order here.',
   },
   // Real API: "Only the assigned_to, date and is_complete fields may be updated" (what Close does with the rest is not documented).
-  'PUT /task/': {
-    organization_id: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
-    priority: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
-    resolution: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
-    text: 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.',
-  },
+  'PUT /task/': Object.fromEntries(['organization_id', 'priority', 'resolution', 'text']
+    .map((field) => [field, 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.'])),
   ...customFieldRoutes(),
 };
 

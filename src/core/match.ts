@@ -18,20 +18,20 @@ export type Vendor = string;
  */
 export class VendorPaths {
   /** Longest prefix first. */
-  private readonly list: { name: Vendor; prefix: string }[] = [];
+  private readonly list: { name: Vendor; prefix: string; under: string }[] = [];
 
   /** Registers a vendor under its URL prefix (`/api/v1`); a name or prefix given twice throws. */
   add(name: Vendor, prefix: string): void {
     if (!prefix.startsWith('/') || prefix.endsWith('/')) throw new Error(`vendor ${name}: prefix "${prefix}" must start and not end with "/"`);
     if (this.list.some((v) => v.name === name || v.prefix === prefix)) throw new Error(`vendor ${name} (${prefix}) registered twice`);
-    this.list.push({ name, prefix });
+    this.list.push({ name, prefix, under: `${prefix}/` });
     this.list.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
   /** The vendor the path belongs to, or null for any other path (the control API's, say). */
   of(path: string): Vendor | null {
     for (const v of this.list) {
-      if (path === v.prefix || path.startsWith(v.prefix + '/')) return v.name;
+      if (path === v.prefix || path.startsWith(v.under)) return v.name;
     }
     return null;
   }

@@ -154,13 +154,14 @@ export class LeadStore {
         // Real API: display_name falls back to other data when the lead has no name; here: name, or "".
         display_name: r.name ?? '',
         status_id: r.status_id, status_label: r.status_label ?? '', description: r.description, url: r.url,
-        organization_id: orgId, contacts: contacts.get(r.id)!, contact_ids: contacts.get(r.id)!.map((c) => c.id),
+        organization_id: orgId, contacts: leadContacts, contact_ids: leadContacts.map((c) => c.id),
         // Real API: the lead's page in Close's app; here: the same address, though no app answers there.
         html_url: `https://app.close.com/lead/${r.id}/`, opportunities: opportunities.get(r.id)!,
         created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
         created_by_name: r.created_by_name, updated_by_name: r.updated_by_name,
         // Real API: the lead's primary email and phone; here: the first of its contacts' (in creation order).
-        primary_email: leadContacts.flatMap((c) => c.emails)[0] ?? null, primary_phone: leadContacts.flatMap((c) => c.phones)[0] ?? null,
+        primary_email: leadContacts.find((c) => c.emails.length)?.emails[0] ?? null,
+        primary_phone: leadContacts.find((c) => c.phones.length)?.phones[0] ?? null,
         addresses: [], recent_calls: [], integration_links: [], primary_address_summary: null,
         ...custom.get(r.id),
       };

@@ -38,7 +38,10 @@ export function derivedValues(value: number | null, period: string, confidence: 
   return { annualized_value: annualized, expected_value: percentOf(value, confidence), annualized_expected_value: percentOf(annualized, confidence) };
 }
 
-const PERIOD_SUFFIX: Record<string, string> = { one_time: '', monthly: ' monthly', annual: ' annually' };
+const PERIOD_SUFFIX = new Map([['one_time', ''], ['monthly', ' monthly'], ['annual', ' annually']]);
+/** Grouped by thousands; built once (an `Intl` format per call would cost more than the row's read). */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /**
  * `value_formatted`. Real API: the value (in cents) in the organization's currency, grouped by
@@ -49,9 +52,8 @@ const PERIOD_SUFFIX: Record<string, string> = { one_time: '', monthly: ' monthly
 export function formatValue(value: number | null, period: string): string | null {
   if (value === null) return null;
   const amount = Math.abs(value) / 100;
-  const digits = Number.isInteger(amount) ? 0 : 2;
-  const text = amount.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${value < 0 ? '-' : ''}${ORG_CURRENCY.symbol}${text}${PERIOD_SUFFIX[period] ?? ''}`;
+  const text = (Number.isInteger(amount) ? WHOLE : CENTS).format(amount);
+  return `${value < 0 ? '-' : ''}${ORG_CURRENCY.symbol}${text}${PERIOD_SUFFIX.get(period) ?? ''}`;
 }
 
 /**
