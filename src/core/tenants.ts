@@ -59,7 +59,7 @@ export class Tenants {
   private readonly forgetHooks: ForgetHook[] = [];
 
   constructor(
-    private readonly db: Db,
+    private readonly main: Db,
     private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly datasets: Datasets,
@@ -67,10 +67,10 @@ export class Tenants {
     private readonly opts: { auth: AuthMode; maxOrgs: number },
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
-    this.tables = tenantTables(db);
+    this.tables = tenantTables(main);
     this.copyStatements = this.tables.map((table) => {
-      const list = columns(db, table).filter((c) => c !== 'org_id').join(', ');
-      return db.prepare(`INSERT INTO ${table} (org_id, ${list}) SELECT @org, ${list} FROM ${table} WHERE org_id = @tpl`);
+      const list = columns(main, table).filter((c) => c !== 'org_id').join(', ');
+      return main.prepare(`INSERT INTO ${table} (org_id, ${list}) SELECT @org, ${list} FROM ${table} WHERE org_id = @tpl`);
     });
   }
 
@@ -81,12 +81,12 @@ export class Tenants {
   loadTemplate(): string | null {
     const problem = this.datasets.check(this.seed);
     if (problem) return problem;
-    this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM orgs WHERE id = ?`).run(this.templateId);
-      this.db
+    this.main.transaction(() => {
+      this.main.prepare(`DELETE FROM orgs WHERE id = ?`).run(this.templateId);
+      this.main
         .prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, 'seed template', 1, ?)`)
         .run(this.templateId, this.clock.iso(null));
-      this.datasets.insert(this.db, this.templateId, this.seed);
+      this.datasets.insert(this.main, this.templateId, this.seed);
     })();
     return null;
   }
@@ -108,7 +108,7 @@ export class Tenants {
 
   /** An organization by `orga_` id or by one of its credentials; undefined if none. */
   find(ref: string): Org | undefined {
-    return (cached(this.db, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)
+    return (cached(this.main, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)
       ?? this.byToken(ref);
   }
 
@@ -120,14 +120,14 @@ export class Tenants {
   }
 
   private byToken(token: string): Org | undefined {
-    return cached(this.db, `SELECT o.id, o.name, o.created_at FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = ?`)
+    return cached(this.main, `SELECT o.id, o.name, o.created_at FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = ?`)
       .get(token) as Org | undefined;
   }
 
   /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
   create(token: string, baseline: Baseline): Org {
     this.assertValid(baseline);
-    return this.db.transaction(() => {
+    return this.main.transaction(() => {
       if (this.byToken(token)) throw conflict(`The credential "${token}" already belongs to an organization`, { field: 'credential' });
       if (this.orgCount() >= this.opts.maxOrgs) {
         // Real API: organizations are created by signing up; here every new credential creates one,
@@ -139,9 +139,9 @@ export class Tenants {
         );
       }
       const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
-      cached(this.db, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
+      cached(this.main, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
         .run(org.id, org.name, org.created_at, baselineText(baseline));
-      cached(this.db, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
+      cached(this.main, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
       this.fill(org.id, baseline);
       return org;
     })();
@@ -149,7 +149,7 @@ export class Tenants {
 
   /** Back to the data it started with (the seed, empty, or its creation dataset), same id and credentials. */
   reset(orgId: string): void {
-    const text = cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null;
+    const text = cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null;
     const baseline: Baseline = text === null ? 'seed' : text === 'empty' ? 'empty' : (JSON.parse(text) as DatasetT);
     this.replace(orgId, baseline, () => {
       this.saveClock(orgId, null);
@@ -166,8 +166,8 @@ export class Tenants {
 
   /** Deletes the organization and everything it owns (every table cascades from `orgs`). */
   delete(orgId: string): void {
-    this.db.transaction(() => {
-      cached(this.db, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
+    this.main.transaction(() => {
+      cached(this.main, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
       this.forgetStored(orgId);
     })();
     this.forgetInMemory(orgId);
@@ -175,28 +175,37 @@ export class Tenants {
 
   /** Everything back to a fresh start: no organization until a credential or the control API makes one. */
   deleteAll(): void {
-    this.db.transaction(() => {
-      cached(this.db, `DELETE FROM orgs WHERE is_template = 0`).run();
+    this.main.transaction(() => {
+      cached(this.main, `DELETE FROM orgs WHERE is_template = 0`).run();
       this.forgetStored(null);
     })();
     this.forgetInMemory(null);
   }
 
+  /**
+   * The database that holds this organization's vendor data (every table `tenantTables` lists).
+   * Process-wide state (organizations, credentials, the control plane's tables) stays in `app.db`.
+   */
+  db(orgId: string): Db {
+    void orgId;
+    return this.main;
+  }
+
   /** The organization as a dataset in the seed file's format. */
   snapshot(orgId: string): DatasetT {
     const credentials = this.credentials(orgId).map((token) => ({ token }));
-    return { credentials, ...this.datasets.export(this.db, orgId) };
+    return { credentials, ...this.datasets.export(this.main, orgId) };
   }
 
   list(): OrgRecord[] {
-    const rows = cached(this.db, `SELECT id, name, created_at, dataset FROM orgs WHERE is_template = 0 ORDER BY created_at, id`)
+    const rows = cached(this.main, `SELECT id, name, created_at, dataset FROM orgs WHERE is_template = 0 ORDER BY created_at, id`)
       .all() as (Org & { dataset: string | null })[];
     return rows.map((r) => this.record(r, r.dataset));
   }
 
   /** The organization with its credentials and baseline (`dataset`: its stored text, when the caller has it). */
   record(org: Org, dataset?: string | null): OrgRecord {
-    const text = dataset !== undefined ? dataset : cached(this.db, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
+    const text = dataset !== undefined ? dataset : cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
     return {
       id: org.id, name: org.name, created_at: org.created_at, credentials: this.credentials(org.id),
       dataset: text === null ? 'seed' : text === 'empty' ? 'empty' : 'custom',
@@ -204,20 +213,20 @@ export class Tenants {
   }
 
   counts(orgId: string): Record<string, Record<string, number>> {
-    return this.datasets.counts(this.db, orgId);
+    return this.datasets.counts(this.main, orgId);
   }
 
   credentials(orgId: string): string[] {
-    return cached(this.db, `SELECT token FROM credentials WHERE org_id = ? ORDER BY created_at, token`).pluck().all(orgId) as string[];
+    return cached(this.main, `SELECT token FROM credentials WHERE org_id = ? ORDER BY created_at, token`).pluck().all(orgId) as string[];
   }
 
   orgCount(): number {
-    return cached(this.db, `SELECT count(*) FROM orgs WHERE is_template = 0`).pluck().get() as number;
+    return cached(this.main, `SELECT count(*) FROM orgs WHERE is_template = 0`).pluck().get() as number;
   }
 
   /** Every organization's own clock and rate limit, to restore at start-up. */
   settings(): OrgSettings[] {
-    const rows = cached(this.db, `SELECT id, clock_offset_ms, clock_frozen_at, rate_limit, rate_limit_window_seconds FROM orgs
+    const rows = cached(this.main, `SELECT id, clock_offset_ms, clock_frozen_at, rate_limit, rate_limit_window_seconds FROM orgs
       WHERE is_template = 0 AND (clock_offset_ms IS NOT NULL OR clock_frozen_at IS NOT NULL OR rate_limit IS NOT NULL)`).all() as {
       id: string; clock_offset_ms: number | null; clock_frozen_at: number | null; rate_limit: number | null; rate_limit_window_seconds: number | null;
     }[];
@@ -229,12 +238,12 @@ export class Tenants {
   }
 
   saveClock(orgId: string, clock: StoredClock | null): void {
-    cached(this.db, `UPDATE orgs SET clock_offset_ms = ?, clock_frozen_at = ? WHERE id = ?`)
+    cached(this.main, `UPDATE orgs SET clock_offset_ms = ?, clock_frozen_at = ? WHERE id = ?`)
       .run(clock?.offsetMs ?? null, clock?.frozenAt ?? null, orgId);
   }
 
   saveRateLimit(orgId: string, setting: { limit: number; windowSeconds: number } | null): void {
-    cached(this.db, `UPDATE orgs SET rate_limit = ?, rate_limit_window_seconds = ? WHERE id = ?`)
+    cached(this.main, `UPDATE orgs SET rate_limit = ?, rate_limit_window_seconds = ? WHERE id = ?`)
       .run(setting?.limit ?? null, setting?.windowSeconds ?? null, orgId);
   }
 
@@ -258,9 +267,9 @@ export class Tenants {
   /** Replaces the data in one transaction, with `also` (what a reset clears besides) inside it. */
   private replace(orgId: string, baseline: Baseline, also?: () => void): void {
     this.assertValid(baseline);
-    this.db.transaction(() => {
-      for (const table of this.tables) cached(this.db, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
-      cached(this.db, `UPDATE orgs SET name = ? WHERE id = ?`).run(this.nameOf(baseline), orgId);
+    this.main.transaction(() => {
+      for (const table of this.tables) cached(this.main, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
+      cached(this.main, `UPDATE orgs SET name = ? WHERE id = ?`).run(this.nameOf(baseline), orgId);
       this.fill(orgId, baseline);
       also?.();
     })();
@@ -270,7 +279,7 @@ export class Tenants {
     if (baseline === 'seed') {
       for (const stmt of this.copyStatements) stmt.run({ org: orgId, tpl: this.templateId });
     } else {
-      this.datasets.insert(this.db, orgId, baseline === 'empty' ? this.datasets.empty(this.seed) : baseline);
+      this.datasets.insert(this.main, orgId, baseline === 'empty' ? this.datasets.empty(this.seed) : baseline);
     }
   }
 
