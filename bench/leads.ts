@@ -54,7 +54,8 @@ export async function withLeads(token: string, n: number, fn: (ctx: { app: Fasti
   await app.ready();
   try {
     const org = app.tenants.resolve(token).id;
-    await fn({ app, db: app.db, org, statuses: insertLeads(app.db, org, n) });
+    const db = app.tenants.db(org);
+    await fn({ app, db, org, statuses: insertLeads(db, org, n) });
   } finally {
     await app.close();
   }

@@ -151,8 +151,13 @@ async function exportStage() {
     let emu = await spawnServer(SERVER, { DB: file });
     await call(`${emu.url}/api/v1/crm/members`, { headers: bearer('bench-export') });
     await emu.stop();
-    const db = new Database(file);
-    const org = db.prepare(`SELECT org_id FROM credentials WHERE token = 'bench-export'`).pluck().get() as string;
+    const main = new Database(file);
+    const { org, gen } = main.prepare(`SELECT o.id AS org, o.data_gen AS gen FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = 'bench-export'`)
+      .get() as { org: string; gen: number };
+    main.close();
+    // The organization's own database (src/core/org-dbs.ts), made by the call above.
+    const orgFile = `${file}-orgs/${org}.${gen}.db`;
+    const db = new Database(orgFile);
     db.prepare(`DELETE FROM blueai_deals WHERE org_id = ?`).run(org);
     const pipe = db.prepare(`SELECT pipeline_id, slug FROM blueai_stages WHERE org_id = ? ORDER BY position LIMIT 1`).get(org) as { pipeline_id: string; slug: string };
     const company = db.prepare(`SELECT id FROM blueai_companies WHERE org_id = ? LIMIT 1`).pluck().get(org) as string;
@@ -169,7 +174,7 @@ async function exportStage() {
     const ours = await download(`${emu.url}/api/v1/crm/bulk/deals/export`, bearer('bench-export'));
     const mem = memoryOf(emu.proc.pid!);
     await emu.stop();
-    const base = await baselineExport(file, org);
+    const base = await baselineExport(orgFile, org);
     if (base.bytes !== ours.bytes) console.log(`  (export sizes differ: ${ours.bytes} vs baseline ${base.bytes})`);
     const mbps = ours.bytes / 1e6 / (ours.ms / 1000);
     const ratio = base.ms / ours.ms;

@@ -11,6 +11,7 @@ import { Datasets } from './core/datasets.js';
 import type { JobDriver, OutboxDriver } from './core/jobs.js';
 import { Ids } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
+import { OrgDatabases } from './core/org-dbs.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
 import { FaultRules } from './core/fault-rules.js';
@@ -72,7 +73,10 @@ export interface AppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The process-wide database: organizations, credentials, the control plane's tables. */
     db: Db;
+    /** Each organization's own database (`orgDbs.routed`: the one of the organization in context). */
+    orgDbs: OrgDatabases;
     /** The process default clock and each organization's own. */
     clock: Clocks;
     /** Where this app's ids come from (seeded by ID_SEED). */
@@ -148,7 +152,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('ids', ids);
   const datasets = new Datasets();
   app.decorate('datasets', datasets);
-  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs });
+  // Each organization's vendor data: its own database, next to `db` with a file or in memory.
+  const orgDbs = new OrgDatabases(db, { file: options.db && options.db !== ':memory:' ? options.db : null });
+  app.decorate('orgDbs', orgDbs);
+  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }, orgDbs);
   app.decorate('tenants', tenants);
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);
@@ -208,6 +215,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
   app.addHook('onClose', async () => {
     changes.cancel();
+    orgDbs.closeAll();
     db.close();
   });
 

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Test } from 'tap';
+import { tenantTables } from '../src/core/db.js';
 
 // Real processes of the compiled server (dist/, built by `npm test` before tap runs) for the crash
 // and concurrency tests. Each listens on a port the kernel picks (PORT=0, read back from Fastify's
@@ -30,10 +31,29 @@ export function tempDb(prefix: string): string {
   return join(mkdtempSync(join(tmpdir(), `${prefix}-`)), 'emulator.db');
 }
 
-/** Opens the server's database file read-only (WAL: readers do not block the server). */
+/**
+ * Opens the server's databases read-only (WAL: readers do not block the server) as one: the
+ * process-wide file with each organization's own file (`<path>-orgs/<org>.<generation>.db`, see
+ * src/core/org-dbs.ts) attached, and a temporary view per vendor table that unites every
+ * organization's rows, so a test's SQL reads as it would on one shared database. An organization
+ * that has no file yet (never used since its creation or reset) has no rows here.
+ */
 export function readDb(t: Test, path: string): Database.Database {
   const db = new Database(path, { readonly: true });
   t.teardown(() => db.close());
+  const orgs = db.prepare(`SELECT id, data_gen FROM orgs WHERE is_template = 0 ORDER BY created_at, id`).all() as { id: string; data_gen: number }[];
+  const schemas: string[] = [];
+  for (const [i, org] of orgs.entries()) {
+    const file = `${path}-orgs/${org.id}.${org.data_gen}.db`;
+    if (!existsSync(file)) continue;
+    db.prepare(`ATTACH DATABASE ? AS ${`o${i}`}`).run(file);
+    schemas.push(`o${i}`);
+  }
+  const tables = tenantTables(db);
+  for (const table of tables) {
+    const union = schemas.map((s) => `SELECT * FROM ${s}.${table}`).join(' UNION ALL ') || `SELECT * FROM main.${table}`;
+    db.exec(`CREATE TEMP VIEW ${table} AS ${union}`);
+  }
   return db;
 }
 

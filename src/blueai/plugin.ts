@@ -35,7 +35,7 @@ export function blueaiCredential(request: FastifyRequest): string | undefined {
 
 /** BlueAI CRM API under /api/v1/crm: its own auth hook, error envelope and 404. */
 export default async function blueaiPlugin(app: FastifyInstance) {
-  app.decorate('blueai', new BlueAIStore(app.db, app.ids, app.clock, app.emulator.crash));
+  app.decorate('blueai', new BlueAIStore(app.orgDbs.routed, app.ids, app.clock, app.emulator.crash));
   app.datasets.register(blueaiDataset);
   app.decorateRequest('org', null as unknown as Org);
   app.setErrorHandler(blueaiErrorHandler);

@@ -46,15 +46,17 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  */
 export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {}): void {
   app.datasets.register(closeDataset);
-  const store = new CloseStore(app.db, app.clock, app.ids);
+  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids);
+  // Before a bulk edit is stored, its organization joins the ones the ticker looks at.
+  store.bulkEdits.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
-  const runner = new BulkEditRunner(app.db, app.ids, app.clock, store.fields, store.values, {
+  const runner = new BulkEditRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.fields, store.values, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
   });
   app.decorate('closeJobs', runner);
-  app.decorate('jobs', new CloseJobDriver(app.db, runner, store.bulkEdits));
-  app.decorate('outbox', new CloseOutbox(app.db));
+  app.decorate('jobs', new CloseJobDriver(app.orgDbs.routed, app.tenants, runner, store.bulkEdits));
+  app.decorate('outbox', new CloseOutbox(app.orgDbs.routed, app.tenants));
   app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
   app.addHook('preClose', async () => runner.stop());
 }

@@ -226,4 +226,5 @@ export const closeDataset: VendorDataset<'close'> = {
   counts: (db, orgId) => Object.fromEntries(
     [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
   ),
+  jobs: (db, orgId) => cached(db, `SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number,
 };

@@ -23,6 +23,8 @@ export interface VendorDataset<K extends VendorKey = VendorKey> {
   counts(db: Db, orgId: string): Record<string, number>;
   /** The organization's name, when the vendor's part carries one. */
   name?(part: Part<K>): string | undefined;
+  /** How many background jobs (any state) the organization's data holds: the ticker looks only where there are some. */
+  jobs?(db: Db, orgId: string): number;
 }
 
 export class Datasets {
@@ -73,6 +75,10 @@ export class Datasets {
       if (name !== undefined) return name;
     }
     return undefined;
+  }
+
+  jobs(db: Db, orgId: string): number {
+    return this.vendors.reduce((n, v) => n + (v.jobs?.(db, orgId) ?? 0), 0);
   }
 
   counts(db: Db, orgId: string): Record<string, Record<string, number>> {

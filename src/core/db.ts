@@ -47,8 +47,24 @@ export function columns(db: Db, table: string): string[] {
 
 const statements = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
 
+/** Stand-ins for "the database of the organization in context" (src/core/org-dbs.ts) and how each finds it. */
+const routes = new WeakMap<Db, () => Db>();
+
+/** Makes `db` a stand-in whose real database `resolve` gives at each call. */
+export function routeDb(db: Db, resolve: () => Db): Db {
+  routes.set(db, resolve);
+  return db;
+}
+
+/** The database a statement runs on: the organization's for a routed stand-in, else `db` itself. */
+export function realDb(db: Db): Db {
+  const resolve = routes.get(db);
+  return resolve ? resolve() : db;
+}
+
 /** Prepares a statement once per database and SQL text. */
 export function cached(db: Db, sql: string): Statement<unknown[]> {
+  db = realDb(db);
   let map = statements.get(db);
   if (!map) statements.set(db, (map = new Map()));
   let stmt = map.get(sql);
@@ -66,6 +82,7 @@ export function exists(db: Db, table: string, orgId: string, id: string): boolea
  * row object may carry extra keys (they are ignored) but must name every column.
  */
 export function rowInserter(db: Db, table: string): (orgId: string, row: Record<string, unknown>) => void {
+  db = realDb(db);
   const cols = columns(db, table).filter((c) => c !== 'org_id');
   const stmt = cached(db, `INSERT INTO ${table} (org_id, ${cols.join(', ')}) VALUES (@org_id, ${cols.map((c) => '@' + c).join(', ')})`);
   return (orgId, row) => void stmt.run({ ...row, org_id: orgId });

@@ -368,4 +368,18 @@ export const migrations: Migration[] = [
       CREATE INDEX close_tasks_lead ON close_tasks(org_id, lead_id);
     `,
   },
+  {
+    version: 10,
+    name: 'One database per organization: a generation per organization\'s data, and the organizations that have background jobs',
+    sql: `
+      -- Each organization's vendor data lives in its own database (src/core/org-dbs.ts); with DB=<path>
+      -- the file is <path>-orgs/<org id>.<data_gen>.db, and a reset or restore moves data_gen on in
+      -- this database, so the step that replaces the data commits here or not at all.
+      ALTER TABLE orgs ADD COLUMN data_gen INTEGER NOT NULL DEFAULT 0;
+      -- Organizations whose data holds background jobs: the ticker and the control API look only there.
+      CREATE TABLE control_job_orgs (
+        org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 import type { Ids } from './ids.js';
-import { cached, columns, tenantTables, type Db } from './db.js';
+import { cached, type Db } from './db.js';
+import type { Image, OrgDatabases } from './org-dbs.js';
 import type { Clocks, StoredClock } from './clock.js';
 import type { Datasets } from './datasets.js';
 import { ApiError, conflict, notFound, unauthorized } from './errors.js';
@@ -47,14 +48,13 @@ export interface ForgetHook {
 
 /**
  * Credential → organization namespace. An organization is created on a credential's first use (or by
- * the control API) and gets a copy of the seeded template organization (one INSERT … SELECT per
- * table, so it costs milliseconds). In strict mode only the seed's credentials are accepted. The
- * vendors' data is inserted, checked and exported through their registered dataset hooks.
+ * the control API); its vendor data lives in its own database (OrgDatabases), made on first use from
+ * the image of its dataset (the seed unless it was created with another). In strict mode only the
+ * seed's credentials are accepted. The vendors' data is inserted, checked and exported through their
+ * registered dataset hooks. Organizations, credentials, clocks, rate limits and the data's generation
+ * live in the process-wide database (`main`).
  */
 export class Tenants {
-  private readonly templateId = 'orga_template';
-  private readonly tables: string[];
-  private readonly copyStatements: { run: (p: { org: string; tpl: string }) => unknown }[];
   private readonly seedTokens: Set<string>;
   private readonly forgetHooks: ForgetHook[] = [];
 
@@ -65,30 +65,37 @@ export class Tenants {
     private readonly datasets: Datasets,
     private readonly seed: SeedFileT,
     private readonly opts: { auth: AuthMode; maxOrgs: number },
+    private readonly dbs: OrgDatabases,
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
-    this.tables = tenantTables(main);
-    this.copyStatements = this.tables.map((table) => {
-      const list = columns(main, table).filter((c) => c !== 'org_id').join(', ');
-      return main.prepare(`INSERT INTO ${table} (org_id, ${list}) SELECT @org, ${list} FROM ${table} WHERE org_id = @tpl`);
-    });
+    dbs.baseline = (text) => this.image(text);
   }
 
   /**
-   * Rebuilds the template organization from the seed (at every start, after the vendors registered
-   * their hooks). Returns the seed's first cross-reference problem instead of loading it.
+   * Builds the seed's image (at every start, after the vendors registered their hooks), so the first
+   * organization costs a copy. Returns the seed's first cross-reference problem instead of loading it.
    */
   loadTemplate(): string | null {
     const problem = this.datasets.check(this.seed);
     if (problem) return problem;
-    this.main.transaction(() => {
-      this.main.prepare(`DELETE FROM orgs WHERE id = ?`).run(this.templateId);
-      this.main
-        .prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, 'seed template', 1, ?)`)
-        .run(this.templateId, this.clock.iso(null));
-      this.datasets.insert(this.main, this.templateId, this.seed);
-    })();
+    this.image(null);
     return null;
+  }
+
+  /** Runs `fn` with the organization's database as the one the vendors' stores work on. */
+  run<T>(orgId: string, fn: () => T): T {
+    return this.dbs.run(orgId, fn);
+  }
+
+  /** Marks the organization as one whose data holds background jobs (before the job is stored). */
+  noteJobs(orgId: string): void {
+    cached(this.main, `INSERT OR IGNORE INTO control_job_orgs (org_id) VALUES (?)`).run(orgId);
+  }
+
+  /** The organizations whose data holds (or held) background jobs, oldest first. */
+  jobOrgs(): string[] {
+    return cached(this.main, `SELECT j.org_id FROM control_job_orgs j JOIN orgs o ON o.id = j.org_id ORDER BY o.created_at, o.id`)
+      .pluck().all() as string[];
   }
 
   /** Registers what journal, faults, clocks and rate limits forget when an organization is reset or
@@ -127,6 +134,7 @@ export class Tenants {
   /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
   create(token: string, baseline: Baseline): Org {
     this.assertValid(baseline);
+    const image = this.image(baselineText(baseline));
     return this.main.transaction(() => {
       if (this.byToken(token)) throw conflict(`The credential "${token}" already belongs to an organization`, { field: 'credential' });
       if (this.orgCount() >= this.opts.maxOrgs) {
@@ -142,43 +150,71 @@ export class Tenants {
       cached(this.main, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
         .run(org.id, org.name, org.created_at, baselineText(baseline));
       cached(this.main, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
-      this.fill(org.id, baseline);
+      // Its data is made on first use; the image is built already (once per dataset), so a dataset
+      // that cannot be loaded fails here.
+      if (image.facts.jobs > 0) this.noteJobs(org.id);
       return org;
     })();
   }
 
-  /** Back to the data it started with (the seed, empty, or its creation dataset), same id and credentials. */
+  /**
+   * Back to the data it started with (the seed, empty, or its creation dataset), same id and
+   * credentials; its own clock, rate limit, fault rules and journal go too. One commit in `main`
+   * decides it (the data's generation moves on); the old data is dropped after, and the new one is
+   * made from the image on the organization's next use.
+   */
   reset(orgId: string): void {
     const text = cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null;
-    const baseline: Baseline = text === null ? 'seed' : text === 'empty' ? 'empty' : (JSON.parse(text) as DatasetT);
-    this.replace(orgId, baseline, () => {
+    const image = this.image(text);
+    this.main.transaction(() => {
+      this.nextGeneration(orgId, image);
       this.saveClock(orgId, null);
       this.saveRateLimit(orgId, null);
       this.forgetStored(orgId);
-    });
+    })();
+    this.dbs.drop(orgId);
     this.forgetInMemory(orgId);
   }
 
-  /** Replaces the organization's data with a dataset (already schema-checked; cross-references are checked here). */
+  /**
+   * Replaces the organization's data with a dataset (already schema-checked; cross-references are
+   * checked here): its image (cached, so restoring the same snapshot again is one copy) is written as
+   * the next generation, which one commit in `main` makes the organization's.
+   */
   restore(orgId: string, ds: DatasetT): void {
-    this.replace(orgId, ds);
+    this.assertValid(ds);
+    const image = this.image(JSON.stringify(ds));
+    const row = cached(this.main, `SELECT data_gen, created_at FROM orgs WHERE id = ?`).get(orgId) as { data_gen: number; created_at: string };
+    const gen = row.data_gen + 1;
+    const db = this.dbs.materialize(orgId, gen, image, row.created_at);
+    try {
+      this.main.transaction(() => this.nextGeneration(orgId, image))();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.dbs.drop(orgId, gen);
+    this.dbs.swap(orgId, db);
   }
 
-  /** Deletes the organization and everything it owns (every table cascades from `orgs`). */
+  /** Deletes the organization and everything it owns (every table of `main` cascades from `orgs`; its database goes after). */
   delete(orgId: string): void {
     this.main.transaction(() => {
       cached(this.main, `DELETE FROM orgs WHERE id = ? AND is_template = 0`).run(orgId);
       this.forgetStored(orgId);
     })();
+    this.dbs.drop(orgId);
     this.forgetInMemory(orgId);
   }
 
   /** Everything back to a fresh start: no organization until a credential or the control API makes one. */
   deleteAll(): void {
+    const ids = cached(this.main, `SELECT id FROM orgs WHERE is_template = 0`).pluck().all() as string[];
     this.main.transaction(() => {
       cached(this.main, `DELETE FROM orgs WHERE is_template = 0`).run();
       this.forgetStored(null);
     })();
+    for (const id of ids) this.dbs.drop(id);
     this.forgetInMemory(null);
   }
 
@@ -187,14 +223,13 @@ export class Tenants {
    * Process-wide state (organizations, credentials, the control plane's tables) stays in `app.db`.
    */
   db(orgId: string): Db {
-    void orgId;
-    return this.main;
+    return this.dbs.open(orgId);
   }
 
   /** The organization as a dataset in the seed file's format. */
   snapshot(orgId: string): DatasetT {
     const credentials = this.credentials(orgId).map((token) => ({ token }));
-    return { credentials, ...this.datasets.export(this.main, orgId) };
+    return { credentials, ...this.datasets.export(this.db(orgId), orgId) };
   }
 
   list(): OrgRecord[] {
@@ -206,14 +241,19 @@ export class Tenants {
   /** The organization with its credentials and baseline (`dataset`: its stored text, when the caller has it). */
   record(org: Org, dataset?: string | null): OrgRecord {
     const text = dataset !== undefined ? dataset : cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(org.id) as string | null;
+    // The vendor may have renamed it (Close's PUT /organization/): its own database has the name then.
+    const own = this.dbs.peek(org.id);
+    const name = own ? (cached(own, `SELECT name FROM orgs WHERE id = ?`).pluck().get(org.id) as string | undefined) ?? org.name : org.name;
     return {
-      id: org.id, name: org.name, created_at: org.created_at, credentials: this.credentials(org.id),
+      id: org.id, name, created_at: org.created_at, credentials: this.credentials(org.id),
       dataset: text === null ? 'seed' : text === 'empty' ? 'empty' : 'custom',
     };
   }
 
+  /** Row counts; an organization without data of its own answers its image's, without a copy. */
   counts(orgId: string): Record<string, Record<string, number>> {
-    return this.datasets.counts(this.main, orgId);
+    if (this.dbs.materialized(orgId)) return this.datasets.counts(this.db(orgId), orgId);
+    return this.image(cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null).facts.counts;
   }
 
   credentials(orgId: string): string[] {
@@ -264,23 +304,25 @@ export class Tenants {
     throw new ApiError(400, 'VALIDATION_ERROR', `Invalid dataset: ${problem}`, { field: at ? `dataset${at}` : 'dataset' });
   }
 
-  /** Replaces the data in one transaction, with `also` (what a reset clears besides) inside it. */
-  private replace(orgId: string, baseline: Baseline, also?: () => void): void {
-    this.assertValid(baseline);
-    this.main.transaction(() => {
-      for (const table of this.tables) cached(this.main, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
-      cached(this.main, `UPDATE orgs SET name = ? WHERE id = ?`).run(this.nameOf(baseline), orgId);
-      this.fill(orgId, baseline);
-      also?.();
-    })();
+  /** Inside a transaction of `main`: the organization's data becomes the next generation, from `image`. */
+  private nextGeneration(orgId: string, image: Image): void {
+    cached(this.main, `UPDATE orgs SET name = ?, data_gen = data_gen + 1 WHERE id = ?`).run(image.facts.name, orgId);
+    cached(this.main, `DELETE FROM control_job_orgs WHERE org_id = ?`).run(orgId);
+    if (image.facts.jobs > 0) this.noteJobs(orgId);
   }
 
-  private fill(orgId: string, baseline: Baseline): void {
-    if (baseline === 'seed') {
-      for (const stmt of this.copyStatements) stmt.run({ org: orgId, tpl: this.templateId });
-    } else {
-      this.datasets.insert(this.main, orgId, baseline === 'empty' ? this.datasets.empty(this.seed) : baseline);
-    }
+  /**
+   * The image of a stored dataset (null: the seed, 'empty', or a dataset's JSON), built once: the
+   * dataset inserted under the image's organization key into a fresh database.
+   */
+  private image(text: string | null): Image {
+    return this.dbs.image(text, (db, key) => {
+      const ds = text === null ? this.seed : text === 'empty' ? this.datasets.empty(this.seed) : (JSON.parse(text) as DatasetT);
+      const name = this.nameOf(text === null ? 'seed' : text === 'empty' ? 'empty' : ds);
+      cached(db, `INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, ?, 0, ?)`).run(key, name, this.clock.iso(null));
+      this.datasets.insert(db, key, ds);
+      return { counts: this.datasets.counts(db, key), jobs: this.datasets.jobs(db, key), name };
+    });
   }
 
   private nameOf(baseline: Baseline): string {

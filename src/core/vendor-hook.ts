@@ -45,11 +45,17 @@ export function vendorPipeline(app: FastifyInstance, vendor: VendorPipeline): vo
       throw err;
     }
     request.orgId = org.id;
-    vendor.onOrg(request, org);
+    app.tenants.run(org.id, () => vendor.onOrg(request, org));
     await injectFault(request, reply);
     const rate = app.rateLimiter.hit(vendor.name, org.id);
     if (!rate) return;
     vendor.rateHeaders(reply, rate);
     if (!rate.allowed) throw vendor.rateLimited(rate);
+  });
+  // The handler (and everything it awaits) works on the organization's own database. Set here, after
+  // the body is parsed: a context set in onRequest does not survive the body's stream events.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.orgId === null) done();
+    else app.tenants.run(request.orgId, done);
   });
 }

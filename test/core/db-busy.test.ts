@@ -17,10 +17,16 @@ t.test('a write lock held by another process is a 503 with Retry-After in each e
   const close = { ...basic('busy-token'), 'content-type': 'application/json' };
   t.equal((await fetch(`${server.url}/api/v1/crm/deals?limit=1`, { headers: blueai })).status, 200, 'the organization exists');
 
+  // The process-wide file (organizations, the control plane) and the organization's own file.
   const other = new Database(db);
   t.teardown(() => other.open && other.close());
+  const org = other.prepare(`SELECT o.id, o.data_gen FROM credentials c JOIN orgs o ON o.id = c.org_id WHERE c.token = 'busy-token'`).get() as { id: string; data_gen: number };
+  const otherOrg = new Database(`${db}-orgs/${org.id}.${org.data_gen}.db`);
+  t.teardown(() => otherOrg.open && otherOrg.close());
   other.exec('BEGIN IMMEDIATE');
   other.prepare(`UPDATE orgs SET name = name`).run();
+  otherOrg.exec('BEGIN IMMEDIATE');
+  otherOrg.prepare(`UPDATE orgs SET name = name`).run();
 
   const read = await fetch(`${server.url}/api/v1/crm/deals/${SEED_IDS.deal1}`, { headers: blueai });
   t.equal(read.status, 200, 'a read does not wait for the writer');
@@ -46,6 +52,8 @@ t.test('a write lock held by another process is a 503 with Retry-After in each e
 
   other.exec('COMMIT');
   other.close();
+  otherOrg.exec('COMMIT');
+  otherOrg.close();
   const after = await update();
   t.equal(after.status, 200);
   t.same(await after.json(), { processed: 1, errors: [] }, 'the same write succeeds once the lock is gone');

@@ -4,18 +4,29 @@ import type { JobDriver, OutboxDriver } from '../../core/jobs.js';
 import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../../schemas/control/jobs.js';
 import { toAction, type BulkEditRow } from '../store/bulk-edits.js';
 import { ACTIVE_STATUSES } from './machine.js';
-import type { BulkEditRunner } from './runner.js';
+import type { BulkEditRunner, JobOrgs } from './runner.js';
 import type { BulkEditStore } from '../store/bulk-edits.js';
 
 /** Close bulk edits as the control API drives them: across organizations, one job at a time. */
 export class CloseJobDriver implements JobDriver {
-  constructor(private readonly db: Db, private readonly runner: BulkEditRunner, private readonly store: BulkEditStore) {}
+  constructor(
+    private readonly db: Db, private readonly orgs: JobOrgs, private readonly runner: BulkEditRunner, private readonly store: BulkEditStore,
+  ) {}
 
   list(filter: { orgId?: string; status?: string }): ControlJobT[] {
-    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@org IS NULL OR org_id = @org) AND (@status IS NULL OR status = @status)
-      AND org_id IN (SELECT id FROM orgs WHERE is_template = 0) ORDER BY date_created, seq`)
-      .all({ org: filter.orgId ?? null, status: filter.status ?? null }) as BulkEditRow[];
+    const rows = this.eachOrg(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
+      ORDER BY date_created, seq`).all({ status: filter.status ?? null }) as BulkEditRow[]);
+    rows.sort((a, b) => cmp(a.date_created, b.date_created) || a.seq - b.seq || cmp(a.org_id, b.org_id));
     return rows.map((r) => this.toJob(r));
+  }
+
+  /** `fn` in the database of each organization that has jobs (or only `orgId`'s), results concatenated. */
+  private eachOrg<T>(orgId: string | undefined, fn: (org: string) => T[]): T[] {
+    const out: T[] = [];
+    for (const org of this.orgs.jobOrgs()) {
+      if (orgId === undefined || org === orgId) out.push(...this.orgs.run(org, () => fn(org)));
+    }
+    return out;
   }
 
   get(id: string, orgId?: string): ControlJobT {
@@ -61,7 +72,7 @@ export class CloseJobDriver implements JobDriver {
   private setStatus(id: string, orgId: string | undefined, status: 'paused' | 'resuming'): ControlJobT {
     const row = this.row(id, orgId);
     try {
-      this.store.setStatus(row.org_id, '', id, status);
+      this.orgs.run(row.org_id, () => this.store.setStatus(row.org_id, '', id, status));
     } catch (err) {
       if (err instanceof ApiError && err.status === 400) throw conflict(`Bulk edit ${id}: ${err.message}`);
       throw err;
@@ -87,8 +98,7 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private row(id: string, orgId?: string): BulkEditRow {
-    const rows = cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = @id AND (@org IS NULL OR org_id = @org) LIMIT 2`)
-      .all({ id, org: orgId ?? null }) as BulkEditRow[];
+    const rows = this.eachOrg(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkEditRow[]);
     if (rows.length === 0) throw notFound(`No bulk edit ${id}${orgId ? ' in that organization' : ''}`);
     if (rows.length > 1) {
       throw new ApiError(409, 'CONFLICT', `Bulk edit ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
@@ -97,8 +107,8 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private toJob(row: BulkEditRow): ControlJobT {
-    const items = cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ?`)
-      .get(row.org_id, row.id) as { total: number; done: number };
+    const items = this.orgs.run(row.org_id, () => cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_edit_items
+      WHERE org_id = ? AND bulk_edit_id = ?`).get(row.org_id, row.id) as { total: number; done: number });
     return {
       id: row.id, org_id: row.org_id, vendor: 'close', type: row.type, status: row.status, paused_from: row.paused_from,
       date_paused: row.date_paused, error_reason: row.error_reason, n_leads: row.n_leads, n_objects: row.n_objects,
@@ -111,14 +121,24 @@ export class CloseJobDriver implements JobDriver {
 
 /** Close's "bulk edit done" emails (close_outbox). */
 export class CloseOutbox implements OutboxDriver {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly orgs: JobOrgs) {}
 
+  // Messages come only from bulk edits, so only organizations with jobs can have any.
   list(orgId?: string): OutboxMessageT[] {
-    return cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
-      WHERE (@org IS NULL OR org_id = @org) ORDER BY date_created, id`).all({ org: orgId ?? null }) as OutboxMessageT[];
+    const out: OutboxMessageT[] = [];
+    for (const org of this.orgs.jobOrgs()) {
+      if (orgId !== undefined && org !== orgId) continue;
+      out.push(...this.orgs.run(org, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
+        ORDER BY date_created, id`).all() as OutboxMessageT[]));
+    }
+    return out.sort((a, b) => cmp(a.date_created, b.date_created) || cmp(a.id, b.id));
   }
 
   clear(orgId?: string): void {
-    cached(this.db, `DELETE FROM close_outbox WHERE (@org IS NULL OR org_id = @org)`).run({ org: orgId ?? null });
+    for (const org of this.orgs.jobOrgs()) {
+      if (orgId === undefined || org === orgId) this.orgs.run(org, () => cached(this.db, `DELETE FROM close_outbox`).run());
+    }
   }
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -17,6 +17,12 @@ export const TICK_ORDER = 'date_created, seq, org_id, id';
 
 const FIELDS = ['date_created', 'seq', 'org_id', 'id'] as const;
 
+/** TICK_ORDER as a comparator (jobs of several organizations' databases, merged). */
+export function byTickOrder(a: JobKey, b: JobKey): number {
+  for (const k of FIELDS) if (a[k] !== b[k]) return a[k] > b[k] ? 1 : -1;
+  return 0;
+}
+
 /** Whether `a` sorts after `b` in TICK_ORDER. */
 function after(a: JobKey, b: JobKey): boolean {
   for (const k of FIELDS) if (a[k] !== b[k]) return a[k] > b[k];

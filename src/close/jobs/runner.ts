@@ -12,7 +12,13 @@ import type { BulkEditRow } from '../store/bulk-edits.js';
 import { ACTIVE_STATUSES, transition, type JobState } from './machine.js';
 import { recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
-import { rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
+import { byTickOrder, rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
+
+/** Where the runner finds organizations with jobs, and how it works on one's database. */
+export interface JobOrgs {
+  jobOrgs(): string[];
+  run<T>(orgId: string, fn: () => T): T;
+}
 
 /** `legacy`: the edit came with only the legacy `query` (its translation is the stored s_query). */
 type StoredPlan = Plan & { tz_offset_minutes: number; legacy?: { slice: { index: number; count: number } | null; sort: unknown[] } };
@@ -51,7 +57,7 @@ export class BulkEditRunner {
   private readonly timers: Timers;
 
   constructor(
-    private readonly db: Db, private readonly ids: Ids,
+    private readonly db: Db, private readonly orgs: JobOrgs, private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly fields: CustomFieldReader,
     private readonly values: CustomValues,
@@ -107,17 +113,17 @@ export class BulkEditRunner {
 
   /** One step of one job (the control API's step and run); a step that throws puts the job in error. */
   stepOne(orgId: string, id: string): void {
-    this.guardedStep(orgId, id);
+    this.orgs.run(orgId, () => this.guardedStep(orgId, id));
   }
 
   /** Forces a job into error (the control API's fail); false when the state machine refuses. */
   forceFail(orgId: string, id: string, reason: string): boolean {
-    return this.db.transaction(() => {
+    return this.orgs.run(orgId, () => this.db.transaction(() => {
       const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
       if (!row || !transition(row as JobState, { type: 'fail' }).ok) return false;
       this.fail(row, reason);
       return true;
-    })();
+    })());
   }
 
   /**
@@ -126,15 +132,21 @@ export class BulkEditRunner {
    * a direct call steps every job); returns how many were stepped.
    */
   tick(orgId?: string, budgetMs = Infinity): number {
-    const active = cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')})
-      AND (? IS NULL OR org_id = ?) ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, orgId ?? null, orgId ?? null) as JobKey[];
+    // Only organizations whose data holds jobs are looked at, each in its own database.
+    const active: JobKey[] = [];
+    for (const org of this.orgs.jobOrgs()) {
+      if (orgId !== undefined && org !== orgId) continue;
+      this.orgs.run(org, () => active.push(...cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
+        WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[]));
+    }
+    active.sort(byTickOrder);
     const began = performance.now();
     let stepped = 0;
     for (const job of rotate(active, this.cursor)) {
       if (stepped > 0 && performance.now() - began >= budgetMs) break;
       // Moved first: a job whose failure cannot even be recorded does not go first again next tick.
       this.cursor = job;
-      this.guardedStep(job.org_id, job.id);
+      this.orgs.run(job.org_id, () => this.guardedStep(job.org_id, job.id));
       stepped++;
       this.opts.crash?.reach('bulk-edit-after-batch');
     }

@@ -9,7 +9,7 @@ export default async function searchRoutes(fastify: FastifyInstance) {
   // Advanced Filtering: the same query language as a bulk edit's s_query, one page at a time.
   app.post('/data/search/', { schema: { body: SearchBody, response: { 200: SearchResponse, ...closeErrors } } }, async (req) => {
     const body = req.body;
-    return search(app.db, req.closeOrg.id, body.query, {
+    return search(app.orgDbs.routed, req.closeOrg.id, body.query, {
       sort: body.sort,
       resultsLimit: body.results_limit ?? null,
       limit: body._limit ?? SEARCH_DEFAULT_LIMIT,

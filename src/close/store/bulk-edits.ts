@@ -22,6 +22,9 @@ export interface BulkEditRow {
 /** Bulk edit objects: creation (validated and planned up front), reads, pause and resume. Progress
  * belongs to the runner (src/close/jobs/runner.ts). */
 export class BulkEditStore {
+  /** Called before a bulk edit is stored (the organization joins the ones the ticker looks at). */
+  onCreate?: (orgId: string) => void;
+
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly fields: CustomFieldReader) {}
 
   create(orgId: string, userId: string, body: BulkEditCreateT, tzOffset: string | undefined): BulkEditActionT {
@@ -53,6 +56,7 @@ export class BulkEditStore {
       n_leads: null, n_objects: null, n_leads_processed: 0, n_objects_processed: 0,
       created_by: userId || null, updated_by: userId || null, date_created: now, date_updated: now,
     };
+    this.onCreate?.(orgId);
     cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
     return toAction(row);
   }
