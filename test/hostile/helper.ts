@@ -151,7 +151,7 @@ export function tableDigests(app: FastifyInstance): Record<string, string> {
   const rows: Record<string, unknown[]> = {};
   for (const id of orgs) {
     const db = app.tenants.db(id);
-    for (const table of tenantTables(db)) (rows[table] ??= []).push(...db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY 1, 2, 3`).raw().all(id));
+    for (const table of tenantTables(db)) rows[table] = (rows[table] ?? []).concat(db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY 1, 2, 3`).raw().all(id));
   }
   for (const table of ['orgs', 'credentials']) rows[table] = app.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).raw().all();
   const out: Record<string, string> = {};
