@@ -67,7 +67,7 @@ t.test('a snapshot restored with fewer leads replaces the organization\'s data; 
   const restored = await client.orgs.restore('snap-key', { ...snap, close: { ...snap.close!, leads: leads.slice(0, 10) } });
   t.equal(restored.counts.close!.leads, 10);
   t.equal(restored.dataset, 'seed', 'a restore does not change what a reset returns to');
-  t.equal(app.db.prepare('SELECT count(*) FROM close_leads WHERE org_id = ?').pluck().get(org.id), 10);
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ?').pluck().get(org.id), 10);
   t.equal((await client.orgs.reset('snap-key')).counts.close!.leads, leads.length);
 });
 
@@ -103,7 +103,7 @@ t.test('a Close bulk edit is stepped created → loading → processing → done
   const leads = org.counts.close!.leads!;
   t.match(job, { n_leads: leads, n_leads_processed: leads, items_done: leads });
   t.same(await client.jobs.wait(id, { status: 'done', timeoutMs: 50 }), job);
-  t.equal(app.db.prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id != ?').pluck().get(org.id, target.id), 0,
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id != ?').pluck().get(org.id, target.id), 0,
     'every lead has the new status');
 
   const mail = await client.outbox.list({ org: 'close-key' });
@@ -115,7 +115,7 @@ t.test('a Close bulk edit is stepped created → loading → processing → done
   const reset = await client.orgs.reset('close-key');
   t.equal(reset.id, org.id);
   t.equal(reset.counts.close!.bulk_edits, 0);
-  t.equal(app.db.prepare('SELECT count(*) FROM close_bulk_edits WHERE org_id = ?').pluck().get(org.id), 0);
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_bulk_edits WHERE org_id = ?').pluck().get(org.id), 0);
   await rejects(t, client.jobs.get(id), 404, 'NOT_FOUND');
 });
 

@@ -48,18 +48,19 @@ export const orgOf = (app: FastifyInstance, token = 'test-token') => app.tenants
 
 /** Reads one row straight from the database, to assert stored state. */
 export function row(app: FastifyInstance, table: string, orgId: string, id: string): Record<string, unknown> | undefined {
-  return app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) as Record<string, unknown> | undefined;
+  return app.tenants.db(orgId).prepare(`SELECT * FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) as Record<string, unknown> | undefined;
 }
 
 export function count(app: FastifyInstance, table: string, orgId: string, where = '1 = 1', ...params: unknown[]): number {
-  return app.db.prepare(`SELECT count(*) FROM ${table} WHERE org_id = ? AND ${where}`).pluck().get(orgId, ...params) as number;
+  return app.tenants.db(orgId).prepare(`SELECT count(*) FROM ${table} WHERE org_id = ? AND ${where}`).pluck().get(orgId, ...params) as number;
 }
 
 /** A fingerprint of every row of a table in one organization, to prove a rejected request changed nothing. */
 export function snapshot(app: FastifyInstance, table: string, orgId: string): string {
-  const width = (app.db.prepare(`SELECT count(*) FROM pragma_table_info(?)`).pluck().get(table) as number);
+  const db = app.tenants.db(orgId);
+  const width = (db.prepare(`SELECT count(*) FROM pragma_table_info(?)`).pluck().get(table) as number);
   const order = Array.from({ length: width }, (_, i) => i + 1).join(', ');
-  return JSON.stringify(app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY ${order}`).all(orgId));
+  return JSON.stringify(db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY ${order}`).all(orgId));
 }
 
 /** Asserts a BlueAI error response: the status and exactly the `{"error":{code,message,details}}` envelope. */

@@ -29,20 +29,21 @@ interface Org {
 
 function idsOf(app: FastifyInstance, orgId: string): Set<string> {
   const ids = new Set<string>();
-  for (const table of tenantTables(app.db)) {
-    if (!columns(app.db, table).includes('id')) continue;
-    for (const id of app.db.prepare(`SELECT id FROM ${table} WHERE org_id = ?`).pluck().all(orgId) as string[]) ids.add(id);
+  const db = app.tenants.db(orgId);
+  for (const table of tenantTables(db)) {
+    if (!columns(db, table).includes('id')) continue;
+    for (const id of db.prepare(`SELECT id FROM ${table} WHERE org_id = ?`).pluck().all(orgId) as string[]) ids.add(id);
   }
   return ids;
 }
 
 const first = (app: FastifyInstance, table: string, orgId: string, where = '1 = 1') =>
-  app.db.prepare(`SELECT id FROM ${table} WHERE org_id = ? AND ${where} ORDER BY id LIMIT 1`).pluck().get(orgId) as string;
+  app.tenants.db(orgId).prepare(`SELECT id FROM ${table} WHERE org_id = ? AND ${where} ORDER BY id LIMIT 1`).pluck().get(orgId) as string;
 
 function describe(app: FastifyInstance, token: string): Org {
   const id = app.tenants.resolve(token).id;
   const one: Record<string, string> = {
-    deal: app.db.prepare(`SELECT min(deal_id) FROM blueai_activities WHERE org_id = ?`).pluck().get(id) as string, contact: first(app, 'blueai_contacts', id), company: first(app, 'blueai_companies', id),
+    deal: app.tenants.db(id).prepare(`SELECT min(deal_id) FROM blueai_activities WHERE org_id = ?`).pluck().get(id) as string, contact: first(app, 'blueai_contacts', id), company: first(app, 'blueai_companies', id),
     pipeline: first(app, 'blueai_pipelines', id), member: first(app, 'blueai_members', id),
     lead: first(app, 'close_leads', id), closeContact: first(app, 'close_contacts', id), opportunity: first(app, 'close_opportunities', id),
     activity: first(app, 'close_activities', id), customActivity: first(app, 'close_activities', id, 'custom_activity_type_id IS NOT NULL'),

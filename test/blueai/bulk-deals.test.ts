@@ -35,7 +35,7 @@ t.test('bulk update reports unknown ids and ids of another organization as item 
 t.test("a stage that exists but not in a deal's pipeline is an item error for that deal only", async (t) => {
   const app = await build(t);
   const org = orgOf(app);
-  const partner = app.db.prepare(`SELECT d.id FROM blueai_deals d JOIN blueai_pipelines p ON p.org_id = d.org_id AND p.id = d.pipeline_id WHERE d.org_id = ? AND p.is_default = 0 LIMIT 1`).pluck().get(org) as string;
+  const partner = app.tenants.db(org).prepare(`SELECT d.id FROM blueai_deals d JOIN blueai_pipelines p ON p.org_id = d.org_id AND p.id = d.pipeline_id WHERE d.org_id = ? AND p.is_default = 0 LIMIT 1`).pluck().get(org) as string;
   const res = await app.inject({ method: 'POST', url: update, headers: bearer(), payload: { ids: [partner, deal2], stage: 'proposal' } });
   t.equal(res.statusCode, 200);
   t.equal(res.json().processed, 1);

@@ -188,7 +188,7 @@ t.test('a rejected patch (unknown company, bad email, empty last_name, empty bod
 t.test('deleting a contact answers {success:true} and detaches its deals in the same request', async (t) => {
   const app = await build(t);
   const org = orgOf(app);
-  const linked = app.db.prepare(`SELECT id, updated_at FROM blueai_deals WHERE org_id = ? AND contact_id = ? ORDER BY id`).all(org, SEED_IDS.contact) as { id: string; updated_at: string }[];
+  const linked = app.tenants.db(org).prepare(`SELECT id, updated_at FROM blueai_deals WHERE org_id = ? AND contact_id = ? ORDER BY id`).all(org, SEED_IDS.contact) as { id: string; updated_at: string }[];
   t.ok(linked.length > 0, 'the seeded contact has deals');
   const dealsBefore = count(app, 'blueai_deals', org);
   const res = await app.inject({ method: 'DELETE', url: `${url}/${SEED_IDS.contact}`, headers: bearer() });

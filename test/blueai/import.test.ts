@@ -11,7 +11,8 @@ async function upload(app: Awaited<ReturnType<typeof build>>, content: string | 
 }
 
 function contactsNamed(app: Awaited<ReturnType<typeof build>>, lastName: string) {
-  return app.db.prepare(`SELECT * FROM blueai_contacts WHERE org_id = ? AND last_name = ? ORDER BY first_name`).all(orgOf(app), lastName) as Record<string, unknown>[];
+  const org = orgOf(app);
+  return app.tenants.db(org).prepare(`SELECT * FROM blueai_contacts WHERE org_id = ? AND last_name = ? ORDER BY first_name`).all(org, lastName) as Record<string, unknown>[];
 }
 
 t.test('importing a UTF-8 CSV with BOM, CRLF, quoted commas/newlines and Japanese text stores every row', async (t) => {

@@ -89,7 +89,8 @@ t.test('each token lists the members of its own organization', async (t) => {
   const b = (await app.inject({ url, headers: bearer('token-b') })).json();
   t.same(a.items, b.items, 'both start from the same seeded members');
   t.not(orgOf(app, 'token-a'), orgOf(app, 'token-b'));
-  app.db.prepare(`DELETE FROM blueai_members WHERE org_id = ? AND id = ?`).run(orgOf(app, 'token-a'), SEED_IDS.member);
+  const orgA = orgOf(app, 'token-a');
+  app.tenants.db(orgA).prepare(`DELETE FROM blueai_members WHERE org_id = ? AND id = ?`).run(orgA, SEED_IDS.member);
   isError(t, await app.inject({ url: `${url}/${SEED_IDS.member}`, headers: bearer('token-a') }), 404, 'NOT_FOUND');
   t.equal((await app.inject({ url: `${url}/${SEED_IDS.member}`, headers: bearer('token-b') })).statusCode, 200);
 });

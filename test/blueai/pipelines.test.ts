@@ -14,11 +14,11 @@ type Pipeline = { id: string; name: string; is_default: boolean; sort_order: num
 /** Pipelines and stages (which have no id column for snapshot()) of one organization. */
 const state = (app: FastifyInstance, org: string) =>
   snapshot(app, 'blueai_pipelines', org) +
-  JSON.stringify(app.db.prepare(`SELECT * FROM blueai_stages WHERE org_id = ? ORDER BY pipeline_id, position`).all(org));
+  JSON.stringify(app.tenants.db(org).prepare(`SELECT * FROM blueai_stages WHERE org_id = ? ORDER BY pipeline_id, position`).all(org));
 const storedStages = (app: FastifyInstance, org: string, pipelineId: string) =>
-  app.db.prepare(`SELECT slug, name, position FROM blueai_stages WHERE org_id = ? AND pipeline_id = ? ORDER BY position`).all(org, pipelineId);
+  app.tenants.db(org).prepare(`SELECT slug, name, position FROM blueai_stages WHERE org_id = ? AND pipeline_id = ? ORDER BY position`).all(org, pipelineId);
 const defaults = (app: FastifyInstance, org: string) =>
-  app.db.prepare(`SELECT id FROM blueai_pipelines WHERE org_id = ? AND is_default = 1`).pluck().all(org);
+  app.tenants.db(org).prepare(`SELECT id FROM blueai_pipelines WHERE org_id = ? AND is_default = 1`).pluck().all(org);
 
 async function createPipeline(app: FastifyInstance, payload: Record<string, unknown> = {}): Promise<Pipeline> {
   const res = await app.inject({ method: 'POST', url, headers: bearer(), payload: { name: '保守契約', stages: STAGES, ...payload } });

@@ -17,7 +17,7 @@ t.test("the documentation's example creates a job that reaches done and sets the
   const app = await build(t);
   const org = orgOf(app, 'close-key');
   app.clock.set(new Date('2026-11-20T10:00:00.123Z'), true);
-  const before = app.db.prepare(`SELECT id, status_id FROM close_leads WHERE org_id = ? ORDER BY id`).all(org) as { id: string; status_id: string }[];
+  const before = app.tenants.db(org).prepare(`SELECT id, status_id FROM close_leads WHERE org_id = ? ORDER BY id`).all(org) as { id: string; status_id: string }[];
   const res = await createEdit(app, EXAMPLE);
   t.equal(res.statusCode, 200);
   const created = res.json();
@@ -38,12 +38,12 @@ t.test("the documentation's example creates a job that reaches done and sets the
   t.same(statuses, ['loading', 'processing', 'done']);
   const done = await getEdit(app, created.id);
   t.match(done, { status: 'done', n_leads: 2, n_objects: 2, n_leads_processed: 2, n_objects_processed: 2 });
-  const after = app.db.prepare(`SELECT id, status_id FROM close_leads WHERE org_id = ? ORDER BY id`).all(org) as { id: string; status_id: string }[];
+  const after = app.tenants.db(org).prepare(`SELECT id, status_id FROM close_leads WHERE org_id = ? ORDER BY id`).all(org) as { id: string; status_id: string }[];
   const changed = after.filter((l, i) => l.status_id !== before[i]!.status_id).map((l) => l.id).sort();
   t.same(changed, [CLOSE.acmeInc, CLOSE.incAcmeHoldings].sort(), 'exactly the two matching leads changed');
   t.equal(leadStatus(app, CLOSE.acmeInc), CLOSE.status.qualified);
   t.not(leadStatus(app, CLOSE.acmeCorp), CLOSE.status.qualified, 'ACMECorp is not a full-word match');
-  const outbox = app.db.prepare(`SELECT * FROM close_outbox WHERE org_id = ?`).all(org) as { kind: string; recipient: string; ref_id: string }[];
+  const outbox = app.tenants.db(org).prepare(`SELECT * FROM close_outbox WHERE org_id = ?`).all(org) as { kind: string; recipient: string; ref_id: string }[];
   t.equal(outbox.length, 1, 'one done email');
   t.match(outbox[0], { kind: 'bulk_edit_done', recipient: 'kenta.sato@acme-demo.example.com', ref_id: created.id });
 });
@@ -59,7 +59,7 @@ t.test('the lifecycle is visible while polling, and counters climb batch by batc
     seen.push([e.status, e.n_leads, e.n_leads_processed]);
   }
   t.same(seen, [['loading', null, 0], ['processing', 3, 0], ['processing', 3, 1], ['processing', 3, 2], ['done', 3, 3], ['done', 3, 3]]);
-  t.equal(app.db.prepare(`SELECT count(*) FROM close_outbox`).pluck().get(), 0, 'send_done_email false sends nothing');
+  t.equal(app.tenants.list().reduce((sum, o) => sum + (app.tenants.db(o.id).prepare(`SELECT count(*) FROM close_outbox`).pluck().get() as number), 0), 0, 'send_done_email false sends nothing');
 });
 
 t.test('results_limit and sort freeze the first N leads of the sorted match', async (t) => {
@@ -74,7 +74,7 @@ t.test('results_limit and sort freeze the first N leads of the sorted match', as
   })).json();
   await runToEnd(app, id);
   t.match(await getEdit(app, id), { n_leads: 5, n_objects: 5, results_limit: 5 });
-  const items = app.db.prepare(`SELECT lead_id FROM close_bulk_edit_items WHERE bulk_edit_id = ? ORDER BY seq`).pluck().all(id);
+  const items = app.tenants.db(app.tenants.get('close-key').id).prepare(`SELECT lead_id FROM close_bulk_edit_items WHERE bulk_edit_id = ? ORDER BY seq`).pluck().all(id);
   t.same(items, byName.slice(0, 5).map((l) => l.id));
 });
 

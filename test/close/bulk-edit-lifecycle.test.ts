@@ -79,12 +79,12 @@ t.test('deleting the lead status after creation puts the job in error and stops 
   const { id } = (await createEdit(app, { ...statusEdit, lead_status_id: CLOSE.status.qualified })).json();
   app.closeJobs.tick(); app.closeJobs.tick(); app.closeJobs.tick();
   t.match(await getEdit(app, id), { status: 'processing', n_objects_processed: 1 });
-  app.db.prepare(`UPDATE close_leads SET status_id = ? WHERE org_id = ? AND status_id = ?`).run(CLOSE.status.potential, org, CLOSE.status.qualified);
-  app.db.prepare(`DELETE FROM close_lead_statuses WHERE org_id = ? AND id = ?`).run(org, CLOSE.status.qualified);
+  app.tenants.db(org).prepare(`UPDATE close_leads SET status_id = ? WHERE org_id = ? AND status_id = ?`).run(CLOSE.status.potential, org, CLOSE.status.qualified);
+  app.tenants.db(org).prepare(`DELETE FROM close_lead_statuses WHERE org_id = ? AND id = ?`).run(org, CLOSE.status.qualified);
   app.closeJobs.tick();
   const failed = await getEdit(app, id);
   t.match(failed, { status: 'error', n_objects_processed: 1 });
-  t.match(app.db.prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /lead status .* was deleted/);
+  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /lead status .* was deleted/);
   app.closeJobs.tick();
   t.equal((await getEdit(app, id)).n_objects_processed, 1, 'no further progress');
 });
@@ -93,9 +93,9 @@ t.test('changing a choices field so the value no longer fits puts the job in err
   const app = await build(t);
   const org = orgOf(app, 'close-key');
   const { id } = (await createEdit(app, { type: 'set_custom_field', custom_field_id: CLOSE.field.industry, custom_field_value: seed.close!.custom_fields.find((f) => f.id === CLOSE.field.industry)!.choices![0], s_query: leadsQuery(...someLeads) })).json();
-  app.db.prepare(`UPDATE close_custom_fields SET choices = '["Other"]' WHERE org_id = ? AND id = ?`).run(org, CLOSE.field.industry);
+  app.tenants.db(org).prepare(`UPDATE close_custom_fields SET choices = '["Other"]' WHERE org_id = ? AND id = ?`).run(org, CLOSE.field.industry);
   t.same(await runToEnd(app, id), ['loading', 'error']);
-  t.match(app.db.prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /no longer fits/);
+  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /no longer fits/);
 });
 
 t.test('with a file database a restart resumes the job without applying any item twice', async (t) => {
@@ -115,12 +115,12 @@ t.test('with a file database a restart resumes the job without applying any item
   t.same(await runToEnd(second, id), ['processing', 'done']);
   t.match(await getEdit(second, id), { n_objects: 10, n_objects_processed: 10, n_leads_processed: 10 });
   const org = orgOf(second, 'close-key');
-  const dates = second.db.prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(org, JSON.stringify(leads)) as { id: string; date_updated: string }[];
+  const dates = second.tenants.db(org).prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(org, JSON.stringify(leads)) as { id: string; date_updated: string }[];
   const beforeRestart = dates.filter((d) => d.date_updated.startsWith('2026-11-01')).length;
   t.equal(beforeRestart, 4, 'the 4 leads edited before the restart were not edited again after it');
   t.equal(dates.filter((d) => d.date_updated.startsWith('2026-11-02')).length, 6);
-  t.equal(second.db.prepare(`SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1`).pluck().get(id), 10);
-  t.equal(second.db.prepare(`SELECT count(*) FROM close_outbox WHERE ref_id = ?`).pluck().get(id), 1, 'one done email');
+  t.equal(second.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1`).pluck().get(id), 10);
+  t.equal(second.tenants.db(org).prepare(`SELECT count(*) FROM close_outbox WHERE ref_id = ?`).pluck().get(id), 1, 'one done email');
 });
 
 t.test('a lead deleted while the edit runs is skipped: the job finishes and stores no orphan value', async (t) => {
@@ -132,6 +132,6 @@ t.test('a lead deleted while the edit runs is skipped: the job finishes and stor
   t.equal(del.statusCode, 200);
   t.same(await runToEnd(app, id), ['done']);
   t.match(await getEdit(app, id), { n_objects: 6, n_objects_processed: 6 });
-  t.equal(app.db.prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND object_id = ?`).pluck().get(org, someLeads[0]), 0);
-  t.equal(app.db.prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND field_id = ? AND value = '"gone?"'`).pluck().get(org, CLOSE.field.sourceDetail), 5);
+  t.equal(app.tenants.db(org).prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND object_id = ?`).pluck().get(org, someLeads[0]), 0);
+  t.equal(app.tenants.db(org).prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND field_id = ? AND value = '"gone?"'`).pluck().get(org, CLOSE.field.sourceDetail), 5);
 });

@@ -21,11 +21,15 @@ async function startEdit(app: FastifyInstance, key: string) {
   return res.json().id as string;
 }
 
-const statusOf = (app: FastifyInstance, id: string) =>
-  app.db.prepare(`SELECT status FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as string;
-const edited = (app: FastifyInstance, key: string) =>
-  app.db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id = ? AND id IN (SELECT value FROM json_each(?))`)
-    .pluck().get(app.tenants.resolve(key).id, CLOSE.status.customer, JSON.stringify(five)) as number;
+/** A bulk edit's stored status, in whichever organization's database holds it. */
+const statusOf = (app: FastifyInstance, id: string) => app.tenants.list()
+  .map((o) => app.tenants.db(o.id).prepare(`SELECT status FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as string | undefined)
+  .find((status) => status !== undefined) as string;
+const edited = (app: FastifyInstance, key: string) => {
+  const org = app.tenants.resolve(key).id;
+  return app.tenants.db(org).prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id = ? AND id IN (SELECT value FROM json_each(?))`)
+    .pluck().get(org, CLOSE.status.customer, JSON.stringify(five)) as number;
+};
 
 const REASONS: Record<StepPhase, RegExp> = {
   check: /^internal error while checking the bulk edit: disk on fire$/,
@@ -56,7 +60,7 @@ for (const phase of Object.keys(REASONS) as StepPhase[]) {
     const listed = (await ctl(app, 'GET', '/jobs?org=broken-org')).json().data;
     t.equal(listed.length, 1);
     t.match(listed[0], { id: broken, status: 'error', error_reason: REASONS[phase] }, 'GET /_mock/jobs shows the error and its reason');
-    t.match(app.db.prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(broken), { status: 'error', error_reason: REASONS[phase] });
+    t.match(app.tenants.db(app.tenants.get('broken-org').id).prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(broken), { status: 'error', error_reason: REASONS[phase] });
     t.equal(edited(app, 'broken-org'), before, 'the step that threw was rolled back');
     const vendor = (await app.inject({ url: `/api/v1/bulk_action/edit/${broken}/`, headers: basic('broken-org') })).json();
     t.equal(vendor.status, 'error', 'Close\'s own object says error');
@@ -111,7 +115,7 @@ t.test('POST /_mock/jobs/{id}/run of a large bulk edit yields between steps: a G
   // Over real HTTP: requests arrive as I/O between the run's steps, as a client's would.
   const { app, url } = await listening(t, { batchSize: 20 });
   const org = app.tenants.resolve('big-org').id;
-  insertLeads(app.db, org, 4000);
+  insertLeads(app.tenants.db(org), org, 4000);
   app.tenants.resolve('bystander');
   const res = await app.inject({
     method: 'POST', url: '/api/v1/bulk_action/edit/', headers: basic('big-org'),
@@ -120,7 +124,7 @@ t.test('POST /_mock/jobs/{id}/run of a large bulk edit yields between steps: a G
   const id = res.json().id as string;
   // Loading (one step over every lead) done first: what is measured is the run through its batches.
   t.match((await ctl(app, 'POST', `/jobs/${id}/step`, { ticks: 2 })).json(), { status: 'processing' });
-  const total = app.db.prepare(`SELECT n_leads FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as number;
+  const total = app.tenants.db(org).prepare(`SELECT n_leads FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as number;
   t.ok(total > 4000);
 
   const began = performance.now();
@@ -140,7 +144,7 @@ t.test('POST /_mock/jobs/{id}/run of a large bulk edit yields between steps: a G
   const done = await running;
   t.equal(done.status, 200);
   t.match(done.body, { id, status: 'done', n_leads_processed: total, items_done: total }, 'the run answers as before: the job, done');
-  t.equal(app.db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id != ?`).pluck().get(org, CLOSE.status.customer), 0);
+  t.equal(app.tenants.db(org).prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id != ?`).pluck().get(org, CLOSE.status.customer), 0);
   const worst = Math.max(...latencies);
   t.ok(latencies.length >= 3, `${latencies.length} GETs answered during the run`);
   // Generous against CI noise: a run that held the event loop would make the first GET wait for all of it.

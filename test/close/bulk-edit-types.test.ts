@@ -132,6 +132,8 @@ t.test('edited objects get date_updated from the emulator clock and updated_by t
   const app = await build(t);
   app.clock.set(new Date('2026-11-22T08:00:00Z'), true);
   await run(app, { type: 'set_contact_custom_field', custom_field_id: F.department, custom_field_value: 'Legal' });
-  const rows = app.db.prepare(`SELECT date_updated, updated_by FROM close_contacts WHERE id IN (SELECT value FROM json_each(?)) AND org_id = (SELECT org_id FROM credentials WHERE token = 'close-key')`).all(JSON.stringify(contacts));
+  // The organization's id comes from app.db (credentials), its contacts from its own database.
+  const org = app.tenants.get('close-key').id;
+  const rows = app.tenants.db(org).prepare(`SELECT date_updated, updated_by FROM close_contacts WHERE id IN (SELECT value FROM json_each(?)) AND org_id = ?`).all(JSON.stringify(contacts), org);
   t.same(rows, contacts.map(() => ({ date_updated: '2026-11-22T08:00:00.000000+00:00', updated_by: CLOSE.user })));
 });

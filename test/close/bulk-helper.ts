@@ -26,15 +26,18 @@ export async function runToEnd(app: FastifyInstance, id: string, key = 'close-ke
 
 /** A custom value as stored (parsed JSON), or undefined. */
 export function storedValue(app: FastifyInstance, objectId: string, fieldId: string, key = 'close-key'): unknown {
-  const v = app.db.prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
-    .get(orgOf(app, key), objectId, fieldId) as string | undefined;
+  const org = orgOf(app, key);
+  const v = app.tenants.db(org).prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
+    .get(org, objectId, fieldId) as string | undefined;
   return v === undefined ? undefined : JSON.parse(v);
 }
 
 export function leadStatus(app: FastifyInstance, leadId: string, key = 'close-key'): string {
-  return app.db.prepare(`SELECT status_id FROM close_leads WHERE org_id = ? AND id = ?`).pluck().get(orgOf(app, key), leadId) as string;
+  const org = orgOf(app, key);
+  return app.tenants.db(org).prepare(`SELECT status_id FROM close_leads WHERE org_id = ? AND id = ?`).pluck().get(org, leadId) as string;
 }
 
 export function editCount(app: FastifyInstance, key = 'close-key'): number {
-  return app.db.prepare(`SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgOf(app, key)) as number;
+  const org = orgOf(app, key);
+  return app.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(org) as number;
 }

@@ -56,14 +56,20 @@ export function isError(t: Test, res: LightMyRequestResponse, status: number) {
   return body.error as string;
 }
 
-/** Reads rows straight from the database. */
-export function rows(app: FastifyInstance, sql: string, ...params: unknown[]): Record<string, unknown>[] {
+/** Reads an organization's rows straight from its database (`orgId` is the statement's first parameter). */
+export function rows(app: FastifyInstance, sql: string, orgId: string, ...params: unknown[]): Record<string, unknown>[] {
+  return app.tenants.db(orgId).prepare(sql).all(orgId, ...params) as Record<string, unknown>[];
+}
+
+/** Reads rows of the process-wide tables (`orgs`, `credentials`, `control_*`) straight from `app.db`. */
+export function mainRows(app: FastifyInstance, sql: string, ...params: unknown[]): Record<string, unknown>[] {
   return app.db.prepare(sql).all(...params) as Record<string, unknown>[];
 }
 
 export function stored(app: FastifyInstance, objectId: string, field: string, key = KEY): unknown {
-  const v = app.db.prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
-    .get(closeOrg(app, key), objectId, field) as string | undefined;
+  const org = closeOrg(app, key);
+  const v = app.tenants.db(org).prepare(`SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
+    .get(org, objectId, field) as string | undefined;
   return v === undefined ? undefined : JSON.parse(v);
 }
 

@@ -19,8 +19,10 @@ async function everything(app: FastifyInstance, qs = '', path = '/activity/') {
 
 const ids = (as: Act[]) => as.map((a) => a.id);
 /** An activity's custom_activity_type_id as stored. */
-const stored = (app: FastifyInstance, id: string) =>
-  app.db.prepare('SELECT custom_activity_type_id FROM close_activities WHERE org_id = ? AND id = ?').pluck().get(closeOrg(app), id) as string | null | undefined;
+const stored = (app: FastifyInstance, id: string) => {
+  const org = closeOrg(app);
+  return app.tenants.db(org).prepare('SELECT custom_activity_type_id FROM close_activities WHERE org_id = ? AND id = ?').pluck().get(org, id) as string | null | undefined;
+};
 const [u0, u1] = [CS.users[0]!.id, CS.users[1]!.id];
 const [type0, type1] = [CS.custom_activity_types[0]!.id, CS.custom_activity_types[1]!.id];
 

@@ -30,7 +30,7 @@ async function runTable(t: Test, name: string, cases: Case[], opts: { now?: Date
   const app = await build(t);
   const org = orgOf(app, 'key');
   for (const [label, query, expected] of cases) {
-    const got = matchLeadIds(app.db, org, query, { now: opts.now ?? new Date('2026-09-01T00:00:00Z'), tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }).sort();
+    const got = matchLeadIds(app.tenants.db(org), org, query, { now: opts.now ?? new Date('2026-09-01T00:00:00Z'), tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }).sort();
     t.same(got, expected, `${name}: ${label}`);
   }
   if (cases.length > 1) {

@@ -78,7 +78,7 @@ t.test('checkQuery rejects every malformed or unsupported query with a 400 namin
   const org = orgOf(app, 'key');
   for (const [label, query, sort, key, pattern] of cases) {
     try {
-      checkQuery(app.db, org, query, sort);
+      checkQuery(app.tenants.db(org), org, query, sort);
       t.fail(`${label}: accepted`);
     } catch (err) {
       t.ok(err instanceof ApiError && err.status === 400, `${label}: 400`);
@@ -88,14 +88,14 @@ t.test('checkQuery rejects every malformed or unsupported query with a 400 namin
     }
   }
   // The same checks guard matchLeadIds.
-  t.throws(() => matchLeadIds(app.db, org, and({ type: 'saved_search' }), { now: new Date() }), ApiError);
-  t.doesNotThrow(() => checkQuery(app.db, org, and(name({ type: 'text', mode: 'full_words', value: 'ACME Inc.' })), []), 'the doc example is valid');
+  t.throws(() => matchLeadIds(app.tenants.db(org), org, and({ type: 'saved_search' }), { now: new Date() }), ApiError);
+  t.doesNotThrow(() => checkQuery(app.tenants.db(org), org, and(name({ type: 'text', mode: 'full_words', value: 'ACME Inc.' })), []), 'the doc example is valid');
 });
 
 t.test('an and/or of thousands of conditions compiles within SQLite\'s expression depth', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
   const many = and({ type: 'or', queries: Array.from({ length: 4000 }, (_, i) => name({ type: 'text', mode: 'full_words', value: `no such name ${i}` })) });
-  t.same(matchLeadIds(app.db, org, many, { now: new Date() }), [], 'a flat chain of 4,000 ORs was "Expression tree is too large"');
-  t.doesNotThrow(() => checkQuery(app.db, org, Array.from({ length: 99 }).reduce<unknown>((q) => ({ type: 'and', negate: true, queries: [q] }), lead), []), '100 levels, each negated, still fit');
+  t.same(matchLeadIds(app.tenants.db(org), org, many, { now: new Date() }), [], 'a flat chain of 4,000 ORs was "Expression tree is too large"');
+  t.doesNotThrow(() => checkQuery(app.tenants.db(org), org, Array.from({ length: 99 }).reduce<unknown>((q) => ({ type: 'and', negate: true, queries: [q] }), lead), []), '100 levels, each negated, still fit');
 });

@@ -31,7 +31,7 @@ const contactField = (field_name: string, condition: object) => ({
 t.test('and, or, negate and match_all combine as boolean logic', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
-  const run = (q: unknown) => matchLeadIds(app.db, org, q, { now: new Date() }).sort();
+  const run = (q: unknown) => matchLeadIds(app.tenants.db(org), org, q, { now: new Date() }).sort();
   const cases: [string, object, string[]][] = [
     ['empty and = every lead', { type: 'and', queries: [] }, ALL],
     ['empty or = no lead', { type: 'or', queries: [] }, []],
@@ -61,7 +61,7 @@ t.test('and, or, negate and match_all combine as boolean logic', async (t) => {
 t.test('has_related finds leads through their contacts and opportunities', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
-  const run = (q: unknown) => matchLeadIds(app.db, org, q, { now: new Date() }).sort();
+  const run = (q: unknown) => matchLeadIds(app.tenants.db(org), org, q, { now: new Date() }).sort();
   const title = (c: Lead['contacts'][number], w: string) => words(c.title ?? '').includes(w);
   const cases: [string, object, string[]][] = [
     ['a contact titled CEO', related('contact', contactField('title', { type: 'text', mode: 'full_words', value: 'CEO' })),
@@ -96,7 +96,7 @@ t.test('has_related finds leads through their contacts and opportunities', async
 t.test('the text node searches the lead name, description, url and its contacts\' names, titles and emails', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
-  const run = (q: unknown) => matchLeadIds(app.db, org, q, { now: new Date() }).sort();
+  const run = (q: unknown) => matchLeadIds(app.tenants.db(org), org, q, { now: new Date() }).sort();
   const lead = leads.find((l) => l.contacts.length > 0 && l.contacts[0]!.name)!;
   const contactName = lead.contacts[0]!.name!;
   const textOf = (l: Lead) => [l.name, l.description, l.url, ...l.contacts.flatMap((c) => [c.name, c.title, ...c.emails.map((e) => e.email)])].join(' ');
@@ -114,7 +114,7 @@ t.test('sort orders the matches, ties by id, and results_limit caps after sortin
   const app = await build(t);
   const org = orgOf(app, 'key');
   const run = (sort: unknown, resultsLimit: number | null = null, q: unknown = { type: 'match_all' }) =>
-    matchLeadIds(app.db, org, q, { now: new Date(), sort, resultsLimit });
+    matchLeadIds(app.tenants.db(org), org, q, { now: new Date(), sort, resultsLimit });
   const field = (field_name: string) => ({ type: 'regular_field', object_type: 'lead', field_name });
   const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
   const byCreatedDesc = [...leads].sort((a, b) => cmp(b.date_created, a.date_created) || cmp(b.id, a.id)).map((l) => l.id);

@@ -32,7 +32,7 @@ t.test('words are maximal runs of letters and digits, case-folded and NFKC-norma
 t.test('text conditions on the lead name, per mode', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
-  const run = (q: unknown) => matchLeadIds(app.db, org, q, { now: new Date() }).sort();
+  const run = (q: unknown) => matchLeadIds(app.tenants.db(org), org, q, { now: new Date() }).sort();
   const cases: [string, string, string, string[]][] = [
     ['doc example: full_words "ACME Inc." matches either word order, not ACMECorp, Acme Industries or ACME Incorporated',
       'full_words', 'ACME Inc.', [ACME, INC_ACME].sort()],
@@ -63,7 +63,7 @@ t.test('text conditions on the lead name, per mode', async (t) => {
 t.test('text conditions on other text fields: description, url and a custom text field', async (t) => {
   const app = await build(t);
   const org = orgOf(app, 'key');
-  const run = (q: unknown) => matchLeadIds(app.db, org, q, { now: new Date() }).sort();
+  const run = (q: unknown) => matchLeadIds(app.tenants.db(org), org, q, { now: new Date() }).sort();
   const SOURCE = 'cf_PQDXGgaG8Asq36qVrDPkRBgOyb61voZedM5rLhTdjIG';
   const custom = (mode: string, value: string) => ({
     type: 'field_condition', field: { type: 'custom_field', custom_field_id: SOURCE }, condition: { type: 'text', mode, value },

@@ -133,7 +133,7 @@ t.test('emails are subscribed unless stored otherwise, and a write of emails kee
   const c = (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: SEEDED_LEAD.id, emails: [{ email: 'a@example.com' }, { email: 'b@example.com' }] } })).json();
   t.same(c.emails.map((e: { is_unsubscribed: boolean }) => e.is_unsubscribed), [false, false]);
   // Only a seed or snapshot marks an address unsubscribed (Close does it when its owner unsubscribes).
-  app.db.prepare(`UPDATE close_contacts SET emails = ? WHERE org_id = ? AND id = ?`)
+  app.tenants.db(org).prepare(`UPDATE close_contacts SET emails = ? WHERE org_id = ? AND id = ?`)
     .run(JSON.stringify([{ email: 'a@example.com', type: 'office', is_unsubscribed: true }, { email: 'b@example.com', type: 'office' }]), org, c.id);
   t.same((await call(app, { path: `/contact/${c.id}/` })).json().emails.map((e: { is_unsubscribed: boolean }) => e.is_unsubscribed), [true, false]);
   const put = (await call(app, { method: 'PUT', path: `/contact/${c.id}/`, payload: { emails: [{ email: 'new@example.com' }, { email: 'A@example.com', type: 'home' }] } })).json();

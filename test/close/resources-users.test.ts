@@ -2,7 +2,7 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { build } from '../helper.js';
 import { ctl } from '../control/helper.js';
-import { CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
+import { CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, mainRows, rows } from './helper.js';
 
 const [admin, , , leaver] = CS.users as [typeof CS.users[number], unknown, unknown, typeof CS.users[number]];
 const gravatar = (email: string) => `https://secure.gravatar.com/avatar/${createHash('md5').update(email).digest('hex')}`;
@@ -107,7 +107,7 @@ t.test('GET /organization/{id}/ refuses an unknown expansion, and another organi
   t.not(other, org);
   isError(t, await call(app, { path: `/organization/${other}/` }), 404);
   isError(t, await call(app, { method: 'PUT', path: `/organization/${other}/`, payload: { name: 'Stolen' } }), 404);
-  t.equal(rows(app, `SELECT name FROM orgs WHERE id = ?`, other)[0]!.name === 'Stolen', false, 'the other organization keeps its name');
+  t.equal(mainRows(app, `SELECT name FROM orgs WHERE id = ?`, other)[0]!.name === 'Stolen', false, 'the other organization keeps its name');
   isError(t, await call(app, { path: '/organization/orga_missing/' }), 404);
 });
 
@@ -120,14 +120,14 @@ t.test('PUT /organization/{id}/ renames the organization, stamps it, and /me/ fo
   t.same(Object.keys(o).sort(), ['date_created', 'date_updated', 'id', 'name', 'updated_by']);
   t.same({ id: o.id, name: o.name, updated_by: o.updated_by }, { id: org, name: 'Renamed Inc.', updated_by: admin.id });
   t.ok(o.date_updated > o.date_created, 'date_updated moves');
-  t.same(rows(app, `SELECT name, updated_by FROM orgs WHERE id = ?`, org), [{ name: 'Renamed Inc.', updated_by: admin.id }]);
+  t.same(mainRows(app, `SELECT name, updated_by FROM orgs WHERE id = ?`, org), [{ name: 'Renamed Inc.', updated_by: admin.id }]);
   t.equal((await call(app, { path: '/me/' })).json().organizations[0].name, 'Renamed Inc.');
 });
 
 t.test('PUT /organization/{id}/ refuses currency, lead_statuses, unknown keys and a blank name by name, changing nothing', async (t) => {
   const app = await build(t);
   const org = closeOrg(app);
-  const before = JSON.stringify(rows(app, `SELECT * FROM orgs WHERE id = ?`, org)) + closeState(app);
+  const before = JSON.stringify(mainRows(app, `SELECT * FROM orgs WHERE id = ?`, org)) + closeState(app);
   // currency and lead_statuses are documented fields, refused before anything else (src/close/refused.ts).
   const res = await call(app, { method: 'PUT', path: `/organization/${org}/`, payload: { name: 'X', currency: 'EUR', lead_statuses: CS.lead_statuses, colour: 'red' } });
   isFieldError(t, res, 'currency');
@@ -139,7 +139,7 @@ t.test('PUT /organization/{id}/ refuses currency, lead_statuses, unknown keys an
   isFieldError(t, await call(app, { method: 'PUT', path: `/organization/${org}/`, payload: { name: '' } }), 'name');
   isFieldError(t, await call(app, { method: 'PUT', path: `/organization/${org}/`, payload: { name: '   ' } }), 'name');
   isFieldError(t, await call(app, { method: 'PUT', path: `/organization/${org}/?_expand=users`, payload: { name: 'Y' } }), '_expand');
-  t.equal(JSON.stringify(rows(app, `SELECT * FROM orgs WHERE id = ?`, org)) + closeState(app), before);
+  t.equal(JSON.stringify(mainRows(app, `SELECT * FROM orgs WHERE id = ?`, org)) + closeState(app), before);
 });
 
 t.test('users and memberships travel in snapshots and POST /_mock/orgs datasets, and are counted', async (t) => {

@@ -16,7 +16,7 @@ t.test('1,500 leads created in one frozen millisecond list newest first in creat
   const created: string[] = [];
   for (let i = 0; i < 1500; i++) created.push(app.closeStore.leads.create(org.id, user, { name: `lead ${i}` }).id);
 
-  const stored = app.db.prepare(`SELECT date_created FROM close_leads WHERE org_id = ? AND id = ?`).pluck();
+  const stored = app.tenants.db(org.id).prepare(`SELECT date_created FROM close_leads WHERE org_id = ? AND id = ?`).pluck();
   const stamps = created.map((id) => stored.get(org.id, id) as string);
   t.ok(stamps.every((s) => CLOSE_DATE.test(s)), 'every timestamp is in Close\'s format');
   t.ok(stamps.every((s, i) => i === 0 || s > stamps[i - 1]!), 'each is later than the one before');

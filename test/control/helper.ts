@@ -15,11 +15,13 @@ export function ctl(app: FastifyInstance, method: Method, url: string, payload?:
 /** A digest of every row of every vendor table of one organization (or all, without orgId). */
 export function digest(app: FastifyInstance, orgId?: string): string {
   const h = createHash('sha256');
-  for (const table of tenantTables(app.db)) {
-    const rows = orgId === undefined
-      ? app.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).raw().all()
-      : app.db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY 1, 2, 3`).raw().all(orgId);
-    h.update(table).update(JSON.stringify(rows));
+  // Each organization's rows live in its own database: all organizations is every listed one's, in turn.
+  for (const id of orgId === undefined ? app.tenants.list().map((o) => o.id) : [orgId]) {
+    const db = app.tenants.db(id);
+    for (const table of tenantTables(db)) {
+      const rows = db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY 1, 2, 3`).raw().all(id);
+      h.update(table).update(JSON.stringify(rows));
+    }
   }
   const orgs = orgId === undefined ? `1 = 1` : `id = @org`;
   h.update(JSON.stringify(app.db.prepare(`SELECT * FROM orgs WHERE ${orgs} ORDER BY id`).raw().all({ org: orgId ?? null })));

@@ -35,7 +35,7 @@ t.test('a job stepped tick by tick shows every state, in the control API and the
   }
   t.same(seen, ['created', 'loading:0', 'processing:0', 'processing:2', 'processing:4', 'done:5']);
   t.match(job, { n_leads: 5, n_leads_processed: 5, items_total: 5, items_done: 5 });
-  const statuses = app.db.prepare(`SELECT DISTINCT status_id FROM close_leads WHERE org_id = ? AND id IN (${five.map(() => '?').join(',')})`)
+  const statuses = app.tenants.db(job.org_id).prepare(`SELECT DISTINCT status_id FROM close_leads WHERE org_id = ? AND id IN (${five.map(() => '?').join(',')})`)
     .pluck().all(job.org_id, ...five);
   t.same(statuses, [CLOSE.status.customer], 'every lead was edited');
   isControlError(t, await ctl(app, 'POST', `/jobs/${id}/step`), 409, 'CONFLICT');
@@ -53,7 +53,7 @@ t.test('step with ticks, run to the end, and the done email in the outbox', asyn
   t.match(outbox[0], { kind: 'bulk_edit_done', ref_id: id, recipient: /@/, subject: /complete/ });
   t.equal((await ctl(app, 'DELETE', '/outbox?org=runner')).statusCode, 204);
   t.same((await ctl(app, 'GET', '/outbox')).json().data, []);
-  t.equal(app.db.prepare(`SELECT count(*) FROM close_outbox`).pluck().get(), 0);
+  t.equal(app.tenants.list().reduce((sum, o) => sum + (app.tenants.db(o.id).prepare(`SELECT count(*) FROM close_outbox`).pluck().get() as number), 0), 0);
 });
 
 t.test('run stops at paused; a resumed job runs on to done', async (t) => {
@@ -75,7 +75,7 @@ t.test('fail forces error with a reason; a finished job cannot fail', async (t) 
   t.equal(failed.statusCode, 200);
   t.match(failed.json(), { status: 'error', error_reason: 'upstream timeout' });
   t.equal((await vendorStatus(app, 'failer', id)).status, 'error');
-  t.equal(app.db.prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), 'upstream timeout');
+  t.equal(app.tenants.db(app.tenants.get('failer').id).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), 'upstream timeout');
   isControlError(t, await ctl(app, 'POST', `/jobs/${id}/fail`, {}), 409, 'CONFLICT');
   const other = await startEdit(app, 'failer');
   t.match((await ctl(app, 'POST', `/jobs/${other}/fail`)).json(), { status: 'error', error_reason: 'failed by the control API' }, 'the reason is optional');
@@ -194,7 +194,7 @@ t.test('pause and resume through the control API move the job as Close PUT would
   t.equal(paused.statusCode, 200);
   t.match(paused.json(), { id, status: 'paused', paused_from: 'processing', date_paused: /^\d{4}-/ });
   t.match(await vendorStatus(app, 'ctl-pause', id), { status: 'paused' }, 'the vendor API sees it paused');
-  const stored = app.db.prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id);
+  const stored = app.tenants.db(app.tenants.get('ctl-pause').id).prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id);
   t.same(stored, { status: 'paused', paused_from: 'processing' });
   const before = digest(app);
   const again = isControlError(t, await ctl(app, 'POST', `/jobs/${id}/pause`), 409, 'CONFLICT');

@@ -18,7 +18,7 @@ const close = (path: string, init: RequestInit = {}) =>
     ...init,
     headers: { authorization: 'Bearer per-test-key', ...(init.body ? { 'content-type': 'application/json' } : {}) },
   });
-const storedLeads = () => app.db.prepare('SELECT count(*) FROM close_leads WHERE org_id = ?').pluck().get(org.id) as number;
+const storedLeads = () => app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ?').pluck().get(org.id) as number;
 const seedLeads = seed.close!.leads.length;
 
 for (const round of [1, 2]) {
@@ -36,7 +36,7 @@ for (const round of [1, 2]) {
     t.equal((await close(`/lead/${seeded}/`, { method: 'DELETE' })).status, 200);
     await client.orgs.clock('per-test-key').advance('30d');
     t.equal(storedLeads(), seedLeads, 'one lead more, one less');
-    t.equal(app.db.prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND name = ?').pluck().get(org.id, `Round ${round} Inc.`), 1);
+    t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND name = ?').pluck().get(org.id, `Round ${round} Inc.`), 1);
     t.equal((await client.orgs.get('per-test-key')).clock.source, 'organization');
   });
 }
@@ -45,6 +45,6 @@ t.test('a reset keeps the organization: the same id and credential, nothing else
   const again = await client.orgs.get('per-test-key');
   t.equal(again.id, org.id);
   t.same(again.credentials, ['per-test-key']);
-  t.equal(app.db.prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND name LIKE ?').pluck().get(org.id, 'Round % Inc.'), 0, 'no round\'s lead is left');
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ? AND name LIKE ?').pluck().get(org.id, 'Round % Inc.'), 0, 'no round\'s lead is left');
   t.same((await client.orgs.list()).data.map((o) => o.id), [org.id]);
 });

@@ -110,9 +110,10 @@ export function broken(schema: unknown): fc.Arbitrary<unknown> {
 /** Every id stored for one organization, to put real ids in paths and bodies. */
 export function storedIds(app: FastifyInstance, orgId: string): string[] {
   const ids: string[] = [];
-  for (const table of tenantTables(app.db)) {
-    if (!columns(app.db, table).includes('id')) continue;
-    ids.push(...(app.db.prepare(`SELECT id FROM ${table} WHERE org_id = ? LIMIT 20`).pluck().all(orgId) as string[]));
+  const db = app.tenants.db(orgId);
+  for (const table of tenantTables(db)) {
+    if (!columns(db, table).includes('id')) continue;
+    ids.push(...(db.prepare(`SELECT id FROM ${table} WHERE org_id = ? LIMIT 20`).pluck().all(orgId) as string[]));
   }
   return ids;
 }

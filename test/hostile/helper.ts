@@ -141,17 +141,25 @@ export const problemWith = async (app: FastifyInstance, req: InjectOptions & { u
 export function tableDigests(app: FastifyInstance): Record<string, string> {
   // SQLite counts every row inserted, updated or deleted (triggers and cascades too): while that count
   // stands still no row can differ, and the last digests still hold.
-  const changes = app.db.prepare('SELECT total_changes()').pluck().get() as number;
+  // Each organization's rows live in its own database, so the count is taken in app.db and in each of them.
+  const orgs = app.tenants.list().map((o) => o.id);
+  const total = (db: FastifyInstance['db']) => db.prepare('SELECT total_changes()').pluck().get() as number;
+  const changes = [total(app.db), ...orgs.map((id) => `${id}:${total(app.tenants.db(id))}`)].join(',');
   const last = lastDigests.get(app);
   if (last?.changes === changes) return last.digests;
-  const out: Record<string, string> = {};
-  for (const table of [...tenantTables(app.db), 'orgs', 'credentials']) {
-    out[table] = createHash('sha256').update(JSON.stringify(app.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).raw().all())).digest('hex');
+  // A tenant table's rows: every organization's, each read from its own database.
+  const rows: Record<string, unknown[]> = {};
+  for (const id of orgs) {
+    const db = app.tenants.db(id);
+    for (const table of tenantTables(db)) rows[table] = (rows[table] ?? []).concat(db.prepare(`SELECT * FROM ${table} WHERE org_id = ? ORDER BY 1, 2, 3`).raw().all(id));
   }
+  for (const table of ['orgs', 'credentials']) rows[table] = app.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).raw().all();
+  const out: Record<string, string> = {};
+  for (const [table, all] of Object.entries(rows)) out[table] = createHash('sha256').update(JSON.stringify(all)).digest('hex');
   lastDigests.set(app, { changes, digests: out });
   return out;
 }
-const lastDigests = new WeakMap<FastifyInstance, { changes: number; digests: Record<string, string> }>();
+const lastDigests = new WeakMap<FastifyInstance, { changes: string; digests: Record<string, string> }>();
 
 /** The checked-out commit, or null outside a git checkout. */
 const COMMIT = (() => {

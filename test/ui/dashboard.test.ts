@@ -77,6 +77,8 @@ async function control(w: World, method: string, path: string, body?: unknown) {
   return { status: res.status, body: res.status === 204 ? null : await res.json() as Record<string, any> };
 }
 
+/** The database that holds the organization of a credential. */
+const orgDb = (w: World, key: string) => w.app.tenants.db(w.app.tenants.get(key).id);
 const shot = (w: World, name: string, selector = 'body') => w.page.locator(selector).screenshot({ path: new URL(`${name}.png`, OUT).pathname });
 
 test('a bulk edit started through the Close API appears and its progress bar climbs to done without a reload', async (t) => {
@@ -108,7 +110,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
   const seen = await w.page.evaluate(() => (window as any).seen as number[]);
   t.ok(seen.some((v) => v > 0 && v < n), `the bar showed progress on the way: ${[...new Set(seen)].join(', ')}`);
   t.ok(await w.page.evaluate(() => (window as any).sameDocument), 'no reload');
-  const stored = w.app.db.prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id);
+  const stored = orgDb(w, 'ui-live').prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id);
   t.same(stored, { status: 'done', n_leads_processed: n });
 
   // Its full BulkEditAction and s_query, exactly as the vendor API answers it.
@@ -196,14 +198,14 @@ test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a 
   await click('Pause');
   t.equal(await state('paused'), 'paused (from processing)');
   t.ok(await row.getByRole('button', { name: `Step ${id}` }).isDisabled(), 'Step is off while paused');
-  t.match(w.app.db.prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'paused', paused_from: 'processing' });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'paused', paused_from: 'processing' });
   await click('Resume');
   t.equal(await state('resuming'), 'resuming');
   await click('Step');
   t.equal(await state('processing', '2 / 5 leads'), 'processing');
   await click('Run');
   t.equal(await state('done', '5 / 5 leads'), 'done');
-  t.match(w.app.db.prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'done', n_leads_processed: 5 });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'done', n_leads_processed: 5 });
   for (const label of ['Step', 'Run', 'Pause', 'Resume', 'Fail']) {
     t.ok(await row.getByRole('button', { name: `${label} ${id}` }).isDisabled(), `${label} is off once done`);
   }
@@ -214,7 +216,7 @@ test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a 
   const otherRow = w.page.locator(`#jobs-body tr[data-job-id="${other}"]`);
   await otherRow.getByRole('button', { name: `Fail ${other}` }).click();
   await w.page.locator(`#jobs-body tr[data-job-id="${other}"][data-status="error"]`).waitFor();
-  t.match(w.app.db.prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(other), { status: 'error', error_reason: /control API/ });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(other), { status: 'error', error_reason: /control API/ });
   await otherRow.locator('button.link').click();
   t.match(await w.page.locator('#details').textContent(), /Error: failed by the control API/);
 });
@@ -281,7 +283,7 @@ test('resetting an organization from the page puts its counts back; advancing it
   await card.getByText(`companies ${companies + 2}`).waitFor();
   await card.getByRole('button', { name: 'Reset ui-reset' }).click();
   await card.getByText(`companies ${companies},`).waitFor();
-  t.equal(w.app.db.prepare(`SELECT count(*) FROM blueai_companies WHERE org_id = ?`).pluck().get(orgId), companies, 'the database is back too');
+  t.equal(w.app.tenants.db(orgId).prepare(`SELECT count(*) FROM blueai_companies WHERE org_id = ?`).pluck().get(orgId), companies, 'the database is back too');
 
   const before = Date.parse((await control(w, 'GET', '/orgs/ui-reset/clock')).body!.now);
   await card.getByLabel('Advance clock by').fill('3d');
