@@ -42,6 +42,8 @@ export interface OrgDatabasesOptions {
   file: string | null;
   /** How many images of custom datasets (restored snapshots, created with a dataset) stay cached. */
   imageCache?: number;
+  /** false: never patch an image, always rewrite the organization key with UPDATEs (the slow path, for tests). */
+  patch?: boolean;
 }
 
 /**
@@ -55,6 +57,8 @@ export class OrgDatabases {
   private readonly functions: FunctionDef[] = [];
   private readonly dir: string | null;
   private readonly imageCache: number;
+  private readonly patch: boolean;
+  private built = 0;
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
@@ -62,6 +66,7 @@ export class OrgDatabases {
     this.dir = opts.file ? `${opts.file}-orgs` : null;
     if (this.dir) mkdirSync(this.dir, { recursive: true });
     this.imageCache = opts.imageCache ?? 16;
+    this.patch = opts.patch ?? true;
     this.routed = routedDb(this, main);
   }
 
@@ -167,6 +172,11 @@ export class OrgDatabases {
     }
   }
 
+  /** How many organizations have an open database, how many images are cached and how many were ever built. */
+  stats(): { open: number; images: number; built: number } {
+    return { open: this.handles.size, images: this.images.size, built: this.built };
+  }
+
   /** Closes every database (the app is closing). */
   closeAll(): void {
     for (const db of this.handles.values()) closeWhenIdle(db);
@@ -203,7 +213,8 @@ export class OrgDatabases {
       const bytes = db.serialize();
       const offsets = findAll(bytes, Buffer.from(key.slice(key.length - SUFFIX_LENGTH), 'latin1'));
       const img: Image = { key, bytes, offsets, facts };
-      img.offsets = patchable(img) ? offsets : null;
+      img.offsets = this.patch && patchable(img) ? offsets : null;
+      this.built++;
       return img;
     } finally {
       db.close();

@@ -1,0 +1,142 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { Test } from 'tap';
+import { openDatabase, tenantTables, type Db } from '../../src/core/db.js';
+import { OrgDatabases } from '../../src/core/org-dbs.js';
+import { build, bearer, count, SEED_IDS } from '../helper.js';
+import { basic, CLOSE } from '../close/seed-ids.js';
+
+// One SQLite database per organization (src/core/org-dbs.ts): made from its dataset's image on first
+// use, dropped by a reset, replaced by a restore, a file per generation with DB=<path>.
+
+/** Every row of every vendor table carries the organization's own id, and the database is intact. */
+function ownsEveryRow(t: Test, db: Db, orgId: string): void {
+  t.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'integrity_check');
+  let rows = 0;
+  for (const table of tenantTables(db)) {
+    t.equal(db.prepare(`SELECT count(*) FROM ${table} WHERE org_id IS NOT ?`).pluck().get(orgId), 0, `${table}: no row of another organization`);
+    rows += db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  }
+  t.ok(rows > 1000, `the seed's rows are there (${rows})`);
+  t.equal(db.prepare(`SELECT count(*) FROM orgs`).pluck().get(), 1, 'one organization row: its own');
+  t.equal(db.prepare(`SELECT id FROM orgs`).pluck().get(), orgId);
+}
+
+t.test('an organization gets its data on its first vendor call, not when it is created', async (t) => {
+  const app = await build(t);
+  const created = await app.inject({ method: 'POST', url: '/_mock/orgs', payload: { credential: 'lazy-key' } });
+  t.equal(created.statusCode, 201);
+  const id = created.json().id as string;
+  t.equal(app.orgDbs.peek(id), undefined, 'no database yet');
+  const listed = await app.inject({ url: `/_mock/orgs/${id}` });
+  t.equal(listed.json().counts.blueai.deals, 200, 'its counts come from the image');
+  t.equal(app.orgDbs.peek(id), undefined, 'answering the counts made no copy');
+
+  const deal = await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('lazy-key') });
+  t.equal(deal.statusCode, 200);
+  const db = app.orgDbs.peek(id);
+  t.ok(db, 'the first vendor call made its database');
+  ownsEveryRow(t, db!, id);
+  // Ids derived from the organization's id are its own too (a dataset's default pipeline).
+  const org = await app.inject({ url: `/api/v1/organization/${id}/`, headers: basic('lazy-key') });
+  t.equal(org.statusCode, 200);
+  t.equal(org.json().id, id);
+});
+
+t.test('two organizations made from one image share nothing', async (t) => {
+  const app = await build(t);
+  await app.inject({ method: 'PUT', url: `/api/v1/lead/${CLOSE.acmeInc}/`, headers: basic('key-a'), payload: { name: 'Only in A' } });
+  await app.inject({ url: `/api/v1/lead/${CLOSE.acmeInc}/`, headers: basic('key-b') });
+  const a = app.tenants.get('key-a').id;
+  const b = app.tenants.get('key-b').id;
+  t.not(app.tenants.db(a), app.tenants.db(b), 'two databases');
+  ownsEveryRow(t, app.tenants.db(a), a);
+  ownsEveryRow(t, app.tenants.db(b), b);
+  t.equal(app.tenants.db(a).prepare(`SELECT name FROM close_leads WHERE id = ?`).pluck().get(CLOSE.acmeInc), 'Only in A');
+  t.not(app.tenants.db(b).prepare(`SELECT name FROM close_leads WHERE id = ?`).pluck().get(CLOSE.acmeInc), 'Only in A');
+  t.equal(app.orgDbs.stats().built, 1, 'one image (the seed) for both');
+});
+
+t.test('a reset drops the data in one step; the next use copies the image again', async (t) => {
+  const app = await build(t);
+  const headers = bearer('reset-key');
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
+  const id = app.tenants.get('reset-key').id;
+  t.equal(count(app, 'blueai_deals', id), 199);
+  const genBefore = app.db.prepare(`SELECT data_gen FROM orgs WHERE id = ?`).pluck().get(id) as number;
+  const reset = await app.inject({ method: 'POST', url: `/_mock/orgs/${id}/reset` });
+  t.equal(reset.statusCode, 200);
+  t.equal(app.orgDbs.peek(id), undefined, 'its database is gone');
+  t.equal(app.db.prepare(`SELECT data_gen FROM orgs WHERE id = ?`).pluck().get(id), genBefore + 1, 'the generation moved on');
+  t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers })).statusCode, 200, 'the deleted deal is back');
+  t.equal(count(app, 'blueai_deals', id), 200);
+  t.equal(app.orgDbs.stats().built, 1, 'no image was built again');
+});
+
+t.test('restoring the same snapshot again copies its cached image', async (t) => {
+  const app = await build(t);
+  const headers = bearer('restore-key');
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
+  const id = app.tenants.get('restore-key').id;
+  const snap = (await app.inject({ url: `/_mock/orgs/${id}/snapshot` })).json();
+  const built = app.orgDbs.stats().built;
+  for (let i = 0; i < 2; i++) {
+    await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal2] } });
+    const restored = await app.inject({ method: 'PUT', url: `/_mock/orgs/${id}/snapshot`, payload: snap });
+    t.equal(restored.statusCode, 200);
+    t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal2}`, headers })).statusCode, 200, 'deal 2 is back');
+    t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers })).statusCode, 404, 'deal 1 stays deleted');
+    ownsEveryRow(t, app.tenants.db(id), id);
+  }
+  t.equal(app.orgDbs.stats().built, built + 1, 'one image for the snapshot, built on its first restore');
+});
+
+t.test('vendor data is reached only inside an organization', async (t) => {
+  const app = await build(t);
+  t.throws(() => app.closeStore.leads.find('orga_x', CLOSE.acmeInc), /no organization in context/);
+});
+
+t.test('an image that cannot be patched is given the organization id row by row', async (t) => {
+  for (const patch of [true, false]) {
+    const main = openDatabase(':memory:');
+    t.teardown(() => main.close());
+    const dbs = new OrgDatabases(main, { file: null, patch });
+    const orgId = `orga_${'x'.repeat(43)}`;
+    main.prepare(`INSERT INTO orgs (id, name, created_at, dataset) VALUES (?, 'x', '2026-01-01', 'empty')`).run(orgId);
+    dbs.baseline = (text) => dbs.image(text, (db, key) => {
+      db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'image', '2000-01-01')`).run(key);
+      const add = db.prepare(`INSERT INTO blueai_members (org_id, id, name, email, role, created_at) VALUES (?, ?, ?, ?, 'member', '2026-01-01')`);
+      for (let i = 0; i < 50; i++) add.run(key, `mem_${i}`, `Member ${i}`, `m${i}@example.com`);
+      return { counts: {}, jobs: 0, name: 'image' };
+    });
+    const db = dbs.open(orgId);
+    t.equal(db.prepare(`SELECT count(*) FROM blueai_members WHERE org_id = ?`).pluck().get(orgId), 50, `patch ${patch}: every row is the organization's`);
+    t.equal(db.prepare(`SELECT created_at FROM orgs WHERE id = ?`).pluck().get(orgId), '2026-01-01', 'its own creation time, not the image\'s');
+    t.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    dbs.closeAll();
+  }
+});
+
+t.test('with a file, each organization is a file per generation, and a reset removes the old one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-dbs-'));
+  const file = join(dir, 'emulator.db');
+  const app = await build(t, { db: file });
+  const headers = bearer('file-key');
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
+  const id = app.tenants.get('file-key').id;
+  t.ok(existsSync(join(`${file}-orgs`, `${id}.0.db`)), 'generation 0 is a file');
+  await app.inject({ method: 'POST', url: `/_mock/orgs/${id}/reset` });
+  t.same(readdirSync(`${file}-orgs`).filter((n) => n.startsWith(id) && n.endsWith('.db')), [], 'the reset removed it; nothing made yet');
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal2] } });
+  t.ok(existsSync(join(`${file}-orgs`, `${id}.1.db`)), 'the next use wrote generation 1');
+  await app.close();
+
+  const again = await build(t, { db: file });
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers })).statusCode, 200, 'after a restart: the reset stands');
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal2}`, headers })).statusCode, 404, 'and the write after it too');
+  ownsEveryRow(t, again.tenants.db(id), id);
+  await again.inject({ method: 'DELETE', url: `/_mock/orgs/${id}` });
+  t.same(readdirSync(`${file}-orgs`).filter((n) => n.startsWith(id)), [], 'a deleted organization leaves no file');
+});
