@@ -5,6 +5,7 @@
 //   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit query lists export import org mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)
 //   BENCH_MIXED=200000      requests of the memory stage; BENCH_EXPORT_ROWS=1000000; BENCH_LEADS=100000
+//   BENCH_ORG_BASELINE=/path/server.mjs  stage org measured again on an older build; BENCH_ORGS=1000
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { BARE, SERVER, call, fmt, load, median, memoryOf, row, rows, spawnServer
 import { queryStage } from './query.js';
 import { bulkEditStage } from './bulk-edit.js';
 import { listsStage } from './lists.js';
+import { orgStage } from './orgs.js';
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const enabled = (name: string) => !only || only.includes(name);
@@ -246,33 +248,6 @@ async function importStage() {
   row({ figure: 'contacts import, 100k rows', value: ours / 1000, unit: 's', baseline: 'papaparse + one better-sqlite3 transaction on the same file', baselineValue: base / 1000, ratio: ours / base, target: '≤ 2 s and ≤ 3×', pass: ours <= 2000 && ours / base <= 3, note: `${fmt(body.length / 1e6)} MB upload` });
 }
 
-async function newOrg() {
-  const emu = await spawnServer(SERVER, { MAX_ORGS: '100000' });
-  try {
-    const url = `${emu.url}/api/v1/crm/members`;
-    for (let i = 0; i < 20; i++) await call(url, { headers: bearer('existing') });
-    for (let i = 0; i < 20; i++) await call(url, { headers: bearer(`warm-${i}`) });
-    const existing: number[] = [];
-    const fresh: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      existing.push((await call(url, { headers: bearer('existing') })).ms);
-      fresh.push((await call(url, { headers: bearer(`new-${i}`) })).ms);
-    }
-    const e = median(existing);
-    const f = median(fresh);
-    row({ figure: 'new organization: first request of a new credential', value: f, unit: 'ms', baseline: 'a request of an existing credential', baselineValue: e, ratio: f / e, target: '≤ 5 ms more', pass: f - e <= 5, note: `+${fmt(f - e)} ms, median of 50` });
-    const k = 200;
-    await new Promise((r) => setTimeout(r, 200));
-    const before = memoryOf(emu.proc.pid!).rss;
-    for (let i = 0; i < k; i++) await call(url, { headers: bearer(`mem-${i}`) });
-    await new Promise((r) => setTimeout(r, 200));
-    const per = (memoryOf(emu.proc.pid!).rss - before) / k;
-    row({ figure: 'new organization: RSS per organization (memory mode)', value: per, unit: 'MB', baseline: '—', baselineValue: null, ratio: null, target: '≤ 1 MB', pass: per <= 1, note: `RSS growth over ${k} new organizations` });
-  } finally {
-    await emu.stop();
-  }
-}
-
 async function mixed() {
   const total = Number(process.env.BENCH_MIXED ?? 200_000);
   const emu = await spawnServer(SERVER);
@@ -306,7 +281,7 @@ async function mixed() {
 
 const stages: [string, () => Promise<void>][] = [
   ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['query', queryStage], ['lists', listsStage],
-  ['export', exportStage], ['import', importStage], ['org', newOrg], ['mixed', mixed],
+  ['export', exportStage], ['import', importStage], ['org', orgStage], ['mixed', mixed],
 ];
 for (const [name, fn] of stages) {
   if (!enabled(name)) continue;
