@@ -44,6 +44,12 @@ export interface OrgDatabasesOptions {
   imageCache?: number;
   /** false: never patch an image, always rewrite the organization key with UPDATEs (the slow path, for tests). */
   patch?: boolean;
+  /**
+   * With files: how many organizations' databases stay open at once (each holds up to three file
+   * descriptors); the least recently used is closed beyond it and reopened on its next use. In memory
+   * nothing is ever closed: its data would be lost.
+   */
+  maxOpenFiles?: number;
 }
 
 /**
@@ -58,6 +64,7 @@ export class OrgDatabases {
   private readonly dir: string | null;
   private readonly imageCache: number;
   private readonly patch: boolean;
+  private readonly maxOpenFiles: number;
   private built = 0;
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
@@ -67,6 +74,7 @@ export class OrgDatabases {
     if (this.dir) mkdirSync(this.dir, { recursive: true });
     this.imageCache = opts.imageCache ?? 16;
     this.patch = opts.patch ?? true;
+    this.maxOpenFiles = opts.maxOpenFiles ?? 200;
     this.routed = routedDb(this, main);
   }
 
@@ -106,7 +114,14 @@ export class OrgDatabases {
   /** The organization's database, made from its image on first use. */
   open(orgId: string): Db {
     const open = this.handles.get(orgId);
-    if (open) return open;
+    if (open) {
+      if (this.dir !== null) {
+        // Most recently used last: the first one is the one closed when too many are open.
+        this.handles.delete(orgId);
+        this.handles.set(orgId, open);
+      }
+      return open;
+    }
     const row = this.mainRow(orgId);
     if (!row) throw new Error(`organization ${orgId} does not exist`);
     let db: Db;
@@ -116,6 +131,11 @@ export class OrgDatabases {
       db = this.materialize(orgId, row.data_gen, this.baseline(row.dataset), row.created_at);
     }
     this.handles.set(orgId, db);
+    if (this.dir !== null && this.handles.size > this.maxOpenFiles) {
+      const [oldest, old] = this.handles.entries().next().value as [string, Db];
+      this.handles.delete(oldest);
+      closeWhenIdle(old);
+    }
     return db;
   }
 

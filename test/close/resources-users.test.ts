@@ -120,7 +120,9 @@ t.test('PUT /organization/{id}/ renames the organization, stamps it, and /me/ fo
   t.same(Object.keys(o).sort(), ['date_created', 'date_updated', 'id', 'name', 'updated_by']);
   t.same({ id: o.id, name: o.name, updated_by: o.updated_by }, { id: org, name: 'Renamed Inc.', updated_by: admin.id });
   t.ok(o.date_updated > o.date_created, 'date_updated moves');
-  t.same(mainRows(app, `SELECT name, updated_by FROM orgs WHERE id = ?`, org), [{ name: 'Renamed Inc.', updated_by: admin.id }]);
+  // The organization's own database holds what Close says of it; the control API reads the name from there.
+  t.same(app.tenants.db(org).prepare(`SELECT name, updated_by FROM orgs WHERE id = ?`).all(org), [{ name: 'Renamed Inc.', updated_by: admin.id }]);
+  t.equal((await app.inject({ url: `/_mock/orgs/${org}` })).json().name, 'Renamed Inc.', 'the control API shows the new name');
   t.equal((await call(app, { path: '/me/' })).json().organizations[0].name, 'Renamed Inc.');
 });
 

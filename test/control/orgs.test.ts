@@ -138,10 +138,16 @@ t.test('DELETE /_mock/orgs/{org} removes the organization and everything it owns
   const org = (await ctl(app, 'POST', '/orgs', { credential: 'doomed' })).json();
   const keep = (await ctl(app, 'POST', '/orgs', { credential: 'kept' })).json();
   const kept = digest(app, keep.id);
+  await app.inject({ url: '/api/v1/crm/members', headers: bearer('doomed') });
+  t.ok(app.orgDbs.peek(org.id), 'it has a database of its own');
   const res = await ctl(app, 'DELETE', '/orgs/doomed');
   t.equal(res.statusCode, 204);
   t.equal(res.body, '');
-  for (const table of ['blueai_deals', 'close_leads', 'close_custom_values', 'blueai_stages']) t.equal(count(app, table, org.id), 0, `${table} emptied`);
+  t.equal(app.orgDbs.peek(org.id), undefined, 'its database is closed and gone');
+  t.throws(() => app.tenants.db(org.id), /does not exist/, 'and cannot be made again');
+  for (const table of ['blueai_deals', 'close_leads', 'close_custom_values', 'blueai_stages']) {
+    t.equal(app.db.prepare(`SELECT count(*) FROM ${table} WHERE org_id = ?`).pluck().get(org.id), 0, `${table}: nothing in the process-wide database`);
+  }
   t.equal(app.db.prepare(`SELECT count(*) FROM orgs WHERE id = ?`).pluck().get(org.id), 0);
   t.equal(app.db.prepare(`SELECT count(*) FROM credentials WHERE token = 'doomed'`).pluck().get(), 0);
   t.equal(digest(app, keep.id), kept, 'another organization is untouched');
@@ -205,11 +211,15 @@ t.test('POST /_mock/reset brings everything back to a fresh start', async (t) =>
   await app.inject({ url: '/api/v1/crm/members', headers: bearer('two') });
   await ctl(app, 'POST', '/clock/advance', { by: '30d' });
   await ctl(app, 'PUT', '/ticker', { running: true, tick_ms: 5000, batch_size: 7 });
+  const built = app.orgDbs.stats().built;
   const res = await ctl(app, 'POST', '/reset');
   t.equal(res.statusCode, 204);
   t.same((await ctl(app, 'GET', '/orgs')).json().data, []);
   t.equal(app.db.prepare(`SELECT count(*) FROM credentials`).pluck().get(), 0);
-  t.equal(count(app, 'blueai_deals', 'orga_template'), BS.deals.length, 'the seed template stays');
+  t.equal(app.orgDbs.stats().open, 0, 'no organization database stays open');
+  t.ok(app.orgDbs.stats().images >= 1, 'the seed image stays');
+  t.equal((await app.inject({ url: '/api/v1/crm/deals?limit=1', headers: bearer('three') })).json().total, BS.deals.length, 'a new organization has the seed');
+  t.equal(app.orgDbs.stats().built, built, 'from the same image: nothing rebuilt');
   t.same((await ctl(app, 'GET', '/clock')).json(), { now: '2026-03-01T00:00:00.000Z', frozen: true, source: 'default' }, 'the default clock restarts at FREEZE_AT');
   t.same((await ctl(app, 'GET', '/ticker')).json(), { running: false, tick_ms: 0, batch_size: 100 }, 'the ticker is back to its settings');
   t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('one') })).statusCode, 200, 'a credential starts a fresh organization');

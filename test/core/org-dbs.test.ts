@@ -140,3 +140,24 @@ t.test('with a file, each organization is a file per generation, and a reset rem
   await again.inject({ method: 'DELETE', url: `/_mock/orgs/${id}` });
   t.same(readdirSync(`${file}-orgs`).filter((n) => n.startsWith(id)), [], 'a deleted organization leaves no file');
 });
+
+t.test('with files, the least recently used organizations are closed beyond the limit and reopened with their data', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-lru-'));
+  const main = openDatabase(join(dir, 'main.db'));
+  t.teardown(() => main.close());
+  const dbs = new OrgDatabases(main, { file: join(dir, 'main.db'), maxOpenFiles: 2 });
+  t.teardown(() => dbs.closeAll());
+  dbs.baseline = (text) => dbs.image(text, (db, key) => {
+    db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'image', '2000-01-01')`).run(key);
+    return { counts: {}, jobs: 0, name: 'image' };
+  });
+  const ids = ['a', 'b', 'c'].map((c) => `orga_${c.repeat(43)}`);
+  for (const id of ids) {
+    main.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'x', '2026-01-01')`).run(id);
+    dbs.open(id).prepare(`INSERT INTO blueai_members (org_id, id, name, email, role, created_at) VALUES (?, 'mem_1', ?, 'm@example.com', 'member', '2026-01-01')`).run(id, `member of ${id[5]}`);
+  }
+  t.equal(dbs.stats().open, 2, 'two open at most');
+  t.equal(dbs.peek(ids[0]!), undefined, 'the least recently used was closed');
+  t.equal(dbs.open(ids[0]!).prepare(`SELECT name FROM blueai_members`).pluck().get(), 'member of a', 'reopened with its data');
+  t.equal(dbs.peek(ids[1]!), undefined, 'now b is the one closed');
+});
