@@ -1,13 +1,10 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { build, shareApps } from '../helper.js';
+import { build } from '../helper.js';
 import { call, CS, SEEDED_LEAD } from './helper.js';
 import { closeObject, closeSchemaProperties, ourTemplate } from './close-spec.js';
 import { ACME_QUERY, CLOSE } from './seed-ids.js';
-
-// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
-shareApps(t);
 
 // Issue 14: every object carries every property Close's schema lists, each computed from our data, but
 // those README's "Close properties not emulated" table lists with a reason. Close's OpenAPI

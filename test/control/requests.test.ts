@@ -1,9 +1,6 @@
 import t from 'tap';
-import { build, bearer, orgOf, shareApps } from '../helper.js';
+import { build, bearer, orgOf } from '../helper.js';
 import { closeAuth } from '../close/helper.js';
-
-// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
-shareApps(t);
 
 const list = async (app: Awaited<ReturnType<typeof build>>, query = '') => {
   const res = await app.inject({ url: `/_mock/requests${query}` });
