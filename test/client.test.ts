@@ -3,10 +3,26 @@ import { startEmulator, EmulatorClient, EmulatorError, type ControlJobT, type St
 import { seed } from './helper.js';
 
 // The client against a real listening emulator (no background ticker: the test drives the jobs).
+// Tests with the same options share one, handed over after a full reset (POST /_mock/reset: no
+// organizations, fault rules or journal, the clock and ticker as started), as test/helper.ts shareApps.
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+const emulators = new Map<string, { emulator: Emulator; free: boolean }[]>();
+t.teardown(async () => {
+  for (const list of emulators.values()) for (const { emulator } of list) await emulator.close();
+});
 async function start(t: Test, options: StartOptions = {}) {
-  const emulator = await startEmulator({ seed, tickMs: 0, ...options });
-  t.teardown(() => emulator.close());
-  return emulator;
+  const key = JSON.stringify(options);
+  let entry = emulators.get(key)?.find((e) => e.free);
+  if (entry) {
+    entry.free = false;
+    await entry.emulator.client.resetAll();
+  } else {
+    entry = { emulator: await startEmulator({ seed, tickMs: 0, ...options }), free: false };
+    emulators.set(key, [...(emulators.get(key) ?? []), entry]);
+  }
+  const held = entry;
+  t.teardown(() => void (held.free = true));
+  return held.emulator;
 }
 
 /** Rejects with an EmulatorError of this status and code, and returns it. */

@@ -17,24 +17,82 @@ export const SEED_IDS = {
   contact: 'cont_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
 } as const;
 
-/** A fresh emulator on ':memory:' with the default seed, closed when the test ends. */
-export async function build(t: Test, opts: AppOptions = {}): Promise<FastifyInstance> {
+/**
+ * Apps a file shares between its tests (see shareApps), by their options; `free` while no test holds one.
+ * Null: every build is a new app (the default).
+ */
+let shared: Map<string, { app: FastifyInstance; free: boolean }[]> | null = null;
+/** The test each app's conformance check reports to: the one that holds the app now. */
+const holder = new WeakMap<FastifyInstance, Test>();
+
+/**
+ * Makes `build` in this file hand a test an app an earlier test of the file used, once that test has
+ * ended, after `POST /_mock/reset` (every organization, fault rule, journal entry, clock and rate limit
+ * gone; ticker as started): what a fresh app shows, without paying about a second to build one. Only
+ * for options that are plain data (no hooks, timers or file database) and never for `listening`; a
+ * test that closes its app takes it out of the pool. Call once at the top of a test file. Not for a
+ * file whose tests count on what a reset keeps: ids that keep counting (journal entry ids,
+ * test/control/requests.test.ts) or rows changed straight in app.db without an org_id filter, which
+ * also change the seed's template a reset copies from (test/close/close-properties.test.ts).
+ */
+export function shareApps(tap: Test): void {
+  const pool = (shared = new Map());
+  tap.teardown(async () => {
+    shared = null;
+    for (const apps of pool.values()) for (const { app } of apps) await app.close();
+  });
+}
+
+/** The key an app is shared under, or null when its options make it one test's own. */
+function shareKey(opts: AppOptions): string | null {
+  if (opts.db !== undefined && opts.db !== ':memory:') return null;
+  if (opts.idSeed !== undefined || opts.crashAt !== undefined) return null;
+  for (const value of Object.values(opts)) if (typeof value === 'function' || (typeof value === 'object' && value !== null && !Array.isArray(value))) return null;
+  return JSON.stringify(Object.entries(opts).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A fresh emulator on ':memory:' with the default seed, closed when the test ends (see shareApps). */
+export async function build(t: Test, opts: AppOptions = {}, share = true): Promise<FastifyInstance> {
+  const pool = shared;
+  const key = share && pool ? shareKey(opts) : null;
+  if (pool && key !== null) {
+    const entry = pool.get(key)?.find((e) => e.free);
+    if (entry) {
+      entry.free = false;
+      holder.set(entry.app, t);
+      const res = await entry.app.inject({ method: 'POST', url: '/_mock/reset', headers: opts.controlToken ? { authorization: `Bearer ${opts.controlToken}` } : {} });
+      if (res.statusCode !== 204) throw new Error(`could not reset a shared app: ${res.statusCode} ${res.body}`);
+      t.teardown(() => void (entry.free = true));
+      return entry.app;
+    }
+  }
   // No background ticker in tests: they drive bulk edits with app.closeJobs.tick().
   const app = await buildApp({ seed, logger: false, tickMs: 0, ...opts });
-  t.teardown(() => app.close());
+  holder.set(app, t);
   // Conformance: every answer any test receives must match the schema its route declares (./conformance.ts).
   app.addHook('onSend', async (request, reply, payload) => {
     const problem = conformanceProblem(request, reply, payload);
-    if (problem) t.fail(`${request.method} ${request.url} ${problem}`, { body: typeof payload === 'string' ? payload.slice(0, 2000) : '(not text)' });
+    if (problem) holder.get(app)!.fail(`${request.method} ${request.url} ${problem}`, { body: typeof payload === 'string' ? payload.slice(0, 2000) : '(not text)' });
     return payload;
   });
+  if (pool && key !== null) {
+    const entry = { app, free: false };
+    pool.set(key, [...(pool.get(key) ?? []), entry]);
+    // A test that closes the app itself takes it out of the pool.
+    app.addHook('onClose', async () => {
+      pool.set(key, (pool.get(key) ?? []).filter((e) => e !== entry));
+    });
+    t.teardown(() => void (entry.free = true));
+  } else {
+    t.teardown(() => app.close());
+  }
   await app.ready();
   return app;
 }
 
 /** A fresh emulator (as build) listening on 127.0.0.1 and a free port, for what app.inject cannot do (streams, sockets). */
 export async function listening(t: Test, opts: AppOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await build(t, opts);
+  const app = await build(t, opts, false);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}` };

@@ -1,9 +1,12 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { build, bearer, multipart } from './helper.js';
+import { build, bearer, multipart, shareApps } from './helper.js';
 import { basic, CLOSE, leadsQuery } from './close/seed-ids.js';
 import { ctl, digest } from './control/helper.js';
 import { tenantTables, columns } from '../src/core/db.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Tenant isolation: three organizations with disjoint ids (one seeded on first use, two created
 // through POST /_mock/orgs from the first one's snapshot with every id rewritten). Each one's reads,

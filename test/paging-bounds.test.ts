@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, bearer, isError } from './helper.js';
+import { build, bearer, isError, shareApps } from './helper.js';
 import { basic } from './close/seed-ids.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Out-of-range paging numbers are the caller's mistake: a 400 in the vendor's envelope, never a 500.
 const HUGE = ['9223372036854775807', '1e308', '9007199254740992'];

@@ -38,12 +38,15 @@ async function waitHealthy(port: number): Promise<void> {
 const freePort = () => 20000 + Math.floor(Math.random() * 20000);
 
 t.test('bad configuration exits with code 2 and one line naming the problem, before listening', async (t) => {
-  for (const [env, args, message] of [
+  const cases = [
     [{ PORT: 'abc' }, [], /^crm-bulk-emulator: configuration error: PORT must be/],
     [{ AUTH: 'sometimes' }, [], /AUTH must be "open" or "strict"/],
     [{}, ['--bogus'], /bogus/],
-  ] as [Record<string, string>, string[], RegExp][]) {
-    const { code, stderr } = await exitOf(env, args);
+  ] as [Record<string, string>, string[], RegExp][];
+  // The processes run side by side; each one's answer is checked in order.
+  const exits = cases.map(([env, args]) => exitOf(env, args));
+  for (const [, , message] of cases) {
+    const { code, stderr } = await exits.shift()!;
     t.equal(code, 2);
     t.match(stderr, message);
     t.equal(stderr.trim().split('\n').length, 1, 'exactly one line');
@@ -59,9 +62,11 @@ t.test('a broken seed file exits with code 2 naming the file and the problem', a
     ['shape.json', JSON.stringify({ ...seed, blueai: { ...seed.blueai, deals: 'many' } }), /shape\.json: \/blueai\/deals: /],
     ['refs.json', JSON.stringify({ ...seed, blueai: { ...seed.blueai, deals: [{ ...seed.blueai.deals[0], stage: 'nowhere' }] } }), /refs\.json: \/blueai\/deals\/0\/stage: "nowhere" is not a stage/],
   ];
-  for (const [name, content, message] of cases) {
-    if (content) writeFileSync(join(dir, name), content);
-    const { code, stderr } = await exitOf({ SEED: join(dir, name), PORT: String(freePort()) });
+  for (const [name, content] of cases) if (content) writeFileSync(join(dir, name), content);
+  // The processes run side by side; each one's answer is checked in order.
+  const exits = cases.map(([name]) => exitOf({ SEED: join(dir, name), PORT: String(freePort()) }));
+  for (const [name, , message] of cases) {
+    const { code, stderr } = await exits.shift()!;
     t.equal(code, 2, name);
     t.match(stderr, message, name);
     t.equal(stderr.trim().split('\n').length, 1, `${name}: one line`);
@@ -87,12 +92,20 @@ t.test('the server listens on PORT, answers health, serves the API and stops cle
 });
 
 t.test('once listening, npm start prints a banner: both base URLs, docs, dashboard, and whether the control API is open', async (t) => {
-  for (const token of ['', 'banner-secret']) {
+  // Both servers start side by side; each is checked in turn.
+  const servers = ['', 'banner-secret'].map((token) => {
     const port = freePort();
     const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token } : {}) });
     t.teardown(() => child.kill('SIGKILL'));
-    await waitHealthy(port);
-    for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+    const up = (async () => {
+      await waitHealthy(port);
+      for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+    })();
+    up.catch(() => {}); // awaited below; a failure there fails the test, not the process
+    return { token, port, child, stderr, up };
+  });
+  for (const { token, port, child, stderr, up } of servers) {
+    await up;
     const base = `http://127.0.0.1:${port}`;
     const lines = stderr().trimEnd().split('\n');
     t.equal(lines.length, 6, 'six short lines');

@@ -1,6 +1,9 @@
 import t from 'tap';
 import Papa from 'papaparse';
-import { build, bearer, multipart, parseExport, seed } from '../helper.js';
+import { build, bearer, multipart, parseExport, seed, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Export contacts → map the export's columns to the import's (split `name`, `notes` → `note`) →
 // import into a fresh organization → export again: equal to the original apart from ids and timestamps.

@@ -1,5 +1,8 @@
 import t from 'tap';
-import { build, bearer, orgOf, row, count, snapshot, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, row, count, snapshot, SEED_IDS, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const url = '/api/v1/crm/deals';
 

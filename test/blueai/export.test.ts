@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { build, bearer, orgOf, count, multipart, parseExport, seed, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, count, multipart, parseExport, seed, SEED_IDS, shareApps } from '../helper.js';
 import { parseRfc4180, writeRfc4180 } from './rfc4180.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // The vendor's documentation (a verbatim copy of shared/seeds/blueai-crm-bulk.txt) is the contract.
 const doc = readFileSync(new URL('../fixtures/blueai-crm-bulk.txt', import.meta.url), 'utf8');

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, bearer, orgOf, count, snapshot, multipart, isError, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, count, snapshot, multipart, isError, SEED_IDS, shareApps } from '../helper.js';
 import { MAX_CELL_CHARS } from '../../src/blueai/store/import.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const url = '/api/v1/crm/bulk/contacts/import';
 const HEADER = 'first_name,last_name,email,phone,position,company_id,note';

@@ -1,6 +1,9 @@
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { build, bearer, orgOf, row, count, snapshot, SEED_IDS, isError } from '../helper.js';
+import { build, bearer, orgOf, row, count, snapshot, SEED_IDS, isError, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const url = '/api/v1/crm/members';
 const UNKNOWN = 'usr_00000000000000000000000000000000';

@@ -1,6 +1,9 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { build, bearer, orgOf, row, count, snapshot, isError } from '../helper.js';
+import { build, bearer, orgOf, row, count, snapshot, isError, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const url = '/api/v1/crm/pipelines';
 const SALES = 'pipe_f7c6139b5475228c14e64f1ce3cc838f'; // default; deals in every stage

@@ -1,5 +1,8 @@
 import t from 'tap';
-import { build, bearer, orgOf, row, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, row, SEED_IDS, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('rate limiting is off by default: no X-RateLimit headers, no 429', async (t) => {
   const app = await build(t);

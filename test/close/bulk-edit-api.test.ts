@@ -1,8 +1,11 @@
 import t from 'tap';
-import { build, orgOf, seed } from '../helper.js';
+import { build, orgOf, seed, shareApps } from '../helper.js';
 import { ACME_QUERY, basic, CLOSE, leadsQuery } from './seed-ids.js';
 import { createEdit, editCount, EDIT_URL, getEdit, leadStatus, runToEnd } from './bulk-helper.js';
 import { bulkEditActionKeys, contractErrors } from './contract.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // The seed documentation's Python example payload, verbatim.
 const EXAMPLE = {

@@ -2,9 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { build, orgOf, seed } from '../helper.js';
+import { build, orgOf, seed, shareApps } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from './seed-ids.js';
 import { createEdit, EDIT_URL, getEdit, leadStatus, runToEnd } from './bulk-helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const DAY = 24 * 60 * 60 * 1000;
 const someLeads = seed.close!.leads.slice(0, 6).map((l) => l.id);

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, seed } from '../helper.js';
+import { build, seed, shareApps } from '../helper.js';
 import { ACME_QUERY, CLOSE } from './seed-ids.js';
 import { createEdit, getEdit, runToEnd, storedValue } from './bulk-helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Every bulk edit type, applied to the two leads the documentation's query matches, checked against
 // the objects those leads have in the seed.

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { ACME_QUERY, CLOSE } from './seed-ids.js';
 import { createEdit, editCount } from './bulk-helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const q = { s_query: ACME_QUERY };
 const F = CLOSE.field;

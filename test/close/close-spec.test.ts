@@ -1,7 +1,10 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { build, bearer } from '../helper.js';
+import { build, bearer, shareApps } from '../helper.js';
 import { closeAnswer, closeSpecProblem, fixture, ourTemplate } from './close-spec.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Every Close operation we serve, beside Close's published OpenAPI (test/fixtures/close-openapi.json):
 // one it lacks, one whose answer it leaves as an empty placeholder, and one where its success status is

@@ -1,8 +1,11 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { closePathOf, fixture, PREFIX } from './close-spec.js';
 import { CS, SEEDED_LEAD, call, closeOrg, closeState, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Issue 14: every query parameter Close's OpenAPI documents for an operation we serve is honoured or
 // refused with a 400 naming it, in Close's envelope; none is silently ignored. Close's parameters come

@@ -1,7 +1,10 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { CS, call, closeOrg, closeState, isFieldError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 interface Act { id: string; _type: string; lead_id: string; user_id: string | null; custom_activity_type_id: string | null; date_created: string }
 

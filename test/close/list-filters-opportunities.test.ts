@@ -1,7 +1,10 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { CS, call, closeOrg, closeState, isFieldError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 interface Opp {
   id: string; lead_id: string; user_id: string | null; status_id: string; status_type: string; status_label: string;

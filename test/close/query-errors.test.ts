@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, orgOf } from '../helper.js';
+import { build, orgOf, shareApps } from '../helper.js';
 import { checkQuery, matchLeadIds } from '../../src/close/query/index.js';
 import { ApiError } from '../../src/core/errors.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Every malformed or unsupported query is a 400 naming the node and its path — never "match all".
 

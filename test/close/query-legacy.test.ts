@@ -1,9 +1,12 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { words } from '../../src/close/query/text.js';
 import { CS, call, closeOrg, closeState, fieldId, isFieldError, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // The legacy search string on GET /lead/?query= and bulk edits: each construct against the truth
 // computed here from the seed's data.

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, orgOf, seed } from '../helper.js';
+import { build, orgOf, seed, shareApps } from '../helper.js';
 import { matchLeadIds } from '../../src/close/query/index.js';
 import { words } from '../../src/close/query/text.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // and / or / negate, object_type, has_related, the text node, sort and results_limit — expected ids
 // from the seed JSON.

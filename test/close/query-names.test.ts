@@ -1,9 +1,12 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { call, closeState } from './helper.js';
 import { CLOSE } from './seed-ids.js';
 import { REGULAR_FIELDS } from '../../src/close/query/fields.js';
 import { trimFields } from '../../src/close/fields.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Names a plain object answers from Object.prototype. Looked up in the s_query tables, each was a 500
 // (issue 13); they are names like any other unknown one: a 400 in Close's envelope that changes nothing.

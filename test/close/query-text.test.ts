@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, orgOf, seed } from '../helper.js';
+import { build, orgOf, seed, shareApps } from '../helper.js';
 import { matchLeadIds } from '../../src/close/query/index.js';
 import { words } from '../../src/close/query/text.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Text conditions (spec §3.3), one table per field; expected ids come from the seed JSON.
 

@@ -1,9 +1,12 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { REFUSED_FIELDS } from '../../src/close/refused.js';
 import { closePathOf, ourTemplate, PREFIX } from './close-spec.js';
 import { CS, SEEDED_LEAD, call, closeOrg, closeState, fieldId, isFieldError, rows, stored } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Close's documented body fields per write operation we serve (scripts/close-request-fields.mjs reads
 // them from Close's OpenAPI document; null where it says only "Any type").

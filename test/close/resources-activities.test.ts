@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, count } from '../helper.js';
+import { build, count, shareApps } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, fieldId, isError, isFieldError, rows, stored } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const discovery = CS.custom_activity_types.find((a) => a.name === 'Discovery Call')!.id;
 const demo = CS.custom_activity_types.find((a) => a.name === 'Demo')!.id;

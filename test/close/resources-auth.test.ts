@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { API, KEY, SEEDED_LEAD, call, closeAuth, closeState } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const unauthorized = [
   ['no header', {}],

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, count } from '../helper.js';
+import { build, count, shareApps } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, fieldId, isError, isFieldError, rows, stored } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const subscription = CS.custom_object_types[0]!.id;
 const F = { plan: fieldId('Plan', 'custom_object'), seats: fieldId('Seats', 'custom_object'), tags: fieldId('Tags', 'shared'), region: fieldId('Region', 'shared'), oppSeats: fieldId('Seats', 'opportunity') };

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, count } from '../helper.js';
+import { build, count, shareApps } from '../helper.js';
 import { API, CS, SEEDED_LEAD, badJson, call, closeAuth, closeOrg, closeState, fieldId, isError, isFieldError, rows, stored } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const F = {
   source: fieldId('Source Detail'), employees: fieldId('Employees'), industry: fieldId('Industry'), products: fieldId('Products'),

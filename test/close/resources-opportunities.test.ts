@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, count } from '../helper.js';
+import { build, count, shareApps } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, fieldId, isError, isFieldError, rows, stored } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const F = { dealType: fieldId('Deal Type', 'opportunity'), seats: fieldId('Seats', 'opportunity'), region: fieldId('Region', 'shared'), source: fieldId('Source Detail') };
 const apiUser = CS.users[0]!.id;

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
 import { ctl } from '../control/helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const [SALES, PARTNERS] = CS.pipelines!;
 const statusesOf = (pipelineId: string) => CS.opportunity_statuses.filter((s) => s.pipeline_id === pipelineId);

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, count } from '../helper.js';
+import { build, count, shareApps } from '../helper.js';
 import { CS, SEEDED_LEAD, badJson, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('lead statuses list in their order; opportunity statuses list with their type', async (t) => {
   const app = await build(t);

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { ctl } from '../control/helper.js';
 import { API, CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // The seed's eight tasks (seed/generate.mjs), each with its lead.
 const SEEDED = CS.leads.flatMap((l) => (l.tasks ?? []).map((x) => ({ ...x, lead_id: l.id, lead_name: l.name })));

@@ -1,8 +1,11 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { ctl } from '../control/helper.js';
 import { CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, mainRows, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const [admin, , , leaver] = CS.users as [typeof CS.users[number], unknown, unknown, typeof CS.users[number]];
 const gravatar = (email: string) => `https://secure.gravatar.com/avatar/${createHash('md5').update(email).digest('hex')}`;

@@ -1,6 +1,9 @@
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { build, seed } from '../helper.js';
+import { build, seed, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // POST /api/v1/data/search/: body shapes, cursor paging, include_counts, _fields, X-TZ-Offset,
 // the emulator clock, and the Close error envelope.

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { ctl } from '../control/helper.js';
 import { basic } from './seed-ids.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Close timestamps carry microseconds; writes in one millisecond take consecutive ones, so lists that
 // sort by date_created keep creation order even on a frozen clock, however many writes it sees.

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { API, CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // PUT /task/: Close's bulk update. The GET filters pick the tasks; assigned_to, date and is_complete are set on all of them.
 const SEEDED = CS.leads.flatMap((l) => (l.tasks ?? []).map((x) => ({ ...x, lead_id: l.id })));

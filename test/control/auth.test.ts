@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, bearer } from '../helper.js';
+import { build, bearer, shareApps } from '../helper.js';
 import { ctl, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('with CONTROL_TOKEN every /_mock/ route but health needs the bearer token', async (t) => {
   const app = await build(t, { controlToken: 's3cret' });

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, bearer, seed, SEED_IDS } from '../helper.js';
+import { build, bearer, seed, SEED_IDS, shareApps } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { ctl, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const DAY = 86_400_000;
 

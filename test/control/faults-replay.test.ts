@@ -1,9 +1,12 @@
 import t from 'tap';
 import { rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { build, bearer, listening, seed } from '../helper.js';
+import { build, bearer, listening, seed, shareApps } from '../helper.js';
 import { buildApp } from '../../src/app.js';
 import { addFault, deals, faultRows, me } from './fault-helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Fault rules over time: seeded replays, latency, dropped connections, restarts.
 

@@ -1,8 +1,11 @@
 import t from 'tap';
-import { build, bearer, orgOf } from '../helper.js';
+import { build, bearer, orgOf, shareApps } from '../helper.js';
 import { closeAuth } from '../close/helper.js';
 
 import { addFault, deals, faultRows, me } from './fault-helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('a 503 rule fails the next Close call in Close\'s shape and the next BlueAI call in BlueAI\'s', async (t) => {
   const app = await build(t);

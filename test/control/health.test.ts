@@ -1,6 +1,9 @@
 import t from 'tap';
-import { build, bearer } from '../helper.js';
+import { build, bearer, shareApps } from '../helper.js';
 import { migrations } from '../../src/core/migrations.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('health answers 200 {"status":"ok"} once the database is migrated, and counts organizations', async (t) => {
   const app = await build(t);

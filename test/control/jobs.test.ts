@@ -1,9 +1,12 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, seed } from '../helper.js';
+import { build, seed, shareApps } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { ctl, digest, isControlError } from './helper.js';
 import { ManualTimers } from '../timers.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const five = seed.close!.leads.slice(0, 5).map((l) => l.id);
 

@@ -2,11 +2,14 @@ import t from 'tap';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { isControlError } from './helper.js';
 import { surfaceOf, type Surface } from '../../src/control/openapi.js';
 import { BulkEditAction } from '../../schemas/close/bulk-edit.js';
 import { VERSION } from '../../src/version.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 type Doc = {
   openapi: string;

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, bearer, count, seed, SEED_IDS } from '../helper.js';
+import { build, bearer, count, seed, SEED_IDS, shareApps } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { ctl, digest, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const BS = seed.blueai;
 const CS = seed.close!;

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, bearer } from '../helper.js';
+import { build, bearer, shareApps } from '../helper.js';
 import { basic } from '../close/seed-ids.js';
 import { ctl, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test("one organization's rate limit, turned on at run time, answers both vendors' 429 shapes", async (t) => {
   const app = await build(t);

@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { readDb, startServer, tempDb, type ServerProcess } from '../process-helper.js';
 import { ctl } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // An organization's own clock, own rate limit and fault rules live in the database (so they survive a
 // restart); a reset or delete must clear them there, in the transaction that replaces its data, or a

@@ -1,8 +1,11 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { build, bearer, count, multipart, seed, SEED_IDS } from '../helper.js';
+import { build, bearer, count, multipart, seed, SEED_IDS, shareApps } from '../helper.js';
 import { basic, CLOSE, leadsQuery } from '../close/seed-ids.js';
 import { ctl, digest, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 const BLUEAI_READS = [
   '/api/v1/crm/deals?limit=100', '/api/v1/crm/deals?limit=100&page=2', '/api/v1/crm/contacts?limit=100', '/api/v1/crm/companies?limit=100',

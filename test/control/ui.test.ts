@@ -1,7 +1,10 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { build } from '../helper.js';
+import { build, shareApps } from '../helper.js';
 import { ctl, digest, isControlError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // The dashboard's files as the server hands them out (the page itself is driven in test/ui/).
 

@@ -1,5 +1,8 @@
 import t from 'tap';
-import { build, bearer, orgOf, count, SEED_IDS } from '../helper.js';
+import { build, bearer, orgOf, count, SEED_IDS, shareApps } from '../helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 t.test('a new credential gets its own organization loaded with the seed, with the same seeded ids', async (t) => {
   const app = await build(t);

@@ -182,10 +182,24 @@ function seedOf(t: Test, name: string): number {
   return createHash('sha256').update(`${COMMIT}\0${t.fullname}\0${name}`).digest().readInt32LE(0);
 }
 
-/** fast-check parameters: FC_SEED and FC_RUNS override the seed (see seedOf, logged) and runs. */
+/**
+ * How many cases a property runs, given its thorough count (`numRuns`, in its file). By default a
+ * quarter of it (at least 10): every property runs on each `npm test`, its seed changes with each
+ * commit, so the inputs explored add up over commits. FC_RUNS=full runs the thorough count, FC_RUNS=<n>
+ * runs n cases for every property. The one place FC_RUNS is read.
+ */
+export const DEFAULT_RUNS_DIVISOR = 4;
+export function runsOf(numRuns: number): number {
+  const given = process.env.FC_RUNS;
+  if (given === 'full') return numRuns;
+  if (given !== undefined && given !== '') return Number(given);
+  return Math.max(10, Math.ceil(numRuns / DEFAULT_RUNS_DIVISOR));
+}
+
+/** fast-check parameters: FC_SEED and FC_RUNS override the seed (see seedOf, logged) and runs (see runsOf). */
 export function fcParams(t: Test, numRuns: number, name = ''): fc.Parameters<unknown> {
   const seed = seedOf(t, name);
-  const runs = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : numRuns;
+  const runs = runsOf(numRuns);
   t.comment(`fast-check seed ${seed}, ${runs} runs (rerun with FC_SEED=${seed})`);
   return { seed, numRuns: runs, endOnFailure: false };
 }

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import fc from 'fast-check';
-import { build, bearer, count, multipart, orgOf } from '../helper.js';
+import { build, bearer, count, multipart, orgOf, shareApps } from '../helper.js';
 import { ctl, isControlError } from '../control/helper.js';
 import { isEmail, MAX_CELL_CHARS } from '../../src/blueai/store/import.js';
 import { durationMs } from '../../src/control/clock.js';
@@ -10,6 +10,9 @@ import { fold, matches, MAX_TEXT_WORDS, needle, words, type TextMode } from '../
 import { globMatcher } from '../../src/core/match.js';
 import { EmulatorClient } from '../../src/client.js';
 import type { ApiError } from '../../src/core/errors.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // Every regular expression in src/ that sees untrusted input, fed 100,000-character strings built to
 // make a backtracking pattern retry (long runs of what a quantifier eats, then a character that makes

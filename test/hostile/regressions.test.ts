@@ -1,7 +1,10 @@
 import t from 'tap';
-import { build, bearer, isError } from '../helper.js';
+import { build, bearer, isError, shareApps } from '../helper.js';
 import { basic } from '../close/seed-ids.js';
 import { isControlError } from '../control/helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
 
 // What the hostile-input suite found, pinned as plain cases.
 
