@@ -22,6 +22,8 @@ import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
 // `<path>-orgs/<org id>.<generation>.db` (WAL), reopened on its next use after a restart.
 
 const SUFFIX_LENGTH = 43;
+/** Free space after an image's last page (see buildImage). */
+const GROWTH = 128 * 1024;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** What an organization's data is built from, and what it keeps of its image. */
@@ -31,6 +33,8 @@ export interface Image {
   bytes: Buffer;
   /** Where the key's suffix sits in `bytes`; null: the image cannot be patched (rewrite instead). */
   offsets: number[] | null;
+  /** Where a copy is patched before it is opened: allocated once per image (fresh memory is what costs). */
+  scratch: Buffer;
   /** Facts about the image's data, so an untouched organization answers them without a copy. */
   facts: { counts: Record<string, Record<string, number>>; jobs: number; name: string };
 }
@@ -145,7 +149,11 @@ export class OrgDatabases {
    */
   materialize(orgId: string, gen: number, image: Image, createdAt: string): Db {
     if (orgId.length !== image.key.length) throw new Error(`organization id ${orgId} is not ${image.key.length} characters long`);
-    const bytes = Buffer.from(image.bytes);
+    // Measured here: touching 3 MB of memory the process never used costs ~9 ms (page faults on this
+    // VM), copying into memory already touched ~0.2 ms; so the copy is patched in the image's scratch
+    // buffer and SQLite's own copy is the only fresh memory an organization takes.
+    const bytes = image.scratch;
+    image.bytes.copy(bytes);
     if (image.offsets) {
       const suffix = Buffer.from(orgId.slice(orgId.length - SUFFIX_LENGTH), 'latin1');
       for (const at of image.offsets) suffix.copy(bytes, at);
@@ -230,9 +238,16 @@ export class OrgDatabases {
     const db = this.prepare(openDatabase(':memory:'));
     try {
       const facts = db.transaction(() => build(db, key))();
+      // Rebuilt compactly: ~10 % smaller, and (measured) a serialized database straight from its
+      // migrations and inserts takes ~11 ms to open again where a vacuumed one takes ~0.3 ms.
+      db.exec('VACUUM');
       const bytes = db.serialize();
       const offsets = findAll(bytes, Buffer.from(key.slice(key.length - SUFFIX_LENGTH), 'latin1'));
-      const img: Image = { key, bytes, offsets, facts };
+      // Room to grow: SQLite reads the database's size from its header, so zero bytes after the last
+      // page are free space. Without it an organization's first write that adds a page reallocates
+      // the whole in-memory database, and the allocator keeps the old copy: measured +2.6 MB RSS.
+      const grown = Buffer.concat([bytes, Buffer.alloc(GROWTH)]);
+      const img: Image = { key, bytes: grown, offsets, facts, scratch: Buffer.allocUnsafeSlow(grown.length) };
       img.offsets = this.patch && patchable(img) ? offsets : null;
       this.built++;
       return img;
@@ -248,6 +263,10 @@ export class OrgDatabases {
 
   private pragmas(db: Db, file: boolean): void {
     if (file) db.pragma('journal_mode = WAL');
+    // In memory the database is already in RAM, and every page read is copied into the page cache
+    // (16 MB by default here): that doubled an organization's memory after its first query. A small
+    // cache costs a memcpy per page read from the in-memory image instead.
+    else db.pragma('cache_size = -64');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
