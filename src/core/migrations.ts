@@ -380,6 +380,9 @@ export const migrations: Migration[] = [
       CREATE TABLE control_job_orgs (
         org_id TEXT PRIMARY KEY REFERENCES orgs(id) ON DELETE CASCADE
       ) WITHOUT ROWID;
+      -- A file from before keeps every organization's rows here until each moves to its own file.
+      INSERT INTO control_job_orgs (org_id)
+        SELECT DISTINCT org_id FROM close_bulk_edits WHERE org_id IN (SELECT id FROM orgs WHERE is_template = 0);
     `,
   },
 ];

@@ -80,7 +80,14 @@ export class OrgDatabases {
     this.patch = opts.patch ?? true;
     this.maxOpenFiles = opts.maxOpenFiles ?? 200;
     this.routed = routedDb(this, main);
+    this.legacy = this.dir !== null ? legacyOrgs(main) : new Set();
   }
+
+  /**
+   * Organizations whose rows are still in the process-wide file: written by a version from before
+   * one database per organization. Each moves to its own file on its first use, so no data is lost.
+   */
+  private readonly legacy: Set<string>;
 
   /** Runs `fn` with `orgId` as the organization in context (and everything it awaits). */
   run<T>(orgId: string, fn: () => T): T {
@@ -131,6 +138,8 @@ export class OrgDatabases {
     let db: Db;
     if (this.dir !== null && existsSync(this.path(orgId, row.data_gen))) {
       db = this.prepare(openDatabase(this.path(orgId, row.data_gen)));
+    } else if (this.legacy.has(orgId)) {
+      db = this.adopt(orgId, row.data_gen);
     } else {
       db = this.materialize(orgId, row.data_gen, this.baseline(row.dataset), row.created_at);
     }
@@ -173,6 +182,38 @@ export class OrgDatabases {
     // The image was built at another time: the organization's own row says when it was created.
     db.prepare(`UPDATE orgs SET created_at = ? WHERE id = ?`).run(createdAt, orgId);
     return this.prepare(db);
+  }
+
+  /**
+   * Moves an organization's rows out of the process-wide file into its own (built under a temporary
+   * name, then renamed), then deletes them there: a crash between the two leaves the file in use and
+   * rows nothing reads.
+   */
+  private adopt(orgId: string, gen: number): Db {
+    const file = this.path(orgId, gen);
+    const tmp = `${file}.tmp`;
+    rmSync(tmp, { force: true });
+    const fresh = openDatabase(tmp);
+    try {
+      fresh.pragma('foreign_keys = OFF');
+      fresh.prepare(`ATTACH DATABASE ? AS legacy`).run(this.main.name);
+      fresh.transaction(() => {
+        fresh.prepare(`INSERT INTO main.orgs SELECT * FROM legacy.orgs WHERE id = ?`).run(orgId);
+        for (const table of tenantTables(fresh)) {
+          fresh.prepare(`INSERT INTO main.${table} SELECT * FROM legacy.${table} WHERE org_id = ?`).run(orgId);
+        }
+      })();
+      fresh.exec('DETACH DATABASE legacy');
+      fresh.pragma('journal_mode = DELETE');
+    } finally {
+      fresh.close();
+    }
+    renameSync(tmp, file);
+    this.main.transaction(() => {
+      for (const table of tenantTables(this.main)) cached(this.main, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
+    })();
+    this.legacy.delete(orgId);
+    return this.prepare(openDatabase(file));
   }
 
   /** Replaces the organization's open database with `db` (a restore), closing the one it had. */
@@ -300,6 +341,19 @@ function closeWhenIdle(db: Db, attempts = 0): void {
     if (attempts >= 10_000) throw err;
     setTimeout(() => closeWhenIdle(db, attempts + 1), 10).unref();
   }
+}
+
+/**
+ * The organizations that still have rows in the process-wide file (see OrgDatabases.legacy); the
+ * seed template such a version kept there is deleted (its rows cascade).
+ */
+function legacyOrgs(main: Db): Set<string> {
+  main.prepare(`DELETE FROM orgs WHERE is_template = 1`).run();
+  const out = new Set<string>();
+  for (const table of tenantTables(main)) {
+    for (const id of main.prepare(`SELECT DISTINCT org_id FROM ${table}`).pluck().all() as string[]) out.add(id);
+  }
+  return out;
 }
 
 function imageId(baseline: string | null): string {

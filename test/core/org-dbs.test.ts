@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import { openDatabase, tenantTables, type Db } from '../../src/core/db.js';
+import { migrations } from '../../src/core/migrations.js';
 import { OrgDatabases } from '../../src/core/org-dbs.js';
 import { build, bearer, count, SEED_IDS } from '../helper.js';
-import { basic, CLOSE } from '../close/seed-ids.js';
+import { ACME_QUERY, basic, CLOSE } from '../close/seed-ids.js';
 
 // One SQLite database per organization (src/core/org-dbs.ts): made from its dataset's image on first
 // use, dropped by a reset, replaced by a restore, a file per generation with DB=<path>.
@@ -160,4 +161,50 @@ t.test('with files, the least recently used organizations are closed beyond the 
   t.equal(dbs.peek(ids[0]!), undefined, 'the least recently used was closed');
   t.equal(dbs.open(ids[0]!).prepare(`SELECT name FROM blueai_members`).pluck().get(), 'member of a', 'reopened with its data');
   t.equal(dbs.peek(ids[1]!), undefined, 'now b is the one closed');
+});
+
+t.test('a file written before one database per organization: each organization moves to its own file on first use, its jobs still run', async (t) => {
+  // Make the layout of that version: everything in one file (migrations up to 9), an organization's
+  // rows in the shared tables, and the old seed template beside it.
+  const dir = mkdtempSync(join(tmpdir(), 'org-legacy-'));
+  const source = await build(t, { db: join(dir, 'source.db'), tickMs: 0 });
+  await source.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer('legacy-key'), payload: { ids: [SEED_IDS.deal1] } });
+  const edit = await source.inject({ method: 'POST', url: '/api/v1/bulk_action/edit/', headers: basic('legacy-key'), payload: {
+    type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, s_query: ACME_QUERY, results_limit: null, sort: [],
+  } });
+  t.equal(edit.statusCode, 200);
+  const orgId = source.tenants.get('legacy-key').id;
+  const orgFile = join(`${join(dir, 'source.db')}-orgs`, `${orgId}.0.db`);
+  await source.close();
+
+  const file = join(dir, 'old.db');
+  const old = openDatabase(file, migrations.filter((m) => m.version <= 9));
+  old.pragma('foreign_keys = OFF');
+  old.prepare(`ATTACH DATABASE ? AS org`).run(orgFile);
+  const orgColumns = (old.prepare(`SELECT name FROM pragma_table_info('orgs')`).pluck().all() as string[]).join(', ');
+  old.prepare(`INSERT INTO main.orgs (${orgColumns}) SELECT ${orgColumns} FROM org.orgs`).run();
+  old.prepare(`INSERT INTO main.orgs (id, name, is_template, created_at) VALUES ('orga_template', 'seed template', 1, '2026-01-01')`).run();
+  old.prepare(`INSERT INTO main.credentials (token, org_id, created_at) VALUES ('legacy-key', ?, '2026-01-01')`).run(orgId);
+  for (const table of tenantTables(old)) {
+    const cols = (old.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(', ');
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM org.${table}`);
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols.replace(/^org_id|(?<=, )org_id(?=,|$)/, `'orga_template'`)} FROM org.${table}`);
+  }
+  old.exec('DETACH DATABASE org');
+  const before = old.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(orgId) as number;
+  t.ok(before > 0, 'the old file holds the organization\'s rows');
+  old.close();
+
+  const app = await build(t, { db: file, tickMs: 0 });
+  t.equal(app.db.prepare(`SELECT count(*) FROM orgs WHERE is_template = 1`).pluck().get(), 0, 'the old template is gone');
+  t.equal(app.db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = 'orga_template'`).pluck().get(), 0, 'with its rows');
+  t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('legacy-key') })).statusCode, 404, 'the deal deleted before the upgrade stays deleted');
+  t.ok(existsSync(join(`${file}-orgs`, `${orgId}.0.db`)), 'the organization has its own file now');
+  t.equal(app.db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(orgId), 0, 'and no rows left in the shared file');
+  t.equal(count(app, 'close_leads', orgId), before, 'every lead moved');
+  ownsEveryRow(t, app.tenants.db(orgId), orgId);
+  const jobs = (await app.inject({ url: `/_mock/jobs?org=${orgId}` })).json().data as { id: string; status: string }[];
+  t.same(jobs.map((j) => j.id), [edit.json().id], 'its bulk edit is found');
+  const run = await app.inject({ method: 'POST', url: `/_mock/jobs/${edit.json().id}/run` });
+  t.equal(run.json().status, 'done', 'and runs to done');
 });
