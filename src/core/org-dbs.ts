@@ -147,6 +147,7 @@ export class OrgDatabases {
     if (this.dir !== null && this.handles.size > this.maxOpenFiles) {
       const [oldest, old] = this.handles.entries().next().value as [string, Db];
       this.handles.delete(oldest);
+      this.keepName(oldest, old);
       closeWhenIdle(old);
     }
     return db;
@@ -246,9 +247,23 @@ export class OrgDatabases {
     return { open: this.handles.size, images: this.images.size, built: this.built };
   }
 
+  /**
+   * The vendor may have renamed the organization (Close's PUT /organization/) in its own database;
+   * the process-wide row takes that name when the database closes, so the control API, which reads
+   * an open database's name first, shows it after too.
+   */
+  private keepName(orgId: string, db: Db): void {
+    if (!db.open || !this.main.open) return;
+    const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string | undefined;
+    if (name !== undefined) cached(this.main, `UPDATE orgs SET name = ? WHERE id = ? AND name <> ?`).run(name, orgId, name);
+  }
+
   /** Closes every database (the app is closing). */
   closeAll(): void {
-    for (const db of this.handles.values()) closeWhenIdle(db);
+    for (const [orgId, db] of this.handles) {
+      this.keepName(orgId, db);
+      closeWhenIdle(db);
+    }
     this.handles.clear();
   }
 

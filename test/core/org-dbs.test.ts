@@ -163,6 +163,18 @@ t.test('with files, the least recently used organizations are closed beyond the 
   t.equal(dbs.peek(ids[1]!), undefined, 'now b is the one closed');
 });
 
+t.test('with files, a vendor rename outlives its database being closed: the control API still shows it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-name-'));
+  const file = join(dir, 'emulator.db');
+  const app = await build(t, { db: file });
+  const id = app.tenants.resolve('name-key').id;
+  t.equal((await app.inject({ method: 'PUT', url: `/api/v1/organization/${id}/`, headers: basic('name-key'), payload: { name: 'Renamed Co.' } })).statusCode, 200);
+  t.equal((await app.inject({ url: `/_mock/orgs/${id}` })).json().name, 'Renamed Co.', 'read from its open database');
+  await app.close();
+  const again = await build(t, { db: file });
+  t.equal((await again.inject({ url: `/_mock/orgs/${id}` })).json().name, 'Renamed Co.', 'after a restart, before any vendor call');
+});
+
 t.test('a file written before one database per organization: each organization moves to its own file on first use, its jobs still run', async (t) => {
   // Make the layout of that version: everything in one file (migrations up to 9), an organization's
   // rows in the shared tables, and the old seed template beside it.
