@@ -196,7 +196,13 @@ export async function listsStage(): Promise<void> {
       const b = JSON.parse(c.hand()) as { data: { id: string }[]; total_results: number };
       if (a.data.length === 0) throw new Error(`${c.url}: no rows, nothing to compare`);
       if (!isDeepStrictEqual(a.data.map((r) => r.id), b.data.map((r) => r.id))) throw new Error(`${c.url}: the hand-written SQL returns other rows or another order`);
-      if (!isDeepStrictEqual(a, b)) throw new Error(`${c.url}: same rows, but the JSON differs from the hand-written answer`);
+      if (!isDeepStrictEqual(a, b)) {
+        const first = a.data.findIndex((r, i) => !isDeepStrictEqual(r, b.data[i]));
+        const ra = (a.data[first] ?? a) as Record<string, unknown>;
+        const rb = (b.data[first] ?? b) as Record<string, unknown>;
+        const keys = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].filter((k) => !isDeepStrictEqual(ra[k], rb[k]));
+        throw new Error(`${c.url}: same rows, but the JSON differs from the hand-written answer (row ${first}: ${keys.map((k) => `${k}: ${JSON.stringify(ra[k])} vs ${JSON.stringify(rb[k])}`).join('; ')})`);
+      }
       await throughput(ours, 200, 1);
       await throughput(c.hand, 200, 1);
       const rounds: { o: number; b: number }[] = [];
