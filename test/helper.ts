@@ -32,8 +32,7 @@ const holder = new WeakMap<FastifyInstance, Test>();
  * for options that are plain data (no hooks, timers or file database) and never for `listening`; a
  * test that closes its app takes it out of the pool. Call once at the top of a test file. Not for a
  * file whose tests count on what a reset keeps: ids that keep counting (journal entry ids,
- * test/control/requests.test.ts) or rows changed straight in app.db without an org_id filter, which
- * also change the seed's template a reset copies from (test/close/close-properties.test.ts).
+ * test/control/requests.test.ts).
  */
 export function shareApps(tap: Test): void {
   const pool = (shared = new Map());

@@ -5,11 +5,12 @@ export type Db = Database.Database;
 
 /**
  * Opens the database, applies pragmas and pending migrations. `:memory:` for tests and the default
- * start; a file path persists (WAL, so readers never block the writer).
+ * start; a file path persists (WAL, so readers never block the writer); a buffer is a serialized
+ * database opened in memory (an organization's copy of its image).
  */
-export function openDatabase(path: string, list: Migration[] = migrations): Db {
-  const db = new Database(path);
-  if (path !== ':memory:' && path !== '') db.pragma('journal_mode = WAL');
+export function openDatabase(source: string | Buffer, list: Migration[] = migrations): Db {
+  const db = new Database(source);
+  if (typeof source === 'string' && source !== ':memory:' && source !== '') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');

@@ -57,6 +57,8 @@ export interface ForgetHook {
 export class Tenants {
   private readonly seedTokens: Set<string>;
   private readonly forgetHooks: ForgetHook[] = [];
+  /** Row counts of each organization's baseline (they never change), so an untouched custom one is not hashed again per call. */
+  private readonly baselineCounts = new Map<string, Record<string, Record<string, number>>>();
 
   constructor(
     private readonly main: Db,
@@ -98,6 +100,14 @@ export class Tenants {
       .pluck().all() as string[];
   }
 
+  /**
+   * `fn` in the database of each organization whose data holds jobs (only `orgId`'s when given), its
+   * results in that order: how the ticker and the control API look across organizations.
+   */
+  forJobOrgs<T>(orgId: string | undefined, fn: (org: string) => T): T[] {
+    return this.jobOrgs().filter((org) => orgId === undefined || org === orgId).map((org) => this.run(org, () => fn(org)));
+  }
+
   /** Registers what journal, faults, clocks and rate limits forget when an organization is reset or
    * deleted (null: everything). Its own clock and rate limit in `orgs` are cleared here. */
   onForget(hook: ForgetHook): void {
@@ -134,7 +144,8 @@ export class Tenants {
   /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
   create(token: string, baseline: Baseline): Org {
     this.assertValid(baseline);
-    const image = this.image(baselineText(baseline));
+    const text = baselineText(baseline);
+    const image = this.image(text);
     return this.main.transaction(() => {
       if (this.byToken(token)) throw conflict(`The credential "${token}" already belongs to an organization`, { field: 'credential' });
       if (this.orgCount() >= this.opts.maxOrgs) {
@@ -148,7 +159,7 @@ export class Tenants {
       }
       const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
       cached(this.main, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
-        .run(org.id, org.name, org.created_at, baselineText(baseline));
+        .run(org.id, org.name, org.created_at, text);
       cached(this.main, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
       // Its data is made on first use; the image is built already (once per dataset), so a dataset
       // that cannot be loaded fails here.
@@ -194,7 +205,7 @@ export class Tenants {
       throw err;
     }
     this.dbs.drop(orgId, gen);
-    this.dbs.swap(orgId, db);
+    this.dbs.install(orgId, db);
   }
 
   /** Deletes the organization and everything it owns (every table of `main` cascades from `orgs`; its database goes after). */
@@ -204,6 +215,7 @@ export class Tenants {
       this.forgetStored(orgId);
     })();
     this.dbs.drop(orgId);
+    this.baselineCounts.delete(orgId);
     this.forgetInMemory(orgId);
   }
 
@@ -215,6 +227,7 @@ export class Tenants {
       this.forgetStored(null);
     })();
     for (const id of ids) this.dbs.drop(id);
+    this.baselineCounts.clear();
     this.forgetInMemory(null);
   }
 
@@ -253,7 +266,12 @@ export class Tenants {
   /** Row counts; an organization without data of its own answers its image's, without a copy. */
   counts(orgId: string): Record<string, Record<string, number>> {
     if (this.dbs.materialized(orgId)) return this.datasets.counts(this.db(orgId), orgId);
-    return this.image(cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null).facts.counts;
+    let counts = this.baselineCounts.get(orgId);
+    if (!counts) {
+      counts = this.image(cached(this.main, `SELECT dataset FROM orgs WHERE id = ?`).pluck().get(orgId) as string | null).facts.counts;
+      this.baselineCounts.set(orgId, counts);
+    }
+    return counts;
   }
 
   credentials(orgId: string): string[] {

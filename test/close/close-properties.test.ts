@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { build } from '../helper.js';
-import { call, CS, SEEDED_LEAD } from './helper.js';
+import { build, shareApps } from '../helper.js';
+import { call, closeOrg, CS, SEEDED_LEAD } from './helper.js';
 import { closeObject, closeSchemaProperties, ourTemplate } from './close-spec.js';
 import { ACME_QUERY, CLOSE } from './seed-ids.js';
 
@@ -13,6 +13,8 @@ import { ACME_QUERY, CLOSE } from './seed-ids.js';
 
 type Obj = Record<string, unknown>;
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+shareApps(t);
 
 /** README → "Close properties not emulated": schema name → property → why. */
 function omissions(): Map<string, Map<string, string>> {
@@ -162,7 +164,7 @@ t.test('opportunity: pipeline, names and status follow the data', async (t) => {
   await put(app, `/pipeline/${partners.id}/`, { name: 'Alliances' });
   await put(app, `/lead/${lead.id}/`, { name: 'Pipeline Company' });
   await put(app, `/contact/${cara.id}/`, { name: 'Cara Diaz' });
-  for (const o of app.tenants.list()) app.tenants.db(o.id).prepare(`UPDATE close_users SET first_name = 'Kenji', last_name = NULL WHERE id = ?`).run(CLOSE.user);
+  app.tenants.db(closeOrg(app)).prepare(`UPDATE close_users SET first_name = 'Kenji', last_name = NULL WHERE id = ?`).run(CLOSE.user);
   const expected = { pipeline_name: 'Alliances', lead_name: 'Pipeline Company', contact_name: 'Cara Diaz', user_name: 'Kenji', created_by_name: 'Kenji', updated_by_name: 'Kenji' };
   t.match(await get(app, `/opportunity/${opp.id}/`), expected, 'GET /opportunity/{id}/');
   t.match(((await get(app, `/opportunity/?lead_id=${lead.id}`)).data as Obj[])[0], expected, 'GET /opportunity/');
@@ -203,7 +205,7 @@ t.test('lead: names of its users and its primary email and phone', async (t) => 
   });
   const contact = (lead.contacts as Obj[])[0]!;
   t.match(contact, { urls: [], recent_calls: [], subscriptions: [], integration_links: [] });
-  for (const o of app.tenants.list()) app.tenants.db(o.id).prepare(`UPDATE close_users SET last_name = 'Satō' WHERE id = ?`).run(CLOSE.user);
+  app.tenants.db(closeOrg(app)).prepare(`UPDATE close_users SET last_name = 'Satō' WHERE id = ?`).run(CLOSE.user);
   t.match(await get(app, `/lead/${lead.id}/`), { created_by_name: 'Kenta Satō', updated_by_name: 'Kenta Satō' });
   const bare = await post(app, '/lead/', { name: 'Bare' });
   t.match(bare, { primary_email: null, primary_phone: null });

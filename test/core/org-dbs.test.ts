@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
+import type { FastifyInstance } from 'fastify';
 import { openDatabase, tenantTables, type Db } from '../../src/core/db.js';
 import { migrations } from '../../src/core/migrations.js';
 import { OrgDatabases } from '../../src/core/org-dbs.js';
@@ -23,6 +24,13 @@ function ownsEveryRow(t: Test, db: Db, orgId: string): void {
   t.ok(rows > 1000, `the seed's rows are there (${rows})`);
   t.equal(db.prepare(`SELECT count(*) FROM orgs`).pluck().get(), 1, 'one organization row: its own');
   t.equal(db.prepare(`SELECT id FROM orgs`).pluck().get(), orgId);
+}
+
+/** Deletes a seeded deal through BlueAI as `key` (its organization's first use); the organization's id. */
+async function deleteDeal(app: FastifyInstance, key: string, deal: string = SEED_IDS.deal1): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer(key), payload: { ids: [deal] } });
+  if (res.statusCode !== 200) throw new Error(`bulk delete: ${res.statusCode} ${res.body}`);
+  return app.tenants.get(key).id;
 }
 
 t.test('an organization gets its data on its first vendor call, not when it is created', async (t) => {
@@ -63,8 +71,7 @@ t.test('two organizations made from one image share nothing', async (t) => {
 t.test('a reset drops the data in one step; the next use copies the image again', async (t) => {
   const app = await build(t);
   const headers = bearer('reset-key');
-  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
-  const id = app.tenants.get('reset-key').id;
+  const id = await deleteDeal(app, 'reset-key');
   t.equal(count(app, 'blueai_deals', id), 199);
   const genBefore = app.db.prepare(`SELECT data_gen FROM orgs WHERE id = ?`).pluck().get(id) as number;
   const reset = await app.inject({ method: 'POST', url: `/_mock/orgs/${id}/reset` });
@@ -79,12 +86,11 @@ t.test('a reset drops the data in one step; the next use copies the image again'
 t.test('restoring the same snapshot again copies its cached image', async (t) => {
   const app = await build(t);
   const headers = bearer('restore-key');
-  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
-  const id = app.tenants.get('restore-key').id;
+  const id = await deleteDeal(app, 'restore-key');
   const snap = (await app.inject({ url: `/_mock/orgs/${id}/snapshot` })).json();
   const built = app.orgDbs.stats().built;
   for (let i = 0; i < 2; i++) {
-    await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal2] } });
+    await deleteDeal(app, 'restore-key', SEED_IDS.deal2);
     const restored = await app.inject({ method: 'PUT', url: `/_mock/orgs/${id}/snapshot`, payload: snap });
     t.equal(restored.statusCode, 200);
     t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal2}`, headers })).statusCode, 200, 'deal 2 is back');
@@ -125,12 +131,11 @@ t.test('with a file, each organization is a file per generation, and a reset rem
   const file = join(dir, 'emulator.db');
   const app = await build(t, { db: file });
   const headers = bearer('file-key');
-  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal1] } });
-  const id = app.tenants.get('file-key').id;
+  const id = await deleteDeal(app, 'file-key');
   t.ok(existsSync(join(`${file}-orgs`, `${id}.0.db`)), 'generation 0 is a file');
   await app.inject({ method: 'POST', url: `/_mock/orgs/${id}/reset` });
   t.same(readdirSync(`${file}-orgs`).filter((n) => n.startsWith(id) && n.endsWith('.db')), [], 'the reset removed it; nothing made yet');
-  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers, payload: { ids: [SEED_IDS.deal2] } });
+  await deleteDeal(app, 'file-key', SEED_IDS.deal2);
   t.ok(existsSync(join(`${file}-orgs`, `${id}.1.db`)), 'the next use wrote generation 1');
   await app.close();
 
@@ -180,7 +185,7 @@ t.test('a file written before one database per organization: each organization m
   // rows in the shared tables, and the old seed template beside it.
   const dir = mkdtempSync(join(tmpdir(), 'org-legacy-'));
   const source = await build(t, { db: join(dir, 'source.db'), tickMs: 0 });
-  await source.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer('legacy-key'), payload: { ids: [SEED_IDS.deal1] } });
+  await deleteDeal(source, 'legacy-key');
   const edit = await source.inject({ method: 'POST', url: '/api/v1/bulk_action/edit/', headers: basic('legacy-key'), payload: {
     type: 'set_lead_status', lead_status_id: CLOSE.status.qualified, s_query: ACME_QUERY, results_limit: null, sort: [],
   } });

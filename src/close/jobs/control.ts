@@ -14,19 +14,10 @@ export class CloseJobDriver implements JobDriver {
   ) {}
 
   list(filter: { orgId?: string; status?: string }): ControlJobT[] {
-    const rows = this.eachOrg(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
-      ORDER BY date_created, seq`).all({ status: filter.status ?? null }) as BulkEditRow[]);
+    const rows = this.orgs.forJobOrgs(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
+      ORDER BY date_created, seq`).all({ status: filter.status ?? null }) as BulkEditRow[]).flat();
     rows.sort((a, b) => cmp(a.date_created, b.date_created) || a.seq - b.seq || cmp(a.org_id, b.org_id));
     return rows.map((r) => this.toJob(r));
-  }
-
-  /** `fn` in the database of each organization that has jobs (or only `orgId`'s), results concatenated. */
-  private eachOrg<T>(orgId: string | undefined, fn: (org: string) => T[]): T[] {
-    const out: T[] = [];
-    for (const org of this.orgs.jobOrgs()) {
-      if (orgId === undefined || org === orgId) out.push(...this.orgs.run(org, () => fn(org)));
-    }
-    return out;
   }
 
   get(id: string, orgId?: string): ControlJobT {
@@ -98,7 +89,7 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private row(id: string, orgId?: string): BulkEditRow {
-    const rows = this.eachOrg(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkEditRow[]);
+    const rows = this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkEditRow[]).flat();
     if (rows.length === 0) throw notFound(`No bulk edit ${id}${orgId ? ' in that organization' : ''}`);
     if (rows.length > 1) {
       throw new ApiError(409, 'CONFLICT', `Bulk edit ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
@@ -125,19 +116,12 @@ export class CloseOutbox implements OutboxDriver {
 
   // Messages come only from bulk edits, so only organizations with jobs can have any.
   list(orgId?: string): OutboxMessageT[] {
-    const out: OutboxMessageT[] = [];
-    for (const org of this.orgs.jobOrgs()) {
-      if (orgId !== undefined && org !== orgId) continue;
-      out.push(...this.orgs.run(org, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
-        ORDER BY date_created, id`).all() as OutboxMessageT[]));
-    }
-    return out.sort((a, b) => cmp(a.date_created, b.date_created) || cmp(a.id, b.id));
+    return this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
+      ORDER BY date_created, id`).all() as OutboxMessageT[]).flat().sort((a, b) => cmp(a.date_created, b.date_created) || cmp(a.id, b.id));
   }
 
   clear(orgId?: string): void {
-    for (const org of this.orgs.jobOrgs()) {
-      if (orgId === undefined || org === orgId) this.orgs.run(org, () => cached(this.db, `DELETE FROM close_outbox`).run());
-    }
+    this.orgs.forJobOrgs(orgId, () => cached(this.db, `DELETE FROM close_outbox`).run());
   }
 }
 

@@ -14,10 +14,10 @@ import { recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
 import { byTickOrder, rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
-/** Where the runner finds organizations with jobs, and how it works on one's database. */
+/** How the runner works on one organization's database, and on each one's that holds jobs (Tenants). */
 export interface JobOrgs {
-  jobOrgs(): string[];
   run<T>(orgId: string, fn: () => T): T;
+  forJobOrgs<T>(orgId: string | undefined, fn: (org: string) => T): T[];
 }
 
 /** `legacy`: the edit came with only the legacy `query` (its translation is the stored s_query). */
@@ -133,13 +133,9 @@ export class BulkEditRunner {
    */
   tick(orgId?: string, budgetMs = Infinity): number {
     // Only organizations whose data holds jobs are looked at, each in its own database.
-    const active: JobKey[] = [];
-    for (const org of this.orgs.jobOrgs()) {
-      if (orgId !== undefined && org !== orgId) continue;
-      this.orgs.run(org, () => active.push(...cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
-        WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[]));
-    }
-    active.sort(byTickOrder);
+    const active = this.orgs.forJobOrgs(orgId, (org) => cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
+      WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[])
+      .flat().sort(byTickOrder);
     const began = performance.now();
     let stepped = 0;
     for (const job of rotate(active, this.cursor)) {
