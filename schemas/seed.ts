@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import { stringEnum } from './blueai/common.js';
-import { BULK_EDIT_TYPES, BULK_STATUSES } from './close/bulk-edit.js';
+import { BULK_STATUSES } from './close/bulk-edit.js';
+import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
@@ -86,15 +87,19 @@ export const CloseSeedCustomField = Type.Object({
   accepts_multiple_values: Type.Boolean(), choices: Nullable(Type.Array(S)), associations: Nullable(Type.Array(CloseSeedAssociation)),
   ...Dated,
 });
-/** A bulk edit with its frozen set of items, as stored (a snapshot keeps jobs mid-flight). */
+/** A bulk action (any kind) with its frozen set of items, as stored (a snapshot keeps jobs mid-flight). */
 export const CloseSeedBulkEdit = Type.Object({
-  id: S, seq: Type.Integer(), type: stringEnum(BULK_EDIT_TYPES), status: stringEnum(BULK_STATUSES),
+  id: S, seq: Type.Integer(),
+  /** Absent in datasets written before the other kinds were emulated: a bulk edit. */
+  kind: Type.Optional(stringEnum(BULK_KINDS)),
+  /** The edit's type, the delete's bulk_object_type, the sequence subscription's action_type, or `email`. */
+  type: S, status: stringEnum(BULK_STATUSES),
   paused_from: Nullable(stringEnum(BULK_STATUSES)), date_paused: NS, error_reason: NS, params: Type.Record(S, Type.Unknown()),
   lead_status_id: NS, custom_field_id: NS, custom_field_name: NS, custom_field_value: NS, query: NS,
   s_query: Type.Unknown(), results_limit: NI, sort: Type.Array(Type.Unknown()), send_done_email: Type.Boolean(),
   n_leads: NI, n_objects: NI, n_leads_processed: Type.Integer(), n_objects_processed: Type.Integer(),
   created_by: NS, updated_by: NS, ...Dated,
-  items: Type.Array(Type.Object({ seq: Type.Integer(), lead_id: S, object_type: S, object_id: S, done: Type.Boolean() })),
+  items: Type.Array(Type.Object({ seq: Type.Integer(), lead_id: S, object_type: S, object_id: S, detail: Type.Optional(NS), done: Type.Boolean() })),
 });
 export const CloseSeed = Type.Object({
   organization: Type.Object({ name: S }),

@@ -1,16 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
-import { BULK_STATUSES, BulkEditAction } from '../close/bulk-edit.js';
+import { BULK_STATUSES } from '../close/bulk-edit.js';
+import { BULK_KINDS } from '../close/bulk-actions.js';
 
 const NI = Nullable(Type.Integer());
 
-/** A Close bulk edit as the control API shows it: the vendor object plus what the runner knows. */
+/** A Close bulk action (any kind) as the control API shows it: the vendor object plus what the runner knows. */
 export const ControlJob = Type.Object({
   id: Type.String(),
   org_id: Type.String(),
   vendor: Type.Literal('close'),
-  type: Type.String(),
+  kind: stringEnum(BULK_KINDS),
+  type: Type.String({ description: "The edit's type, the delete's bulk_object_type, the sequence subscription's action_type, or `email`" }),
   status: stringEnum(BULK_STATUSES),
   paused_from: Nullable(stringEnum(BULK_STATUSES)),
   date_paused: Nullable(Type.String()),
@@ -23,7 +25,7 @@ export const ControlJob = Type.Object({
   items_done: Type.Integer(),
   date_created: Type.String(),
   date_updated: Type.String(),
-  action: BulkEditAction,
+  action: Type.Object({}, { additionalProperties: true, description: "Close's object for the kind, as GET /api/v1/bulk_action/{kind}/{id}/ returns it" }),
 });
 export type ControlJobT = Static<typeof ControlJob>;
 
@@ -31,6 +33,7 @@ export const JobList = Type.Object({ data: Type.Array(ControlJob) });
 
 export const JobListQuery = Type.Object({
   org: Type.Optional(Type.String({ minLength: 1 })),
+  kind: Type.Optional(stringEnum(BULK_KINDS)),
   status: Type.Optional(stringEnum(BULK_STATUSES)),
 }, { additionalProperties: false });
 

@@ -7,7 +7,7 @@ import { vendorPipeline } from '../core/vendor-hook.js';
 import { CloseStore } from './store/index.js';
 import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
-import { BulkEditRunner, type StepProbe } from './jobs/runner.js';
+import { BulkActionRunner, type StepProbe } from './jobs/runner.js';
 import type { Timers } from '../core/timers.js';
 import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 
@@ -19,8 +19,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     closeStore: CloseStore;
-    /** Advances bulk edits; tests call `closeJobs.tick()` instead of waiting for the ticker. */
-    closeJobs: BulkEditRunner;
+    /** Advances bulk actions; tests call `closeJobs.tick()` instead of waiting for the ticker. */
+    closeJobs: BulkActionRunner;
   }
 }
 
@@ -47,15 +47,15 @@ export function closeCredential(request: FastifyRequest): string | undefined {
 export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {}): void {
   app.datasets.register(closeDataset);
   const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids);
-  // Before a bulk edit is stored, its organization joins the ones the ticker looks at.
-  store.bulkEdits.onCreate = (orgId) => app.tenants.noteJobs(orgId);
+  // Before a bulk action is stored, its organization joins the ones the ticker looks at.
+  store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
-  const runner = new BulkEditRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.fields, store.values, {
+  const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.bulkActions.kinds, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
   });
   app.decorate('closeJobs', runner);
-  app.decorate('jobs', new CloseJobDriver(app.orgDbs.routed, app.tenants, runner, store.bulkEdits));
+  app.decorate('jobs', new CloseJobDriver(app.orgDbs.routed, app.tenants, runner, store.bulkActions));
   app.decorate('outbox', new CloseOutbox(app.orgDbs.routed, app.tenants));
   app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
   app.addHook('preClose', async () => runner.stop());

@@ -1,7 +1,9 @@
 import { cached, rowInserter, type Db } from '../core/db.js';
 import type { VendorDataset } from '../core/datasets.js';
 import type { CloseSeedT } from '../../schemas/seed.js';
-import type { BulkEditRow } from './store/bulk-edits.js';
+import type { BulkActionRow } from './store/bulk-actions.js';
+import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
+import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
 
 const CLOSE_ID = (prefix: string) => new RegExp(`^${prefix}[0-9A-Za-z]{43}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -60,12 +62,22 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
   }
   for (const [i, b] of (s.bulk_edits ?? []).entries()) {
     const at = `/close/bulk_edits/${i}`;
-    const p = check(at, 'bulkedit_', b.id)
+    const kind = b.kind ?? 'edit';
+    const p = check(at, BULK_ID_PREFIX.get(kind)!, b.id)
+      ?? (BULK_TYPES.get(kind)!.includes(b.type) ? null : `${at}/type: a ${kind} bulk action's type is one of ${BULK_TYPES.get(kind)!.join(', ')}`)
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
   return null;
 }
+
+// Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
+const BULK_ID_PREFIX = new Map<string, string>([
+  ['edit', 'bulkedit_'], ['delete', 'bulkdelete_'], ['email', 'bulkemail_'], ['sequence_subscription', 'bulkseqsub_'],
+]);
+const BULK_TYPES = new Map<string, readonly string[]>([
+  ['edit', BULK_EDIT_TYPES], ['delete', BULK_OBJECT_TYPES], ['email', ['email']], ['sequence_subscription', SEQUENCE_ACTION_TYPES],
+]);
 
 /** The pipeline a dataset without pipelines gets (and migration 8 gave existing organizations). */
 export const defaultPipelineId = (orgId: string): string => `pipe_${orgId.slice('orga_'.length)}`;
@@ -138,10 +150,10 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
 
   for (const { items, ...b } of s.bulk_edits ?? []) {
     insert('close_bulk_edits', {
-      ...b, params: JSON.stringify(b.params), s_query: JSON.stringify(b.s_query), sort: JSON.stringify(b.sort),
+      ...b, kind: b.kind ?? 'edit', params: JSON.stringify(b.params), s_query: JSON.stringify(b.s_query), sort: JSON.stringify(b.sort),
       send_done_email: b.send_done_email ? 1 : 0,
     });
-    for (const item of items) insert('close_bulk_edit_items', { ...item, bulk_edit_id: b.id, done: item.done ? 1 : 0 });
+    for (const item of items) insert('close_bulk_edit_items', { ...item, detail: item.detail ?? null, bulk_edit_id: b.id, done: item.done ? 1 : 0 });
   }
 }
 
@@ -178,8 +190,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
   const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
     `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
      ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
-  const items = all<{ bulk_edit_id: string; seq: number; lead_id: string; object_type: string; object_id: string; done: number }>(
-    `SELECT bulk_edit_id, seq, lead_id, object_type, object_id, done FROM close_bulk_edit_items WHERE org_id = ? ORDER BY bulk_edit_id, seq`);
+  const items = all<{ bulk_edit_id: string; seq: number; lead_id: string; object_type: string; object_id: string; detail: string | null; done: number }>(
+    `SELECT bulk_edit_id, seq, lead_id, object_type, object_id, detail, done FROM close_bulk_edit_items WHERE org_id = ? ORDER BY bulk_edit_id, seq`);
   const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string;
   return {
     organization: { name },
@@ -203,10 +215,11 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
       activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
     })) as CloseSeedT['leads'],
-    bulk_edits: all<BulkEditRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
+    bulk_edits: all<BulkActionRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
       ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
       send_done_email: b.send_done_email === 1,
-      items: items.filter((i) => i.bulk_edit_id === b.id).map(({ bulk_edit_id: _b, ...i }) => ({ ...i, done: i.done === 1 })),
+      // `detail` only where a kind froze one (a bulk email's address), so older snapshots read back the same.
+      items: items.filter((i) => i.bulk_edit_id === b.id).map(({ bulk_edit_id: _b, detail, ...i }) => ({ ...i, ...(detail === null ? {} : { detail }), done: i.done === 1 })),
     })),
   };
 }

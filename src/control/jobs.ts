@@ -18,7 +18,7 @@ export default async function jobRoutes(fastify: FastifyInstance) {
   const one = { params: IdParams, querystring: JobOrgQuery, response: { 200: ControlJob, ...controlErrors } };
 
   app.get('/jobs', { schema: { querystring: JobListQuery, response: { 200: JobList, ...controlErrors } } }, async (req) => ({
-    data: app.jobs.list({ orgId: orgId(req.query.org), status: req.query.status }),
+    data: app.jobs.list({ orgId: orgId(req.query.org), status: req.query.status, kind: req.query.kind }),
   }));
   app.get('/jobs/:id', { schema: one }, async (req) => app.jobs.get(req.params.id, orgId(req.query.org)));
   app.post('/jobs/:id/step', { schema: { ...one, body: JobStep } }, async (req) =>

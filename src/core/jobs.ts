@@ -5,7 +5,7 @@ import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../
  * registers an implementation (app.jobs), so the control plane knows the core only.
  */
 export interface JobDriver {
-  list(filter: { orgId?: string; status?: string }): ControlJobT[];
+  list(filter: { orgId?: string; status?: string; kind?: string }): ControlJobT[];
   /** One job by id; `orgId` disambiguates. 404 unknown, 409 ambiguous. */
   get(id: string, orgId?: string): ControlJobT;
   /** Advances one job by up to `ticks` steps (stops early once it no longer progresses), yielding between steps; 409 if it cannot progress. */

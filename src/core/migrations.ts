@@ -385,4 +385,14 @@ export const migrations: Migration[] = [
         SELECT DISTINCT org_id FROM close_bulk_edits WHERE org_id IN (SELECT id FROM orgs WHERE is_template = 0);
     `,
   },
+  {
+    version: 13,
+    name: 'Close bulk actions of every kind (edit, delete, email, sequence subscription) share one table and one engine',
+    sql: `
+      -- close_bulk_edits holds every kind of bulk action; rows from before are bulk edits.
+      ALTER TABLE close_bulk_edits ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit';
+      -- What a kind froze with an item besides the object (a bulk email's recipient address).
+      ALTER TABLE close_bulk_edit_items ADD COLUMN detail TEXT;
+    `,
+  },
 ];

@@ -156,7 +156,7 @@ t.test('GET /me/ answers for the key with its organization', async (t) => {
 
 t.test('Close routes that are not emulated answer 404 in Close shape', async (t) => {
   const app = await build(t);
-  const res = await app.inject({ url: '/api/v1/bulk_action/email/', headers: basic() });
+  const res = await app.inject({ url: '/api/v1/export/', headers: basic() });
   t.equal(res.statusCode, 404);
   t.match(res.json(), { error: /not emulated/ });
 });

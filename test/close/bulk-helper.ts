@@ -41,3 +41,32 @@ export function editCount(app: FastifyInstance, key = 'close-key'): number {
   const org = orgOf(app, key);
   return app.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(org) as number;
 }
+
+/** Any bulk action kind: edit, delete, email, sequence_subscription. */
+export const actionUrl = (kind: string) => `/api/v1/bulk_action/${kind}/`;
+
+export async function createAction(app: FastifyInstance, kind: string, payload: Record<string, unknown>, key = 'close-key') {
+  return app.inject({ method: 'POST', url: actionUrl(kind), headers: basic(key), payload });
+}
+
+export async function getAction(app: FastifyInstance, kind: string, id: string, key = 'close-key') {
+  return (await app.inject({ url: `${actionUrl(kind)}${id}/`, headers: basic(key) })).json();
+}
+
+/** Ticks until the bulk action is done or in error; returns the statuses seen. */
+export async function runActionToEnd(app: FastifyInstance, kind: string, id: string, key = 'close-key', max = 1000): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    app.closeJobs.tick();
+    const { status } = await getAction(app, kind, id, key);
+    if (seen[seen.length - 1] !== status) seen.push(status);
+    if (status === 'done' || status === 'error') return seen;
+  }
+  throw new Error(`bulk ${kind} ${id} did not finish in ${max} ticks`);
+}
+
+/** Rows of one organization's table (`WHERE org_id = ?` + more). */
+export function orgRows(app: FastifyInstance, sql: string, key = 'close-key', ...params: unknown[]): Record<string, unknown>[] {
+  const org = orgOf(app, key);
+  return app.tenants.db(org).prepare(sql).all(org, ...params) as Record<string, unknown>[];
+}

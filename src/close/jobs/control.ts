@@ -2,20 +2,19 @@ import { cached, type Db } from '../../core/db.js';
 import { ApiError, conflict, notFound } from '../../core/errors.js';
 import type { JobDriver, OutboxDriver } from '../../core/jobs.js';
 import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../../schemas/control/jobs.js';
-import { toAction, type BulkEditRow } from '../store/bulk-edits.js';
+import type { BulkActionRow, BulkActionStore } from '../store/bulk-actions.js';
 import { ACTIVE_STATUSES } from './machine.js';
-import type { BulkEditRunner, JobOrgs } from './runner.js';
-import type { BulkEditStore } from '../store/bulk-edits.js';
+import type { BulkActionRunner, JobOrgs } from './runner.js';
 
-/** Close bulk edits as the control API drives them: across organizations, one job at a time. */
+/** Close bulk actions of every kind as the control API drives them: across organizations, one job at a time. */
 export class CloseJobDriver implements JobDriver {
   constructor(
-    private readonly db: Db, private readonly orgs: JobOrgs, private readonly runner: BulkEditRunner, private readonly store: BulkEditStore,
+    private readonly db: Db, private readonly orgs: JobOrgs, private readonly runner: BulkActionRunner, private readonly store: BulkActionStore,
   ) {}
 
-  list(filter: { orgId?: string; status?: string }): ControlJobT[] {
+  list(filter: { orgId?: string; status?: string; kind?: string }): ControlJobT[] {
     const rows = this.orgs.forJobOrgs(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
-      ORDER BY date_created, seq`).all({ status: filter.status ?? null }) as BulkEditRow[]).flat();
+      AND (@kind IS NULL OR kind = @kind) ORDER BY date_created, seq`).all({ status: filter.status ?? null, kind: filter.kind ?? null }) as BulkActionRow[]).flat();
     rows.sort((a, b) => cmp(a.date_created, b.date_created) || a.seq - b.seq || cmp(a.org_id, b.org_id));
     return rows.map((r) => this.toJob(r));
   }
@@ -27,7 +26,7 @@ export class CloseJobDriver implements JobDriver {
   async step(id: string, orgId: string | undefined, ticks: number): Promise<ControlJobT> {
     const row = this.row(id, orgId);
     if (!ACTIVE_STATUSES.includes(row.status)) {
-      throw conflict(`Bulk edit ${id} is ${row.status} and does not progress${row.status === 'paused' ? '; resume it first' : ''}`);
+      throw conflict(`${this.noun(row)} ${id} is ${row.status} and does not progress${row.status === 'paused' ? '; resume it first' : ''}`);
     }
     return this.toJob(await this.advance(row, ticks));
   }
@@ -42,7 +41,7 @@ export class CloseJobDriver implements JobDriver {
    * Steps a job until it stops progressing or `steps` are taken, yielding to the event loop after each
    * step, so a long run does not hold other requests (and the ticker) until it ends.
    */
-  private async advance(row: BulkEditRow, steps: number): Promise<BulkEditRow> {
+  private async advance(row: BulkActionRow, steps: number): Promise<BulkActionRow> {
     for (let i = 0; i < steps && ACTIVE_STATUSES.includes(row.status); i++) {
       this.runner.stepOne(row.org_id, row.id);
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -59,13 +58,13 @@ export class CloseJobDriver implements JobDriver {
     return this.setStatus(id, orgId, 'resuming');
   }
 
-  /** The same transition as Close's PUT /bulk_action/edit/{id}/ (its 400 is a 409 here: the state, not the input, is wrong). */
+  /** The same transition as Close's PUT /bulk_action/{kind}/{id}/ (its 400 is a 409 here: the state, not the input, is wrong). */
   private setStatus(id: string, orgId: string | undefined, status: 'paused' | 'resuming'): ControlJobT {
     const row = this.row(id, orgId);
     try {
-      this.orgs.run(row.org_id, () => this.store.setStatus(row.org_id, '', id, status));
+      this.orgs.run(row.org_id, () => this.store.setStatus(row.kind, row.org_id, '', id, status));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 400) throw conflict(`Bulk edit ${id}: ${err.message}`);
+      if (err instanceof ApiError && err.status === 400) throw conflict(`${this.noun(row)} ${id}: ${err.message}`);
       throw err;
     }
     this.runner.changed();
@@ -74,7 +73,7 @@ export class CloseJobDriver implements JobDriver {
 
   fail(id: string, orgId: string | undefined, reason: string): ControlJobT {
     const row = this.row(id, orgId);
-    if (!this.runner.forceFail(row.org_id, id, reason)) throw conflict(`Bulk edit ${id} is ${row.status} and cannot fail`);
+    if (!this.runner.forceFail(row.org_id, id, reason)) throw conflict(`${this.noun(row)} ${id} is ${row.status} and cannot fail`);
     return this.get(id, row.org_id);
   }
 
@@ -88,33 +87,39 @@ export class CloseJobDriver implements JobDriver {
     return this.ticker();
   }
 
-  private row(id: string, orgId?: string): BulkEditRow {
-    const rows = this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkEditRow[]).flat();
-    if (rows.length === 0) throw notFound(`No bulk edit ${id}${orgId ? ' in that organization' : ''}`);
+  private row(id: string, orgId?: string): BulkActionRow {
+    const rows = this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkActionRow[]).flat();
+    if (rows.length === 0) throw notFound(`No bulk action ${id}${orgId ? ' in that organization' : ''}`);
     if (rows.length > 1) {
-      throw new ApiError(409, 'CONFLICT', `Bulk edit ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
+      throw new ApiError(409, 'CONFLICT', `${this.noun(rows[0]!)} ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
     }
     return rows[0]!;
   }
 
-  private toJob(row: BulkEditRow): ControlJobT {
+  private toJob(row: BulkActionRow): ControlJobT {
     const items = this.orgs.run(row.org_id, () => cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_edit_items
       WHERE org_id = ? AND bulk_edit_id = ?`).get(row.org_id, row.id) as { total: number; done: number });
     return {
-      id: row.id, org_id: row.org_id, vendor: 'close', type: row.type, status: row.status, paused_from: row.paused_from,
+      id: row.id, org_id: row.org_id, vendor: 'close', kind: row.kind, type: row.type, status: row.status, paused_from: row.paused_from,
       date_paused: row.date_paused, error_reason: row.error_reason, n_leads: row.n_leads, n_objects: row.n_objects,
       n_leads_processed: row.n_leads_processed, n_objects_processed: row.n_objects_processed,
       items_total: items.total, items_done: items.done, date_created: row.date_created, date_updated: row.date_updated,
-      action: toAction(row),
+      action: this.store.action(row),
     };
+  }
+
+  /** "Bulk edit", "Bulk delete", … */
+  private noun(row: BulkActionRow): string {
+    const noun = this.store.kinds.get(row.kind).noun;
+    return noun.charAt(0).toUpperCase() + noun.slice(1);
   }
 }
 
-/** Close's "bulk edit done" emails (close_outbox). */
+/** Close's emails (close_outbox): the "bulk action done" emails, and the messages bulk emails send. */
 export class CloseOutbox implements OutboxDriver {
   constructor(private readonly db: Db, private readonly orgs: JobOrgs) {}
 
-  // Messages come only from bulk edits, so only organizations with jobs can have any.
+  // Messages come only from bulk actions, so only organizations with jobs can have any.
   list(orgId?: string): OutboxMessageT[] {
     return this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
       ORDER BY date_created, id`).all() as OutboxMessageT[]).flat().sort((a, b) => cmp(a.date_created, b.date_created) || cmp(a.id, b.id));

@@ -1,6 +1,6 @@
 import type { BulkStatus } from '../../../schemas/close/bulk-edit.js';
 
-// The bulk edit lifecycle as a pure transition table: no database, no clock. The runner and the
+// The bulk action lifecycle (every kind) as a pure transition table: no database, no clock. The runner and the
 // PUT route ask it what happens; it answers with the next state or the reason it is refused.
 //
 //   created ─tick→ loading ─tick (query evaluated, set frozen)→ processing ─tick (one batch)→ … → done
@@ -28,7 +28,8 @@ const RUNNING: BulkStatus[] = ['created', 'loading', 'processing', 'resuming'];
 const to = (status: BulkStatus, paused_from: BulkStatus | null = null): Transition => ({ ok: true, next: { status, paused_from } });
 const refuse = (reason: string): Transition => ({ ok: false, reason });
 
-export function transition(state: JobState, event: JobEvent): Transition {
+/** `noun` names the kind in refusals ("bulk edit", "bulk delete", …). */
+export function transition(state: JobState, event: JobEvent, noun = 'bulk edit'): Transition {
   const { status } = state;
   switch (event.type) {
     case 'tick':
@@ -37,20 +38,20 @@ export function transition(state: JobState, event: JobEvent): Transition {
         case 'loading': return to('processing');
         case 'processing': return (event.remaining ?? 0) > 0 ? to('processing') : to('done');
         case 'resuming': return to(state.paused_from ?? 'processing');
-        default: return refuse(`a ${status} bulk edit does not progress`);
+        default: return refuse(`a ${status} ${noun} does not progress`);
       }
     case 'pause':
       if (status === 'resuming') return to('paused', state.paused_from);
       if (RUNNING.includes(status)) return to('paused', status);
-      if (status === 'paused') return refuse('This bulk edit is already paused.');
-      return refuse(`A bulk edit that is ${status} cannot be paused.`);
+      if (status === 'paused') return refuse(`This ${noun} is already paused.`);
+      return refuse(`A ${noun} that is ${status} cannot be paused.`);
     case 'resume':
-      if (status !== 'paused') return refuse(`Only a paused bulk edit can be resumed; this one is ${status}.`);
-      if (event.pausedForMs > RESUME_WINDOW_MS) return refuse('This bulk edit has been paused for more than 7 days and can no longer be resumed.');
+      if (status !== 'paused') return refuse(`Only a paused ${noun} can be resumed; this one is ${status}.`);
+      if (event.pausedForMs > RESUME_WINDOW_MS) return refuse(`This ${noun} has been paused for more than 7 days and can no longer be resumed.`);
       return to('resuming', state.paused_from);
     case 'fail':
       if (RUNNING.includes(status) || status === 'paused') return to('error');
-      return refuse(`A bulk edit that is ${status} cannot fail.`);
+      return refuse(`A ${noun} that is ${status} cannot fail.`);
   }
 }
 

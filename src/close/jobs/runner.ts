@@ -6,12 +6,9 @@ import type { CrashHook } from '../../core/faults.js';
 import { realTimers, type Timers } from '../../core/timers.js';
 import { closeDate } from '../dates.js';
 import { matchLeadIds } from '../query/index.js';
-import type { CustomFieldReader } from '../store/custom-fields.js';
-import type { CustomValues } from '../store/values.js';
-import type { BulkEditRow } from '../store/bulk-edits.js';
+import type { BulkActionRow } from '../store/bulk-actions.js';
 import { ACTIVE_STATUSES, transition, type JobState } from './machine.js';
-import { recheckPlan, type Plan } from './plan.js';
-import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
+import type { BatchItem, BulkKinds } from './kinds.js';
 import { byTickOrder, rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
 /** How the runner works on one organization's database, and on each one's that holds jobs (Tenants). */
@@ -20,19 +17,19 @@ export interface JobOrgs {
   forJobOrgs<T>(orgId: string | undefined, fn: (org: string) => T): T[];
 }
 
-/** `legacy`: the edit came with only the legacy `query` (its translation is the stored s_query). */
-type StoredPlan = Plan & { tz_offset_minutes: number; legacy?: { slice: { index: number; count: number } | null; sort: unknown[] } };
+/** What every kind's params carry besides its own; `legacy`: the action came with only the legacy `query` (its translation is the stored s_query). */
+type StoredParams = Record<string, unknown> & { tz_offset_minutes: number; legacy?: { slice: { index: number; count: number } | null; sort: unknown[] } };
 
 /** Where a step is; the reason of a step that throws names it. */
 export type StepPhase = 'check' | 'load' | 'batch' | 'finish';
 /** Test-only: called as a step enters each phase, inside its transaction; a throw there is the step failing. */
 export type StepProbe = (phase: StepPhase, job: { org_id: string; id: string; status: string }) => void;
 
-const REASON: Record<StepPhase, string> = {
-  check: 'internal error while checking the bulk edit',
-  load: 'the query could not be evaluated',
-  batch: 'internal error while applying a batch',
-  finish: 'internal error while finishing a step',
+const REASON: Record<StepPhase, (noun: string) => string> = {
+  check: (noun) => `internal error while checking the ${noun}`,
+  load: () => 'the query could not be evaluated',
+  batch: () => 'internal error while applying a batch',
+  finish: () => 'internal error while finishing a step',
 };
 
 /** The database cannot be written now (another process holds its lock, or the app is closing): retry, do not fail the job. */
@@ -42,12 +39,12 @@ const isTransient = (err: unknown, db: Db): boolean => {
 };
 
 /**
- * The only code that moves bulk edits forward. One tick advances the active bulk edits of every
+ * The only code that moves bulk actions (every kind) forward. One tick advances the active ones of every
  * organization by one step each, within a time budget, each step in one transaction (a batch and
  * its counters commit together, and every item is marked done with its edit), so a restart never
  * applies an item twice. A step that throws moves its own job to error and the tick goes on.
  */
-export class BulkEditRunner {
+export class BulkActionRunner {
   private cancelTicker: (() => void) | null = null;
   private running = false;
   private intervalMs = 0;
@@ -59,8 +56,7 @@ export class BulkEditRunner {
   constructor(
     private readonly db: Db, private readonly orgs: JobOrgs, private readonly ids: Ids,
     private readonly clock: Clocks,
-    private readonly fields: CustomFieldReader,
-    private readonly values: CustomValues,
+    private readonly kinds: BulkKinds,
     private readonly opts: {
       batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook; changed?: () => void;
       tickBudgetMs?: number; probe?: StepProbe; timers?: Timers;
@@ -119,8 +115,8 @@ export class BulkEditRunner {
   /** Forces a job into error (the control API's fail); false when the state machine refuses. */
   forceFail(orgId: string, id: string, reason: string): boolean {
     return this.orgs.run(orgId, () => this.db.transaction(() => {
-      const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
-      if (!row || !transition(row as JobState, { type: 'fail' }).ok) return false;
+      const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+      if (!row || !transition(row as JobState, { type: 'fail' }, this.kinds.get(row.kind).noun).ok) return false;
       this.fail(row, reason);
       return true;
     })());
@@ -163,35 +159,36 @@ export class BulkEditRunner {
       const phase = this.phase;
       this.opts.log?.error({ err, bulk_edit: id, org: orgId, phase }, 'bulk edit step threw; the bulk edit goes to error');
       this.db.transaction(() => {
-        const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
-        if (row) this.fail(row, `${REASON[phase]}: ${(err as Error)?.message ?? String(err)}`);
+        const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+        if (row) this.fail(row, `${REASON[phase](this.kinds.get(row.kind).noun)}: ${(err as Error)?.message ?? String(err)}`);
       })();
     }
   }
 
-  private enter(phase: StepPhase, row: BulkEditRow): void {
+  private enter(phase: StepPhase, row: BulkActionRow): void {
     this.phase = phase;
     this.opts.probe?.(phase, row);
   }
 
   private step(orgId: string, id: string): void {
-    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkEditRow | undefined;
+    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
     if (!row || !ACTIVE_STATUSES.includes(row.status)) return;
+    const kind = this.kinds.get(row.kind);
     this.enter('check', row);
-    const plan = JSON.parse(row.params) as StoredPlan;
-    const problem = row.status === 'created' || row.status === 'resuming' ? null : recheckPlan(this.db, this.fields, orgId, plan);
+    const params = JSON.parse(row.params) as StoredParams;
+    const problem = row.status === 'created' || row.status === 'resuming' ? null : kind.recheck(orgId, row, params);
     if (problem) return this.fail(row, problem);
     if (row.status === 'loading') {
       this.enter('load', row);
-      this.load(row, plan);
+      this.load(row, params);
     }
     let remaining: number | undefined;
     if (row.status === 'processing') {
       this.enter('batch', row);
-      remaining = this.applyBatch(row, plan);
+      remaining = this.applyBatch(row, params);
     }
     this.enter('finish', row);
-    const t = transition(row as JobState, { type: 'tick', remaining });
+    const t = transition(row as JobState, { type: 'tick', remaining }, kind.noun);
     if (!t.ok) return;
     cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(t.next.status, t.next.paused_from, closeDate(this.clock.now(row.org_id)), orgId, id);
@@ -200,51 +197,35 @@ export class BulkEditRunner {
   }
 
   /** loading: evaluates the query once and freezes the matched set as items, in lead order. */
-  private load(row: BulkEditRow, plan: StoredPlan): void {
+  private load(row: BulkActionRow, params: StoredParams): void {
     const sort = JSON.parse(row.sort) as unknown[];
     const leadIds = matchLeadIds(this.db, row.org_id, JSON.parse(row.s_query), {
-      sort: sort.length > 0 || !plan.legacy ? sort : plan.legacy.sort, legacy: plan.legacy ? { slice: plan.legacy.slice } : undefined, resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: plan.tz_offset_minutes,
+      sort: sort.length > 0 || !params.legacy ? sort : params.legacy.sort, legacy: params.legacy ? { slice: params.legacy.slice } : undefined,
+      resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: params.tz_offset_minutes,
     });
-    const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id) VALUES (?, ?, ?, ?, ?, ?)`);
+    const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     let seq = 0;
     let objects = 0;
-    const byLead = objectsOf(this.db, this.fields, row.org_id, row.type, plan.field_id, leadIds);
+    const byLead = this.kinds.get(row.kind).items(row.org_id, row, params, leadIds);
     for (const leadId of leadIds) {
       const list = byLead.get(leadId) ?? [];
-      // A lead without objects to edit still gets a marker item, so it counts as processed in order.
-      if (list.length === 0) insert.run(row.org_id, row.id, seq++, leadId, 'none', leadId);
-      for (const o of list) insert.run(row.org_id, row.id, seq++, leadId, o.kind, o.id);
+      // A lead without objects to act on still gets a marker item, so it counts as processed in order.
+      if (list.length === 0) insert.run(row.org_id, row.id, seq++, leadId, 'none', leadId, null);
+      for (const o of list) insert.run(row.org_id, row.id, seq++, leadId, o.object_type, o.object_id, o.detail ?? null);
       objects += list.length;
     }
     cached(this.db, `UPDATE close_bulk_edits SET n_leads = ?, n_objects = ? WHERE org_id = ? AND id = ?`).run(leadIds.length, objects, row.org_id, row.id);
   }
 
   /** processing: applies the next batch; returns 1 while items are left to do, else 0. */
-  private applyBatch(row: BulkEditRow, plan: StoredPlan): number {
+  private applyBatch(row: BulkActionRow, params: StoredParams): number {
     // The pending index, or SQLite walks the primary key past every item already done (quadratic).
-    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
+    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id, detail FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
       WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
-      .all(row.org_id, row.id, this.opts.batchSize) as { seq: number; lead_id: string; object_type: ObjectKind | 'none'; object_id: string }[];
+      .all(row.org_id, row.id, this.opts.batchSize) as BatchItem[];
     const now = closeDate(this.clock.now(row.org_id));
-    let objects = 0;
-    if (plan.operation === 'status') {
-      // A status edit writes the same three columns on every lead: one statement for the batch.
-      const leadIds = items.filter((item) => item.object_type !== 'none').map((item) => item.object_id);
-      cached(this.db, `UPDATE close_leads SET status_id = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
-        .run(plan.lead_status_id, row.created_by, now, row.org_id, JSON.stringify(leadIds));
-      objects = leadIds.length;
-      // Inside the batch's transaction, before its items are marked done: a crash rolls it all back.
-      if (items.length > 0) this.opts.crash?.reach('bulk-edit-mid-batch');
-    } else {
-      for (const [i, item] of items.entries()) {
-        // Halfway through a batch, inside its transaction: a crash here must roll the whole batch back.
-        if (i === Math.floor(items.length / 2)) this.opts.crash?.reach('bulk-edit-mid-batch');
-        if (item.object_type !== 'none') {
-          this.apply(row, plan, item.object_type, item.object_id, now);
-          objects++;
-        }
-      }
-    }
+    // Halfway through a batch, inside its transaction: a crash there must roll the whole batch back.
+    const objects = this.kinds.get(row.kind).apply(row, params, items, now, () => this.opts.crash?.reach('bulk-edit-mid-batch'));
     const seqs = JSON.stringify(items.map((item) => item.seq));
     cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .run(row.org_id, row.id, seqs);
@@ -259,9 +240,9 @@ export class BulkEditRunner {
    * The leads this batch finished: those of its items' leads with nothing left to do. A lead is
    * counted once, in the batch that marks its last item done (done only goes 0 → 1), so the counter
    * grows by this in the batch's own transaction; counting every pending lead on each batch made a
-   * bulk edit quadratic in its size.
+   * bulk action quadratic in its size.
    */
-  private leadsFinished(row: BulkEditRow, items: { lead_id: string }[]): number {
+  private leadsFinished(row: BulkActionRow, items: { lead_id: string }[]): number {
     const leads = [...new Set(items.map((item) => item.lead_id))];
     if (leads.length === 0) return 0;
     const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items
@@ -270,46 +251,23 @@ export class BulkEditRunner {
     return leads.length - stillPending;
   }
 
-  private apply(row: BulkEditRow, plan: StoredPlan, kind: ObjectKind, objectId: string, now: string): void {
-    const table = OBJECT_TABLES[kind];
-    if (plan.operation === 'status') {
-      cached(this.db, `UPDATE close_leads SET status_id = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
-        .run(plan.lead_status_id, row.created_by, now, row.org_id, objectId);
-      return;
-    }
-    // An object deleted while the edit runs is skipped (its item still counts as processed).
-    const touched = cached(this.db, `UPDATE ${table.name} SET date_updated = @now${table.hasUpdatedBy ? ', updated_by = @user' : ''} WHERE org_id = @org AND id = @id`)
-      .run({ now, org: row.org_id, id: objectId, ...(table.hasUpdatedBy ? { user: row.created_by } : {}) });
-    if (touched.changes === 0) return;
-    const fieldId = plan.field_id!;
-    const current = this.values.get(row.org_id, objectId, fieldId);
-    const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-    let next: unknown;
-    switch (plan.operation) {
-      case 'clear': next = null; break;
-      case 'replace': next = plan.value; break;
-      case 'add': next = [...list(current), ...list(plan.value).filter((v) => !list(current).includes(v))]; break;
-      case 'remove': next = list(current).filter((v) => !list(plan.value).includes(v)); break;
-    }
-    this.values.set(row.org_id, objectId, fieldId, next);
-  }
-
-  private fail(row: BulkEditRow, reason: string): void {
-    const t = transition(row as JobState, { type: 'fail' });
+  private fail(row: BulkActionRow, reason: string): void {
+    const kind = this.kinds.get(row.kind);
+    const t = transition(row as JobState, { type: 'fail' }, kind.noun);
     if (!t.ok) return;
     // Real API: the failure reason is not part of the object; here: kept in error_reason, logged.
-    this.opts.log?.warn({ bulk_edit: row.id, org: row.org_id, reason }, 'bulk edit failed');
+    this.opts.log?.warn({ bulk_action: row.id, kind: row.kind, org: row.org_id, reason }, `${kind.noun} failed`);
     cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(reason, closeDate(this.clock.now(row.org_id)), row.org_id, row.id);
     this.opts.changed?.();
   }
 
-  private sendDoneEmail(row: BulkEditRow): void {
+  private sendDoneEmail(row: BulkActionRow): void {
     const user = cached(this.db, `SELECT email FROM close_users WHERE org_id = ? AND id = ?`).pluck().get(row.org_id, row.created_by) as string | undefined;
-    const done = cached(this.db, `SELECT n_leads, n_objects FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as { n_leads: number; n_objects: number };
-    cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, 'bulk_edit_done', ?, ?, ?, ?, ?)`).run(
-      row.org_id, this.ids.base62('email_'), user ?? 'unknown', 'Your bulk edit is complete',
-      `Bulk edit ${row.id} (${row.type}) finished: ${done.n_leads} leads, ${done.n_objects} objects updated.`, row.id, closeDate(this.clock.now(row.org_id)),
+    const done = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
+    const mail = this.kinds.get(row.kind).doneEmail(done);
+    cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      row.org_id, this.ids.base62('email_'), `bulk_${row.kind}_done`, user ?? 'unknown', mail.subject, mail.body, row.id, closeDate(this.clock.now(row.org_id)),
     );
   }
 }

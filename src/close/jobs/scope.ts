@@ -2,6 +2,7 @@ import { cached, type Db } from '../../core/db.js';
 import type { BulkEditType } from '../../../schemas/close/bulk-edit.js';
 import type { CustomFieldReader } from '../store/custom-fields.js';
 import { FIELD_KIND } from './plan.js';
+import type { Item } from './kinds.js';
 
 // Which objects a bulk edit writes for its matched leads. Real API: the exact object sets of the
 // non-lead types are not documented; here: contact/opportunity types edit every contact/opportunity of
@@ -55,11 +56,11 @@ const CHILD_SQL: Record<Exclude<ObjectKind, 'lead'>, string> = {
 
 /** The objects to edit, grouped by lead (each lead's objects in creation order). */
 export function objectsOf(db: Db, fields: CustomFieldReader, orgId: string, type: BulkEditType, fieldId: string | null, leadIds: string[]) {
-  const out = new Map<string, { kind: ObjectKind; id: string }[]>();
+  const out = new Map<string, Item[]>();
   const add = (leadId: string, kind: ObjectKind, id: string) => {
     let list = out.get(leadId);
     if (!list) out.set(leadId, (list = []));
-    list.push({ kind, id });
+    list.push({ object_type: kind, object_id: id });
   };
   const leads = JSON.stringify(leadIds);
   for (const t of targets(fields, orgId, type, fieldId)) {

@@ -22,7 +22,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./custom-fields.js'),
     await import('./activities.js'),
     await import('./custom-objects.js'),
-    await import('./bulk-edits.js'),
+    await import('./bulk-actions.js'),
     await import('./tasks.js'),
   ];
   for (const m of modules) await app.register(m.default);

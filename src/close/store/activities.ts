@@ -122,8 +122,15 @@ export class ActivityStore {
 
   delete(orgId: string, id: string, customOnly = false): void {
     this.get(orgId, id, customOnly);
-    this.db.transaction(() => {
+    this.remove(orgId, id);
+  }
+
+  /** Deletes the activity if it exists (a bulk delete's item); whether it did. */
+  remove(orgId: string, id: string): boolean {
+    return this.db.transaction(() => {
+      if (!exists(this.db, 'close_activities', orgId, id)) return false;
       this.values.deleteObject('close_activities', orgId, id);
+      return true;
     })();
   }
 

@@ -130,12 +130,19 @@ export class ContactStore {
 
   delete(orgId: string, id: string): void {
     this.get(orgId, id);
-    this.db.transaction(() => {
+    this.remove(orgId, id);
+  }
+
+  /** Deletes the contact if it exists (a bulk delete's item); whether it did. */
+  remove(orgId: string, id: string): boolean {
+    return this.db.transaction(() => {
+      if (!exists(this.db, 'close_contacts', orgId, id)) return false;
       this.values.deleteObject('close_contacts', orgId, id);
       this.clearReferences(orgId, [id]);
       // Real API: not documented; here: the lead's opportunities that named the contact name none, as a
       // foreign key's ON DELETE SET NULL would (their date_updated unchanged).
       cached(this.db, `UPDATE close_opportunities SET contact_id = NULL WHERE org_id = ? AND contact_id = ?`).run(orgId, id);
+      return true;
     })();
   }
 

@@ -13,7 +13,10 @@ import { LeadStore } from './leads.js';
 import { ActivityStore } from './activities.js';
 import { CustomObjectStore } from './custom-objects.js';
 import { CustomFieldStore } from './custom-field-store.js';
-import { BulkEditStore } from './bulk-edits.js';
+import { BulkActionStore } from './bulk-actions.js';
+import { BulkKinds } from '../jobs/kinds.js';
+import { EditKind } from '../jobs/edit.js';
+import { DeleteKind } from '../jobs/delete.js';
 import { TaskStore } from './tasks.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
@@ -31,7 +34,8 @@ export class CloseStore {
   readonly activities: ActivityStore;
   readonly customObjects: CustomObjectStore;
   readonly customFields: CustomFieldStore;
-  readonly bulkEdits: BulkEditStore;
+  /** Bulk actions of every kind (edit, delete, email, sequence subscription). */
+  readonly bulkActions: BulkActionStore;
   readonly tasks: TaskStore;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
@@ -47,7 +51,10 @@ export class CloseStore {
     this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values);
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
-    this.bulkEdits = new BulkEditStore(db, ids, clock, this.fields);
+    this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
+      new EditKind(db, this.fields, this.values),
+      new DeleteKind(db, this.leads, this.contacts, this.activities),
+    ]));
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
   }
 }

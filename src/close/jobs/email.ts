@@ -1,0 +1,79 @@
+import type { Db } from '../../core/db.js';
+import { validationError } from '../../core/errors.js';
+import type { BulkEmailCreateT } from '../../../schemas/close/bulk-actions.js';
+import type { BulkActionRow } from '../store/bulk-actions.js';
+import { commonAction, eachItem, type BatchItem, type BulkKind } from './kinds.js';
+import { recipients, type ContactPreference } from './recipients.js';
+
+/** What a bulk email needs of the email store (src/close/store/emails.ts). */
+export interface Mailer {
+  templateExists(orgId: string, id: string): boolean;
+  isUnsubscribed(orgId: string, email: string): boolean;
+  queue(orgId: string, userId: string | null, m: {
+    leadId: string; contactId: string | null; to: string; templateId: string; emailAccountId: string | null; sender: string | null; bulkActionId: string | null;
+  }): string;
+}
+
+interface EmailParams { template_id: string; email_account_id: string | null; sender: string | null; contact_preference: ContactPreference }
+
+/**
+ * Bulk email: one email activity (rendered from the template for its lead and contact) and one
+ * outbox message per recipient; `contact_preference` decides the recipients (recipients.ts).
+ */
+export class EmailKind implements BulkKind {
+  readonly name = 'email';
+  readonly noun = 'bulk email';
+  // Real API: the id prefix of a bulk email is not documented; here: bulkemail_.
+  readonly idPrefix = 'bulkemail_';
+
+  constructor(private readonly db: Db, private readonly mailer: Mailer, private readonly accountExists: (orgId: string, id: string) => boolean) {}
+
+  plan(orgId: string, body: Record<string, unknown>) {
+    const b = body as BulkEmailCreateT;
+    const errors: Record<string, string> = {};
+    if (!b.template_id) errors.template_id = 'This field is required.';
+    else if (!this.mailer.templateExists(orgId, b.template_id)) errors.template_id = `Email template ${b.template_id} does not exist.`;
+    if (b.email_account_id && !this.accountExists(orgId, b.email_account_id)) errors.email_account_id = `Connected account ${b.email_account_id} does not exist.`;
+    if (Object.keys(errors).length > 0) throw validationError('Invalid bulk email', errors);
+    // Real API: the default contact_preference is not documented; here: `lead` (one email per lead).
+    const params: EmailParams = {
+      template_id: b.template_id!, email_account_id: b.email_account_id ?? null, sender: b.sender ?? null, contact_preference: b.contact_preference ?? 'lead',
+    };
+    return { type: 'email', params: { ...params } };
+  }
+
+  recheck(orgId: string, _row: BulkActionRow, params: Record<string, unknown>): string | null {
+    const p = params as unknown as EmailParams;
+    return this.mailer.templateExists(orgId, p.template_id) ? null : `email template ${p.template_id} was deleted`;
+  }
+
+  items(orgId: string, _row: BulkActionRow, params: Record<string, unknown>, leadIds: string[]) {
+    const p = params as unknown as EmailParams;
+    return recipients(this.db, orgId, leadIds, p.contact_preference, (email) => this.mailer.isUnsubscribed(orgId, email));
+  }
+
+  /** An address unsubscribed after the set was frozen is skipped (not counted). */
+  apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
+    const p = params as unknown as EmailParams;
+    return eachItem(items, midBatch, (item) => {
+      if (this.mailer.isUnsubscribed(row.org_id, item.detail!)) return false;
+      this.mailer.queue(row.org_id, row.created_by, {
+        leadId: item.lead_id, contactId: item.object_id, to: item.detail!, templateId: p.template_id,
+        emailAccountId: p.email_account_id, sender: p.sender, bulkActionId: row.id,
+      });
+      return true;
+    });
+  }
+
+  action(row: BulkActionRow) {
+    const p = JSON.parse(row.params) as EmailParams;
+    return { ...commonAction(row), template_id: p.template_id, email_account_id: p.email_account_id, sender: p.sender, contact_preference: p.contact_preference };
+  }
+
+  doneEmail(row: BulkActionRow) {
+    return {
+      subject: 'Your bulk email is complete',
+      body: `Bulk email ${row.id} finished: ${row.n_leads} leads matched, ${row.n_objects_processed} emails sent.`,
+    };
+  }
+}
