@@ -153,9 +153,11 @@ export class ContactStore {
   clearReferences(orgId: string, contactIds: string[]): void {
     if (contactIds.length === 0) return;
     const gone = new Set(contactIds);
+    // Only the values naming one of them, found in SQL (a bulk delete calls this once per batch).
     const rows = cached(this.db, `SELECT v.object_id, v.field_id, v.value FROM close_custom_values v
-      JOIN close_custom_fields f ON f.org_id = v.org_id AND f.id = v.field_id WHERE v.org_id = ? AND f.type = 'contact'`)
-      .all(orgId) as { object_id: string; field_id: string; value: string }[];
+      JOIN close_custom_fields f ON f.org_id = v.org_id AND f.id = v.field_id WHERE v.org_id = ? AND f.type = 'contact'
+      AND EXISTS (SELECT 1 FROM json_each(v.value) j WHERE j.value IN (SELECT value FROM json_each(?)))`)
+      .all(orgId, JSON.stringify(contactIds)) as { object_id: string; field_id: string; value: string }[];
     for (const r of rows) {
       const value = JSON.parse(r.value) as unknown;
       if (Array.isArray(value)) {

@@ -129,12 +129,14 @@ export class LeadStore {
         .pluck().all(orgId, JSON.stringify(ids)) as string[];
       if (found.length === 0) return 0;
       const leads = JSON.stringify(found);
-      const contactIds = cached(this.db, `SELECT id FROM close_contacts WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?))`)
+      // Each child table through its lead index, named: without statistics SQLite reads every row of
+      // the organization's table by primary key for `lead_id IN (json_each)` (a 10k-lead delete: 5×).
+      const contactIds = cached(this.db, `SELECT id FROM close_contacts INDEXED BY close_contacts_lead WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?))`)
         .pluck().all(orgId, leads) as string[];
       for (const table of CHILD_TABLES) {
         cached(this.db, `DELETE FROM close_custom_values WHERE org_id = @org AND object_id IN
-          (SELECT id FROM ${table} WHERE org_id = @org AND lead_id IN (SELECT value FROM json_each(@leads)))`).run({ org: orgId, leads });
-        cached(this.db, `DELETE FROM ${table} WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?))`).run(orgId, leads);
+          (SELECT id FROM ${table} INDEXED BY ${table}_lead WHERE org_id = @org AND lead_id IN (SELECT value FROM json_each(@leads)))`).run({ org: orgId, leads });
+        cached(this.db, `DELETE FROM ${table} INDEXED BY ${table}_lead WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?))`).run(orgId, leads);
       }
       cached(this.db, `DELETE FROM close_custom_values WHERE org_id = ? AND object_id IN (SELECT value FROM json_each(?))`).run(orgId, leads);
       cached(this.db, `DELETE FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).run(orgId, leads);
