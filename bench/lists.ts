@@ -57,10 +57,44 @@ interface OppRow {
   id: string; lead_id: string; status_id: string; status_label: string | null; status_type: string | null; value: number | null; value_period: string;
   confidence: number; contact_id: string | null; date_won: string | null; date_lost: string | null; user_id: string | null; note: string | null;
   created_by: string | null; updated_by: string | null; date_created: string; date_updated: string;
+  pipeline_id: string | null; pipeline_name: string | null; lead_name: string | null; contact_name: string | null;
+  user_name: string | null; created_by_name: string | null; updated_by_name: string | null; lead_emails: string | null; lead_phones: string | null;
 }
+/** A user's full name (first and last, trimmed; null when both are empty or the user is unknown), as a column of `alias`. */
+const fullName = (alias: string) => `NULLIF(TRIM(COALESCE(${alias}.first_name, '') || ' ' || COALESCE(${alias}.last_name, '')), '')`;
+/**
+ * The emails or phones (JSON) of the lead's first contact (in creation order) that has any, read through
+ * the lead index (named: without statistics SQLite picks the primary key and reads every contact of the
+ * organization for each opportunity).
+ */
+const firstContact = (column: string) => `(SELECT fc.${column} FROM close_contacts fc INDEXED BY close_contacts_lead WHERE fc.org_id = o.org_id AND fc.lead_id = o.lead_id
+  AND fc.${column} <> '[]' ORDER BY fc.date_created, fc.id LIMIT 1)`;
 const OPP_COLUMNS = `o.id, o.lead_id, o.status_id, s.label AS status_label, s.type AS status_type, o.value, o.value_period, o.confidence, o.contact_id,
-  o.date_won, o.date_lost, o.user_id, o.note, o.created_by, o.updated_by, o.date_created, o.date_updated`;
+  o.date_won, o.date_lost, o.user_id, o.note, o.created_by, o.updated_by, o.date_created, o.date_updated,
+  s.pipeline_id, p.name AS pipeline_name, ol.name AS lead_name, oc.name AS contact_name,
+  ${fullName('uu')} AS user_name, ${fullName('uc')} AS created_by_name, ${fullName('uv')} AS updated_by_name,
+  ${firstContact('emails')} AS lead_emails, ${firstContact('phones')} AS lead_phones`;
+/** Joins for the page's columns only (the aggregates read FROM_STATUS alone). */
+const OPP_JOINS = `LEFT JOIN close_pipelines p ON p.org_id = o.org_id AND p.id = s.pipeline_id
+  LEFT JOIN close_leads ol ON ol.org_id = o.org_id AND ol.id = o.lead_id
+  LEFT JOIN close_contacts oc ON oc.org_id = o.org_id AND oc.id = o.contact_id
+  LEFT JOIN close_users uu ON uu.org_id = o.org_id AND uu.id = o.user_id
+  LEFT JOIN close_users uc ON uc.org_id = o.org_id AND uc.id = o.created_by
+  LEFT JOIN close_users uv ON uv.org_id = o.org_id AND uv.id = o.updated_by`;
 const OPP_FROM = `FROM close_opportunities o LEFT JOIN close_opportunity_statuses s ON s.org_id = o.org_id AND s.id = o.status_id`;
+
+/** Cents as dollars grouped by thousands, cents shown only when there are some, the period after it. */
+const WHOLE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const SUFFIX: Record<string, string> = { one_time: '', monthly: ' monthly', annual: ' annually' };
+function dollars(value: number | null, period: string): string | null {
+  if (value === null) return null;
+  const amount = Math.abs(value) / 100;
+  return `${value < 0 ? '-' : ''}$${(Number.isInteger(amount) ? WHOLE : CENTS).format(amount)}${SUFFIX[period] ?? ''}`;
+}
+type Email = { email: string; type: string; is_unsubscribed?: boolean };
+const parseEmails = (json: string) => (JSON.parse(json) as Email[]).map((e) => ({ ...e, is_unsubscribed: e.is_unsubscribed ?? false }));
+
 function renderOpps(org: string, rows: OppRow[], custom: Custom) {
   return rows.map((r) => {
     const annualized = r.value === null ? null : r.value_period === 'monthly' ? r.value * 12 : r.value;
@@ -71,6 +105,13 @@ function renderOpps(org: string, rows: OppRow[], custom: Custom) {
       annualized_expected_value: annualized === null ? null : Math.trunc((annualized * r.confidence) / 100),
       confidence: r.confidence, contact_id: r.contact_id, date_won: r.date_won, date_lost: r.date_lost, user_id: r.user_id, note: r.note,
       organization_id: org, created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+      pipeline_id: r.pipeline_id, pipeline_name: r.pipeline_name, status_display_name: r.status_label ?? '',
+      lead_name: r.lead_name, contact_name: r.contact_name,
+      user_name: r.user_name, created_by_name: r.created_by_name, updated_by_name: r.updated_by_name,
+      value_currency: 'USD', value_formatted: dollars(r.value, r.value_period),
+      lead_primary_email: r.lead_emails === null ? null : parseEmails(r.lead_emails)[0]!,
+      lead_primary_phone: r.lead_phones === null ? null : (JSON.parse(r.lead_phones) as { phone: string; type: string }[]).slice(0, 1),
+      attachments: [], integration_links: [], comment_summary: null,
       ...custom.get(r.id),
     };
   });
@@ -78,8 +119,9 @@ function renderOpps(org: string, rows: OppRow[], custom: Custom) {
 
 /** GET /opportunity/?status_type=active&user_id=…&date_created__gte=…&_order_by=-value&_limit=100, by hand. */
 function handOpportunities(db: Db, org: string, user: string, since: string): () => string {
-  const where = `${OPP_FROM} WHERE o.org_id = @org AND o.user_id = @user AND s.type = 'active' AND o.date_created >= @since`;
-  const page = db.prepare(`SELECT ${OPP_COLUMNS} ${where} ORDER BY o.value DESC, o.date_created DESC, o.id DESC LIMIT 101`);
+  const filter = `WHERE o.org_id = @org AND o.user_id = @user AND s.type = 'active' AND o.date_created >= @since`;
+  const where = `${OPP_FROM} ${filter}`;
+  const page = db.prepare(`SELECT ${OPP_COLUMNS} ${OPP_FROM} ${OPP_JOINS} ${filter} ORDER BY o.value DESC, o.date_created DESC, o.id DESC LIMIT 101`);
   const totals = db.prepare(`SELECT o.value_period AS period, COUNT(*) AS n, COALESCE(SUM(o.value), 0) AS total,
       COALESCE(SUM(o.value * o.confidence / 100), 0) AS expected,
       COALESCE(SUM(CASE o.value_period WHEN 'monthly' THEN o.value * 12 ELSE o.value END), 0) AS annualized,
@@ -109,28 +151,34 @@ function handLeads(db: Db, org: string, label: string, since: string): () => str
   const status = db.prepare(`SELECT id FROM close_lead_statuses WHERE org_id = ? AND lower(label) = lower(?) ORDER BY position, id LIMIT 1`).pluck();
   const where = `FROM close_leads l WHERE l.org_id = @org AND l.status_id = @status AND l.date_created >= @since
     AND EXISTS (SELECT 1 FROM close_contacts c WHERE c.org_id = l.org_id AND c.lead_id = l.id)`;
-  const page = db.prepare(`SELECT l.*, s.label AS status_label ${where.replace('FROM close_leads l', `FROM close_leads l
-    LEFT JOIN close_lead_statuses s ON s.org_id = l.org_id AND s.id = l.status_id`)} ORDER BY l.date_created DESC, l.id DESC LIMIT 101`);
+  const page = db.prepare(`SELECT l.*, s.label AS status_label, ${fullName('uc')} AS created_by_name, ${fullName('uv')} AS updated_by_name
+    ${where.replace('FROM close_leads l', `FROM close_leads l
+    LEFT JOIN close_lead_statuses s ON s.org_id = l.org_id AND s.id = l.status_id
+    LEFT JOIN close_users uc ON uc.org_id = l.org_id AND uc.id = l.created_by
+    LEFT JOIN close_users uv ON uv.org_id = l.org_id AND uv.id = l.updated_by`)} ORDER BY l.date_created DESC, l.id DESC LIMIT 101`);
   const count = db.prepare(`SELECT COUNT(*) ${where}`).pluck();
   const contacts = db.prepare(`SELECT * FROM close_contacts WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?)) ORDER BY date_created, id`);
-  const opps = db.prepare(`SELECT ${OPP_COLUMNS} ${OPP_FROM} WHERE o.org_id = ? AND o.lead_id IN (SELECT value FROM json_each(?)) ORDER BY o.date_created DESC, o.id DESC`);
+  const opps = db.prepare(`SELECT ${OPP_COLUMNS} ${OPP_FROM} ${OPP_JOINS} WHERE o.org_id = ? AND o.lead_id IN (SELECT value FROM json_each(?)) ORDER BY o.date_created DESC, o.id DESC`);
   return () => {
     const params = { org, status: status.get(org, label), since };
     const rows = page.all(params) as { id: string; name: string | null; status_id: string; status_label: string | null; description: string | null; url: string | null;
-      created_by: string | null; updated_by: string | null; date_created: string; date_updated: string }[];
+      created_by: string | null; updated_by: string | null; date_created: string; date_updated: string;
+      created_by_name: string | null; updated_by_name: string | null }[];
     const data = rows.slice(0, 100);
     const ids = data.map((r) => r.id);
     const idJson = JSON.stringify(ids);
-    const byLead = new Map<string, { contacts: unknown[]; opportunities: unknown[] }>(ids.map((i) => [i, { contacts: [], opportunities: [] }]));
+    type Contact = { id: string; emails: Email[]; phones: { phone: string; type: string }[]; [key: string]: unknown };
+    const byLead = new Map<string, { contacts: Contact[]; opportunities: unknown[] }>(ids.map((i) => [i, { contacts: [], opportunities: [] }]));
     const cRows = contacts.all(org, idJson) as { id: string; lead_id: string; name: string | null; title: string | null; emails: string; phones: string;
       created_by: string | null; updated_by: string | null; date_created: string; date_updated: string }[];
     const cCustom = customFor(db, org, cRows.map((c) => c.id));
     for (const c of cRows) {
-      const emails = (JSON.parse(c.emails) as { email: string; type: string; is_unsubscribed?: boolean }[]).map((e) => ({ ...e, is_unsubscribed: e.is_unsubscribed ?? false }));
+      const emails = parseEmails(c.emails);
       const phones = JSON.parse(c.phones) as { phone: string; type: string }[];
       byLead.get(c.lead_id)!.contacts.push({
         id: c.id, lead_id: c.lead_id, name: c.name, display_name: c.name || emails[0]?.email || phones[0]?.phone || '', title: c.title, emails, phones,
-        organization_id: org, created_by: c.created_by, updated_by: c.updated_by, date_created: c.date_created, date_updated: c.date_updated, ...cCustom.get(c.id),
+        organization_id: org, created_by: c.created_by, updated_by: c.updated_by, date_created: c.date_created, date_updated: c.date_updated,
+        urls: [], recent_calls: [], subscriptions: [], integration_links: [], ...cCustom.get(c.id),
       });
     }
     const oRows = opps.all(org, idJson) as (OppRow & { lead_id: string })[];
@@ -141,9 +189,13 @@ function handLeads(db: Db, org: string, label: string, since: string): () => str
         const rel = byLead.get(r.id)!;
         return {
           id: r.id, name: r.name, display_name: r.name ?? '', status_id: r.status_id, status_label: r.status_label ?? '', description: r.description, url: r.url,
-          organization_id: org, contacts: rel.contacts, contact_ids: (rel.contacts as { id: string }[]).map((c) => c.id),
+          organization_id: org, contacts: rel.contacts, contact_ids: rel.contacts.map((c) => c.id),
           html_url: `https://app.close.com/lead/${r.id}/`, opportunities: rel.opportunities,
-          created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated, ...custom.get(r.id),
+          created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+          created_by_name: r.created_by_name, updated_by_name: r.updated_by_name,
+          primary_email: rel.contacts.find((c) => c.emails.length)?.emails[0] ?? null,
+          primary_phone: rel.contacts.find((c) => c.phones.length)?.phones[0] ?? null,
+          addresses: [], recent_calls: [], integration_links: [], primary_address_summary: null, ...custom.get(r.id),
         };
       }),
       has_more: rows.length > 100, total_results: count.get(params),
