@@ -357,7 +357,7 @@ function updateOrgCard(card, org) {
   showClock(card.querySelector('[data-field="Clock"]'), org.clock);
 }
 
-// Bulk edits: one row each, updated in place as they progress.
+// Bulk actions of every kind: one row each, updated in place as they progress.
 
 function makeJobRow(job) {
   const tr = h('tr', { dataset: { jobId: job.id, orgId: job.org_id } });
@@ -370,8 +370,8 @@ function makeJobRow(job) {
     onclick: (event) => act(event.currentTarget, `${label} ${job.id}`, () => api('POST', `/jobs/${enc(job.id)}/${label.toLowerCase()}?org=${enc(job.org_id)}`)),
   }, label));
   tr.append(
-    cell('Bulk edit', idButton),
-    cell('Type', h('span', { class: 'mono' })),
+    cell('Bulk action', idButton),
+    cell('Kind · type', h('span', { class: 'mono' })),
     h('td', { dataset: { label: 'Organization', orgRef: job.org_id } }),
     cell('Status'),
     cell('Progress', h('span', { class: 'progress' }, progress, h('span', { class: 'progress-text' }))),
@@ -384,7 +384,7 @@ function updateJobRow(tr, job) {
   tr.job = job;
   tr.dataset.status = job.status;
   const [, type, org, status, progressCell, actions] = tr.children;
-  setText(type.firstChild, job.type);
+  setText(type.firstChild, `${job.kind} · ${job.type}`);
   setText(org, orgLabel(org.dataset.orgRef));
   const tone = STATUS_TONE[job.status] ?? 'run';
   const text = job.status === 'paused' && job.paused_from ? `paused (from ${job.paused_from})` : job.status;
@@ -406,7 +406,7 @@ function updateJobRow(tr, job) {
 }
 
 function showJob(job) {
-  openDetails(`Bulk edit ${job.id}`, [
+  openDetails(`Bulk ${job.kind.replace('_', ' ')} ${job.id}`, [
     h('p', {}, badge(job.status, STATUS_TONE[job.status] ?? 'run'), ` ${job.type} · ${orgLabel(job.org_id)} · ${job.n_leads_processed} / ${job.n_leads ?? '?'} leads, `,
       `${job.n_objects_processed} / ${job.n_objects ?? '?'} objects · items ${job.items_done} / ${job.items_total}`),
     job.error_reason ? h('p', { class: 'notice', dataset: { kind: 'error' } }, `Error: ${job.error_reason}`) : null,

@@ -100,7 +100,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
   const id = edit.body.id as string;
   const row = w.page.locator(`#jobs-body tr[data-job-id="${id}"]`);
   await row.waitFor();
-  t.match(await row.textContent(), /set_lead_status/);
+  t.match(await row.textContent(), /edit · set_lead_status/, 'the kind and the type');
   t.match(await row.textContent(), /ui-live/, 'names the organization by its credential');
   await w.page.locator(`#jobs-body tr[data-job-id="${id}"][data-status="done"]`).waitFor({ timeout: 15_000 });
   const n = seed.close!.leads.length;
@@ -397,7 +397,7 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
     main: document.querySelectorAll('main').length, nav: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
     sections: [...document.querySelectorAll('main > section')].map((s) => s.querySelector('h2')?.textContent),
   }));
-  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk edits', 'Requests', 'Outbox', 'Faults'] });
+  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults'] });
 
   await w.page.keyboard.press('Tab');
   t.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to the panels', 'the first Tab offers the skip link');
