@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build, shareApps } from '../helper.js';
+import { ctl } from '../control/helper.js';
 import { CS, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
 
 // Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
@@ -215,4 +216,22 @@ t.test('a dataset whose subscription names an unknown sequence, contact or accou
   t.match(bad({ lead_id: CS.leads.find((l) => l.id !== sub.lead_id)!.id }), /lead_id: not the contact's lead/);
   t.match(bad({ sender_account_id: 'emailacct_' + 'x'.repeat(43) }), /sender_account_id: unknown connected account/);
   t.match(checkCloseSeed({ ...CS, sequence_subscriptions: [sub, { ...sub, id: 'sub_' + 'y'.repeat(43) }] }), /already has a subscription/);
+});
+
+t.test('an "empty" organization keeps the connected accounts and sequences, without subscriptions; a snapshot round-trips them', async (t) => {
+  const app = await build(t);
+  const made = await ctl(app, 'POST', '/orgs', { credential: 'seq-empty', dataset: 'empty' });
+  t.equal(made.statusCode, 201);
+  t.match(made.json().counts.close, { connected_accounts: ACCOUNTS.length, sequences: SEQUENCES.length, sequence_subscriptions: 0, leads: 0 });
+  t.same((await call(app, { path: '/sequence/', key: 'seq-empty' })).json().data.map((s: { id: string }) => s.id), SEQUENCES.map((s) => s.id));
+
+  // Change a sequence and a subscription, then restore the snapshot taken before: both come back.
+  const org = closeOrg(app);
+  const snap = (await ctl(app, 'GET', `/orgs/${org}/snapshot`)).json();
+  t.same(snap.close.sequence_subscriptions, [...SUBS].sort((a, b) => (a.id < b.id ? -1 : 1)), 'in id order');
+  await call(app, { method: 'PUT', path: `/sequence/${trial!.id}/`, payload: { name: 'Renamed' } });
+  await call(app, { method: 'PUT', path: `/sequence_subscription/${SUBS[0]!.id}/`, payload: { status: 'paused' } });
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/snapshot`, snap)).statusCode, 200);
+  t.equal((await call(app, { path: `/sequence/${trial!.id}/` })).json().name, 'Trial follow-up');
+  t.equal((await call(app, { path: `/sequence_subscription/${SUBS[0]!.id}/` })).json().status, 'active');
 });
