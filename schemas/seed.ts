@@ -4,6 +4,7 @@ import { stringEnum } from './blueai/common.js';
 import { BULK_STATUSES } from './close/bulk-edit.js';
 import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
+import { ACCOUNT_TYPES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES, Schedule, Step } from './close/sequences.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
 // each vendor's dataset; every new organization gets a copy. The same format is an organization's
@@ -101,6 +102,19 @@ export const CloseSeedBulkEdit = Type.Object({
   created_by: NS, updated_by: NS, ...Dated,
   items: Type.Array(Type.Object({ seq: Type.Integer(), lead_id: S, object_type: S, object_id: S, detail: Type.Optional(NS), done: Type.Boolean() })),
 });
+/** A user's connected email account (read-only through the API). */
+export const CloseSeedConnectedAccount = Type.Object({
+  id: S, user_id: S, type: stringEnum(ACCOUNT_TYPES), email: S, name: NS, date_created: S,
+});
+export const CloseSeedSequence = Type.Object({
+  id: S, name: S, status: stringEnum(SEQUENCE_STATUSES), timezone: S, schedule: Nullable(Schedule), steps: Type.Array(Step),
+  created_by: NS, updated_by: NS, ...Dated,
+});
+/** `lead_id` is the contact's lead; `bulk_action_id` the bulk action that created or last changed it (null: the API). */
+export const CloseSeedSequenceSubscription = Type.Object({
+  id: S, sequence_id: S, contact_id: S, lead_id: S, contact_email: S, sender_account_id: S, sender_name: S, sender_email: S,
+  status: stringEnum(SUBSCRIPTION_STATUSES), calls_assigned_to: Type.Array(S), bulk_action_id: NS, created_by: NS, updated_by: NS, ...Dated,
+});
 export const CloseSeed = Type.Object({
   organization: Type.Object({ name: S }),
   // A user with `active: false` is an ended (inactive) membership: still owns its objects, can't be the API key's user.
@@ -118,6 +132,10 @@ export const CloseSeed = Type.Object({
   custom_fields: Type.Array(CloseSeedCustomField),
   leads: Type.Array(CloseSeedLead),
   bulk_edits: Type.Optional(Type.Array(CloseSeedBulkEdit)),
+  // Absent in datasets written before sequences were emulated: none.
+  connected_accounts: Type.Optional(Type.Array(CloseSeedConnectedAccount)),
+  sequences: Type.Optional(Type.Array(CloseSeedSequence)),
+  sequence_subscriptions: Type.Optional(Type.Array(CloseSeedSequenceSubscription)),
 });
 
 export const SeedFile = Type.Object({

@@ -1010,6 +1010,65 @@ const partnerPipeline = { id: closeId('pipe_'), name: 'Partnerships' };
 const partnerStatuses = [['Referred', 'active'], ['Partner Signed', 'won'], ['Partner Declined', 'lost']]
   .map(([label, type]) => ({ id: closeId('stat_'), label, type, pipeline_id: partnerPipeline.id }));
 
+// ---- connected accounts, sequences, subscriptions (drawn after the pipelines: every id above stays) ----
+// One email account for each of the first two users; two sequences by the first user; six subscriptions of
+// five contacts (the first in both sequences): four active, one paused, one finished.
+const connectedAccounts = closeUsers.slice(0, 2).map((u, i) => ({
+  id: closeId('emailacct_'),
+  user_id: u.id,
+  type: i === 0 ? 'google' : 'custom',
+  email: u.email,
+  name: `${u.first_name} ${u.last_name}`,
+  date_created: closeTs(Date.parse(u.date_created) + DAY),
+}));
+const WEEKDAYS = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
+const SEQ_CREATED = Date.UTC(2026, 8, 1, 9, 0, 0);
+const sequences = [
+  ['Trial follow-up', 'active', 'Asia/Tokyo', [['email', 0], ['call', 2 * 86400], ['email', 4 * 86400]]],
+  ['Renewal reminder', 'active', 'UTC', [['email', 0], ['email', 7 * 86400]]],
+].map(([name, status, timezone, steps], k) => ({
+  id: closeId('seq_'),
+  name,
+  status,
+  timezone,
+  schedule: { ranges: WEEKDAYS },
+  steps: steps.map(([step_type, delay]) => ({
+    id: closeId('seqstep_'),
+    step_type,
+    delay,
+    ...(step_type === 'email' ? { email_template_id: closeId('tmpl_'), threading: 'old_thread' } : { required: true }),
+  })),
+  created_by: userIds[0],
+  updated_by: userIds[0],
+  date_created: closeTs(SEQ_CREATED + k * DAY),
+  date_updated: closeTs(SEQ_CREATED + k * DAY),
+}));
+const mailable = C.sample(closeLeads.flatMap((l) => l.contacts.filter((c) => c.emails.length > 0).map((c) => ({ c, lead: l }))), 5);
+const sequenceSubscriptions = [
+  [0, 0, 0, 'active'], [0, 1, 0, 'active'], [0, 2, 0, 'paused'], [0, 3, 1, 'finished'], [1, 0, 1, 'active'], [1, 4, 1, 'active'],
+].map(([seq, who, acct, status], k) => {
+  const { c, lead } = mailable[who];
+  const account = connectedAccounts[acct];
+  const at = closeTs(SEQ_CREATED + (10 + k) * DAY);
+  return {
+    id: closeId('sub_'),
+    sequence_id: sequences[seq].id,
+    contact_id: c.id,
+    lead_id: lead.id,
+    contact_email: c.emails[0].email,
+    sender_account_id: account.id,
+    sender_name: account.name,
+    sender_email: account.email,
+    status,
+    calls_assigned_to: [account.user_id],
+    bulk_action_id: null,
+    created_by: account.user_id,
+    updated_by: account.user_id,
+    date_created: at,
+    date_updated: at,
+  };
+});
+
 const close = {
   organization: closeOrganization,
   users: closeUsers,
@@ -1020,6 +1079,9 @@ const close = {
   custom_object_types: customObjectTypes,
   custom_fields: customFields,
   leads: closeLeads,
+  connected_accounts: connectedAccounts,
+  sequences,
+  sequence_subscriptions: sequenceSubscriptions,
 };
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ shareApps(t);
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl)_[0-9A-Za-z]{32,43}\b/g;
 
 /** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
 const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
@@ -54,7 +54,15 @@ function describe(app: FastifyInstance, token: string): Org {
     customField: first(app, 'close_custom_fields', id, "object_type = 'lead'"), user: first(app, 'close_users', id),
     task: first(app, 'close_tasks', id), closePipeline: first(app, 'close_pipelines', id),
     opportunityStatus: first(app, 'close_opportunity_statuses', id),
+    account: first(app, 'close_connected_accounts', id), sequence: first(app, 'close_sequences', id),
+    subscription: first(app, 'close_sequence_subscriptions', id),
   };
+  // A contact with an email that no subscription to the first sequence names, for subscriptions that fail only on a foreign id.
+  const free = app.tenants.db(id).prepare(`SELECT c.id, json_extract(c.emails, '$[0].email') AS email FROM close_contacts c WHERE c.org_id = ?
+    AND json_array_length(c.emails) > 0 AND NOT EXISTS (SELECT 1 FROM close_sequence_subscriptions s WHERE s.org_id = c.org_id AND s.contact_id = c.id)
+    ORDER BY c.id LIMIT 1`).get(id) as { id: string; email: string };
+  const sender = app.tenants.db(id).prepare(`SELECT email FROM close_connected_accounts WHERE org_id = ? AND id = ?`).pluck().get(id, one.account) as string;
+  Object.assign(one, { freeContact: free.id, freeEmail: free.email, senderEmail: sender });
   return { token, id, ids: idsOf(app, id), one };
 }
 
@@ -175,7 +183,8 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
       ...['/lead/?_limit=200', '/contact/?_limit=200', '/opportunity/?_limit=200', '/activity/?_limit=200', '/custom_object/', '/status/lead/',
         '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`,
         '/user/', `/user/${x.one.user}/`, '/pipeline/', `/pipeline/${x.one.closePipeline}/`, '/task/?_limit=200', `/task/${x.one.task}/`,
-        `/organization/${x.id}/?_expand=memberships__user`]
+        `/organization/${x.id}/?_expand=memberships__user`, '/connected_account/', `/connected_account/${x.one.account}/`, '/sequence/',
+        `/sequence/${x.one.sequence}/`, `/sequence_subscription/?sequence_id=${x.one.sequence}`, `/sequence_subscription/${x.one.subscription}/`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
     ]).then((all) => ownIds(t, x, all)));
@@ -185,11 +194,13 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         const out: LightMyRequestResponse[] = [];
         const targets: [string, string][] = [['lead', y.one.lead!], ['contact', y.one.closeContact!], ['opportunity', y.one.opportunity!], ['activity', y.one.activity!],
           ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!],
-          ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id]];
+          ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id],
+          ['connected_account', y.one.account!], ['sequence', y.one.sequence!], ['sequence_subscription', y.one.subscription!]];
         // Each PUT carries a body its resource accepts, so only the id can make it a 404.
-        const putBody: Record<string, object> = { task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
+        const putBody: Record<string, object> = { sequence_subscription: { status: 'paused' }, task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
         // Served methods only: /activity/{id}/ takes no PUT, /user/{id}/ is read-only, an organization cannot be deleted.
-        const unserved = new Set(['activity PUT', 'user PUT', 'user DELETE', 'organization DELETE']);
+        const unserved = new Set(['activity PUT', 'user PUT', 'user DELETE', 'organization DELETE', 'connected_account PUT', 'connected_account DELETE',
+          'sequence_subscription DELETE']);
         for (const [kind, id] of targets) {
           for (const method of ['GET', 'PUT', 'DELETE'] as const) {
             if (unserved.has(`${kind} ${method}`)) continue;
@@ -208,6 +219,14 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
           ['PUT', `/opportunity/${x.one.opportunity}/`, { status_id: y.one.opportunityStatus }, 'status_id'],
           ['POST', '/pipeline/', { name: 'x', statuses: [{ id: y.one.opportunityStatus }] }, 'statuses'],
           ['PUT', `/pipeline/${x.one.closePipeline}/`, { statuses: [{ id: y.one.opportunityStatus }] }, 'statuses'],
+          ...(['sequence_id', 'contact_id', 'sender_account_id'] as const).map((field): [string, string, object, string] => {
+            const mine = {
+              sequence_id: x.one.sequence, contact_id: x.one.freeContact, contact_email: x.one.freeEmail, sender_account_id: x.one.account, sender_name: 'x',
+              sender_email: x.one.senderEmail,
+            };
+            const theirs = { sequence_id: y.one.sequence, contact_id: y.one.closeContact, sender_account_id: y.one.account };
+            return ['POST', '/sequence_subscription/', { ...mine, [field]: theirs[field] }, field];
+          }),
         ];
         for (const [method, url, payload, field] of refs) {
           const res = await close(app, x, { method: method as 'POST' | 'PUT', url, payload });
@@ -215,7 +234,8 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
           t.ok(field in (res.json()['field-errors'] ?? {}), `the 400 names ${field}: ${res.body}`.slice(0, 200));
           out.push(res);
         }
-        const filtered = await Promise.all([`/task/?lead_id=${y.one.lead}`, `/task/?assigned_to=${y.one.user}`, `/opportunity/?status_id=${y.one.opportunityStatus}`]
+        const filtered = await Promise.all([`/task/?lead_id=${y.one.lead}`, `/task/?assigned_to=${y.one.user}`, `/opportunity/?status_id=${y.one.opportunityStatus}`,
+          `/sequence_subscription/?sequence_id=${y.one.sequence}`, `/connected_account/?user_id=${y.one.user}`]
           .map((url) => close(app, x, { url })));
         for (const res of filtered) t.same([res.statusCode, res.json().data], [200, []], `${x.token} ${res.raw.req.url}: nothing of ${y.token}'s`);
         out.push(...filtered);

@@ -60,6 +60,8 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
         (x.assigned_to === null || userIds.has(x.assigned_to) ? null : `${at}/tasks/${j}/assigned_to: unknown user ${x.assigned_to}`)).find(Boolean);
     if (p) return p;
   }
+  const sequenceProblem = checkSequences(s, all, userIds);
+  if (sequenceProblem) return sequenceProblem;
   for (const [i, b] of (s.bulk_edits ?? []).entries()) {
     const at = `/close/bulk_edits/${i}`;
     const kind = b.kind ?? 'edit';
@@ -78,6 +80,31 @@ const BULK_ID_PREFIX = new Map<string, string>([
 const BULK_TYPES = new Map<string, readonly string[]>([
   ['edit', BULK_EDIT_TYPES], ['delete', BULK_OBJECT_TYPES], ['email', ['email']], ['sequence_subscription', SEQUENCE_ACTION_TYPES],
 ]);
+
+/** Connected accounts, sequences and subscriptions: ids, and what each subscription names. */
+function checkSequences(s: CloseSeedT, all: <T extends { id: string }>(kind: string, prefix: string, list: T[]) => string | null, userIds: Set<string>): string | null {
+  const p = all('connected_accounts', 'emailacct_', s.connected_accounts ?? []) ?? all('sequences', 'seq_', s.sequences ?? [])
+    ?? all('sequence_subscriptions', 'sub_', s.sequence_subscriptions ?? []);
+  if (p) return p;
+  for (const [i, a] of (s.connected_accounts ?? []).entries()) {
+    if (!userIds.has(a.user_id)) return `/close/connected_accounts/${i}/user_id: unknown user ${a.user_id}`;
+  }
+  const accounts = new Set((s.connected_accounts ?? []).map((a) => a.id));
+  const sequences = new Set((s.sequences ?? []).map((x) => x.id));
+  const contactLead = new Map(s.leads.flatMap((l) => l.contacts.map((c) => [c.id, l.id] as const)));
+  const pairs = new Set<string>();
+  for (const [i, x] of (s.sequence_subscriptions ?? []).entries()) {
+    const at = `/close/sequence_subscriptions/${i}`;
+    if (!sequences.has(x.sequence_id)) return `${at}/sequence_id: unknown sequence ${x.sequence_id}`;
+    if (!contactLead.has(x.contact_id)) return `${at}/contact_id: unknown contact ${x.contact_id}`;
+    if (contactLead.get(x.contact_id) !== x.lead_id) return `${at}/lead_id: not the contact's lead`;
+    if (!accounts.has(x.sender_account_id)) return `${at}/sender_account_id: unknown connected account ${x.sender_account_id}`;
+    const pair = `${x.contact_id} ${x.sequence_id}`;
+    if (pairs.has(pair)) return `${at}: the contact already has a subscription to this sequence`;
+    pairs.add(pair);
+  }
+  return null;
+}
 
 /** The pipeline a dataset without pipelines gets (and migration 8 gave existing organizations). */
 export const defaultPipelineId = (orgId: string): string => `pipe_${orgId.slice('orga_'.length)}`;
@@ -155,6 +182,9 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
     });
     for (const item of items) insert('close_bulk_edit_items', { ...item, detail: item.detail ?? null, bulk_edit_id: b.id, done: item.done ? 1 : 0 });
   }
+  for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
+  for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
+  for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
 }
 
 type Row = Record<string, unknown>;
@@ -221,10 +251,20 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       // `detail` only where a kind froze one (a bulk email's address), so older snapshots read back the same.
       items: items.filter((i) => i.bulk_edit_id === b.id).map(({ bulk_edit_id: _b, detail, ...i }) => ({ ...i, ...(detail === null ? {} : { detail }), done: i.done === 1 })),
     })),
+    connected_accounts: all(`SELECT id, user_id, type, email, name, date_created FROM close_connected_accounts WHERE org_id = ? ORDER BY id`),
+    sequences: all<Row & { schedule: string | null; steps: string }>(`SELECT id, name, status, timezone, schedule, steps, created_by, updated_by,
+      date_created, date_updated FROM close_sequences WHERE org_id = ? ORDER BY id`)
+      .map((x) => ({ ...x, schedule: x.schedule === null ? null : parse(x.schedule), steps: parse(x.steps) })) as CloseSeedT['sequences'],
+    sequence_subscriptions: all<Row & { calls_assigned_to: string }>(`SELECT id, sequence_id, contact_id, lead_id, contact_email, sender_account_id,
+      sender_name, sender_email, status, calls_assigned_to, bulk_action_id, created_by, updated_by, date_created, date_updated
+      FROM close_sequence_subscriptions WHERE org_id = ? ORDER BY id`)
+      .map((x) => ({ ...x, calls_assigned_to: parse(x.calls_assigned_to) })) as CloseSeedT['sequence_subscriptions'],
   };
 }
 
-const RECORDS = ['leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits'] as const;
+const RECORDS = [
+  'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
+] as const;
 
 /** Close's dataset hooks, registered with the core by the plugin. */
 export const closeDataset: VendorDataset<'close'> = {
@@ -233,7 +273,8 @@ export const closeDataset: VendorDataset<'close'> = {
   insert: insertCloseSeed,
   export: exportClose,
   // "empty": users, statuses, types and custom fields stay, so the API key still has its user.
-  empty: (s) => ({ ...s, leads: [], bulk_edits: [] }),
+  // Connected accounts and sequences stay too; subscriptions name contacts, so they go with the leads.
+  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [] }),
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(

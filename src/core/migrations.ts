@@ -386,6 +386,39 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'Close connected accounts, sequences and sequence subscriptions',
+    sql: `
+      -- A user's email account (read-only here): the sender of a sequence subscription's emails.
+      CREATE TABLE close_connected_accounts (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, user_id TEXT NOT NULL, type TEXT NOT NULL, email TEXT NOT NULL, name TEXT,
+        date_created TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      -- A sequence: schedule is JSON (or NULL), steps a JSON list.
+      CREATE TABLE close_sequences (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, timezone TEXT NOT NULL, schedule TEXT, steps TEXT NOT NULL,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      -- One contact's run through one sequence; a contact has at most one per sequence. bulk_action_id
+      -- names the bulk sequence subscription that created or last changed it (NULL: the API).
+      CREATE TABLE close_sequence_subscriptions (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, sequence_id TEXT NOT NULL, contact_id TEXT NOT NULL, lead_id TEXT NOT NULL, contact_email TEXT NOT NULL,
+        sender_account_id TEXT NOT NULL, sender_name TEXT NOT NULL, sender_email TEXT NOT NULL, status TEXT NOT NULL,
+        calls_assigned_to TEXT NOT NULL DEFAULT '[]', bulk_action_id TEXT,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX close_sequence_subscriptions_contact ON close_sequence_subscriptions(org_id, contact_id, sequence_id);
+      CREATE INDEX close_sequence_subscriptions_sequence ON close_sequence_subscriptions(org_id, sequence_id);
+      CREATE INDEX close_sequence_subscriptions_lead ON close_sequence_subscriptions(org_id, lead_id);
+    `,
+  },
+  {
     version: 13,
     name: 'Close bulk actions of every kind (edit, delete, email, sequence subscription) share one table and one engine',
     sql: `

@@ -42,7 +42,11 @@ function plausible(name: string): string {
 }
 
 /** What a list needs besides the parameter under test (Close: "The `lead_id` parameter is required"). */
-const BASE: Record<string, string> = { 'GET /custom_object/': `lead_id=${SEEDED_LEAD.id}` };
+const BASE: Record<string, string> = {
+  'GET /custom_object/': `lead_id=${SEEDED_LEAD.id}`,
+  // Close: "At least one of `sequence_id`, `contact_id`, and `lead_id` is required."
+  'GET /sequence_subscription/': `lead_id=${SEEDED_LEAD.id}`,
+};
 
 /** Whether an answer is a 400 in Close's envelope naming `name` (a field error for it, or an `error` that says it). */
 function namesIt(status: number, body: Record<string, unknown>, name: string): boolean {

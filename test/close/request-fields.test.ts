@@ -52,6 +52,11 @@ const PROSE: Record<string, string[]> = {
   // Its description: rename, reorder statuses, move a status in with {"id": …} in `statuses`; the create has no prose.
   'POST /pipeline/': ['name', 'statuses'],
   'PUT /pipeline/{id}/': ['name', 'statuses'],
+  // The request examples of Close's sequence pages; PUT /sequence_subscription/{id}/ documents `status` alone.
+  'POST /sequence/': ['name', 'status', 'timezone', 'schedule', 'steps'],
+  'PUT /sequence/{id}/': ['name', 'status', 'timezone', 'schedule', 'steps'],
+  'POST /sequence_subscription/': ['sequence_id', 'contact_id', 'contact_email', 'sender_account_id', 'sender_name', 'sender_email', 'calls_assigned_to'],
+  'PUT /sequence_subscription/{id}/': ['status'],
 };
 
 const F = { dealType: fieldId('Deal Type', 'opportunity'), seats: fieldId('Seats', 'opportunity'), region: fieldId('Region', 'shared'), callOutcome: fieldId('Call Outcome', 'activity') };

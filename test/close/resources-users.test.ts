@@ -158,7 +158,12 @@ t.test('users and memberships travel in snapshots and POST /_mock/orgs datasets,
   ];
   // The seed's tasks name the users left out here (a dataset's task must name one of its users), so they stay behind.
   const leads = snap.close.leads.map((l: { tasks: unknown[] }) => ({ ...l, tasks: [] }));
-  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: { ...snap.close, users, leads } } });
+  // So do the connected accounts of those users, and the subscriptions sent from them.
+  const kept = new Set(users.map((u) => u.id));
+  const accounts = snap.close.connected_accounts.filter((a: { user_id: string }) => kept.has(a.user_id));
+  const sending = new Set(accounts.map((a: { id: string }) => a.id));
+  const subs = snap.close.sequence_subscriptions.filter((x: { sender_account_id: string }) => sending.has(x.sender_account_id));
+  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: { ...snap.close, users, leads, connected_accounts: accounts, sequence_subscriptions: subs } } });
   t.equal(made.statusCode, 201);
   t.equal(made.json().counts.close.users, 2);
   const other = made.json().id;

@@ -15,6 +15,7 @@ const seedCounts = {
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,
     tasks: CS.leads.flatMap((l) => l.tasks ?? []).length,
     bulk_edits: 0, custom_fields: CS.custom_fields.length, users: CS.users.length, pipelines: CS.pipelines!.length,
+    connected_accounts: CS.connected_accounts!.length, sequences: CS.sequences!.length, sequence_subscriptions: CS.sequence_subscriptions!.length,
   },
 };
 

@@ -139,6 +139,8 @@ export class ContactStore {
       if (!exists(this.db, 'close_contacts', orgId, id)) return false;
       this.values.deleteObject('close_contacts', orgId, id);
       this.clearReferences(orgId, [id]);
+      // Real API: not documented; here: the contact's sequence subscriptions go with it.
+      cached(this.db, `DELETE FROM close_sequence_subscriptions WHERE org_id = ? AND contact_id = ?`).run(orgId, id);
       // Real API: not documented; here: the lead's opportunities that named the contact name none, as a
       // foreign key's ON DELETE SET NULL would (their date_updated unchanged).
       cached(this.db, `UPDATE close_opportunities SET contact_id = NULL WHERE org_id = ? AND contact_id = ?`).run(orgId, id);

@@ -18,6 +18,7 @@ import { BulkKinds } from '../jobs/kinds.js';
 import { EditKind } from '../jobs/edit.js';
 import { DeleteKind } from '../jobs/delete.js';
 import { TaskStore } from './tasks.js';
+import { SequenceStore } from './sequences.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -37,6 +38,7 @@ export class CloseStore {
   /** Bulk actions of every kind (edit, delete, email, sequence subscription). */
   readonly bulkActions: BulkActionStore;
   readonly tasks: TaskStore;
+  readonly sequences: SequenceStore;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
@@ -56,5 +58,6 @@ export class CloseStore {
       new DeleteKind(db, this.leads, this.contacts, this.activities),
     ]));
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
+    this.sequences = new SequenceStore(db, ids, this.stamp);
   }
 }

@@ -23,7 +23,7 @@ const SELECT = `SELECT l.*, s.label AS status_label,
 const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 /** Tables of objects that belong to a lead and go with it. */
 // Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it.
-const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks'] as const;
+const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks', 'close_sequence_subscriptions'] as const;
 
 export class LeadStore {
   constructor(

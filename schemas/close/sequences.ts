@@ -1,0 +1,85 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from '../common.js';
+import { closeList } from './common.js';
+import { listQuery, optionalStrings, Required, S } from './objects.js';
+
+const NS = Nullable(S);
+
+// Connected accounts (read-only), sequences and sequence subscriptions. Close's OpenAPI gives these
+// answers as "Empty response body"; the shapes follow the examples in Close's docs.
+
+/** Kinds of connected account Close names in `_type`. */
+export const ACCOUNT_TYPES = ['google', 'microsoft', 'custom', 'zoom', 'calendly'] as const;
+const Identity = Type.Object({ name: NS, email: S });
+export const ConnectedAccount = Type.Object({
+  id: S, _type: S, organization_id: S, user_id: S, email: S, identities: Type.Array(Identity), default_identity: Identity,
+  send_status: S, receive_status: S, date_created: S,
+});
+export type ConnectedAccountT = Static<typeof ConnectedAccount>;
+export const ConnectedAccountPartial = Type.Partial(ConnectedAccount);
+export const ConnectedAccountList = closeList(ConnectedAccountPartial);
+export const CONNECTED_ACCOUNT_FILTERS = ['user_id'] as const;
+export const ConnectedAccountListQuery = listQuery(optionalStrings(CONNECTED_ACCOUNT_FILTERS));
+
+/** A sequence's statuses. */
+export const SEQUENCE_STATUSES = ['active', 'paused'] as const;
+export const STEP_TYPES = ['email', 'call'] as const;
+/** A sending window: weekday 1 (Monday) … 7 (Sunday), start and end as HH:MM. */
+const Range = Type.Object({ weekday: Type.Integer({ minimum: 1, maximum: 7 }), start: S, end: S });
+export const Schedule = Type.Object({ ranges: Type.Array(Range) });
+export type ScheduleT = Static<typeof Schedule>;
+/** A step; `delay` is seconds after the previous step. Keys Close adds to steps are kept as sent. */
+export const Step = Type.Object({
+  id: Type.Optional(S),
+  step_type: S,
+  delay: Type.Integer({ minimum: 0 }),
+  email_template_id: Type.Optional(NS),
+  threading: Type.Optional(NS),
+  required: Type.Optional(Type.Boolean()),
+  call_assigned_to: Type.Optional(Type.Array(S)),
+});
+export type StepT = Static<typeof Step>;
+export const Sequence = Type.Object({
+  id: S, organization_id: S, name: S, status: S, timezone: S, schedule: Nullable(Schedule), steps: Type.Array(Step),
+  created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+});
+export type SequenceT = Static<typeof Sequence>;
+export const SequencePartial = Type.Partial(Sequence);
+export const SequenceList = closeList(SequencePartial);
+export const SequenceListQuery = listQuery({});
+/** Close documents paging on GET /sequence/{id}/ too; a single sequence has no pages, so those are refused. */
+export const SEQUENCE_ONE_REFUSED = ['_limit', '_skip'] as const;
+export const SequenceOneQuery = Type.Object({ _fields: Type.Optional(S), _limit: Type.Optional(Type.Unknown()), _skip: Type.Optional(Type.Unknown()) });
+
+const SequenceWritable = {
+  status: Type.Optional(S),
+  timezone: Type.Optional(Required),
+  schedule: Type.Optional(Nullable(Schedule)),
+  steps: Type.Optional(Type.Array(Step)),
+};
+export const SequenceCreate = Type.Object({ name: Required, ...SequenceWritable });
+export type SequenceCreateT = Static<typeof SequenceCreate>;
+export const SequenceUpdate = Type.Object({ name: Type.Optional(Required), ...SequenceWritable });
+export type SequenceUpdateT = Static<typeof SequenceUpdate>;
+
+/** A subscription's statuses. */
+export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'finished', 'goal', 'error'] as const;
+/** What PUT /sequence_subscription/{id}/ may set. */
+export const SUBSCRIPTION_SETTABLE = ['active', 'paused'] as const;
+export const Subscription = Type.Object({
+  id: S, organization_id: S, sequence_id: S, contact_id: S, lead_id: S, contact_email: S, sender_account_id: S, sender_name: S,
+  sender_email: S, status: S, calls_assigned_to: Type.Array(S), created_by_id: NS, updated_by_id: NS, date_created: S, date_updated: S,
+});
+export type SubscriptionT = Static<typeof Subscription>;
+export const SubscriptionPartial = Type.Partial(Subscription);
+export const SubscriptionList = closeList(SubscriptionPartial);
+/** Close: "At least one of `sequence_id`, `contact_id`, and `lead_id` is required." */
+export const SUBSCRIPTION_FILTERS = ['sequence_id', 'contact_id', 'lead_id'] as const;
+export const SubscriptionListQuery = listQuery(optionalStrings(SUBSCRIPTION_FILTERS));
+export const SubscriptionCreate = Type.Object({
+  sequence_id: Required, contact_id: Required, contact_email: Required, sender_account_id: Required, sender_name: Required,
+  sender_email: Required, calls_assigned_to: Type.Optional(Type.Array(S)),
+});
+export type SubscriptionCreateT = Static<typeof SubscriptionCreate>;
+export const SubscriptionUpdate = Type.Object({ status: Required });
+export type SubscriptionUpdateT = Static<typeof SubscriptionUpdate>;
