@@ -17,6 +17,7 @@ import { BulkActionStore } from './bulk-actions.js';
 import { BulkKinds } from '../jobs/kinds.js';
 import { EditKind } from '../jobs/edit.js';
 import { DeleteKind } from '../jobs/delete.js';
+import { SequenceKind } from '../jobs/sequence.js';
 import { TaskStore } from './tasks.js';
 import { SequenceStore } from './sequences.js';
 
@@ -53,11 +54,12 @@ export class CloseStore {
     this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values);
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
+    this.tasks = new TaskStore(db, ids, this.stamp, clock);
+    this.sequences = new SequenceStore(db, ids, this.stamp);
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
       new EditKind(db, this.fields, this.values),
       new DeleteKind(db, this.leads, this.contacts, this.activities),
+      new SequenceKind(db, this.sequences, () => false),
     ]));
-    this.tasks = new TaskStore(db, ids, this.stamp, clock);
-    this.sequences = new SequenceStore(db, ids, this.stamp);
   }
 }
