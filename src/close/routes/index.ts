@@ -24,6 +24,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./custom-objects.js'),
     await import('./bulk-edits.js'),
     await import('./tasks.js'),
+    await import('./emails.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

@@ -15,6 +15,7 @@ import { CustomObjectStore } from './custom-objects.js';
 import { CustomFieldStore } from './custom-field-store.js';
 import { BulkEditStore } from './bulk-edits.js';
 import { TaskStore } from './tasks.js';
+import { EmailStore } from './emails.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -33,6 +34,7 @@ export class CloseStore {
   readonly customFields: CustomFieldStore;
   readonly bulkEdits: BulkEditStore;
   readonly tasks: TaskStore;
+  readonly emails: EmailStore;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
@@ -49,5 +51,6 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.bulkEdits = new BulkEditStore(db, ids, clock, this.fields);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
+    this.emails = new EmailStore(db, ids, this.stamp, clock, this.fields);
   }
 }
