@@ -15,7 +15,7 @@ shareApps(t);
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|tmpl)_[0-9A-Za-z]{32,43}\b/g;
 
 /** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
 const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
@@ -53,7 +53,7 @@ function describe(app: FastifyInstance, token: string): Org {
     customObject: first(app, 'close_custom_objects', id), leadStatus: first(app, 'close_lead_statuses', id),
     customField: first(app, 'close_custom_fields', id, "object_type = 'lead'"), user: first(app, 'close_users', id),
     task: first(app, 'close_tasks', id), closePipeline: first(app, 'close_pipelines', id),
-    opportunityStatus: first(app, 'close_opportunity_statuses', id),
+    opportunityStatus: first(app, 'close_opportunity_statuses', id), emailTemplate: first(app, 'close_email_templates', id),
   };
   return { token, id, ids: idsOf(app, id), one };
 }
@@ -175,6 +175,7 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
       ...['/lead/?_limit=200', '/contact/?_limit=200', '/opportunity/?_limit=200', '/activity/?_limit=200', '/custom_object/', '/status/lead/',
         '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`,
         '/user/', `/user/${x.one.user}/`, '/pipeline/', `/pipeline/${x.one.closePipeline}/`, '/task/?_limit=200', `/task/${x.one.task}/`,
+        '/email_template/', `/email_template/${x.one.emailTemplate}/`, '/unsubscribe/email/', '/activity/email/',
         `/organization/${x.id}/?_expand=memberships__user`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
@@ -185,7 +186,8 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         const out: LightMyRequestResponse[] = [];
         const targets: [string, string][] = [['lead', y.one.lead!], ['contact', y.one.closeContact!], ['opportunity', y.one.opportunity!], ['activity', y.one.activity!],
           ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!],
-          ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id]];
+          ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id],
+          ['email_template', y.one.emailTemplate!]];
         // Each PUT carries a body its resource accepts, so only the id can make it a 404.
         const putBody: Record<string, object> = { task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
         // Served methods only: /activity/{id}/ takes no PUT, /user/{id}/ is read-only, an organization cannot be deleted.

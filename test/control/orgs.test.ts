@@ -15,6 +15,8 @@ const seedCounts = {
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,
     tasks: CS.leads.flatMap((l) => l.tasks ?? []).length,
     bulk_edits: 0, custom_fields: CS.custom_fields.length, users: CS.users.length, pipelines: CS.pipelines!.length,
+    email_templates: CS.email_templates!.length, email_activities: CS.leads.flatMap((l) => l.emails ?? []).length,
+    unsubscribed_emails: CS.unsubscribed_emails!.length,
   },
 };
 

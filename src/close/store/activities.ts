@@ -25,13 +25,19 @@ export type ActivityFilter = PageParams & ListQuery & {
   customOnly?: boolean;
 };
 
+/** `_type` values of emails, which this list does not carry (GET /activity/email/ does). */
+const EMAIL_TYPES = ['Email', 'EmailThread'];
+const emailsElsewhere = (param: string) =>
+  validationError(`${param}: emails are listed at /activity/email/ here.`, { [param]: 'Not supported by the emulator on /activity/: list emails at /activity/email/.' });
+
 /** `_type` values meaning "custom activities of any type" (Close documents `Custom`; `CustomActivity` is their `_type`). */
 const ANY_CUSTOM = ['Custom', 'CustomActivity'];
 
 /**
- * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints;
- * here: activities are notes (`_type: "Note"`) or custom activities (`_type: "CustomActivity"`), and
- * only custom activities can be created and edited.
+ * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints,
+ * all of them in /activity/; here: /activity/ holds notes (`_type: "Note"`) and custom activities
+ * (`_type: "CustomActivity"`), only custom activities can be created and edited, and emails are kept
+ * apart (src/close/store/emails.ts, GET /activity/email/): asking /activity/ for them is a 400.
  */
 export class ActivityStore {
   constructor(
@@ -52,12 +58,14 @@ export class ActivityStore {
       .equals('organization_id', 'org_id', { noIn: true }).dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
     // Real API: activities may name a contact; here: none does, so a contact filter matches nothing.
     if (q.contact_id !== undefined || q.contact_id__in !== undefined) w.add('0');
-    // Real API: thread_emails=only answers email threads alone; here: there are no emails, so nothing.
-    if (q.thread_emails === 'only') w.add('0');
+    // Real API: /activity/ lists emails too (thread_emails=only: email threads alone); here: emails are
+    // listed at /activity/email/ only, so asking this list for them is a 400 naming the parameter.
+    if (q.thread_emails === 'only') throw emailsElsewhere('thread_emails');
     for (const param of ['_type', '_type__in']) {
       const v = own(q, param);
       if (typeof v !== 'string') continue;
-      // Real API: Note, Call, Email, … and custom activity type ids; here: only notes and custom activities exist.
+      if (commaList(v).some((x) => EMAIL_TYPES.includes(x))) throw emailsElsewhere(param);
+      // Real API: Note, Call, Email, … and custom activity type ids; here: notes and custom activities (emails: /activity/email/).
       const types = w.bind(JSON.stringify(commaList(v)));
       const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
       w.add(`((custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
