@@ -175,7 +175,7 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
       ...['/lead/?_limit=200', '/contact/?_limit=200', '/opportunity/?_limit=200', '/activity/?_limit=200', '/custom_object/', '/status/lead/',
         '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`,
         '/user/', `/user/${x.one.user}/`, '/pipeline/', `/pipeline/${x.one.closePipeline}/`, '/task/?_limit=200', `/task/${x.one.task}/`,
-        '/email_template/', `/email_template/${x.one.emailTemplate}/`, '/unsubscribe/email/', '/activity/email/',
+        '/email_template/', `/email_template/${x.one.emailTemplate}/`,
         `/organization/${x.id}/?_expand=memberships__user`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
