@@ -191,3 +191,27 @@ t.test('unsubscribed addresses: list, add (201, lowercased), match case-insensit
   t.same((await call(app, { method: 'DELETE', path: `/unsubscribe/email/${encodeURIComponent('SOMEONE+tag@example.com')}/` })).json(), {});
   t.equal(app.tenants.run(org, () => emails.isUnsubscribed(org, 'someone+tag@example.com')), false);
 });
+
+t.test('a snapshot carries templates, emails and unsubscribes, and restoring it gives the same answers', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  await ctl(app, 'PUT', `/orgs/${org}/clock`, { now: '2026-11-02T10:00:00Z', frozen: true });
+  const id = app.tenants.run(org, () => app.closeStore.emails.queue(org, admin.id, {
+    leadId: LEAD.id, contactId: CONTACT.id, to: 'x@example.com', templateId: intro!.id, emailAccountId: null, sender: null, bulkActionId: null,
+  }));
+  const answers = async () => Promise.all(['/email_template/', '/activity/email/', `/activity/email/${id}/`, '/unsubscribe/email/']
+    .map(async (path) => (await call(app, { path })).body));
+  const before = await answers();
+  const snap = (await ctl(app, 'GET', `/orgs/${org}/snapshot`)).json();
+  t.equal(snap.close.email_templates.length, TEMPLATES.length);
+  t.same(snap.close.unsubscribed_emails, CS.unsubscribed_emails);
+  t.match(snap.close.leads.find((l: { id: string }) => l.id === LEAD.id).emails, [{ id, status: 'outbox', to: ['x@example.com'], template_id: intro!.id }]);
+  await call(app, { method: 'DELETE', path: `/email_template/${followUp!.id}/` });
+  await call(app, { method: 'DELETE', path: `/activity/email/${id}/` });
+  await call(app, { method: 'POST', path: '/unsubscribe/email/', payload: { email: 'new@example.com' } });
+  t.not((await answers()).join(), before.join());
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/snapshot`, snap)).statusCode, 200);
+  t.same(await answers(), before, 'the same bytes after the restore');
+  const bad = { ...snap, close: { ...snap.close, email_templates: [{ ...snap.close.email_templates[0], id: 'tmpl_short' }] } };
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/snapshot`, bad)).statusCode, 400, 'a template id that is not Close\'s is refused');
+});
