@@ -221,7 +221,11 @@ export class EmailStore {
 
   // ---- unsubscribed addresses
 
-  /** Real API: addresses match case-insensitively; here: they are kept lowercased. */
+  /**
+   * Real API: addresses match case-insensitively, and an unsubscribed address also shows
+   * `is_unsubscribed: true` on the contacts that have it; here: they are kept lowercased, and only this
+   * list counts (a contact's stored flag is neither read nor written).
+   */
   isUnsubscribed(orgId: string, email: string): boolean {
     return cached(this.db, `SELECT 1 FROM close_unsubscribed_emails WHERE org_id = ? AND email = ?`).pluck().get(orgId, email.trim().toLowerCase()) !== undefined;
   }
