@@ -140,7 +140,7 @@ t.test('queue() writes an outbox email activity and an outbox row; it is sent on
   t.same(rendered, { subject: `News from ${CS.organization.name}`, body: '<p>Our old announcement.</p>' });
 });
 
-t.test('GET /activity/email/ lists emails newest first with its filters; DELETE removes one; deleting the lead removes its emails', async (t) => {
+t.test('GET /activity/email/ and /activity/ list emails newest first with their filters; DELETE removes one; deleting the lead removes its emails', async (t) => {
   const app = await build(t);
   const org = closeOrg(app);
   const other = CS.leads.find((l) => l.id !== LEAD.id && l.contacts.some((c) => c.emails.length > 0))!;
@@ -161,10 +161,21 @@ t.test('GET /activity/email/ lists emails newest first with its filters; DELETE 
   t.same(await ids(`organization_id=${org}`), [b, a]);
   isFieldError(t, await call(app, { path: '/activity/email/?_type=Call' }), '_type');
   isFieldError(t, await call(app, { path: '/activity/email/?date_created__gt=soon' }), 'date_created__gt');
-  isFieldError(t, await call(app, { path: '/activity/?_type=Email' }), '_type');
+  // /activity/ lists emails with notes and custom activities; /activity/{id}/ reads and deletes them too.
+  const acts = async (qs: string) => ((await call(app, { path: `/activity/?${qs}` })).json() as { data: Obj[] }).data;
+  t.same((await acts('_type=Email')).map((x) => x.id), [b, a]);
+  t.same((await acts(`_type__in=Email,Note&contact_id=${CONTACT.id}`)).map((x) => x.id), [a], 'only emails name a contact');
+  t.same((await acts(`lead_id=${LEAD.id}`)).filter((x) => x._type === 'Email').map((x) => x.id), [a]);
+  t.ok((await acts('_limit=200')).some((x) => x.id === a && x.subject === 'Following up, ' + CONTACT.name!.split(' ')[0]), 'with the email\'s own keys');
+  t.same((await acts('_type=Note&_limit=200')).filter((x) => x._type === 'Email'), []);
+  t.same((await call(app, { path: `/activity/${a}/` })).json(), (await call(app, { path: `/activity/email/${a}/` })).json());
   isFieldError(t, await call(app, { path: '/activity/?thread_emails=only' }), 'thread_emails');
+  isError(t, await call(app, { path: `/activity/custom/${a}/` }), 404);
   isError(t, await call(app, { path: '/activity/email/acti_nope/' }), 404);
   t.same((await call(app, { method: 'DELETE', path: `/activity/email/${b}/` })).json(), {});
+  t.same(rows(app, 'SELECT id FROM close_email_activities WHERE org_id = ?', org).map((r) => r.id), [a]);
+  const c = queue(other.id, null, 'c@example.com');
+  t.same((await call(app, { method: 'DELETE', path: `/activity/${c}/` })).json(), {}, 'DELETE /activity/{id}/ deletes an email too');
   t.same(rows(app, 'SELECT id FROM close_email_activities WHERE org_id = ?', org).map((r) => r.id), [a]);
   t.equal((await call(app, { method: 'DELETE', path: `/lead/${LEAD.id}/` })).statusCode, 200);
   t.same(rows(app, 'SELECT id FROM close_email_activities WHERE org_id = ?', org), [], 'the lead\'s emails went with it');

@@ -46,11 +46,11 @@ export class CloseStore {
     this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
-    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values);
+    this.emails = new EmailStore(db, ids, this.stamp, clock, this.fields);
+    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values, this.emails);
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.bulkEdits = new BulkEditStore(db, ids, clock, this.fields);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
-    this.emails = new EmailStore(db, ids, this.stamp, clock, this.fields);
   }
 }
