@@ -45,7 +45,7 @@ export const Rendered = Type.Object({ subject: S, body: S });
 
 /** An email activity, in Close's EmailActivity shape. */
 export const EmailActivity = Type.Object({
-  id: S, _type: S, organization_id: S, lead_id: NS, contact_id: NS, user_id: NS, user_name: NS,
+  id: S, _type: S, organization_id: S, lead_id: NS, contact_id: NS, user_id: NS, user_name: NS, agent_config_id: NS, agent_action_reason: NS,
   created_by: NS, created_by_name: NS, updated_by: NS, updated_by_name: NS,
   activity_at: NS, date_created: S, date_updated: S, date_scheduled: NS, date_sent: NS,
   direction: NS, status: S, subject: NS, body_text: NS, body_html: NS, body_preview: NS,

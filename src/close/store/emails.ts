@@ -267,6 +267,8 @@ const list = (json: string) => JSON.parse(json) as string[];
 function emailOf(r: EmailRow): EmailActivityT {
   return {
     id: r.id, _type: 'Email', organization_id: r.org_id, lead_id: r.lead_id, contact_id: r.contact_id, user_id: r.user_id, user_name: r.user_name,
+    // Real API: set when an AI agent wrote the email; here: AI agents are not emulated, so always null.
+    agent_config_id: null, agent_action_reason: null,
     created_by: r.user_id, created_by_name: r.user_name, updated_by: r.user_id, updated_by_name: r.user_name,
     activity_at: r.date_created, date_created: r.date_created, date_updated: r.date_updated, date_scheduled: null, date_sent: r.date_sent,
     direction: r.direction, status: r.status, subject: r.subject, body_text: r.body_text, body_html: r.body_html,
