@@ -69,6 +69,22 @@ export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: N
 export const CloseSeedTask = Type.Object({
   id: S, assigned_to: NS, text: S, date: NS, is_complete: Type.Boolean(), ...By, ...Dated,
 });
+/** Close's message statuses (an email's `status`). */
+export const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent', 'error'] as const;
+/**
+ * An email activity of a lead. An outgoing one in `outbox` counts as sent from `send_at` on
+ * (src/close/store/emails.ts); the optional keys default to null or an empty list.
+ */
+export const CloseSeedEmail = Type.Object({
+  id: S, status: stringEnum(EMAIL_STATUSES), subject: NS, to: Type.Array(S), ...Dated,
+  contact_id: Type.Optional(NS), user_id: Type.Optional(NS), template_id: Type.Optional(NS), body_text: Type.Optional(NS), body_html: Type.Optional(NS),
+  direction: Type.Optional(Nullable(stringEnum(['outgoing', 'incoming'] as const))), sender: Type.Optional(NS),
+  cc: Type.Optional(Type.Array(S)), bcc: Type.Optional(Type.Array(S)), email_account_id: Type.Optional(NS), bulk_action_id: Type.Optional(NS),
+  send_at: Type.Optional(NS), date_sent: Type.Optional(NS),
+});
+export const CloseSeedEmailTemplate = Type.Object({
+  id: S, name: S, subject: S, body: S, is_shared: Type.Boolean(), is_archived: Type.Boolean(), ...By, ...Dated,
+});
 export const CloseSeedCustomObject = Type.Object({ id: S, custom_object_type_id: S, name: NS, ...Dated, custom: Custom });
 export const CloseSeedLead = Type.Object({
   id: S, name: NS, status_id: S, description: NS, url: NS, created_by: NS, updated_by: Type.Optional(NS), ...Dated, custom: Custom,
@@ -76,6 +92,8 @@ export const CloseSeedLead = Type.Object({
   activities: Type.Array(CloseSeedActivity), custom_objects: Type.Array(CloseSeedCustomObject),
   /** Absent in datasets written before tasks were emulated: none. */
   tasks: Type.Optional(Type.Array(CloseSeedTask)),
+  /** Absent in datasets written before emails were emulated: none. */
+  emails: Type.Optional(Type.Array(CloseSeedEmail)),
 });
 // The API's own enums: a field of an unknown type or kind, restored from a snapshot, was a 500 on
 // every later write or query that met it.
@@ -136,6 +154,10 @@ export const CloseSeed = Type.Object({
   connected_accounts: Type.Optional(Type.Array(CloseSeedConnectedAccount)),
   sequences: Type.Optional(Type.Array(CloseSeedSequence)),
   sequence_subscriptions: Type.Optional(Type.Array(CloseSeedSequenceSubscription)),
+  /** Absent in datasets written before email templates were emulated: none. */
+  email_templates: Type.Optional(Type.Array(CloseSeedEmailTemplate)),
+  /** Unsubscribed addresses (matched case-insensitively; kept lowercased). */
+  unsubscribed_emails: Type.Optional(Type.Array(Type.Object({ email: S, date_created: S }))),
 });
 
 export const SeedFile = Type.Object({

@@ -1010,7 +1010,24 @@ const partnerPipeline = { id: closeId('pipe_'), name: 'Partnerships' };
 const partnerStatuses = [['Referred', 'active'], ['Partner Signed', 'won'], ['Partner Declined', 'lost']]
   .map(([label, type]) => ({ id: closeId('stat_'), label, type, pipeline_id: partnerPipeline.id }));
 
-// ---- connected accounts, sequences, subscriptions (drawn after the pipelines: every id above stays) ----
+// ---- email templates and unsubscribed addresses (drawn after everything above, so its ids stay) ----
+// One template uses lead, contact, user and custom field variables; the unsubscribed address is a
+// seeded contact's, so a bulk email can be seen skipping it.
+const EMAIL_TEMPLATE_DEFS = [
+  ['Introduction', 'Hello from {{ organization.name }}',
+    '<p>Hi {{ contact.first_name|default("there") }},</p><p>I am reaching out to {{ lead.display_name }} ({{ lead.custom.Industry }}).</p>' +
+    '<p>{{ user.full_name }}<br>{{ user.email }}</p>', true, false],
+  ['Follow-up', 'Following up, {{ contact.first_name }}', '<p>Any thoughts on my last email, {{ contact.name }}?</p><p>{{ user.first_name }}</p>', true, false],
+  ['Old announcement', 'News from {{ organization.name }}', '<p>Our old announcement.</p>', false, true],
+];
+const emailTemplates = EMAIL_TEMPLATE_DEFS.map(([name, subject, body, shared, archived], k) => ({
+  id: closeId('tmpl_'), name, subject, body, is_shared: shared, is_archived: archived,
+  created_by: userIds[0], updated_by: userIds[0],
+  date_created: closeTs(Date.UTC(2025, 2, 3 + k, 10)), date_updated: closeTs(Date.UTC(2025, 2, 3 + k, 10)),
+}));
+const unsubscribedEmails = [{ email: closeLeads[1].contacts[0].emails[0].email.toLowerCase(), date_created: closeTs(Date.UTC(2026, 5, 1, 12)) }];
+// ---- connected accounts, sequences, subscriptions (drawn after the templates: every id above stays) ----
+// Email steps send the first two templates.
 // One email account for each of the first two users; two sequences by the first user; six subscriptions of
 // five contacts (the first in both sequences): four active, one paused, one finished.
 const connectedAccounts = closeUsers.slice(0, 2).map((u, i) => ({
@@ -1036,7 +1053,7 @@ const sequences = [
     id: closeId('seqstep_'),
     step_type,
     delay,
-    ...(step_type === 'email' ? { email_template_id: closeId('tmpl_'), threading: 'old_thread' } : { required: true }),
+    ...(step_type === 'email' ? { email_template_id: emailTemplates[k % 2].id, threading: 'old_thread' } : { required: true }),
   })),
   created_by: userIds[0],
   updated_by: userIds[0],
@@ -1079,6 +1096,8 @@ const close = {
   custom_object_types: customObjectTypes,
   custom_fields: customFields,
   leads: closeLeads,
+  email_templates: emailTemplates,
+  unsubscribed_emails: unsubscribedEmails,
   connected_accounts: connectedAccounts,
   sequences,
   sequence_subscriptions: sequenceSubscriptions,

@@ -55,7 +55,7 @@ function describe(app: FastifyInstance, token: string): Org {
     task: first(app, 'close_tasks', id), closePipeline: first(app, 'close_pipelines', id),
     opportunityStatus: first(app, 'close_opportunity_statuses', id),
     account: first(app, 'close_connected_accounts', id), sequence: first(app, 'close_sequences', id),
-    subscription: first(app, 'close_sequence_subscriptions', id),
+    subscription: first(app, 'close_sequence_subscriptions', id), emailTemplate: first(app, 'close_email_templates', id),
   };
   // A contact with an email that no subscription to the first sequence names, for subscriptions that fail only on a foreign id.
   const free = app.tenants.db(id).prepare(`SELECT c.id, json_extract(c.emails, '$[0].email') AS email FROM close_contacts c WHERE c.org_id = ?
@@ -184,7 +184,8 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         '/status/opportunity/', '/custom_field/lead/', '/custom_activity/', '/custom_object_type/', '/me/', `/lead/${x.one.lead}/`,
         '/user/', `/user/${x.one.user}/`, '/pipeline/', `/pipeline/${x.one.closePipeline}/`, '/task/?_limit=200', `/task/${x.one.task}/`,
         `/organization/${x.id}/?_expand=memberships__user`, '/connected_account/', `/connected_account/${x.one.account}/`, '/sequence/',
-        `/sequence/${x.one.sequence}/`, `/sequence_subscription/?sequence_id=${x.one.sequence}`, `/sequence_subscription/${x.one.subscription}/`]
+        `/sequence/${x.one.sequence}/`, `/sequence_subscription/?sequence_id=${x.one.sequence}`, `/sequence_subscription/${x.one.subscription}/`,
+        '/email_template/', `/email_template/${x.one.emailTemplate}/`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
     ]).then((all) => ownIds(t, x, all)));
@@ -195,7 +196,8 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         const targets: [string, string][] = [['lead', y.one.lead!], ['contact', y.one.closeContact!], ['opportunity', y.one.opportunity!], ['activity', y.one.activity!],
           ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!],
           ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id],
-          ['connected_account', y.one.account!], ['sequence', y.one.sequence!], ['sequence_subscription', y.one.subscription!]];
+          ['connected_account', y.one.account!], ['sequence', y.one.sequence!], ['sequence_subscription', y.one.subscription!],
+          ['email_template', y.one.emailTemplate!]];
         // Each PUT carries a body its resource accepts, so only the id can make it a 404.
         const putBody: Record<string, object> = { sequence_subscription: { status: 'paused' }, task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
         // Served methods only: /activity/{id}/ takes no PUT, /user/{id}/ is read-only, an organization cannot be deleted.

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
+import { EmailActivity } from './emails.js';
 import { CustomFieldsInput, GivenDate, listQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
@@ -12,6 +13,9 @@ export const Activity = withCustom({
 export type ActivityT = Static<typeof Activity> & CustomKeys;
 export const ActivityPartial = Type.Partial(Activity);
 export const ActivityList = closeList(ActivityPartial);
+/** GET /activity/ and /activity/{id}/: a note, a custom activity or an email (every key of both, each optional). */
+export const AnyActivityPartial = Type.Partial(withCustom({ ...EmailActivity.properties, ...Activity.properties, lead_id: NS }));
+export const AnyActivityList = closeList(AnyActivityPartial);
 /** The filters Close documents for GET /activity/ (and its typed lists) that the emulator applies. */
 export const ACTIVITY_FILTERS = [
   'id__in', 'lead_id', 'lead_id__in', 'contact_id', 'contact_id__in', 'user_id', 'user_id__in', 'organization_id', '_type', '_type__in',

@@ -27,7 +27,8 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
   const problem =
     all('users', 'user_', s.users) ?? all('lead_statuses', 'stat_', s.lead_statuses) ??
     all('pipelines', 'pipe_', s.pipelines ?? []) ?? all('opportunity_statuses', 'stat_', s.opportunity_statuses) ?? all('custom_activity_types', 'actitype_', s.custom_activity_types) ??
-    all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields);
+    all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields) ??
+    all('email_templates', 'tmpl_', s.email_templates ?? []);
   if (problem) return problem;
   // The API key acts as the first active member; an organization needs one.
   if (!s.users.some((u) => u.active !== false)) return '/close/users: at least one user must be active';
@@ -57,11 +58,19 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       lead.activities.map((a, j) => check(`${at}/activities/${j}`, 'acti_', a.id) ?? customOk(`${at}/activities/${j}`, a.custom)).find(Boolean) ??
       lead.custom_objects.map((o, j) => check(`${at}/custom_objects/${j}`, 'custobj_', o.id) ?? customOk(`${at}/custom_objects/${j}`, o.custom)).find(Boolean) ??
       (lead.tasks ?? []).map((x, j) => check(`${at}/tasks/${j}`, 'task_', x.id) ??
-        (x.assigned_to === null || userIds.has(x.assigned_to) ? null : `${at}/tasks/${j}/assigned_to: unknown user ${x.assigned_to}`)).find(Boolean);
+        (x.assigned_to === null || userIds.has(x.assigned_to) ? null : `${at}/tasks/${j}/assigned_to: unknown user ${x.assigned_to}`)).find(Boolean) ??
+      (lead.emails ?? []).map((x, j) => check(`${at}/emails/${j}`, 'acti_', x.id) ??
+        (!x.contact_id || lead.contacts.some((c) => c.id === x.contact_id) ? null : `${at}/emails/${j}/contact_id: not a contact of this lead`)).find(Boolean);
     if (p) return p;
   }
   const sequenceProblem = checkSequences(s, all, userIds);
   if (sequenceProblem) return sequenceProblem;
+  const unsubscribed = new Set<string>();
+  for (const [i, u] of (s.unsubscribed_emails ?? []).entries()) {
+    const key = u.email.trim().toLowerCase();
+    if (unsubscribed.has(key)) return `/close/unsubscribed_emails/${i}/email: duplicate address ${u.email}`;
+    unsubscribed.add(key);
+  }
   for (const [i, b] of (s.bulk_edits ?? []).entries()) {
     const at = `/close/bulk_edits/${i}`;
     const kind = b.kind ?? 'edit';
@@ -173,7 +182,19 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       values(o.id, o.custom);
     }
     for (const x of lead.tasks ?? []) insert('close_tasks', { ...x, lead_id: lead.id, ...by(x), is_complete: x.is_complete ? 1 : 0 });
+    for (const { to, cc, bcc, ...x } of lead.emails ?? []) {
+      insert('close_email_activities', {
+        contact_id: null, user_id: null, template_id: null, body_text: null, body_html: null, direction: null, sender: null,
+        email_account_id: null, bulk_action_id: null, send_at: null, date_sent: null, ...x, lead_id: lead.id,
+        to_addrs: JSON.stringify(to), cc: JSON.stringify(cc ?? []), bcc: JSON.stringify(bcc ?? []),
+      });
+    }
   }
+  for (const x of s.email_templates ?? []) {
+    const by = { created_by: x.created_by ?? null, updated_by: x.updated_by !== undefined ? x.updated_by : x.created_by ?? null };
+    insert('close_email_templates', { ...x, ...by, is_shared: x.is_shared ? 1 : 0, is_archived: x.is_archived ? 1 : 0 });
+  }
+  for (const u of s.unsubscribed_emails ?? []) insert('close_unsubscribed_emails', { email: u.email.trim().toLowerCase(), date_created: u.date_created });
 
   for (const { items, ...b } of s.bulk_edits ?? []) {
     insert('close_bulk_edits', {
@@ -217,6 +238,11 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     FROM close_custom_objects WHERE org_id = ? ORDER BY id`).map(withCustom));
   const tasks = byLead(all<{ lead_id: string; is_complete: number }>(`SELECT id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by,
     date_created, date_updated FROM close_tasks WHERE org_id = ? ORDER BY id`).map((x) => ({ ...x, is_complete: x.is_complete === 1 })));
+  const emails = byLead(all<Row & { lead_id: string; to_addrs: string; cc: string; bcc: string }>(`SELECT id, lead_id, status, subject, to_addrs, cc, bcc,
+    date_created, date_updated, contact_id, user_id, template_id, body_text, body_html, direction, sender, email_account_id, bulk_action_id,
+    send_at, date_sent FROM close_email_activities WHERE org_id = ? ORDER BY id`).map(({ to_addrs, cc, bcc, ...x }) => ({
+    ...x, to: parse(to_addrs), cc: parse(cc), bcc: parse(bcc),
+  })));
   const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
     `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
      ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
@@ -244,6 +270,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       FROM close_leads WHERE org_id = ? ORDER BY id`).map((l) => ({
       ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
       activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
+      emails: emails.get(l.id) ?? [],
     })) as CloseSeedT['leads'],
     bulk_edits: all<BulkActionRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
       ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
@@ -259,11 +286,16 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       sender_name, sender_email, status, calls_assigned_to, bulk_action_id, created_by, updated_by, date_created, date_updated
       FROM close_sequence_subscriptions WHERE org_id = ? ORDER BY id`)
       .map((x) => ({ ...x, calls_assigned_to: parse(x.calls_assigned_to) })) as CloseSeedT['sequence_subscriptions'],
+    email_templates: all<Row & { is_shared: number; is_archived: number }>(`SELECT id, name, subject, body, is_shared, is_archived, created_by, updated_by,
+      date_created, date_updated FROM close_email_templates WHERE org_id = ? ORDER BY date_created, id`)
+      .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],
+    unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
   };
 }
 
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
+  'email_templates', 'email_activities', 'unsubscribed_emails',
 ] as const;
 
 /** Close's dataset hooks, registered with the core by the plugin. */
@@ -272,9 +304,9 @@ export const closeDataset: VendorDataset<'close'> = {
   check: checkCloseSeed,
   insert: insertCloseSeed,
   export: exportClose,
-  // "empty": users, statuses, types and custom fields stay, so the API key still has its user.
-  // Connected accounts and sequences stay too; subscriptions name contacts, so they go with the leads.
-  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [] }),
+  // "empty": users, statuses, types, custom fields, email templates, connected accounts and sequences stay,
+  // so the API key still has its user; leads (with their emails and subscriptions) and unsubscribed addresses go.
+  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [] }),
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(

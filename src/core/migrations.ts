@@ -386,6 +386,37 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'Close email templates, email activities and unsubscribed addresses',
+    sql: `
+      CREATE TABLE close_email_templates (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',
+        is_shared INTEGER NOT NULL DEFAULT 1, is_archived INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      -- One email activity; to_addrs (Close's "to"), cc and bcc are JSON lists. An outgoing email in status outbox counts as sent
+      -- from send_at on (the undo-send delay), computed when read (src/close/store/emails.ts).
+      CREATE TABLE close_email_activities (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, lead_id TEXT NOT NULL, contact_id TEXT, user_id TEXT, template_id TEXT,
+        subject TEXT, body_text TEXT, body_html TEXT, status TEXT NOT NULL, direction TEXT,
+        sender TEXT, to_addrs TEXT NOT NULL DEFAULT '[]', cc TEXT NOT NULL DEFAULT '[]', bcc TEXT NOT NULL DEFAULT '[]',
+        email_account_id TEXT, bulk_action_id TEXT, send_at TEXT, date_sent TEXT,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_email_activities_lead ON close_email_activities(org_id, lead_id);
+      -- Addresses kept lowercased: Close matches them case-insensitively.
+      CREATE TABLE close_unsubscribed_emails (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        email TEXT NOT NULL, date_created TEXT NOT NULL,
+        PRIMARY KEY (org_id, email)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     version: 12,
     name: 'Close connected accounts, sequences and sequence subscriptions',
     sql: `

@@ -90,7 +90,7 @@ t.test('every served operation that answers a Close object with a schema is one 
       }
     }
   }
-  t.same([...named].sort(), ['BulkEditAction', 'Contact', 'Lead', 'Opportunity'], 'the objects Close gives a schema');
+  t.same([...named].sort(), ['BulkEditAction', 'Contact', 'EmailActivity', 'Lead', 'Opportunity'], 'the objects Close gives a schema');
 });
 
 t.test('one object of each kind, single, listed and nested, carries every property Close lists', async (t) => {
@@ -123,6 +123,15 @@ t.test('one object of each kind, single, listed and nested, carries every proper
   const edit = await post(app, '/bulk_action/edit/', { type: 'set_lead_status', s_query: ACME_QUERY, lead_status_id: CLOSE.status.qualified });
   carriesAll(t, 'BulkEditAction', edit, 'POST /bulk_action/edit/');
   carriesAll(t, 'BulkEditAction', ((await get(app, '/bulk_action/edit/')).data as Obj[])[0], 'GET /bulk_action/edit/');
+
+  // Emails are only written by the bulk email engine, through the store.
+  const org = closeOrg(app);
+  const emailId = app.tenants.run(org, () => app.closeStore.emails.queue(org, CS.users[0]!.id, {
+    leadId: SEEDED_LEAD.id, contactId: null, to: 'props@example.com', templateId: CS.email_templates![0]!.id,
+    emailAccountId: null, sender: null, bulkActionId: null,
+  }));
+  carriesAll(t, 'EmailActivity', await get(app, `/activity/email/${emailId}/`), 'GET /activity/email/{id}/');
+  carriesAll(t, 'EmailActivity', ((await get(app, '/activity/email/')).data as Obj[])[0], 'GET /activity/email/');
 });
 
 t.test('a property going missing is caught', async (t) => {

@@ -58,8 +58,8 @@ t.test('each documented activity filter answers what filtering the whole list gi
     [`date_created__gt=${at}`, (a) => a.date_created > middle],
     [`date_created__lt=${at}`, (a) => a.date_created < middle],
     [`date_created__lte=${at}`, (a) => a.date_created <= middle],
-    ['thread_emails=only', () => false],
-    ['thread_emails=true', () => true],
+    ['thread_emails=false', () => true],
+    ['_type=Email', () => false],
   ];
   for (const [qs, keep] of cases) t.same(ids(await everything(app, qs)), ids(all.filter(keep)), qs);
   const oldest = [...all].sort((a, b) => a.date_created.localeCompare(b.date_created) || b.id.localeCompare(a.id));
@@ -94,6 +94,7 @@ t.test('bad activity filters and activity_at are 400s naming them, changing noth
   const before = closeState(app);
   const cases: [string, string][] = [
     ['_order_by=-activity_at', '_order_by'], ['_order_by=note', '_order_by'], ['_order_by=toString', '_order_by'],
+    ['thread_emails=only', 'thread_emails'], ['thread_emails=true', 'thread_emails'],
     ['date_created__gte=last week', 'date_created__gte'], ['activity_at__gte=2026-01-01', 'activity_at__gte'], ['activity_at__lt=2026-01-01', 'activity_at__lt'],
   ];
   for (const [qs, field] of cases) {

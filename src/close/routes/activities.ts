@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import {
-  Activity, ActivityList, ActivityListQuery, ActivityPartial, CustomActivityCreate, CustomActivityType,
+  Activity, ActivityList, ActivityListQuery, ActivityPartial, AnyActivityList, AnyActivityPartial, CustomActivityCreate, CustomActivityType,
   CustomActivityTypeList, CustomActivityUpdate,
 } from '../../../schemas/close/activities.js';
 import { trimFields } from '../fields.js';
@@ -12,11 +12,12 @@ export default async function activityRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const activities = app.closeStore.activities;
 
-  app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList, ...closeErrors } } }, async (req) =>
+  // Notes, custom activities and emails.
+  app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: AnyActivityList, ...closeErrors } } }, async (req) =>
     trimPage(activities.list(req.closeOrg.id, req.query), req.query._fields));
 
-  app.get('/activity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial, ...closeErrors } } }, async (req) =>
-    trimFields(activities.get(req.closeOrg.id, req.params.id), req.query._fields));
+  app.get('/activity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: AnyActivityPartial, ...closeErrors } } }, async (req) =>
+    trimFields(activities.getAny(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.delete('/activity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
     activities.delete(req.closeOrg.id, req.params.id);
@@ -25,7 +26,7 @@ export default async function activityRoutes(fastify: FastifyInstance) {
 
   // Custom activity instances: only those with a custom_activity_type_id are found here.
   app.get('/activity/custom/', { schema: { querystring: ActivityListQuery, response: { 200: ActivityList, ...closeErrors } } }, async (req) =>
-    trimPage(activities.list(req.closeOrg.id, { ...req.query, customOnly: true }), req.query._fields));
+    trimPage(activities.listCustom(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/activity/custom/', { schema: { body: CustomActivityCreate, response: { 200: Activity, ...closeErrors } } }, async (req) =>
     activities.createCustom(req.closeOrg.id, req.closeUserId, req.body));

@@ -25,6 +25,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./bulk-actions.js'),
     await import('./tasks.js'),
     await import('./sequences.js'),
+    await import('./emails.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

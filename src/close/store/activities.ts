@@ -11,12 +11,14 @@ import { givenDate } from '../dates.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { commaList, orderBy, refuse, Where, type ListQuery } from './filters.js';
 import { own } from '../../core/own.js';
+import type { EmailActivityT } from '../../../schemas/close/emails.js';
+import type { EmailStore } from './emails.js';
 
 const ORDER_FIELDS = new Map([['date_created', 'date_created']]);
 
 interface ActivityRow {
   org_id: string; id: string; lead_id: string; custom_activity_type_id: string | null; note: string | null;
-  user_id: string | null; date_created: string; date_updated: string;
+  user_id: string | null; date_created: string; date_updated: string; is_email?: number;
 }
 
 export type ActivityFilter = PageParams & ListQuery & {
@@ -25,18 +27,24 @@ export type ActivityFilter = PageParams & ListQuery & {
   customOnly?: boolean;
 };
 
+/** Notes and custom activities, and emails (is_email = 1), as one list. */
+const ALL = `(SELECT org_id, id, lead_id, custom_activity_type_id, note, user_id, NULL AS contact_id, date_created, date_updated, 0 AS is_email
+  FROM close_activities UNION ALL
+  SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 1 FROM close_email_activities)`;
+
 /** `_type` values meaning "custom activities of any type" (Close documents `Custom`; `CustomActivity` is their `_type`). */
 const ANY_CUSTOM = ['Custom', 'CustomActivity'];
 
 /**
- * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints;
- * here: activities are notes (`_type: "Note"`) or custom activities (`_type: "CustomActivity"`), and
- * only custom activities can be created and edited.
+ * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints,
+ * all of them in /activity/; here: notes (`_type: "Note"`), custom activities (`_type: "CustomActivity"`)
+ * and emails (`_type: "Email"`, kept by src/close/store/emails.ts); only custom activities can be
+ * created and edited here.
  */
 export class ActivityStore {
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
-    private readonly fields: CustomFieldReader, private readonly values: CustomValues,
+    private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly emails: EmailStore,
   ) {}
 
   /**
@@ -45,22 +53,27 @@ export class ActivityStore {
    * filters; here: those filters on any list, `_order_by` only on date_created (activities have no
    * activity_at), and `activity_at__*` a 400 naming it.
    */
-  list(orgId: string, q: ActivityFilter): ClosePage<ActivityT> {
+  list(orgId: string, q: ActivityFilter): ClosePage<ActivityT | EmailActivityT> {
     refuse(q, ACTIVITY_REFUSED);
     const w = new Where(q)
       .equals('id', 'id', { inOnly: true }).equals('lead_id', 'lead_id', { comma: true }).equals('user_id', 'user_id', { comma: true })
       .equals('organization_id', 'org_id', { noIn: true }).dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
-    // Real API: activities may name a contact; here: none does, so a contact filter matches nothing.
-    if (q.contact_id !== undefined || q.contact_id__in !== undefined) w.add('0');
-    // Real API: thread_emails=only answers email threads alone; here: there are no emails, so nothing.
-    if (q.thread_emails === 'only') w.add('0');
+    // Real API: activities may name a contact; here: only emails do (notes and custom activities never).
+    w.equals('contact_id', 'contact_id', { comma: true });
+    // Real API: thread_emails=true answers email threads in place of their emails, =only threads alone;
+    // here: there are no threads, so either is a 400 naming it (false, the default, lists emails).
+    const threads = typeof q.thread_emails === 'string' ? q.thread_emails : undefined;
+    if (threads !== undefined && threads !== 'false' && threads !== '') {
+      throw validationError('thread_emails: email threads are not emulated.', { thread_emails: 'Not supported by the emulator: emails are listed one by one (thread_emails=false).' });
+    }
     for (const param of ['_type', '_type__in']) {
       const v = own(q, param);
       if (typeof v !== 'string') continue;
-      // Real API: Note, Call, Email, … and custom activity type ids; here: only notes and custom activities exist.
+      // Real API: Note, Call, Email, … and custom activity type ids; here: notes, emails and custom activities (any other matches nothing).
       const types = w.bind(JSON.stringify(commaList(v)));
       const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
-      w.add(`((custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
+      w.add(`((is_email = 1 AND 'Email' IN (SELECT value FROM json_each(${types})))
+        OR (is_email = 0 AND custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
         OR (custom_activity_type_id IS NOT NULL AND (custom_activity_type_id IN (SELECT value FROM json_each(${types}))
           OR EXISTS (SELECT 1 FROM json_each(${types}) t WHERE t.value IN (SELECT value FROM json_each(${anyCustom}))))))`);
     }
@@ -69,12 +82,25 @@ export class ActivityStore {
     w.equals('custom_activity_type_id', 'custom_activity_type_id');
     if (q.customOnly) w.add('custom_activity_type_id IS NOT NULL');
     const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
-    const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM close_activities WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
+    const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM ${ALL} WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
       { ...w.params, org: orgId }, q);
-    return { data: this.render(orgId, rows), has_more };
+    const others = this.render(orgId, rows.filter((r) => r.is_email !== 1));
+    const byId = new Map<string, ActivityT | EmailActivityT>(others.map((a) => [a.id, a]));
+    for (const r of rows) if (r.is_email === 1) byId.set(r.id, this.emails.getEmail(orgId, r.id));
+    return { data: rows.map((r) => byId.get(r.id)!), has_more };
   }
 
-  /** Any activity; with `customOnly`, one that is a custom activity (else 404). */
+  /** GET /activity/custom/: custom activities only (so no email is among them). */
+  listCustom(orgId: string, q: ActivityFilter): ClosePage<ActivityT> {
+    return this.list(orgId, { ...q, customOnly: true }) as ClosePage<ActivityT>;
+  }
+
+  /** Any activity, an email included (GET /activity/{id}/). */
+  getAny(orgId: string, id: string): ActivityT | EmailActivityT {
+    return exists(this.db, 'close_email_activities', orgId, id) ? this.emails.getEmail(orgId, id) : this.get(orgId, id);
+  }
+
+  /** Any activity but an email; with `customOnly`, one that is a custom activity (else 404). */
   get(orgId: string, id: string, customOnly = false): ActivityT {
     const row = cached(this.db, `SELECT * FROM close_activities WHERE org_id = ? AND id = ?`).get(orgId, id) as ActivityRow | undefined;
     if (!row || (customOnly && row.custom_activity_type_id === null)) throw notFound(`${customOnly ? 'Custom activity' : 'Activity'} ${id} not found.`);
@@ -121,6 +147,7 @@ export class ActivityStore {
   }
 
   delete(orgId: string, id: string, customOnly = false): void {
+    if (!customOnly && exists(this.db, 'close_email_activities', orgId, id)) return this.emails.deleteEmail(orgId, id);
     this.get(orgId, id, customOnly);
     this.remove(orgId, id);
   }

@@ -18,8 +18,10 @@ import { BulkKinds } from '../jobs/kinds.js';
 import { EditKind } from '../jobs/edit.js';
 import { DeleteKind } from '../jobs/delete.js';
 import { SequenceKind } from '../jobs/sequence.js';
+import { EmailKind } from '../jobs/email.js';
 import { TaskStore } from './tasks.js';
 import { SequenceStore } from './sequences.js';
+import { EmailStore } from './emails.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -40,6 +42,7 @@ export class CloseStore {
   readonly bulkActions: BulkActionStore;
   readonly tasks: TaskStore;
   readonly sequences: SequenceStore;
+  readonly emails: EmailStore;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
@@ -51,7 +54,8 @@ export class CloseStore {
     this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
-    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values);
+    this.emails = new EmailStore(db, ids, this.stamp, clock, this.fields);
+    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values, this.emails);
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
@@ -59,7 +63,8 @@ export class CloseStore {
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
       new EditKind(db, this.fields, this.values),
       new DeleteKind(db, this.leads, this.contacts, this.activities),
-      new SequenceKind(db, this.sequences, () => false),
+      new EmailKind(db, this.emails, (orgId, id) => this.sequences.accountExists(orgId, id)),
+      new SequenceKind(db, this.sequences, (orgId, email) => this.emails.isUnsubscribed(orgId, email)),
     ]));
   }
 }

@@ -22,8 +22,9 @@ const SELECT = `SELECT l.*, s.label AS status_label,
   LEFT JOIN close_lead_statuses s ON s.org_id = l.org_id AND s.id = l.status_id`;
 const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 /** Tables of objects that belong to a lead and go with it. */
-// Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it.
-const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks', 'close_sequence_subscriptions'] as const;
+// Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it (its emails too).
+const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks',
+  'close_sequence_subscriptions', 'close_email_activities'] as const;
 
 export class LeadStore {
   constructor(
