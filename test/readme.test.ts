@@ -45,11 +45,12 @@ function shows(answer: string, shown: string): boolean {
   return new RegExp(`^${parts.join('.*')}$`, 's').test(answer.trim());
 }
 
-t.test('the README has curl examples for BlueAI, Close and the control API', async (t) => {
-  t.equal(blocks.length, 3);
+t.test('the README has curl examples for BlueAI, Close, Close\'s other bulk actions and the control API', async (t) => {
+  t.equal(blocks.length, 4);
   t.match(blocks[0], '/api/v1/crm/');
   t.match(blocks[1], '/api/v1/bulk_action/edit/');
-  t.match(blocks[2], '$E/orgs');
+  t.match(blocks[2], '/api/v1/bulk_action/delete/');
+  t.match(blocks[3], '$E/orgs');
   t.ok(SETTINGS.includes('TICK_MS') && SETTINGS.length > 10, `the Configuration table lists ${SETTINGS.join(', ')}`);
 });
 
@@ -91,7 +92,11 @@ t.test("every curl command of the README answers as its '# →' comment says, an
   const ctl = (path: string) => fetch(`${server.url}/_mock${path}`).then((r) => r.json());
   const contacts = await fetch(`${server.url}/api/v1/crm/contacts?search=hanako@example.com`, { headers: { authorization: 'Bearer my-test-suite' } }).then((r) => r.json());
   t.match(contacts, { items: [{ last_name: 'Yamada', first_name: 'Hanako', email: 'hanako@example.com' }], total: 1 });
-  t.match(await ctl('/jobs?org=my-test-suite'), { data: [{ status: 'done', n_leads: 2, n_leads_processed: 2 }] });
+  t.match(await ctl('/jobs?org=my-test-suite&kind=edit'), { data: [{ status: 'done', n_leads: 2, n_leads_processed: 2 }] });
+  // The other kinds' example: the lead emailed (3 contacts), its first contact subscribed, then deleted.
+  t.match(await ctl('/jobs?org=my-test-suite&kind=email'), { data: [{ status: 'done', n_leads: 1, n_objects: 3, n_objects_processed: 3 }] });
+  t.match(await ctl('/jobs?org=my-test-suite&kind=sequence_subscription'), { data: [{ status: 'done', n_objects_processed: 1 }] });
+  t.match(await ctl('/jobs?org=my-test-suite&kind=delete'), { data: [{ status: 'done', n_objects_processed: 1 }] });
   t.same(await ctl('/faults'), { data: [] }, 'the fault rule was removed');
   t.same(await ctl('/ticker'), { running: true, tick_ms: 100, batch_size: 100 }, 'the ticker runs again');
   t.match(await ctl('/orgs/suite-42'), { dataset: 'seed', counts: { close: { leads: 300, bulk_edits: 0 } }, clock: { source: 'default' } });

@@ -18,13 +18,18 @@ const subscribe = (extra: Record<string, unknown> = {}) => ({
 });
 const subs = (app: App, where = '1 = 1', ...params: unknown[]) =>
   orgRows(app, `SELECT * FROM close_sequence_subscriptions WHERE org_id = ? AND ${where} ORDER BY contact_id, sequence_id`, 'close-key', ...params);
-/** Each contact of the leads, in creation order, with its first address. */
-const contactsOf = (app: App, ids: string[]) => orgRows(app, `SELECT id, lead_id, json_extract(emails, '$[0].email') AS email FROM close_contacts
-  WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?)) ORDER BY date_created, id`, 'close-key', JSON.stringify(ids)) as { id: string; lead_id: string; email: string }[];
+const unsubscribed = new Set(close.unsubscribed_emails!.map((u) => u.email.toLowerCase()));
+/** Each contact of the leads that can be emailed, in creation order, with its first address not unsubscribed (the seed unsubscribes one). */
+const contactsOf = (app: App, ids: string[]) => (orgRows(app, `SELECT id, lead_id, emails FROM close_contacts
+  WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?)) ORDER BY date_created, id`, 'close-key', JSON.stringify(ids)) as { id: string; lead_id: string; emails: string }[])
+  .map((c) => ({ ...c, email: (JSON.parse(c.emails) as { email: string }[]).map((e) => e.email).find((e) => !unsubscribed.has(e.toLowerCase())) }))
+  .filter((c): c is typeof c & { email: string } => c.email !== undefined);
 
 t.test('subscribe with contact_preference contact subscribes each contact once, with its first address', async (t) => {
   const app = await build(t, { batchSize: 2 });
   const contacts = contactsOf(app, leads);
+  t.ok(orgRows(app, `SELECT count(*) AS n FROM close_contacts WHERE org_id = ? AND lead_id IN (SELECT value FROM json_each(?))`, 'close-key', JSON.stringify(leads))[0]!.n as number > contacts.length,
+    'one of these contacts has only an unsubscribed address');
   const res = await createAction(app, 'sequence_subscription', subscribe());
   t.equal(res.statusCode, 200);
   const job = res.json();
