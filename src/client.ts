@@ -145,7 +145,7 @@ export class EmulatorClient {
     };
   }
 
-  /** Background jobs (Close bulk edits); `org` tells apart a job id two organizations share. */
+  /** Background jobs (Close bulk actions of every kind; `list({ kind })` filters); `org` tells apart a job id two organizations share. */
   readonly jobs = {
     list: (filter: JobListFilter = {}): Promise<JobList> => this.request('GET', '/jobs', { query: filter }),
     get: (id: string, { org }: { org?: string } = {}): Promise<ControlJobT> => this.request('GET', `/jobs/${seg(id)}`, { query: { org } }),

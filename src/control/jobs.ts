@@ -9,7 +9,7 @@ const TERMINAL = ['done', 'error'];
 const POLL_MS = 10;
 
 /**
- * Background jobs (Close bulk edits) without sleeping: list, step tick by tick, run to the end, pause,
+ * Background jobs (Close bulk actions of every kind: edit, delete, email, sequence subscription) without sleeping: list, step tick by tick, run to the end, pause,
  * resume, force an error, long-poll for a status; and the ticker that advances them in the background.
  */
 export default async function jobRoutes(fastify: FastifyInstance) {
@@ -41,10 +41,10 @@ export default async function jobRoutes(fastify: FastifyInstance) {
       const job = app.jobs.get(req.params.id, org);
       if (job.status === want) return job;
       if (TERMINAL.includes(job.status)) {
-        throw new ApiError(409, 'CONFLICT', `Bulk edit ${job.id} ended ${job.status} and will never be ${want}`, { state: job });
+        throw new ApiError(409, 'CONFLICT', `Bulk ${job.kind.replace('_', ' ')} ${job.id} ended ${job.status} and will never be ${want}`, { state: job });
       }
       if (Date.now() >= deadline || req.raw.destroyed) {
-        throw new ApiError(408, 'TIMEOUT', `Bulk edit ${job.id} is still ${job.status}, not ${want}, after ${req.query.timeout_ms ?? 5000} ms`, { state: job });
+        throw new ApiError(408, 'TIMEOUT', `Bulk ${job.kind.replace('_', ' ')} ${job.id} is still ${job.status}, not ${want}, after ${req.query.timeout_ms ?? 5000} ms`, { state: job });
       }
       await sleep(POLL_MS);
     }

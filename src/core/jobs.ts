@@ -1,7 +1,7 @@
 import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../schemas/control/jobs.js';
 
 /**
- * What the control API drives of a vendor's background jobs (today: Close bulk edits). The vendor
+ * What the control API drives of a vendor's background jobs (today: Close bulk actions of every kind). The vendor
  * registers an implementation (app.jobs), so the control plane knows the core only.
  */
 export interface JobDriver {

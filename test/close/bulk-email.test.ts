@@ -78,6 +78,17 @@ t.test('an address unsubscribed after the set froze is skipped when its batch ru
   t.same(emails(app, id).map((e) => JSON.parse(e.to_addrs as string)[0]).sort(), frozen.slice(0, -1).sort());
 });
 
+t.test('a contact deleted after the set froze gets nothing, and the job still finishes', async (t) => {
+  const app = await build(t, { batchSize: 1 });
+  const { id } = (await createAction(app, 'email', { template_id: followUp, contact_preference: 'contact', s_query: leadsQuery(leads[0]!) })).json();
+  app.closeJobs.tick(); app.closeJobs.tick();
+  const frozen = orgRows(app, `SELECT object_id FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? ORDER BY seq`, 'close-key', id).map((r) => r.object_id as string);
+  t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/contact/${frozen.at(-1)}/`, headers: basic() })).statusCode, 200);
+  await runActionToEnd(app, 'email', id);
+  t.match(await getAction(app, 'email', id), { status: 'done', n_objects: frozen.length, n_objects_processed: frozen.length - 1 });
+  t.same(emails(app, id).map((e) => e.contact_id).sort(), frozen.slice(0, -1).sort());
+});
+
 t.test('bad bulk emails are refused with a 400 naming the field; a template deleted before the job runs is an error', async (t) => {
   const app = await build(t);
   for (const [payload, field] of [

@@ -90,7 +90,8 @@ t.test('every served operation that answers a Close object with a schema is one 
       }
     }
   }
-  t.same([...named].sort(), ['BulkEditAction', 'Contact', 'EmailActivity', 'Lead', 'Opportunity'], 'the objects Close gives a schema');
+  t.same([...named].sort(), ['BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'Contact', 'EmailActivity', 'Lead', 'Opportunity'],
+    'the objects Close gives a schema');
 });
 
 t.test('one object of each kind, single, listed and nested, carries every property Close lists', async (t) => {
@@ -123,6 +124,18 @@ t.test('one object of each kind, single, listed and nested, carries every proper
   const edit = await post(app, '/bulk_action/edit/', { type: 'set_lead_status', s_query: ACME_QUERY, lead_status_id: CLOSE.status.qualified });
   carriesAll(t, 'BulkEditAction', edit, 'POST /bulk_action/edit/');
   carriesAll(t, 'BulkEditAction', ((await get(app, '/bulk_action/edit/')).data as Obj[])[0], 'GET /bulk_action/edit/');
+  const account = CS.connected_accounts![0]!;
+  for (const [kind, schema, body] of [
+    ['delete', 'BulkDeleteAction', { s_query: ACME_QUERY }],
+    ['email', 'BulkEmailAction', { s_query: ACME_QUERY, template_id: CS.email_templates![0]!.id }],
+    ['sequence_subscription', 'BulkSequenceSubscriptionAction', { s_query: ACME_QUERY, action_type: 'subscribe', sequence_id: CS.sequences![0]!.id,
+      sender_account_id: account.id, sender_name: 'Kenta Sato', sender_email: account.email, contact_preference: 'lead' }],
+  ] as const) {
+    const made = await post(app, `/bulk_action/${kind}/`, body);
+    carriesAll(t, schema, made, `POST /bulk_action/${kind}/`);
+    carriesAll(t, schema, ((await get(app, `/bulk_action/${kind}/`)).data as Obj[])[0], `GET /bulk_action/${kind}/`);
+    carriesAll(t, schema, await get(app, `/bulk_action/${kind}/${made.id}/`), `GET /bulk_action/${kind}/{id}/`);
+  }
 
   // Emails are only written by the bulk email engine, through the store.
   const org = closeOrg(app);

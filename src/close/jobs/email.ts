@@ -3,7 +3,7 @@ import { validationError } from '../../core/errors.js';
 import type { BulkEmailCreateT } from '../../../schemas/close/bulk-actions.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
 import { commonAction, eachItem, type BatchItem, type BulkKind } from './kinds.js';
-import { recipients, type ContactPreference } from './recipients.js';
+import { recipients, stillThere, type ContactPreference } from './recipients.js';
 
 /** What a bulk email needs of the email store (src/close/store/emails.ts). */
 export interface Mailer {
@@ -52,11 +52,11 @@ export class EmailKind implements BulkKind {
     return recipients(this.db, orgId, leadIds, p.contact_preference, (email) => this.mailer.isUnsubscribed(orgId, email));
   }
 
-  /** An address unsubscribed after the set was frozen is skipped (not counted). */
+  /** An address unsubscribed, or a contact deleted, after the set was frozen is skipped (not counted). */
   apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
     const p = params as unknown as EmailParams;
     return eachItem(items, midBatch, (item) => {
-      if (this.mailer.isUnsubscribed(row.org_id, item.detail!)) return false;
+      if (!stillThere(this.db, row.org_id, item.object_id, item.lead_id) || this.mailer.isUnsubscribed(row.org_id, item.detail!)) return false;
       this.mailer.queue(row.org_id, row.created_by, {
         leadId: item.lead_id, contactId: item.object_id, to: item.detail!, templateId: p.template_id,
         emailAccountId: p.email_account_id, sender: p.sender, bulkActionId: row.id,

@@ -26,3 +26,8 @@ export function recipients(db: Db, orgId: string, leadIds: string[], preference:
   }
   return out;
 }
+
+/** Whether the contact is still there, on that lead: one deleted (or moved) after the set froze is skipped. */
+export function stillThere(db: Db, orgId: string, contactId: string, leadId: string): boolean {
+  return cached(db, `SELECT 1 FROM close_contacts WHERE org_id = ? AND id = ? AND lead_id = ?`).get(orgId, contactId, leadId) !== undefined;
+}

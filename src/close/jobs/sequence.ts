@@ -3,7 +3,7 @@ import { validationError } from '../../core/errors.js';
 import type { BulkSequenceCreateT } from '../../../schemas/close/bulk-actions.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
 import { commonAction, eachItem, type BatchItem, type BulkKind, type Item } from './kinds.js';
-import { recipients } from './recipients.js';
+import { recipients, stillThere } from './recipients.js';
 
 
 /** What a bulk sequence subscription needs of the sequence store (src/close/store/sequences.ts). */
@@ -89,12 +89,14 @@ export class SequenceKind implements BulkKind {
     return out;
   }
 
-  /** Counts the contacts it changed: one already subscribed (subscribe) or with nothing to move is not counted. */
+  /** Counts the contacts it changed: one already subscribed (subscribe), deleted meanwhile, or with nothing to move is not counted. */
   apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
     const p = params as unknown as SequenceParams;
     const move = MOVES.get(p.action_type);
     return eachItem(items, midBatch, (item) => {
       if (move) return this.sequences.setStatusForBulk(row.org_id, row.created_by, item.object_id, p.sequence_id, move.from, move.to, row.id) > 0;
+      // A contact deleted (or moved to another lead) after the set froze is skipped.
+      if (!stillThere(this.db, row.org_id, item.object_id, item.lead_id)) return false;
       return this.sequences.subscribeForBulk(row.org_id, row.created_by, {
         sequenceId: p.sequence_id!, contactId: item.object_id, leadId: item.lead_id, contactEmail: item.detail!,
         senderAccountId: p.sender_account_id!, senderName: p.sender_name!, senderEmail: p.sender_email!, bulkActionId: row.id,
