@@ -3,7 +3,7 @@
 // of the same database.
 import Database from 'better-sqlite3';
 import { withLeads } from './leads.js';
-import { row } from './lib.js';
+import { row, tickToEnd } from './lib.js';
 
 const N = Number(process.env.BENCH_DELETE_LEADS ?? 10_000);
 
@@ -33,13 +33,7 @@ export async function bulkDeleteStage(): Promise<void> {
     const res = await app.inject({ method: 'POST', url: '/api/v1/bulk_action/delete/', headers: { authorization: 'Bearer bench-delete' }, payload: { s_query, bulk_object_type: 'lead', send_done_email: false } });
     if (res.statusCode !== 200) throw new Error(`bulk delete create: ${res.statusCode} ${res.body}`);
     const id = res.json().id as string;
-    let ticks = 0;
-    for (;;) {
-      app.closeJobs.tick(org);
-      ticks++;
-      const status = db.prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(org, id);
-      if (status === 'done' || status === 'error') break;
-    }
+    const ticks = tickToEnd(app, db, org, id);
     const ours = performance.now() - t0;
     const left = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(org) as number;
     if (left !== seeded - N) throw new Error(`bulk delete left ${left} of ${seeded} leads, expected ${seeded - N}`);

@@ -2,7 +2,7 @@
 // the default batch size), next to one raw SQLite UPDATE of the same rows.
 import { closeDate } from '../src/close/dates.js';
 import { withLeads } from './leads.js';
-import { row } from './lib.js';
+import { row, tickToEnd } from './lib.js';
 
 const N = Number(process.env.BENCH_LEADS ?? 100_000);
 
@@ -23,13 +23,7 @@ export async function bulkEditStage(): Promise<void> {
     });
     if (res.statusCode !== 200) throw new Error(`bulk edit create: ${res.statusCode} ${res.body}`);
     const id = res.json().id as string;
-    let ticks = 0;
-    for (;;) {
-      app.closeJobs.tick(org);
-      ticks++;
-      const status = db.prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(org, id);
-      if (status === 'done' || status === 'error') break;
-    }
+    const ticks = tickToEnd(app, db, org, id);
     const ours = performance.now() - t0;
     const changed = db.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ? AND status_id = ?`).pluck().get(org, statuses[2]) as number;
     if (changed !== leads) throw new Error(`bulk edit changed ${changed} of ${leads} leads`);

@@ -116,3 +116,14 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Ticks one organization's jobs back to back until the Close bulk action is done or in error; how many ticks it took. */
+export function tickToEnd(app: { closeJobs: { tick(org?: string): number } }, db: { prepare(sql: string): { pluck(): { get(...a: unknown[]): unknown } } }, org: string, id: string): number {
+  let ticks = 0;
+  for (;;) {
+    app.closeJobs.tick(org);
+    ticks++;
+    const status = db.prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(org, id);
+    if (status === 'done' || status === 'error') return ticks;
+  }
+}

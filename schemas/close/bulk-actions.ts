@@ -1,12 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_COUNT, Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
-import { BULK_STATUSES } from './bulk-edit.js';
 
 // Close's bulk actions besides edit, from Close's published OpenAPI (`BulkDeleteAction`,
 // `BulkEmailAction`, `BulkSequenceSubscriptionAction`): one lifecycle and one engine for all four
 // kinds (src/close/jobs/kinds.ts). The request bodies are "any type" in Close's document; the fields
 // here are the ones its descriptions and response objects name.
+
+export const BULK_STATUSES = ['created', 'loading', 'processing', 'done', 'paused', 'resuming', 'error'] as const;
+export type BulkStatus = (typeof BULK_STATUSES)[number];
 
 /** The four kinds, as their URL segment under /bulk_action/. */
 export const BULK_KINDS = ['edit', 'delete', 'email', 'sequence_subscription'] as const;
@@ -22,17 +24,18 @@ const NStr = Nullable(Type.String());
 const NDate = Nullable(Type.String({ format: 'date-time' }));
 
 /** What every bulk action's body and object share: the query, its limit and order, the done email. */
-const commonCreate = {
+export const bulkCommonCreate = {
   s_query: Type.Optional(Type.Unknown()),
   query: Type.Optional(Nullable(Type.String())),
   results_limit: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: MAX_COUNT }))),
   sort: Type.Optional(Nullable(Type.Array(AnyObject))),
   send_done_email: Type.Optional(Type.Boolean()),
 };
-const CommonCreate = Type.Object(commonCreate);
+const CommonCreate = Type.Object(bulkCommonCreate);
 export type BulkCommonCreateT = Static<typeof CommonCreate>;
 
-const commonAction = {
+/** What every bulk action object has (each kind adds its own fields). */
+export const bulkCommonAction = {
   id: Type.String(),
   status: Nullable(stringEnum(BULK_STATUSES)),
   organization_id: Type.String(),
@@ -52,14 +55,14 @@ const commonAction = {
 };
 
 export const BulkDeleteCreate = Type.Object({
-  ...commonCreate,
+  ...bulkCommonCreate,
   bulk_object_type: Type.Optional(stringEnum(BULK_OBJECT_TYPES)),
 });
 export type BulkDeleteCreateT = Static<typeof BulkDeleteCreate>;
-export const BulkDeleteAction = Type.Object({ ...commonAction, bulk_object_type: stringEnum(BULK_OBJECT_TYPES) });
+export const BulkDeleteAction = Type.Object({ ...bulkCommonAction, bulk_object_type: stringEnum(BULK_OBJECT_TYPES) });
 
 export const BulkEmailCreate = Type.Object({
-  ...commonCreate,
+  ...bulkCommonCreate,
   template_id: Type.Optional(NStr),
   email_account_id: Type.Optional(NStr),
   sender: Type.Optional(NStr),
@@ -67,7 +70,7 @@ export const BulkEmailCreate = Type.Object({
 });
 export type BulkEmailCreateT = Static<typeof BulkEmailCreate>;
 export const BulkEmailAction = Type.Object({
-  ...commonAction,
+  ...bulkCommonAction,
   template_id: NStr,
   email_account_id: NStr,
   sender: NStr,
@@ -75,7 +78,7 @@ export const BulkEmailAction = Type.Object({
 });
 
 export const BulkSequenceCreate = Type.Object({
-  ...commonCreate,
+  ...bulkCommonCreate,
   action_type: Type.Optional(stringEnum(SEQUENCE_ACTION_TYPES)),
   sequence_id: Type.Optional(NStr),
   sender_account_id: Type.Optional(NStr),
@@ -87,7 +90,7 @@ export const BulkSequenceCreate = Type.Object({
 });
 export type BulkSequenceCreateT = Static<typeof BulkSequenceCreate>;
 export const BulkSequenceAction = Type.Object({
-  ...commonAction,
+  ...bulkCommonAction,
   action_type: stringEnum(SEQUENCE_ACTION_TYPES),
   sequence_id: NStr,
   sender_account_id: NStr,
