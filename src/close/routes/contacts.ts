@@ -8,21 +8,22 @@ import { trimPage } from './trim.js';
 export default async function contactRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const contacts = app.closeStore.contacts;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList, ...closeErrors } } }, async (req) =>
     trimPage(contacts.list(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/contact/', { schema: { querystring: FieldsQuery, body: ContactCreate, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
-    trimFields(contacts.create(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.contact, null, () => contacts.create(req.closeOrg.id, req.closeUserId, req.body)), req.query._fields));
 
   app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
     trimFields(contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: ContactUpdate, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
-    trimFields(contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.contact, req.params.id, () => contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)), req.query._fields));
 
   app.delete('/contact/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    contacts.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.contact, req.params.id, () => contacts.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 }
