@@ -1,0 +1,250 @@
+import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import { build, shareApps } from '../helper.js';
+import { ctl } from '../control/helper.js';
+import { SUPPORTED } from '../../src/close/store/event-list.js';
+import { SEEDED_LEAD, call, closeState, isError, isFieldError } from './helper.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
+
+type Ev = {
+  id: string; object_type: string; object_id: string; lead_id: string | null; action: string; changed_fields: string[];
+  previous_data: Record<string, unknown> | null; data: Record<string, unknown> | null; meta: Record<string, unknown>;
+  request_id: string | null; user_id: string | null; api_key_id: string | null; organization_id: string; date_created: string; date_updated: string;
+};
+type Page = { data: Ev[]; cursor_next: string | null; cursor_previous: string | null };
+
+const events = async (app: FastifyInstance, qs = ''): Promise<Page> => {
+  const res = await call(app, { path: `/event/${qs ? '?' + qs : ''}` });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json() as Page;
+};
+const freeze = (app: FastifyInstance, now = '2026-11-02T20:00:00Z') => ctl(app, 'PUT', '/clock', { now, frozen: true });
+const advance = (app: FastifyInstance, by: string | number) => ctl(app, 'POST', '/clock/advance', { by });
+const createLead = async (app: FastifyInstance, body: Record<string, unknown> = { name: 'Acme' }) => {
+  const res = await call(app, { method: 'POST', path: '/lead/', payload: body });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json() as { id: string; contacts: { id: string }[]; created_by: string };
+};
+
+t.test('creating a lead with a contact records both created events: data as GET answers, one request id, meta, user and key', async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  const lead = await createLead(app, { name: 'Acme', contacts: [{ name: 'Ann' }] });
+  const { data, cursor_next, cursor_previous } = await events(app, `lead_id=${lead.id}`);
+  t.equal(data.length, 2);
+  t.same([cursor_next, cursor_previous], [null, null]);
+  const [contact, created] = data as [Ev, Ev];
+  t.match(created, {
+    object_type: 'lead', object_id: lead.id, lead_id: lead.id, action: 'created', changed_fields: [], previous_data: null,
+    meta: { request_method: 'POST', request_path: '/api/v1/lead/' }, user_id: lead.created_by,
+    date_created: '2026-11-02T20:00:00.000000', date_updated: '2026-11-02T20:00:00.000000',
+  });
+  t.match(created.id, /^ev_[0-9A-Za-z]{22}$/);
+  t.match(created.request_id, /^req_[0-9A-Za-z]{22}$/);
+  t.match(created.api_key_id, /^api_[0-9A-Za-z]{22}$/);
+  t.same(created.data, (await call(app, { path: `/lead/${lead.id}/` })).json(), 'data is the lead as GET answers it');
+  t.match(contact, { object_type: 'contact', object_id: lead.contacts[0]!.id, lead_id: lead.id, action: 'created', request_id: created.request_id });
+  t.same(contact.data, (await call(app, { path: `/contact/${lead.contacts[0]!.id}/` })).json());
+  t.same((await call(app, { path: `/event/${created.id}/` })).json(), created, 'GET /event/{id}/ answers the same event');
+  const other = await createLead(app, { name: 'Other' });
+  const [second] = (await events(app, `lead_id=${other.id}`)).data;
+  t.not(second!.request_id, created.request_id, 'another request, another request id');
+  t.equal(second!.api_key_id, created.api_key_id, 'the same key, the same api_key_id');
+});
+
+t.test('an update records the changed fields, their old values and the new object; updates within 5 s consolidate, later ones do not', async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  const lead = await createLead(app);
+  const before = (await call(app, { path: `/lead/${lead.id}/` })).json();
+  await advance(app, '1s');
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'Acme 2' } });
+  const first = (await events(app, `object_id=${lead.id}&action=updated`)).data;
+  t.equal(first.length, 1);
+  t.same(first[0]!.changed_fields, ['date_updated', 'display_name', 'name']);
+  t.same(first[0]!.previous_data, { date_updated: before.date_updated, display_name: 'Acme', name: 'Acme' });
+  t.same(first[0]!.data, (await call(app, { path: `/lead/${lead.id}/` })).json());
+  t.match(first[0]!.meta, { request_method: 'PUT', request_path: `/api/v1/lead/${lead.id}/` });
+
+  await advance(app, '3s');
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { description: 'big' } });
+  const merged = (await events(app, `object_id=${lead.id}&action=updated`)).data;
+  t.equal(merged.length, 1, 'consolidated into the first');
+  t.equal(merged[0]!.id, first[0]!.id);
+  t.same(merged[0]!.changed_fields, ['date_updated', 'description', 'display_name', 'name']);
+  t.same(merged[0]!.previous_data, { date_updated: before.date_updated, description: null, display_name: 'Acme', name: 'Acme' }, 'the first old values');
+  t.equal(merged[0]!.date_created, '2026-11-02T20:00:01.000000');
+  t.equal(merged[0]!.date_updated, '2026-11-02T20:00:04.000000');
+  t.same(merged[0]!.data, (await call(app, { path: `/lead/${lead.id}/` })).json());
+
+  await advance(app, '6s');
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { url: 'https://acme.test' } });
+  const later = (await events(app, `object_id=${lead.id}&action=updated`)).data;
+  t.equal(later.length, 2, 'past the window: a new event');
+  t.same(later[0]!.changed_fields, ['date_updated', 'url']);
+
+  const same = await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: {} });
+  t.equal(same.statusCode, 200);
+  t.equal((await events(app, `lead_id=${lead.id}`)).data.length, 3, 'an update that changes nothing but date_updated consolidates (no new event)');
+});
+
+t.test('deleting a lead records deleted events for it and its contacts, opportunities, activities and tasks, in one request', async (t) => {
+  const app = await build(t);
+  const lead = (await call(app, { path: `/lead/${SEEDED_LEAD.id}/` })).json();
+  const tasks = (await call(app, { path: `/task/?lead_id=${lead.id}` })).json().data;
+  const activities = (await call(app, { path: `/activity/?lead_id=${lead.id}` })).json().data;
+  t.equal((await call(app, { method: 'DELETE', path: `/lead/${lead.id}/` })).statusCode, 200);
+  const { data } = await events(app, `lead_id=${lead.id}`);
+  t.equal(data.length, 1 + lead.contacts.length + lead.opportunities.length + tasks.length + activities.length);
+  t.ok(data.every((e) => e.action === 'deleted' && e.data === null && e.lead_id === lead.id && e.request_id === data[0]!.request_id));
+  t.same(data[0]!.previous_data, lead, 'the lead, newest: every field before');
+  t.equal(data[0]!.object_type, 'lead');
+  const byId = new Map(data.map((e) => [e.object_id, e]));
+  for (const c of lead.contacts) t.same(byId.get(c.id)?.previous_data, c, `contact ${c.id}`);
+  for (const o of lead.opportunities) t.same(byId.get(o.id)?.previous_data, o, `opportunity ${o.id}`);
+  for (const x of tasks) t.match(byId.get(x.id), { object_type: 'task.lead', previous_data: x });
+  for (const a of activities) t.ok(byId.get(a.id)?.object_type.startsWith('activity.'), `activity ${a.id}`);
+});
+
+t.test('other resources record their events: contact, opportunity, task, custom activity, status, pipeline, custom field, template, unsubscribe', async (t) => {
+  const app = await build(t);
+  const contact = (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: SEEDED_LEAD.id, name: 'Bo' } })).json();
+  await call(app, { method: 'PUT', path: `/contact/${contact.id}/`, payload: { title: 'CEO' } });
+  await call(app, { method: 'DELETE', path: `/contact/${contact.id}/` });
+  t.same((await events(app, `object_type=contact&object_id=${contact.id}`)).data.map((e) => e.action), ['deleted', 'updated', 'created']);
+  const task = (await call(app, { method: 'POST', path: '/task/', payload: { lead_id: SEEDED_LEAD.id, text: 'Call' } })).json();
+  await call(app, { method: 'PUT', path: `/task/${task.id}/`, payload: { is_complete: true } });
+  const tev = (await events(app, `object_type=task.lead&object_id=${task.id}`)).data;
+  t.same(tev.map((e) => e.action), ['updated', 'created']);
+  t.ok(tev[0]!.changed_fields.includes('is_complete'));
+  const status = await call(app, { method: 'POST', path: '/status/lead/', payload: { label: 'Warm' } });
+  t.equal((await events(app, `object_type=status.lead&object_id=${status.json().id}`)).data[0]?.action, 'created');
+  const field = await call(app, { method: 'POST', path: '/custom_field/contact/', payload: { name: 'Shoe', type: 'text' } });
+  t.equal((await events(app, `object_type=custom_fields.contact&object_id=${field.json().id}`)).data[0]?.action, 'created');
+  await call(app, { method: 'POST', path: '/unsubscribe/email/', payload: { email: 'Gone@Example.com' } });
+  await call(app, { method: 'DELETE', path: '/unsubscribe/email/gone@example.com/' });
+  t.same((await events(app, 'object_type=unsubscribed_email&object_id=gone@example.com')).data.map((e) => e.action), ['deleted', 'created']);
+  const template = (await call(app, { method: 'POST', path: '/email_template/', payload: { name: 'Hi', subject: 's', body: 'b' } })).json();
+  t.equal((await events(app, `object_type=email_template&object_id=${template.id}`)).data.length, 1);
+});
+
+t.test('a rejected write records no event', async (t) => {
+  const app = await build(t);
+  const before = closeState(app);
+  isFieldError(t, await call(app, { method: 'PUT', path: `/lead/${SEEDED_LEAD.id}/`, payload: { status_id: 'stat_nope' } }), 'status_id');
+  t.equal(closeState(app), before, 'nothing changed, close_events included');
+  t.same((await events(app)).data, []);
+});
+
+t.test('cursors page older and newer without duplicates or gaps; _limit defaults to and is capped at 50', async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  const contacts = Array.from({ length: 54 }, (_, i) => ({ name: `C${i}` }));
+  await createLead(app, { name: 'Many', contacts });
+  await advance(app, 1);
+  for (let i = 0; i < 6; i++) await createLead(app, { name: `L${i}` });
+  const all: Ev[] = [];
+  let page = await events(app);
+  t.equal(page.data.length, 50, 'default 50');
+  t.equal((await events(app, '_limit=100')).data.length, 50, 'capped at 50');
+  t.equal(page.cursor_previous, null, 'nothing newer than the first page');
+  all.push(...page.data);
+  while (page.cursor_next) {
+    page = await events(app, `_cursor=${page.cursor_next}`);
+    all.push(...page.data);
+  }
+  t.equal(all.length, 61);
+  t.equal(new Set(all.map((e) => e.id)).size, 61, 'no duplicates');
+  const sorted = [...all].sort((a, b) => (a.date_updated < b.date_updated ? 1 : a.date_updated > b.date_updated ? -1 : 0));
+  t.same(all.map((e) => e.date_updated), sorted.map((e) => e.date_updated), 'newest first');
+  t.equal(all.at(-1)!.object_type, 'lead', 'the oldest: the first lead, before its contacts');
+  // Small pages both ways.
+  const ids: string[] = [];
+  page = await events(app, '_limit=7');
+  ids.push(...page.data.map((e) => e.id));
+  const pages = [page];
+  while (page.cursor_next) {
+    page = await events(app, `_limit=7&_cursor=${page.cursor_next}`);
+    pages.push(page);
+    ids.push(...page.data.map((e) => e.id));
+  }
+  t.same(ids, all.map((e) => e.id), 'pages of 7 give the same sequence');
+  const back: string[] = [];
+  page = pages.at(-1)!;
+  while (page.cursor_previous) {
+    page = await events(app, `_limit=7&_cursor=${page.cursor_previous}`);
+    back.unshift(...page.data.map((e) => e.id));
+  }
+  t.same(back, ids.slice(0, ids.length - pages.at(-1)!.data.length), 'cursor_previous walks back to the newest');
+  isFieldError(t, await call(app, { path: '/event/?_cursor=bm9wZQ' }), '_cursor');
+  isFieldError(t, await call(app, { path: '/event/?_cursor=!!' }), '_cursor');
+  isFieldError(t, await call(app, { path: '/event/?_skip=0' }), '_skip');
+});
+
+t.test('each filter narrows the list; supported combinations answer 200, others a 400 naming them', async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  const a = await createLead(app, { name: 'A', contacts: [{ name: 'Ann' }] });
+  await advance(app, '1m');
+  const b = await createLead(app, { name: 'B' });
+  await call(app, { method: 'PUT', path: `/lead/${b.id}/`, payload: { name: 'B2' } });
+  const all = (await events(app)).data;
+  t.equal(all.length, 4);
+  const [upd, bCreated, aContact, aCreated] = all as [Ev, Ev, Ev, Ev];
+  const ids = (p: Page) => p.data.map((e) => e.id);
+  t.same(ids(await events(app, `lead_id=${a.id}`)), [aContact.id, aCreated.id]);
+  t.same(ids(await events(app, `request_id=${aCreated.request_id}`)), [aContact.id, aCreated.id]);
+  t.same(ids(await events(app, `user_id=${upd.user_id}`)), ids({ data: all } as Page));
+  t.same(ids(await events(app, `object_type=lead&action=created`)), [bCreated.id, aCreated.id]);
+  t.same(ids(await events(app, `object_id=${b.id}&action=updated`)), [upd.id]);
+  t.same(ids(await events(app, `object_type=lead&object_id=${a.id}`)), [aCreated.id], 'object_id: no related objects');
+  t.same(ids(await events(app, `lead_id=${a.id}&object_type=contact`)), [aContact.id]);
+  t.same(ids(await events(app, 'date_updated__gte=2026-11-02T20:01:00Z')), [upd.id, bCreated.id]);
+  t.same(ids(await events(app, 'date_updated__lt=2026-11-02T20:01:00Z')), [aContact.id, aCreated.id]);
+  t.same(ids(await events(app, 'date_updated__gt=2026-11-02T20:01:00Z')), []);
+  t.same(ids(await events(app, `lead_id=${b.id}&date_updated__lte=2026-11-02T20:01:00`)), [upd.id, bCreated.id]);
+  const values: Record<string, string> = { lead_id: a.id, user_id: upd.user_id!, request_id: aCreated.request_id!, object_type: 'lead', object_id: a.id, action: 'created' };
+  for (const combo of SUPPORTED) {
+    const qs = combo.split('+').filter(Boolean).map((f) => `${f}=${values[f]}`).concat('date_updated__gte=2026-01-01').join('&');
+    t.equal((await call(app, { path: `/event/?${qs}` })).statusCode, 200, `${combo || 'no filter'} is supported`);
+  }
+  for (const combo of ['object_type', 'object_id', 'action', 'lead_id+object_id', 'request_id+lead_id', 'lead_id+action']) {
+    const res = await call(app, { path: `/event/?${combo.split('+').map((f) => `${f}=${values[f]}`).join('&')}` });
+    for (const f of combo.split('+')) isFieldError(t, res, f);
+    t.match(res.json().errors, []);
+  }
+  isFieldError(t, await call(app, { path: '/event/?date_updated__gte=yesterday' }), 'date_updated__gte');
+});
+
+t.test('events older than 30 days are neither listed nor found; an unknown id is a 404', async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  await createLead(app);
+  const [old] = (await events(app)).data;
+  await advance(app, '29d');
+  t.equal((await call(app, { path: `/event/${old!.id}/` })).statusCode, 200, 'still there after 29 days');
+  await advance(app, '1d1s');
+  isError(t, await call(app, { path: `/event/${old!.id}/` }), 404);
+  t.same((await events(app)).data, []);
+  isError(t, await call(app, { path: '/event/ev_nope/' }), 404);
+});
+
+t.test('listeners see each event inside the write; withContext adds meta', async (t) => {
+  const app = await build(t);
+  const seen: [string, string][] = [];
+  app.closeStore.events.listeners.push((_org, e, how) => seen.push([e.object_type, how]));
+  t.teardown(() => void app.closeStore.events.listeners.pop());
+  await freeze(app);
+  const lead = await createLead(app);
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'x' } });
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'y' } });
+  t.same(seen, [['lead', 'created'], ['lead', 'created'], ['lead', 'consolidated']]);
+  const org = app.tenants.resolve('close-resources-key').id;
+  const ev = app.tenants.run(org, () => app.closeStore.events.withContext({ meta: { bulk_action_id: 'bulk_1' } }, () =>
+    app.closeStore.db.transaction(() => app.closeStore.events.record(org, {
+      object_type: 'lead', object_id: lead.id, lead_id: lead.id, action: 'deleted', previous_data: { id: lead.id }, data: null,
+    }))()));
+  t.match(ev, { meta: { bulk_action_id: 'bulk_1' }, request_id: null, user_id: null, action: 'deleted', data: null });
+});
