@@ -248,3 +248,17 @@ t.test('listeners see each event inside the write; withContext adds meta', async
     }))()));
   t.match(ev, { meta: { bulk_action_id: 'bulk_1' }, request_id: null, user_id: null, action: 'deleted', data: null });
 });
+
+t.test('a failure between a write and its events rolls the write back with them', async (t) => {
+  const app = await build(t);
+  const before = closeState(app);
+  app.closeStore.events.crashPoint = () => {
+    throw new Error('boom');
+  };
+  t.teardown(() => {
+    app.closeStore.events.crashPoint = () => app.emulator.crash.reach('close-event-before-record');
+  });
+  const res = await call(app, { method: 'PUT', path: `/lead/${SEEDED_LEAD.id}/`, payload: { name: 'Lost' } });
+  t.equal(res.statusCode, 500);
+  t.equal(closeState(app), before, 'no change and no event');
+});

@@ -57,6 +57,8 @@ export function diffKeys(before: Record<string, unknown>, after: Record<string, 
 export class EventLog {
   readonly listeners: EventListener[] = [];
   consolidationMs = CONSOLIDATION_MS;
+  /** Test-only: called between a tracked write and its events (src/core/faults.ts). */
+  crashPoint: (() => void) | null = null;
 
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {}
 
@@ -130,6 +132,7 @@ export class EventLog {
       const before = id === null ? undefined : kind.render(orgId, id);
       const children = before && kind.children ? kind.children(orgId, before) : [];
       const result = write();
+      this.crashPoint?.();
       const objectId = id ?? (idOf ? idOf(result) : (result as { id: string }).id);
       const after = kind.render(orgId, objectId);
       if (!before && after) {
