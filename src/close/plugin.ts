@@ -52,6 +52,7 @@ export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: numbe
   // Before a bulk action is stored, its organization joins the ones the ticker looks at.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
+  store.events.consolidationMs = app.emulator.options.eventWindowMs;
   store.events.crashPoint = () => app.emulator.crash.reach('close-event-before-record');
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
   const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.bulkActions.kinds, {

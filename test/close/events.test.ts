@@ -262,3 +262,12 @@ t.test('a failure between a write and its events rolls the write back with them'
   t.equal(res.statusCode, 500);
   t.equal(closeState(app), before, 'no change and no event');
 });
+
+t.test('EVENT_WINDOW_MS=0 never consolidates', async (t) => {
+  const app = await build(t, { eventWindowMs: 0 });
+  await freeze(app);
+  const lead = await createLead(app);
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'x' } });
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'y' } });
+  t.same((await events(app, `object_id=${lead.id}&action=updated`)).data.map((e) => e.data!['name']), ['y', 'x']);
+});
