@@ -90,7 +90,7 @@ export class EventLog {
     const now = eventDate(nowMs);
     this.prune(orgId, nowMs);
     const seq = ((cached(this.db, `SELECT MAX(seq) FROM close_events WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
-    if (e.action === 'updated') {
+    if (e.action === 'updated' && this.consolidationMs > 0) {
       const last = cached(this.db, `SELECT * FROM close_events INDEXED BY close_events_object WHERE org_id = ? AND object_id = ?
         ORDER BY date_updated DESC, seq DESC LIMIT 1`).get(orgId, e.object_id) as EventRow | undefined;
       if (last && last.action === 'updated' && last.object_type === e.object_type && last.user_id === ctx.user_id
