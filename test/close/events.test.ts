@@ -271,3 +271,21 @@ t.test('EVENT_WINDOW_MS=0 never consolidates', async (t) => {
   await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { name: 'y' } });
   t.same((await events(app, `object_id=${lead.id}&action=updated`)).data.map((e) => e.data!['name']), ['y', 'x']);
 });
+
+t.test('adding or removing a contact also records the lead updated (contact_ids); editing one does not', async (t) => {
+  const app = await build(t, { eventWindowMs: 0 });
+  const lead = await createLead(app);
+  const contact = (await call(app, { method: 'POST', path: '/contact/', payload: { lead_id: lead.id, name: 'Bo' } })).json();
+  const added = (await events(app, `lead_id=${lead.id}`)).data;
+  t.same(added.map((e) => [e.object_type, e.action]), [['lead', 'updated'], ['contact', 'created'], ['lead', 'created']]);
+  t.ok(added[0]!.changed_fields.includes('contact_ids'));
+  t.same(added[0]!.previous_data!['contact_ids'], []);
+  t.same(added[0]!.data!['contact_ids'], [contact.id]);
+  t.equal(added[0]!.request_id, added[1]!.request_id, 'one request');
+  await call(app, { method: 'PUT', path: `/contact/${contact.id}/`, payload: { title: 'CTO' } });
+  t.same((await events(app, `lead_id=${lead.id}&object_type=lead`)).data.length, 2, 'no lead event for a contact edit');
+  await call(app, { method: 'DELETE', path: `/contact/${contact.id}/` });
+  const removed = (await events(app, `lead_id=${lead.id}`)).data;
+  t.same(removed.slice(0, 2).map((e) => [e.object_type, e.action]), [['lead', 'updated'], ['contact', 'deleted']]);
+  t.same(removed[0]!.data!['contact_ids'], []);
+});
