@@ -289,3 +289,34 @@ t.test('adding or removing a contact also records the lead updated (contact_ids)
   t.same(removed.slice(0, 2).map((e) => [e.object_type, e.action]), [['lead', 'updated'], ['contact', 'deleted']]);
   t.same(removed[0]!.data!['contact_ids'], []);
 });
+
+t.test('PUT /task/ records one updated event per task it changes, all with its request id', async (t) => {
+  const app = await build(t);
+  const tasks = (await call(app, { path: `/task/?lead_id=${SEEDED_LEAD.id}` })).json().data as { id: string; is_complete: boolean }[];
+  const open = tasks.filter((x) => !x.is_complete);
+  t.ok(open.length > 0);
+  t.equal((await call(app, { method: 'PUT', path: `/task/?lead_id=${SEEDED_LEAD.id}&is_complete=false`, payload: { is_complete: true } })).statusCode, 200);
+  const { data } = await events(app, `lead_id=${SEEDED_LEAD.id}&object_type=task.lead&action=updated`);
+  t.same(data.map((e) => e.object_id).sort(), open.map((x) => x.id).sort());
+  t.ok(data.every((e) => e.request_id === data[0]!.request_id && e.changed_fields.includes('is_complete') && e.previous_data!['is_complete'] === false));
+});
+
+t.test('custom activities, opportunities, pipelines and opportunity statuses record created, updated and deleted', async (t) => {
+  const app = await build(t);
+  const types = (await call(app, { path: '/custom_activity/' })).json().data as { id: string }[];
+  const act = await call(app, { method: 'POST', path: '/activity/custom/', payload: { lead_id: SEEDED_LEAD.id, custom_activity_type_id: types[0]!.id } });
+  t.equal(act.statusCode, 200, act.body);
+  await call(app, { method: 'DELETE', path: `/activity/${act.json().id}/` });
+  t.same((await events(app, `object_type=activity.custom_activity&object_id=${act.json().id}`)).data.map((e) => e.action), ['deleted', 'created']);
+  const opp = (await call(app, { method: 'POST', path: '/opportunity/', payload: { lead_id: SEEDED_LEAD.id, value: 100 } })).json();
+  await call(app, { method: 'PUT', path: `/opportunity/${opp.id}/`, payload: { confidence: 50 } });
+  const oev = (await events(app, `lead_id=${SEEDED_LEAD.id}&object_type=opportunity`)).data;
+  t.same(oev.map((e) => e.action), ['updated', 'created']);
+  t.same(oev[0]!.data, (await call(app, { path: `/opportunity/${opp.id}/` })).json());
+  const pipe = (await call(app, { method: 'POST', path: '/pipeline/', payload: { name: 'P' } })).json();
+  await call(app, { method: 'PUT', path: `/pipeline/${pipe.id}/`, payload: { name: 'Q' } });
+  await call(app, { method: 'DELETE', path: `/pipeline/${pipe.id}/` });
+  const pev = (await events(app, `object_type=pipeline&object_id=${pipe.id}`)).data;
+  t.same(pev.map((e) => e.action), ['deleted', 'updated', 'created']);
+  t.same(pev[1]!.previous_data, { name: 'P' });
+});
