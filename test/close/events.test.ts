@@ -320,3 +320,20 @@ t.test('custom activities, opportunities, pipelines and opportunity statuses rec
   t.same(pev.map((e) => e.action), ['deleted', 'updated', 'created']);
   t.same(pev[1]!.previous_data, { name: 'P' });
 });
+
+t.test("a non-admin key loses data and previous_data on events over 1 hour old; an admin key keeps them", async (t) => {
+  const app = await build(t);
+  await freeze(app);
+  const lead = await createLead(app);
+  const [ev] = (await events(app, `lead_id=${lead.id}`)).data;
+  await advance(app, '61m');
+  t.ok('data' in (await events(app, `lead_id=${lead.id}`)).data[0]!, 'the admin still sees data');
+  const org = app.tenants.resolve('close-resources-key').id;
+  app.tenants.db(org).prepare(`UPDATE close_users SET role_id = 'user' WHERE org_id = ? AND id = ?`).run(org, ev!.user_id);
+  const hidden = (await events(app, `lead_id=${lead.id}`)).data[0]!;
+  t.notOk('data' in hidden || 'previous_data' in hidden, 'no data, no previous_data');
+  t.equal(hidden.id, ev!.id);
+  t.notOk('data' in (await call(app, { path: `/event/${ev!.id}/` })).json());
+  const fresh = await createLead(app, { name: 'Fresh' });
+  t.ok('data' in (await events(app, `lead_id=${fresh.id}`)).data[0]!, 'a recent event keeps them');
+});
