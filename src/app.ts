@@ -48,6 +48,8 @@ export interface AppOptions {
   tickMs?: number;
   /** Items a bulk edit applies per tick. */
   batchSize?: number;
+  /** Close's event consolidation window in ms (default 5000; 0 = never consolidate). */
+  eventWindowMs?: number;
   /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
   tickBudgetMs?: number;
   logLevel?: string;
@@ -88,7 +90,7 @@ declare module 'fastify' {
     outbox: OutboxDriver;
     /** Change notifications for the dashboard's live updates (GET /_mock/events). */
     changes: ChangeFeed;
-    emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'datasetMaxBytes' | 'maxOrgs' | 'tickMs' | 'batchSize'>> };
+    emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'datasetMaxBytes' | 'maxOrgs' | 'tickMs' | 'batchSize' | 'eventWindowMs'>> };
   }
 }
 
@@ -105,6 +107,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     maxOrgs: options.maxOrgs ?? 1000,
     tickMs: options.tickMs ?? 100,
     batchSize: options.batchSize ?? 100,
+    eventWindowMs: options.eventWindowMs ?? 5000,
   } as const;
   const seedName = typeof options.seed === 'object' ? 'given to buildApp' : options.seed ?? DEFAULT_SEED;
   const seed = typeof options.seed === 'object' ? options.seed : loadSeedFile(seedName, { check: seedName !== DEFAULT_SEED });

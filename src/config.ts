@@ -23,6 +23,8 @@ export interface Config {
   rateLimitWindow: number;
   tickMs: number;
   batchSize: number;
+  /** Close's event consolidation window in ms (0 = never consolidate). */
+  eventWindowMs: number;
   /** Bearer token the control API (/_mock/, but health) requires; '' = open. */
   controlToken: string;
   /** Seeds id generation, for byte-identical runs; '' = random ids. */
@@ -65,6 +67,7 @@ const SETTINGS = {
   rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
   tickMs: ['TICK_MS', 'tick-ms', '100'],
   batchSize: ['BATCH_SIZE', 'batch-size', '100'],
+  eventWindowMs: ['EVENT_WINDOW_MS', 'event-window-ms', '5000'],
   controlToken: ['CONTROL_TOKEN', 'control-token', ''],
   idSeed: ['ID_SEED', 'id-seed', ''],
   freezeAt: ['FREEZE_AT', 'freeze-at', ''],
@@ -131,6 +134,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     rateLimitWindow: int('rateLimitWindow', 1, 86_400),
     tickMs: int('tickMs', 0, 3_600_000),
     batchSize: int('batchSize', 1, 100_000),
+    eventWindowMs: int('eventWindowMs', 0, 3_600_000),
     controlToken,
     idSeed: raw('idSeed'),
     freezeAt,

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       rateLimitWindowSeconds: config.rateLimitWindow,
       tickMs: config.tickMs,
       batchSize: config.batchSize,
+      eventWindowMs: config.eventWindowMs,
       controlToken: config.controlToken || undefined,
       idSeed: config.idSeed || undefined,
       freezeAt: config.freezeAt,

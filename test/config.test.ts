@@ -4,7 +4,7 @@ import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config
 t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads, 8 MiB datasets', async (t) => {
   t.same(parseConfig({}, []), {
     port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
-    uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
+    uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });
 });
@@ -13,7 +13,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   const env = { PORT: '5000', HOST: '0.0.0.0', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', DATASET_MAX_BYTES: '2MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
   t.same(parseConfig(env, []), {
     port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
-    uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100,
+    uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096,
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);

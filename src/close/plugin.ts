@@ -10,6 +10,8 @@ import registerRoutes from './routes/index.js';
 import { BulkActionRunner, type StepProbe } from './jobs/runner.js';
 import type { Timers } from '../core/timers.js';
 import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
+import { apiKeyIdOf, withContext } from './store/event-context.js';
+import { isWrite } from '../core/events.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,6 +52,8 @@ export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: numbe
   // Before a bulk action is stored, its organization joins the ones the ticker looks at.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
+  store.events.consolidationMs = app.emulator.options.eventWindowMs;
+  store.events.crashPoint = () => app.emulator.crash.reach('close-event-before-record');
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
   const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.bulkActions.kinds, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
@@ -86,6 +90,16 @@ export default async function closePlugin(app: FastifyInstance) {
       new ApiError(429, 'RATE_LIMITED', `API call rate limit exceeded. Please wait ${rate.resetSeconds} seconds.`, {
         retry_after: rate.resetSeconds,
       }),
+  });
+  // A write's events share its request id, user, API key and method / path (src/close/store/event-context.ts);
+  // after the pipeline's preHandler, so the handler runs inside both contexts. Reads record nothing: no context.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.orgId === null || !isWrite(request.method)) return done();
+    const credential = closeCredential(request);
+    withContext({
+      request_id: app.ids.base62('req_', 22), user_id: request.closeUserId || null, api_key_id: credential ? apiKeyIdOf(credential) : null,
+      meta: { request_method: request.method, request_path: request.url.split('?')[0] },
+    }, done);
   });
   await registerRoutes(app);
 }

@@ -4,7 +4,8 @@
 //   bulk-edit-mid-batch         halfway through a Close bulk edit batch, inside its transaction
 //   bulk-edit-after-batch       right after a bulk edit step's transaction committed
 //   contacts-import-mid-commit  halfway through a BlueAI CSV import's rows, inside its transaction
-export type CrashPoint = 'bulk-edit-mid-batch' | 'bulk-edit-after-batch' | 'contacts-import-mid-commit';
+//   close-event-before-record   after a Close API write, before its events are recorded (same transaction)
+export type CrashPoint = 'bulk-edit-mid-batch' | 'bulk-edit-after-batch' | 'contacts-import-mid-commit' | 'close-event-before-record';
 
 export class CrashHook {
   private readonly point: string | null;

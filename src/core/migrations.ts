@@ -459,4 +459,28 @@ export const migrations: Migration[] = [
       ALTER TABLE close_bulk_edit_items ADD COLUMN detail TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'Close event log',
+    sql: `
+      -- One event of Close's event log (src/close/store/events.ts). seq is per organization and grows with
+      -- every insert and consolidation: it orders events whose date_updated is equal. JSON columns: changed_fields
+      -- (a list), previous_data and data (objects or NULL), meta (an object). Dates are Close's naive UTC format.
+      CREATE TABLE close_events (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, seq INTEGER NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL, lead_id TEXT,
+        action TEXT NOT NULL, changed_fields TEXT NOT NULL DEFAULT '[]', previous_data TEXT, data TEXT,
+        meta TEXT NOT NULL DEFAULT '{}', request_id TEXT, user_id TEXT, api_key_id TEXT,
+        date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_events_date ON close_events(org_id, date_updated, seq);
+      CREATE INDEX close_events_seq ON close_events(org_id, seq);
+      CREATE INDEX close_events_object ON close_events(org_id, object_id, date_updated, seq);
+      CREATE INDEX close_events_lead ON close_events(org_id, lead_id, date_updated, seq);
+      CREATE INDEX close_events_request ON close_events(org_id, request_id, date_updated, seq);
+      CREATE INDEX close_events_user ON close_events(org_id, user_id, date_updated, seq);
+      CREATE INDEX close_events_type ON close_events(org_id, object_type, date_updated, seq);
+    `,
+  },
 ];

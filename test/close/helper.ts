@@ -35,7 +35,7 @@ const TABLES = [
   'close_leads', 'close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_custom_values',
   'close_custom_fields', 'close_shared_field_associations', 'close_lead_statuses', 'close_opportunity_statuses', 'close_pipelines',
   'close_tasks', 'close_connected_accounts', 'close_sequences', 'close_sequence_subscriptions',
-  'close_tasks', 'close_email_templates', 'close_email_activities', 'close_unsubscribed_emails',
+  'close_tasks', 'close_email_templates', 'close_email_activities', 'close_unsubscribed_emails', 'close_events',
 ];
 export const closeState = (app: FastifyInstance, key = KEY) => TABLES.map((t) => snapshot(app, t, closeOrg(app, key))).join('\n');
 

@@ -11,6 +11,7 @@ import { trimPage } from './trim.js';
 export default async function activityRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const activities = app.closeStore.activities;
+  const { events, eventKinds: k } = app.closeStore;
 
   // Notes, custom activities and emails.
   app.get('/activity/', { schema: { querystring: ActivityListQuery, response: { 200: AnyActivityList, ...closeErrors } } }, async (req) =>
@@ -20,7 +21,7 @@ export default async function activityRoutes(fastify: FastifyInstance) {
     trimFields(activities.getAny(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.delete('/activity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    activities.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.activity, req.params.id, () => activities.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 
@@ -29,16 +30,16 @@ export default async function activityRoutes(fastify: FastifyInstance) {
     trimPage(activities.listCustom(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/activity/custom/', { schema: { body: CustomActivityCreate, response: { 200: Activity, ...closeErrors } } }, async (req) =>
-    activities.createCustom(req.closeOrg.id, req.closeUserId, req.body));
+    events.track(req.closeOrg.id, k.activity, null, () => activities.createCustom(req.closeOrg.id, req.closeUserId, req.body)));
 
   app.get('/activity/custom/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ActivityPartial, ...closeErrors } } }, async (req) =>
     trimFields(activities.get(req.closeOrg.id, req.params.id, true), req.query._fields));
 
   app.put('/activity/custom/:id/', { schema: { params: IdParams, body: CustomActivityUpdate, response: { 200: Activity, ...closeErrors } } }, async (req) =>
-    activities.updateCustom(req.closeOrg.id, req.params.id, req.body));
+    events.track(req.closeOrg.id, k.activity, req.params.id, () => activities.updateCustom(req.closeOrg.id, req.params.id, req.body)));
 
   app.delete('/activity/custom/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    activities.delete(req.closeOrg.id, req.params.id, true);
+    events.track(req.closeOrg.id, k.activity, req.params.id, () => activities.delete(req.closeOrg.id, req.params.id, true));
     return {};
   });
 

@@ -20,24 +20,26 @@ const ListQuery = pageQuery();
 export default async function customFieldRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const fields = app.closeStore.customFields;
+  const { events, eventKinds: k } = app.closeStore;
 
   for (const [word, kind] of Object.entries(KINDS)) {
     const base = `/custom_field/${word}/`;
+    const fk = k.customField(kind);
     app.get(base, { schema: { querystring: ListQuery, response: { 200: CustomFieldList, ...closeErrors } } }, async (req) =>
       trimPage(fields.list(req.closeOrg.id, kind, req.query), req.query._fields));
 
     app.post(base, { schema: { body: CustomFieldCreate, response: { 200: CustomField, ...closeErrors } } }, async (req) =>
-      fields.create(req.closeOrg.id, kind, req.body));
+      events.track(req.closeOrg.id, fk, null, () => fields.create(req.closeOrg.id, kind, req.body)));
 
     app.get(`${base}:id/`, { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: CustomFieldPartial, ...closeErrors } } }, async (req) =>
       trimFields(fields.get(req.closeOrg.id, kind, req.params.id), req.query._fields));
 
     app.put(`${base}:id/`, { schema: { params: IdParams, body: CustomFieldUpdate, response: { 200: CustomField, ...closeErrors } } }, async (req) =>
-      fields.update(req.closeOrg.id, kind, req.params.id, req.body));
+      events.track(req.closeOrg.id, fk, req.params.id, () => fields.update(req.closeOrg.id, kind, req.params.id, req.body)));
 
     // Deleting a field deletes its values everywhere.
     app.delete(`${base}:id/`, { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-      fields.delete(req.closeOrg.id, kind, req.params.id);
+      events.track(req.closeOrg.id, fk, req.params.id, () => fields.delete(req.closeOrg.id, kind, req.params.id));
       return {};
     });
   }

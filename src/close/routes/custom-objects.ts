@@ -11,21 +11,22 @@ import { trimPage } from './trim.js';
 export default async function customObjectRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const objects = app.closeStore.customObjects;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/custom_object/', { schema: { querystring: CustomObjectListQuery, response: { 200: CustomObjectList, ...closeErrors } } }, async (req) =>
     trimPage(objects.list(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/custom_object/', { schema: { body: CustomObjectCreate, response: { 200: CustomObject, ...closeErrors } } }, async (req) =>
-    objects.create(req.closeOrg.id, req.body));
+    events.track(req.closeOrg.id, k.customObject, null, () => objects.create(req.closeOrg.id, req.body)));
 
   app.get('/custom_object/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: CustomObjectPartial, ...closeErrors } } }, async (req) =>
     trimFields(objects.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/custom_object/:id/', { schema: { params: IdParams, body: CustomObjectUpdate, response: { 200: CustomObject, ...closeErrors } } }, async (req) =>
-    objects.update(req.closeOrg.id, req.params.id, req.body));
+    events.track(req.closeOrg.id, k.customObject, req.params.id, () => objects.update(req.closeOrg.id, req.params.id, req.body)));
 
   app.delete('/custom_object/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    objects.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.customObject, req.params.id, () => objects.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 

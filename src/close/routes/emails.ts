@@ -13,21 +13,22 @@ import { trimPage } from './trim.js';
 export default async function emailRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const emails = app.closeStore.emails;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/email_template/', { schema: { querystring: EmailTemplateListQuery, response: { 200: EmailTemplateList, ...closeErrors } } }, async (req) =>
     trimPage(emails.listTemplates(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/email_template/', { schema: { querystring: FieldsQuery, body: EmailTemplateCreate, response: { 200: EmailTemplatePartial, ...closeErrors } } }, async (req) =>
-    trimFields(emails.createTemplate(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.emailTemplate, null, () => emails.createTemplate(req.closeOrg.id, req.closeUserId, req.body)), req.query._fields));
 
   app.get('/email_template/:id/', { schema: { params: IdParams, querystring: EmailTemplateGetQuery, response: { 200: EmailTemplatePartial, ...closeErrors } } }, async (req) =>
     trimFields(emails.getTemplate(req.closeOrg.id, req.params.id, req.query), req.query._fields));
 
   app.put('/email_template/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: EmailTemplateUpdate, response: { 200: EmailTemplatePartial, ...closeErrors } } }, async (req) =>
-    trimFields(emails.updateTemplate(req.closeOrg.id, req.closeUserId, req.params.id, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.emailTemplate, req.params.id, () => emails.updateTemplate(req.closeOrg.id, req.closeUserId, req.params.id, req.body)), req.query._fields));
 
   app.delete('/email_template/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    emails.deleteTemplate(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.emailTemplate, req.params.id, () => emails.deleteTemplate(req.closeOrg.id, req.params.id));
     return {};
   });
 
@@ -41,7 +42,7 @@ export default async function emailRoutes(fastify: FastifyInstance) {
     trimFields(emails.getEmail(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.delete('/activity/email/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    emails.deleteEmail(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.activity, req.params.id, () => emails.deleteEmail(req.closeOrg.id, req.params.id));
     return {};
   });
 
@@ -51,11 +52,11 @@ export default async function emailRoutes(fastify: FastifyInstance) {
   // Real API: answers 201; here: the same, with the address (lowercased) and when it was unsubscribed.
   app.post('/unsubscribe/email/', { schema: { body: UnsubscribeCreate, response: { 201: Unsubscribed, ...closeErrors } } }, async (req, reply) => {
     reply.code(201);
-    return emails.unsubscribe(req.closeOrg.id, req.body.email);
+    return events.track(req.closeOrg.id, k.unsubscribed, req.body.email.trim().toLowerCase(), () => emails.unsubscribe(req.closeOrg.id, req.body.email));
   });
 
   app.delete('/unsubscribe/email/:email_address/', { schema: { params: EmailAddressParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    emails.resubscribe(req.closeOrg.id, req.params.email_address);
+    events.track(req.closeOrg.id, k.unsubscribed, req.params.email_address.trim().toLowerCase(), () => emails.resubscribe(req.closeOrg.id, req.params.email_address));
     return {};
   });
 }

@@ -9,6 +9,7 @@ import { trimPage } from './trim.js';
 export default async function leadRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const leads = app.closeStore.leads;
+  const { events, eventKinds: k } = app.closeStore;
 
   // Newest first (date_created, then id), unless the legacy `query` says sort:…
   app.get('/lead/', { schema: { querystring: LeadListQuery, response: { 200: LeadList, ...closeErrors } } }, async (req) =>
@@ -16,16 +17,16 @@ export default async function leadRoutes(fastify: FastifyInstance) {
 
   // Every Close create answers 200 with the object (clients accept only 200).
   app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
-    leads.create(req.closeOrg.id, req.closeUserId, req.body));
+    events.track(req.closeOrg.id, k.lead, null, () => leads.create(req.closeOrg.id, req.closeUserId, req.body)));
 
   app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial, ...closeErrors } } }, async (req) =>
     trimFields(leads.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/lead/:id/', { schema: { params: IdParams, body: LeadUpdate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
-    leads.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+    events.track(req.closeOrg.id, k.lead, req.params.id, () => leads.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)));
 
   app.delete('/lead/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    leads.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.lead, req.params.id, () => leads.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 }

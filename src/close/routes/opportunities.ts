@@ -11,21 +11,22 @@ import { trimPage } from './trim.js';
 export default async function opportunityRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const opportunities = app.closeStore.opportunities;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList, ...closeErrors } } }, async (req) =>
     trimPage(opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
 
   app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
-    opportunities.create(req.closeOrg.id, req.closeUserId, req.body));
+    events.track(req.closeOrg.id, k.opportunity, null, () => opportunities.create(req.closeOrg.id, req.closeUserId, req.body)));
 
   app.get('/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: OpportunityPartial, ...closeErrors } } }, async (req) =>
     trimFields(opportunities.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/opportunity/:id/', { schema: { params: IdParams, body: OpportunityUpdate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
-    opportunities.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+    events.track(req.closeOrg.id, k.opportunity, req.params.id, () => opportunities.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)));
 
   app.delete('/opportunity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    opportunities.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.opportunity, req.params.id, () => opportunities.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 }

@@ -13,22 +13,23 @@ const ListQuery = pageQuery();
 export default async function statusRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const statuses = app.closeStore.statuses;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/status/lead/', { schema: { querystring: ListQuery, response: { 200: LeadStatusList, ...closeErrors } } }, async (req) =>
     trimPage(statuses.listLead(req.closeOrg.id, req.query), req.query._fields));
 
   app.post('/status/lead/', { schema: { body: LeadStatusInput, response: { 200: LeadStatus, ...closeErrors } } }, async (req) =>
-    statuses.createLead(req.closeOrg.id, req.body.label));
+    events.track(req.closeOrg.id, k.leadStatus, null, () => statuses.createLead(req.closeOrg.id, req.body.label)));
 
   app.get('/status/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadStatusPartial, ...closeErrors } } }, async (req) =>
     trimFields(statuses.getLead(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/status/lead/:id/', { schema: { params: IdParams, body: LeadStatusInput, response: { 200: LeadStatus, ...closeErrors } } }, async (req) =>
-    statuses.updateLead(req.closeOrg.id, req.params.id, req.body.label));
+    events.track(req.closeOrg.id, k.leadStatus, req.params.id, () => statuses.updateLead(req.closeOrg.id, req.params.id, req.body.label)));
 
   // A status some lead still uses → 400 {"error": …}.
   app.delete('/status/lead/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    statuses.deleteLead(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.leadStatus, req.params.id, () => statuses.deleteLead(req.closeOrg.id, req.params.id));
     return {};
   });
 
@@ -37,15 +38,15 @@ export default async function statusRoutes(fastify: FastifyInstance) {
 
   // label, type (active, won, lost) and pipeline_id, each required; the new status goes last in its pipeline.
   app.post('/status/opportunity/', { schema: { querystring: FieldsQuery, body: OpportunityStatusInput, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
-    trimFields(statuses.createOpportunity(req.closeOrg.id, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.opportunityStatus, null, () => statuses.createOpportunity(req.closeOrg.id, req.body)), req.query._fields));
 
   // Renames; type and pipeline_id only unchanged.
   app.put('/status/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: OpportunityStatusUpdate, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
-    trimFields(statuses.updateOpportunity(req.closeOrg.id, req.params.id, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.opportunityStatus, req.params.id, () => statuses.updateOpportunity(req.closeOrg.id, req.params.id, req.body)), req.query._fields));
 
   // A status some opportunity still uses → 400 {"error": …}.
   app.delete('/status/opportunity/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    statuses.deleteOpportunity(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.opportunityStatus, req.params.id, () => statuses.deleteOpportunity(req.closeOrg.id, req.params.id));
     return {};
   });
 }

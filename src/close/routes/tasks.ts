@@ -10,17 +10,21 @@ import { trimPage } from './trim.js';
 export default async function taskRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tasks = app.closeStore.tasks;
+  const { events, eventKinds: k } = app.closeStore;
 
   app.get('/task/', { schema: { querystring: TaskListQuery, response: { 200: TaskList, ...closeErrors } } }, async (req) =>
     trimPage(tasks.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
 
   app.post('/task/', { schema: { querystring: FieldsQuery, body: TaskCreate, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
-    trimFields(tasks.create(req.closeOrg.id, req.closeUserId, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.task, null, () => tasks.create(req.closeOrg.id, req.closeUserId, req.body)), req.query._fields));
 
   // Bulk update: the GET filters pick the tasks, the body sets assigned_to, date and / or is_complete on all of them.
   // Real API: the answer is not documented (Close's OpenAPI: "Empty response body"); here: {}.
   app.put('/task/', { schema: { querystring: TaskBulkQuery, body: TaskBulkUpdate, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    tasks.bulkUpdate(req.closeOrg.id, req.closeUserId, req.query, req.body, parseTzOffset(req.headers['x-tz-offset']));
+    const tz = parseTzOffset(req.headers['x-tz-offset']);
+    // Each task it changes gets its own `updated` event.
+    events.trackMany(req.closeOrg.id, k.task, () => tasks.list(req.closeOrg.id, { ...req.query, _skip: 0, _limit: Number.MAX_SAFE_INTEGER }, tz).data.map((t) => t.id),
+      () => tasks.bulkUpdate(req.closeOrg.id, req.closeUserId, req.query, req.body, tz));
     return {};
   });
 
@@ -28,10 +32,10 @@ export default async function taskRoutes(fastify: FastifyInstance) {
     trimFields(tasks.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/task/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: TaskUpdate, response: { 200: TaskPartial, ...closeErrors } } }, async (req) =>
-    trimFields(tasks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body), req.query._fields));
+    trimFields(events.track(req.closeOrg.id, k.task, req.params.id, () => tasks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)), req.query._fields));
 
   app.delete('/task/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    tasks.delete(req.closeOrg.id, req.params.id);
+    events.track(req.closeOrg.id, k.task, req.params.id, () => tasks.delete(req.closeOrg.id, req.params.id));
     return {};
   });
 }

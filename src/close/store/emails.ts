@@ -250,6 +250,13 @@ export class EmailStore {
     return { email: address, organization_id: orgId, date_created: date };
   }
 
+  /** One unsubscribed address as the list answers it, or undefined. */
+  unsubscribedOne(orgId: string, email: string): { email: string; organization_id: string; date_created: string } | undefined {
+    const address = email.trim().toLowerCase();
+    const date = cached(this.db, `SELECT date_created FROM close_unsubscribed_emails WHERE org_id = ? AND email = ?`).pluck().get(orgId, address) as string | undefined;
+    return date === undefined ? undefined : { email: address, organization_id: orgId, date_created: date };
+  }
+
   resubscribe(orgId: string, email: string): void {
     const n = cached(this.db, `DELETE FROM close_unsubscribed_emails WHERE org_id = ? AND email = ?`).run(orgId, email.trim().toLowerCase()).changes;
     if (n === 0) throw notFound(`Email address ${email} is not unsubscribed.`);

@@ -22,6 +22,8 @@ import { EmailKind } from '../jobs/email.js';
 import { TaskStore } from './tasks.js';
 import { SequenceStore } from './sequences.js';
 import { EmailStore } from './emails.js';
+import { EventLog } from './events.js';
+import { eventKinds, type EventKinds } from './event-kinds.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -43,6 +45,10 @@ export class CloseStore {
   readonly tasks: TaskStore;
   readonly sequences: SequenceStore;
   readonly emails: EmailStore;
+  /** Close's event log: what every API write did (src/close/store/events.ts). */
+  readonly events: EventLog;
+  /** How each written object is rendered and tied to a lead for its events. */
+  readonly eventKinds: EventKinds;
 
   constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
     this.values = new CustomValues(db);
@@ -60,6 +66,8 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.events = new EventLog(db, ids, clock);
+    this.eventKinds = eventKinds(this);
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
       new EditKind(db, this.fields, this.values),
       new DeleteKind(db, this.leads, this.contacts, this.activities),

@@ -37,6 +37,11 @@ export class UserStore {
     return (cached(this.db, `SELECT id FROM close_users WHERE org_id = ? ORDER BY active DESC, position, id LIMIT 1`).pluck().get(orgId) as string | undefined) ?? '';
   }
 
+  /** Whether the user has the admin role. */
+  isAdmin(orgId: string, userId: string): boolean {
+    return cached(this.db, `SELECT 1 FROM close_users WHERE org_id = ? AND id = ? AND role_id = 'admin'`).get(orgId, userId) !== undefined;
+  }
+
   me(org: Org, userId: string): MeT {
     const user = this.find(org.id, userId);
     if (!user) throw notFound('The organization has no users.');
