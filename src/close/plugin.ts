@@ -56,6 +56,8 @@ export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: numbe
   store.events.crashPoint = () => app.emulator.crash.reach('close-event-before-record');
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
   const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.bulkActions.kinds, {
+    log: store.events, lifecycle: (row, action, before) => store.bulkActions.recordLifecycle(row, action, before),
+  }, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
   });
   app.decorate('closeJobs', runner);

@@ -5,7 +5,7 @@ import type { LeadStore } from '../store/leads.js';
 import type { ContactStore } from '../store/contacts.js';
 import type { ActivityStore } from '../store/activities.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
-import { commonAction, eachItem, type BatchItem, type BulkKind, type Item } from './kinds.js';
+import { commonAction, eachItem, trackedObjects, type BatchItem, type BulkKind, type Item, type Tracking } from './kinds.js';
 
 type DeletedType = 'lead' | 'contact' | 'custom_activity';
 
@@ -33,7 +33,10 @@ export class DeleteKind implements BulkKind {
   // Real API: the id prefix of a bulk delete is not documented; here: bulkdelete_.
   readonly idPrefix = 'bulkdelete_';
 
-  constructor(private readonly db: Db, private readonly leads: LeadStore, private readonly contacts: ContactStore, private readonly activities: ActivityStore) {}
+  constructor(
+    private readonly db: Db, private readonly leads: LeadStore, private readonly contacts: ContactStore, private readonly activities: ActivityStore,
+    private readonly tracking: Tracking,
+  ) {}
 
   plan(_orgId: string, body: Record<string, unknown>) {
     // Real API: not documented as optional; here: a bulk delete without bulk_object_type deletes leads.
@@ -63,8 +66,16 @@ export class DeleteKind implements BulkKind {
     return out;
   }
 
-  /** Counts the objects that were still there: one deleted meanwhile (by hand or with its lead) is skipped. */
-  apply(row: BulkActionRow, _params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
+  /**
+   * Counts the objects that were still there: one deleted meanwhile (by hand or with its lead) is
+   * skipped. Each deleted object's `deleted` event (a lead's contacts, opportunities, activities and
+   * tasks first) is recorded with the batch.
+   */
+  apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number {
+    return this.tracking.events.trackEach(row.org_id, trackedObjects(this.tracking.kinds, items), () => this.write(row, params, items, now, midBatch));
+  }
+
+  private write(row: BulkActionRow, _params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
     if (row.type === 'lead') {
       // One statement per table for the whole batch.
       const ids = items.filter((i) => i.object_type === 'lead').map((i) => i.object_id);

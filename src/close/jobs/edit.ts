@@ -5,7 +5,7 @@ import type { CustomValues } from '../store/values.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
 import { planBulkEdit, recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
-import { commonAction, eachItem, type BatchItem, type BulkKind } from './kinds.js';
+import { commonAction, eachItem, trackedObjects, type BatchItem, type BulkKind, type Tracking } from './kinds.js';
 
 /** Bulk edit: sets or clears a custom field, or sets the lead status, on every matched object. */
 export class EditKind implements BulkKind {
@@ -13,7 +13,7 @@ export class EditKind implements BulkKind {
   readonly noun = 'bulk edit';
   readonly idPrefix = 'bulkedit_';
 
-  constructor(private readonly db: Db, private readonly fields: CustomFieldReader, private readonly values: CustomValues) {}
+  constructor(private readonly db: Db, private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly tracking: Tracking) {}
 
   plan(orgId: string, body: Record<string, unknown>) {
     const b = body as BulkEditCreateT;
@@ -29,7 +29,12 @@ export class EditKind implements BulkKind {
     return objectsOf(this.db, this.fields, orgId, row.type as BulkEditType, (params as unknown as Plan).field_id, leadIds);
   }
 
+  /** Each edited object's `updated` event (data as GET answers it) is recorded with the batch. */
   apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number {
+    return this.tracking.events.trackEach(row.org_id, trackedObjects(this.tracking.kinds, items), () => this.write(row, params, items, now, midBatch));
+  }
+
+  private write(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number {
     const plan = params as unknown as Plan;
     if (plan.operation === 'status') {
       // A status edit writes the same three columns on every lead: one statement for the batch.

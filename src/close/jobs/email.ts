@@ -2,7 +2,7 @@ import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkEmailCreateT } from '../../../schemas/close/bulk-actions.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
-import { commonAction, eachItem, type BatchItem, type BulkKind } from './kinds.js';
+import { commonAction, eachItem, type BatchItem, type BulkKind, type Tracking } from './kinds.js';
 import { recipients, stillThere, type ContactPreference } from './recipients.js';
 
 /** What a bulk email needs of the email store (src/close/store/emails.ts). */
@@ -26,7 +26,10 @@ export class EmailKind implements BulkKind {
   // Real API: the id prefix of a bulk email is not documented; here: bulkemail_.
   readonly idPrefix = 'bulkemail_';
 
-  constructor(private readonly db: Db, private readonly mailer: Mailer, private readonly accountExists: (orgId: string, id: string) => boolean) {}
+  constructor(
+    private readonly db: Db, private readonly mailer: Mailer, private readonly accountExists: (orgId: string, id: string) => boolean,
+    private readonly tracking: Tracking,
+  ) {}
 
   plan(orgId: string, body: Record<string, unknown>) {
     const b = body as BulkEmailCreateT;
@@ -57,10 +60,13 @@ export class EmailKind implements BulkKind {
     const p = params as unknown as EmailParams;
     return eachItem(items, midBatch, (item) => {
       if (!stillThere(this.db, row.org_id, item.object_id, item.lead_id) || this.mailer.isUnsubscribed(row.org_id, item.detail!)) return false;
-      this.mailer.queue(row.org_id, row.created_by, {
+      const id = this.mailer.queue(row.org_id, row.created_by, {
         leadId: item.lead_id, contactId: item.object_id, to: item.detail!, templateId: p.template_id,
         emailAccountId: p.email_account_id, sender: p.sender, bulkActionId: row.id,
       });
+      // Its activity.email `created` event, with the batch.
+      const { events, kinds } = this.tracking;
+      events.log(row.org_id, kinds.activity, id, 'created', null, kinds.activity.render(row.org_id, id)!);
       return true;
     });
   }

@@ -1,5 +1,28 @@
 import type { BulkKindName } from '../../../schemas/close/bulk-actions.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
+import type { EventKind, EventLog } from '../store/events.js';
+import type { EventKinds } from '../store/event-kinds.js';
+
+/** The event log and how each object renders, for the events a batch causes (meta.bulk_action_id set by the runner). */
+export interface Tracking {
+  events: EventLog;
+  kinds: EventKinds;
+}
+
+/** The event kind of an item's object_type (what bulk edit and delete freeze). */
+export function eventKindOf(kinds: EventKinds, objectType: string): EventKind | undefined {
+  const kind = objectType === 'lead' ? kinds.lead : objectType === 'contact' ? kinds.contact : objectType === 'opportunity' ? kinds.opportunity
+    : objectType === 'activity' ? kinds.activity : objectType === 'custom_object' ? kinds.customObject : undefined;
+  return kind as EventKind | undefined;
+}
+
+/** Every item's object with its event kind (markers and unknown types left out). */
+export function trackedObjects(kinds: EventKinds, items: BatchItem[]): Array<{ kind: EventKind; id: string }> {
+  return items.flatMap((i) => {
+    const kind = eventKindOf(kinds, i.object_type);
+    return kind ? [{ kind, id: i.object_id }] : [];
+  });
+}
 
 // One engine, four kinds of bulk action (edit, delete, email, sequence subscription). The store
 // (src/close/store/bulk-actions.ts) owns what they share — the query and its legacy form, sort,

@@ -9,6 +9,7 @@ import { matchLeadIds } from '../query/index.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
 import { ACTIVE_STATUSES, transition, type JobState } from './machine.js';
 import type { BatchItem, BulkKinds } from './kinds.js';
+import type { EventLog } from '../store/events.js';
 import { byTickOrder, rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
 /** How the runner works on one organization's database, and on each one's that holds jobs (Tenants). */
@@ -57,6 +58,8 @@ export class BulkActionRunner {
     private readonly db: Db, private readonly orgs: JobOrgs, private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly kinds: BulkKinds,
+    /** The event log (items' events carry meta.bulk_action_id) and the bulk action's own events. */
+    private readonly events: { log: EventLog; lifecycle: (row: BulkActionRow, action: string, before: Record<string, unknown> | null) => void },
     private readonly opts: {
       batchSize: number; log?: FastifyBaseLogger; crash?: CrashHook; changed?: () => void;
       tickBudgetMs?: number; probe?: StepProbe; timers?: Timers;
@@ -173,7 +176,14 @@ export class BulkActionRunner {
   private step(orgId: string, id: string): void {
     const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
     if (!row || !ACTIVE_STATUSES.includes(row.status)) return;
+    // What the step records is the bulk action's doing: its creator, no request, meta.bulk_action_id.
+    this.events.log.withContext({ request_id: null, api_key_id: null, user_id: row.created_by, meta: { bulk_action_id: row.id } }, () => this.stepRow(row));
+  }
+
+  private stepRow(row: BulkActionRow): void {
+    const { org_id: orgId, id } = row;
     const kind = this.kinds.get(row.kind);
+    const before = kind.action(row);
     this.enter('check', row);
     const params = JSON.parse(row.params) as StoredParams;
     const problem = row.status === 'created' || row.status === 'resuming' ? null : kind.recheck(orgId, row, params);
@@ -192,6 +202,8 @@ export class BulkActionRunner {
     if (!t.ok) return;
     cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(t.next.status, t.next.paused_from, closeDate(this.clock.now(row.org_id)), orgId, id);
+    const now = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow;
+    this.events.lifecycle(now, t.next.status === 'done' ? 'completed' : 'updated', before);
     if (t.next.status === 'done' && row.send_done_email === 1) this.sendDoneEmail(row);
     this.opts.changed?.();
   }
@@ -259,6 +271,8 @@ export class BulkActionRunner {
     this.opts.log?.warn({ bulk_action: row.id, kind: row.kind, org: row.org_id, reason }, `${kind.noun} failed`);
     cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(reason, closeDate(this.clock.now(row.org_id)), row.org_id, row.id);
+    const now = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
+    this.events.lifecycle(now, 'updated', kind.action(row));
     this.opts.changed?.();
   }
 

@@ -2,8 +2,9 @@ import { cached, type Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import type { BulkSequenceCreateT } from '../../../schemas/close/bulk-actions.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
-import { commonAction, eachItem, type BatchItem, type BulkKind, type Item } from './kinds.js';
+import { commonAction, eachItem, type BatchItem, type BulkKind, type Item, type Tracking } from './kinds.js';
 import { recipients, stillThere } from './recipients.js';
+import type { EventKind } from '../store/events.js';
 
 
 /** What a bulk sequence subscription needs of the sequence store (src/close/store/sequences.ts). */
@@ -40,7 +41,10 @@ export class SequenceKind implements BulkKind {
   // Real API: the id prefix is not documented; here: bulkseqsub_.
   readonly idPrefix = 'bulkseqsub_';
 
-  constructor(private readonly db: Db, private readonly sequences: Sequencer, private readonly unsubscribed: (orgId: string, email: string) => boolean) {}
+  constructor(
+    private readonly db: Db, private readonly sequences: Sequencer, private readonly unsubscribed: (orgId: string, email: string) => boolean,
+    private readonly tracking: Tracking,
+  ) {}
 
   plan(orgId: string, body: Record<string, unknown>) {
     const b = body as BulkSequenceCreateT;
@@ -93,7 +97,22 @@ export class SequenceKind implements BulkKind {
   apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {
     const p = params as unknown as SequenceParams;
     const move = MOVES.get(p.action_type);
+    // Each subscription it creates or moves gets its sequence_subscription event, with the batch.
+    const subscriptionsOf = (contactId: string) => cached(this.db, `SELECT id FROM close_sequence_subscriptions WHERE org_id = ? AND contact_id = ?
+      AND (? IS NULL OR sequence_id = ?)`).pluck().all(row.org_id, contactId, p.sequence_id, p.sequence_id) as string[];
+    const { events, kinds } = this.tracking;
     return eachItem(items, midBatch, (item) => {
+      const before = new Set(subscriptionsOf(item.object_id));
+      const changed = events.trackEach(row.org_id, [...before].map((id) => ({ kind: kinds.subscription as EventKind, id })), () => this.act(row, p, move, item));
+      for (const id of subscriptionsOf(item.object_id)) {
+        if (!before.has(id)) events.log(row.org_id, kinds.subscription, id, 'created', null, kinds.subscription.render(row.org_id, id)!);
+      }
+      return changed;
+    });
+  }
+
+  private act(row: BulkActionRow, p: SequenceParams, move: { from: string; to: string } | undefined, item: BatchItem): boolean {
+    {
       if (move) return this.sequences.setStatusForBulk(row.org_id, row.created_by, item.object_id, p.sequence_id, move.from, move.to, row.id) > 0;
       // A contact deleted (or moved to another lead) after the set froze is skipped.
       if (!stillThere(this.db, row.org_id, item.object_id, item.lead_id)) return false;
@@ -101,7 +120,7 @@ export class SequenceKind implements BulkKind {
         sequenceId: p.sequence_id!, contactId: item.object_id, leadId: item.lead_id, contactEmail: item.detail!,
         senderAccountId: p.sender_account_id!, senderName: p.sender_name!, senderEmail: p.sender_email!, bulkActionId: row.id,
       });
-    });
+    }
   }
 
   action(row: BulkActionRow) {

@@ -7,6 +7,7 @@ import type { BulkCommonCreateT, BulkKindName } from '../../../schemas/close/bul
 import { closeDate } from '../dates.js';
 import { transition } from '../jobs/machine.js';
 import type { BulkKinds } from '../jobs/kinds.js';
+import type { EventLog } from './events.js';
 import { checkQuery, parseTzOffset, translateLegacy, type Legacy } from '../query/index.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
 
@@ -32,7 +33,20 @@ export class BulkActionStore {
   /** Called before a bulk action is stored (the organization joins the ones the ticker looks at). */
   onCreate?: (orgId: string) => void;
 
-  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, readonly kinds: BulkKinds) {}
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, readonly kinds: BulkKinds, private readonly events: EventLog) {}
+
+  /**
+   * The bulk action's own event (`bulk_action.<kind>`: created, updated, paused, completed), in the
+   * caller's transaction. Real API: these object types are listed by a third-party copy of Close's
+   * event list only; here: recorded with data = the object as GET answers it.
+   */
+  recordLifecycle(row: BulkActionRow, action: string, before: Record<string, unknown> | null): void {
+    const after = this.action(row);
+    this.events.record(row.org_id, {
+      object_type: `bulk_action.${row.kind}`, object_id: row.id, lead_id: null, action, previous_data: before, data: after,
+      ...(action === 'updated' ? {} : { changed_fields: before ? Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).sort() : [] }),
+    });
+  }
 
   create(kindName: BulkKindName, orgId: string, userId: string, body: CommonBody & Record<string, unknown>, tzOffset: string | undefined): Record<string, unknown> {
     const kind = this.kinds.get(kindName);
@@ -66,7 +80,10 @@ export class BulkActionStore {
       created_by: userId || null, updated_by: userId || null, date_created: now, date_updated: now,
     };
     this.onCreate?.(orgId);
-    cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
+    this.db.transaction(() => {
+      cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
+      this.recordLifecycle(row, 'created', null);
+    })();
     return kind.action(row);
   }
 
@@ -113,6 +130,7 @@ export class BulkActionStore {
       };
       cached(this.db, `UPDATE close_bulk_edits SET status = @status, paused_from = @paused_from, date_paused = @date_paused,
         updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
+      this.recordLifecycle(next, status === 'paused' ? 'paused' : 'updated', kind.action(row));
       return kind.action(next);
     })();
   }

@@ -162,7 +162,31 @@ export class EventLog {
     })();
   }
 
-  private log<O extends object>(orgId: string, kind: EventKind<O>, objectId: string, action: string, before: O | null, after: O | null): void {
+  /**
+   * `track` for a batch of existing objects of any kinds (a bulk action's batch), inside the caller's
+   * transaction: each rendered before and after `write`; updated or deleted events (a deleted object's
+   * children first, as `track` does).
+   */
+  trackEach<T>(orgId: string, objects: Array<{ kind: EventKind; id: string }>, write: () => T): T {
+    const before = objects.map((o) => {
+      const obj = o.kind.render(orgId, o.id);
+      return { ...o, obj, children: obj && o.kind.children ? o.kind.children(orgId, obj) : [] };
+    });
+    const result = write();
+    for (const b of before) {
+      if (!b.obj) continue;
+      const after = b.kind.render(orgId, b.id);
+      if (after) this.log(orgId, b.kind, b.id, 'updated', b.obj, after);
+      else {
+        for (const c of b.children) this.log(orgId, c.kind, (c.obj as { id: string }).id, 'deleted', c.obj, null);
+        this.log(orgId, b.kind, b.id, 'deleted', b.obj, null);
+      }
+    }
+    return result;
+  }
+
+  /** One object's event from its renders (before null: created; after null: deleted). */
+  log<O extends object>(orgId: string, kind: EventKind<O>, objectId: string, action: string, before: O | null, after: O | null): void {
     const obj = (after ?? before)!;
     this.record(orgId, {
       object_type: typeof kind.type === 'string' ? kind.type : kind.type(obj), object_id: objectId, lead_id: kind.leadId(obj),

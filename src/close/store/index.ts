@@ -68,11 +68,12 @@ export class CloseStore {
     this.sequences = new SequenceStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
+    const tracking = { events: this.events, kinds: this.eventKinds };
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
-      new EditKind(db, this.fields, this.values),
-      new DeleteKind(db, this.leads, this.contacts, this.activities),
-      new EmailKind(db, this.emails, (orgId, id) => this.sequences.accountExists(orgId, id)),
-      new SequenceKind(db, this.sequences, (orgId, email) => this.emails.isUnsubscribed(orgId, email)),
-    ]));
+      new EditKind(db, this.fields, this.values, tracking),
+      new DeleteKind(db, this.leads, this.contacts, this.activities, tracking),
+      new EmailKind(db, this.emails, (orgId, id) => this.sequences.accountExists(orgId, id), tracking),
+      new SequenceKind(db, this.sequences, (orgId, email) => this.emails.isUnsubscribed(orgId, email), tracking),
+    ]), this.events);
   }
 }
