@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       rateLimitWindowSeconds: config.rateLimitWindow,
       tickMs: config.tickMs,
       batchSize: config.batchSize,
+      webhookHosts: config.webhookHosts,
+      webhookTimeoutMs: config.webhookTimeoutMs,
       controlToken: config.controlToken || undefined,
       idSeed: config.idSeed || undefined,
       freezeAt: config.freezeAt,

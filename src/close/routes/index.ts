@@ -26,6 +26,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./tasks.js'),
     await import('./sequences.js'),
     await import('./emails.js'),
+    await import('./webhooks.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

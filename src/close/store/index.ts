@@ -22,6 +22,8 @@ import { EmailKind } from '../jobs/email.js';
 import { TaskStore } from './tasks.js';
 import { SequenceStore } from './sequences.js';
 import { EmailStore } from './emails.js';
+import { WebhookStore } from './webhooks.js';
+import { DeliveryQueue } from './webhook-deliveries.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -43,8 +45,12 @@ export class CloseStore {
   readonly tasks: TaskStore;
   readonly sequences: SequenceStore;
   readonly emails: EmailStore;
+  /** Webhook subscriptions; `enqueueEvent` turns an event into deliveries. */
+  readonly webhooks: WebhookStore;
+  /** The deliveries the webhook deliverer sends. */
+  readonly webhookDeliveries: DeliveryQueue;
 
-  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
+  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids, opts: { webhookHosts?: readonly string[] } = {}) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.stamp = new Stamper(clock);
@@ -60,6 +66,8 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.webhookHosts);
+    this.webhookDeliveries = new DeliveryQueue(db, clock);
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
       new EditKind(db, this.fields, this.values),
       new DeleteKind(db, this.leads, this.contacts, this.activities),
