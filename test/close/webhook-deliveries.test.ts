@@ -1,0 +1,203 @@
+import t, { type Test } from 'tap';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { build, shareApps } from '../helper.js';
+import { ctl, isControlError } from '../control/helper.js';
+import { call, closeOrg } from './helper.js';
+import type { WebhookEvent } from '../../src/close/store/webhooks.js';
+
+shareApps(t);
+
+interface Received { path: string; raw: string; body: { subscription_id: string; event: WebhookEvent }; timestamp: string; signatureOk: boolean }
+type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
+
+/** A real receiver on 127.0.0.1 that checks every signature on its own (hex key, timestamp + raw body, HMAC-SHA256). */
+async function receiver(t: Test, handler: Handler = (_q, res) => res.end('ok')) {
+  const keys = new Map<string, string>();
+  const got: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const body = JSON.parse(raw) as Received['body'];
+      const timestamp = String(req.headers['close-sig-timestamp']);
+      const expected = createHmac('sha256', Buffer.from(keys.get(body.subscription_id) ?? '', 'hex')).update(timestamp + raw).digest();
+      const given = Buffer.from(String(req.headers['close-sig-hash']), 'hex');
+      const signatureOk = req.headers['content-type'] === 'application/json' && /^[0-9a-f]{64}$/.test(String(req.headers['close-sig-hash']))
+        && given.length === expected.length && timingSafeEqual(given, expected);
+      got.push({ path: req.url ?? '', raw, body, timestamp, signatureOk });
+      handler(req, res, got.length);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, got, keys };
+}
+
+async function subscribe(app: FastifyInstance, rx: { url: string; keys: Map<string, string> }, events: unknown[], path = '/hook') {
+  const res = await call(app, { method: 'POST', path: '/webhook/', payload: { url: rx.url + path, events } });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  const sub = res.json() as { id: string; signature_key: string };
+  rx.keys.set(sub.id, sub.signature_key);
+  return sub.id;
+}
+
+let n = 0;
+function event(app: FastifyInstance, over: Partial<WebhookEvent> = {}): WebhookEvent {
+  const org = closeOrg(app);
+  return {
+    id: `ev_${++n}`, object_type: 'lead', object_id: 'lead_1', lead_id: 'lead_1', action: 'created', changed_fields: [], previous_data: null,
+    data: { id: 'lead_1', name: 'Acme' }, meta: { request_method: 'POST' }, request_id: 'req_1', user_id: 'user_1', api_key_id: 'api_1',
+    organization_id: org, date_created: '2026-11-02T20:00:00.000000', date_updated: '2026-11-02T20:00:00.000000', ...over,
+  };
+}
+/** What a writer does: the event reaches the webhooks inside its transaction. */
+function emit(app: FastifyInstance, ev: WebhookEvent, how: 'created' | 'consolidated' = 'created') {
+  const org = closeOrg(app);
+  app.tenants.run(org, () => app.orgDbs.routed.transaction(() => app.closeStore.webhooks.enqueueEvent(org, ev, how))());
+}
+const flush = async (app: FastifyInstance) => (await ctl(app, 'POST', '/webhooks/flush', {})).json();
+const deliveries = async (app: FastifyInstance, qs = '') => (await ctl(app, 'GET', `/webhooks/deliveries${qs}`)).json().data as Record<string, unknown>[];
+const advance = (app: FastifyInstance, by: string) => ctl(app, 'POST', `/orgs/${closeOrg(app)}/clock/advance`, { by });
+
+t.test('a matching event is POSTed once, signed over timestamp + raw body, with the payload {subscription_id, event}', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t);
+  const sub = await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  const ev = event(app);
+  emit(app, ev);
+  emit(app, event(app, { object_type: 'contact' }));
+  const [pending] = await deliveries(app);
+  t.match(pending, { org: closeOrg(app), subscription_id: sub, event_id: ev.id, status: 'pending', attempts: 0, last_status_code: null, next_attempt_at: String });
+  t.same(await flush(app), { attempted: 1, succeeded: 1, failed: 0, dropped: 0 });
+  t.equal(rx.got.length, 1, 'only the matching event');
+  const [got] = rx.got;
+  t.ok(got!.signatureOk, 'the signature checks out');
+  t.same(got!.body, { subscription_id: sub, event: ev });
+  const orgSeconds = Math.floor(Date.parse((await ctl(app, 'GET', `/orgs/${closeOrg(app)}/clock`)).json().now) / 1000);
+  t.ok(Math.abs(Number(got!.timestamp) - orgSeconds) <= 2, "the timestamp is the organization's clock, in seconds");
+  t.match((await deliveries(app))[0], { status: 'succeeded', attempts: 1, last_status_code: 200, last_error: null, latency_ms: Number, next_attempt_at: null, response_excerpt: 'ok' });
+  t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 }, 'nothing is sent twice');
+});
+
+t.test('extra_filter picks the events; updated waits 30 s of the organization clock and sends the consolidated event', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t);
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'updated', extra_filter: {
+    type: 'and', filters: [
+      { type: 'field_accessor', field: 'changed_fields', filter: { type: 'contains', value: 'name' } },
+      { type: 'field_accessor', field: 'data', filter: { type: 'field_accessor', field: 'custom.cf_tier', filter: { type: 'equals', value: 'gold' } } },
+    ] } }]);
+  const hit = event(app, { action: 'updated', changed_fields: ['name'], data: { name: 'B', 'custom.cf_tier': 'gold' } });
+  emit(app, hit);
+  emit(app, event(app, { action: 'updated', changed_fields: ['status_id'], data: { 'custom.cf_tier': 'gold' } }));
+  emit(app, event(app, { action: 'updated', changed_fields: ['name'], data: { 'custom.cf_tier': 'silver' } }));
+  t.equal((await deliveries(app)).length, 1, 'one event of three matches');
+  emit(app, { ...hit, changed_fields: ['name', 'description'], data: { name: 'C', 'custom.cf_tier': 'gold' } }, 'consolidated');
+  t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 }, 'not before the consolidation delay');
+  await advance(app, '30s');
+  t.same(await flush(app), { attempted: 1, succeeded: 1, failed: 0, dropped: 0 });
+  t.same(rx.got[0]!.body.event.changed_fields, ['name', 'description'], 'the consolidated event is the one sent');
+  t.ok(rx.got[0]!.signatureOk);
+});
+
+t.test('500, 500, then 200: retried 10 s and 20 s later on the organization clock, succeeded with 3 attempts, without sleeping', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t, (_q, res, count) => { res.statusCode = count <= 2 ? 500 : 200; res.end(count <= 2 ? 'boom' : 'fine'); });
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  emit(app, event(app));
+  t.same(await flush(app), { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  t.match((await deliveries(app))[0], { status: 'pending', attempts: 1, last_status_code: 500, last_error: 'HTTP 500', response_excerpt: 'boom' });
+  t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 }, 'not due yet');
+  await advance(app, '10s');
+  t.same(await flush(app), { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  await advance(app, '10s');
+  t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 }, 'the second retry waits 20 s');
+  await advance(app, '10s');
+  t.same(await flush(app), { attempted: 1, succeeded: 1, failed: 0, dropped: 0 });
+  t.match((await deliveries(app))[0], { status: 'succeeded', attempts: 3, last_status_code: 200, response_excerpt: 'fine' });
+  t.equal(rx.got.length, 3);
+  t.ok(rx.got.every((g) => g.signatureOk), 'every attempt is signed');
+});
+
+t.test('a receiver failing for 3 days of the organization clock pauses the subscription and drops its deliveries', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t, (_q, res) => { res.statusCode = 503; res.end(); });
+  const sub = await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  emit(app, event(app));
+  t.same(await flush(app), { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  for (const by of ['20m', '1d', '1d']) {
+    await advance(app, by);
+    t.match(await flush(app), { attempted: 1, failed: 1 });
+  }
+  emit(app, event(app));
+  await advance(app, '1d');
+  t.same(await flush(app), { attempted: 2, succeeded: 0, failed: 0, dropped: 2 });
+  t.equal((await call(app, { path: `/webhook/${sub}/` })).json().status, 'paused');
+  t.same((await deliveries(app)).map((d) => d.status), ['dropped', 'dropped']);
+  emit(app, event(app));
+  t.equal((await deliveries(app)).length, 2, 'a paused subscription gets no new deliveries');
+  // PUT status=active starts it again.
+  await call(app, { method: 'PUT', path: `/webhook/${sub}/`, payload: { status: 'active' } });
+  emit(app, event(app));
+  t.equal((await deliveries(app, '?status=pending')).length, 1);
+});
+
+t.test('held: nothing is sent until released; redeliver sends one again now; unknown ids are 404', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t);
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  t.same((await ctl(app, 'PUT', '/webhooks/settings', { held: true })).json(), { held: true, timeout_ms: 10000 });
+  emit(app, event(app));
+  t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 });
+  t.equal(rx.got.length, 0);
+  const [d] = await deliveries(app);
+  isControlError(t, await ctl(app, 'POST', `/webhooks/deliveries/${d!.id}/redeliver`, {}), 409, 'CONFLICT');
+  t.same((await ctl(app, 'PUT', '/webhooks/settings', { held: false })).json(), { held: false, timeout_ms: 10000 });
+  t.same(await flush(app), { attempted: 1, succeeded: 1, failed: 0, dropped: 0 });
+  const again = await ctl(app, 'POST', `/webhooks/deliveries/${d!.id}/redeliver`, {});
+  t.equal(again.statusCode, 200);
+  t.match(again.json(), { id: d!.id, status: 'succeeded', attempts: 2 });
+  t.equal(rx.got.length, 2);
+  t.same(rx.got[1]!.body, rx.got[0]!.body);
+  isControlError(t, await ctl(app, 'POST', '/webhooks/deliveries/whdel_nope/redeliver', {}), 404, 'NOT_FOUND');
+  isControlError(t, await ctl(app, 'GET', '/webhooks/deliveries?org=nobody-here-xyz'), 404, 'NOT_FOUND');
+  isControlError(t, await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 0 }), 400, 'VALIDATION_ERROR', 'timeout_ms');
+  isControlError(t, await ctl(app, 'GET', '/webhooks/deliveries?status=failed'), 400, 'VALIDATION_ERROR', 'status');
+  // A reset puts the settings back.
+  await ctl(app, 'PUT', '/webhooks/settings', { held: true, timeout_ms: 5 });
+  await ctl(app, 'POST', '/reset');
+  t.same((await ctl(app, 'GET', '/webhooks/settings')).json(), { held: false, timeout_ms: 10000 });
+});
+
+t.test('a hanging receiver only hits the timeout: the API answers meanwhile, and the attempt fails as timed out', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t, () => { /* never answers */ });
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 400 });
+  emit(app, event(app));
+  const started = Date.now();
+  const flushing = flush(app);
+  await new Promise((r) => setTimeout(r, 50));
+  const res = await call(app, { path: '/lead/?_limit=1' });
+  t.equal(res.statusCode, 200);
+  t.ok(Date.now() - started < 400, 'the API answered while the delivery hung');
+  t.same(await flushing, { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  t.match((await deliveries(app))[0], { status: 'pending', attempts: 1, last_status_code: null, last_error: /timed out after 400 ms/ });
+});
+
+t.test('the background worker delivers on its own when the app ticks', async (t) => {
+  const app = await build(t, { tickMs: 20 });
+  await app.ready();
+  const rx = await receiver(t);
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  emit(app, event(app));
+  for (let i = 0; i < 100 && rx.got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(rx.got.length, 1);
+  for (let i = 0; i < 50 && (await deliveries(app))[0]!.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal((await deliveries(app))[0]!.status, 'succeeded');
+});
