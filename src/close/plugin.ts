@@ -66,7 +66,15 @@ export function decorateClose(
   // Subscriptions, like bulk actions, put their organization among the ones the deliverer looks at.
   store.webhooks.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   const deliverer = new WebhookDeliverer(app.tenants, app.clock, store.webhooks, store.webhookDeliveries,
-    { held: false, timeoutMs: webhooks.timeoutMs }, { log: app.log, changed: () => app.changes.notify('jobs') });
+    { held: false, timeoutMs: webhooks.timeoutMs }, {
+      log: app.log, changed: () => app.changes.notify('jobs'),
+      faults: (orgId, url) => {
+        if (app.faults.empty) return null;
+        const hit = app.faults.pick({ vendor: 'close', method: 'POST', path: new URL(url).pathname, orgId, target: 'webhook' });
+        if (hit) app.changes.notify('faults');
+        return hit;
+      },
+    });
   app.decorate('closeWebhooks', deliverer);
   app.tenants.onForget({ memory: (orgId) => orgId === null && deliverer.resetSettings() });
   app.addHook('onReady', async () => {

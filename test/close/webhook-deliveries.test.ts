@@ -178,16 +178,18 @@ t.test('a hanging receiver only hits the timeout: the API answers meanwhile, and
   const app = await build(t);
   const rx = await receiver(t, () => { /* never answers */ });
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
-  await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 400 });
+  await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 1500 });
   emit(app, event(app));
-  const started = Date.now();
-  const flushing = flush(app);
-  await new Promise((r) => setTimeout(r, 50));
+  let flushed = false;
+  const flushing = flush(app).then((counts) => { flushed = true; return counts; });
+  for (let i = 0; i < 100 && rx.got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  t.equal(rx.got.length, 1, 'the receiver has the request and holds it');
   const res = await call(app, { path: '/lead/?_limit=1' });
   t.equal(res.statusCode, 200);
-  t.ok(Date.now() - started < 400, 'the API answered while the delivery hung');
+  t.equal((await deliveries(app)).length, 1, 'the control API answers too');
+  t.notOk(flushed, 'both answered while the delivery hung');
   t.same(await flushing, { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
-  t.match((await deliveries(app))[0], { status: 'pending', attempts: 1, last_status_code: null, last_error: /timed out after 400 ms/ });
+  t.match((await deliveries(app))[0], { status: 'pending', attempts: 1, last_status_code: null, last_error: /timed out after 1500 ms/ });
 });
 
 t.test('the background worker delivers on its own when the app ticks', async (t) => {
@@ -200,4 +202,32 @@ t.test('the background worker delivers on its own when the app ticks', async (t)
   t.equal(rx.got.length, 1);
   for (let i = 0; i < 50 && (await deliveries(app))[0]!.status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
   t.equal((await deliveries(app))[0]!.status, 'succeeded');
+});
+
+t.test('fault rules with target "webhook" fail, drop or duplicate deliveries; other rules leave deliveries alone', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t);
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  // A rule on every Close request does not touch deliveries, and a webhook rule does not touch requests.
+  t.equal((await ctl(app, 'POST', '/faults', { vendor: 'close', path: '/api/v1/nothing-here/', status: 503 })).statusCode, 201);
+  const fail = (await ctl(app, 'POST', '/faults', { target: 'webhook', path: '/hook', status: 502, times: 1 })).json();
+  t.match(fail, { target: 'webhook', duplicate: false, status: 502, remaining: 1 });
+  t.equal((await call(app, { path: '/lead/?_limit=1' })).statusCode, 200, 'API calls are not faulted by a webhook rule');
+  emit(app, event(app));
+  t.same(await flush(app), { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  t.equal(rx.got.length, 0, 'a failed-by-rule delivery never reaches the receiver');
+  t.match((await deliveries(app))[0], { status: 'pending', attempts: 1, last_status_code: 502, last_error: /fault rule/ });
+  await ctl(app, 'POST', '/faults', { target: 'webhook', drop: true, times: 1 });
+  await advance(app, '10s');
+  t.same(await flush(app), { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+  t.match((await deliveries(app))[0], { attempts: 2, last_status_code: null, last_error: 'dropped by a fault rule' });
+  await ctl(app, 'POST', '/faults', { target: 'webhook', duplicate: true, times: 1 });
+  await advance(app, '20s');
+  t.same(await flush(app), { attempted: 1, succeeded: 1, failed: 0, dropped: 0 });
+  t.equal(rx.got.length, 2, 'a duplicated delivery arrives twice');
+  t.same(rx.got[0]!.raw, rx.got[1]!.raw);
+  t.ok(rx.got.every((g) => g.signatureOk));
+  isControlError(t, await ctl(app, 'POST', '/faults', { duplicate: true }), 400, 'VALIDATION_ERROR', 'duplicate');
+  isControlError(t, await ctl(app, 'POST', '/faults', { target: 'webhook', vendor: 'blueai', status: 500 }), 400, 'VALIDATION_ERROR', 'vendor');
+  isControlError(t, await ctl(app, 'POST', '/faults', { target: 'webhook' }), 400, 'VALIDATION_ERROR', 'status');
 });
