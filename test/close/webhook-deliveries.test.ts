@@ -231,3 +231,16 @@ t.test('fault rules with target "webhook" fail, drop or duplicate deliveries; ot
   isControlError(t, await ctl(app, 'POST', '/faults', { target: 'webhook', vendor: 'blueai', status: 500 }), 400, 'VALIDATION_ERROR', 'vendor');
   isControlError(t, await ctl(app, 'POST', '/faults', { target: 'webhook' }), 400, 'VALIDATION_ERROR', 'status');
 });
+
+t.test('closing the app cancels an attempt that hangs, rather than waiting for its timeout', async (t) => {
+  const app = await build(t, {}, false);
+  const rx = await receiver(t, () => { /* never answers */ });
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  emit(app, event(app));
+  const flushing = flush(app);
+  for (let i = 0; i < 100 && rx.got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  const started = Date.now();
+  const [counts] = await Promise.all([flushing, app.close()]);
+  t.ok(Date.now() - started < 5000, 'closed well before the 10 s timeout');
+  t.same(counts, { attempted: 1, succeeded: 0, failed: 1, dropped: 0 });
+});

@@ -29,6 +29,8 @@ export class WebhookDeliverer {
   private cancel: (() => void) | null = null;
   /** Attempts in flight, by `org/id`: a delivery is never sent twice at once. */
   private readonly inFlight = new Map<string, Promise<Outcome>>();
+  /** Aborted on stop, so closing the app never waits for a receiver that hangs. */
+  private closing = new AbortController();
   readonly defaults: DeliverySettings;
 
   constructor(
@@ -57,7 +59,9 @@ export class WebhookDeliverer {
   async stop(): Promise<void> {
     this.cancel?.();
     this.cancel = null;
+    this.closing.abort();
     await Promise.allSettled([...this.inFlight.values()]);
+    this.closing = new AbortController();
   }
 
   get current(): DeliverySettings {
@@ -76,7 +80,9 @@ export class WebhookDeliverer {
 
   /** Every delivery due now (of one organization, or all), each attempted once; answers when those attempts are over. */
   async flush(orgId?: string): Promise<FlushCounts> {
-    const outcomes = await Promise.all(this.launchDue(orgId));
+    // Attempts the timer started are awaited and counted too, so a flush never answers while one is in flight.
+    const running = [...this.inFlight].filter(([key]) => orgId === undefined || key.startsWith(`${orgId}/`)).map(([, p]) => p);
+    const outcomes = await Promise.all([...running, ...this.launchDue(orgId)]);
     const counts: FlushCounts = { attempted: outcomes.length, succeeded: 0, failed: 0, dropped: 0 };
     for (const o of outcomes) if (o !== 'gone') counts[o]++;
     return counts;
@@ -135,7 +141,7 @@ export class WebhookDeliverer {
     if (fault?.drop) return { ok: false, statusCode: null, error: 'dropped by a fault rule', latencyMs: elapsed(), excerpt: null };
     if (fault?.status != null) return { ok: false, statusCode: fault.status, error: `HTTP ${fault.status} (fault rule)`, latencyMs: elapsed(), excerpt: null };
     const post = () => fetch(p.url, {
-      method: 'POST', body: p.body, redirect: 'manual', signal: AbortSignal.timeout(this.settings.timeoutMs),
+      method: 'POST', body: p.body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.closing.signal]),
       headers: { 'content-type': 'application/json', 'close-sig-timestamp': p.timestamp, 'close-sig-hash': p.hash },
     });
     try {
@@ -146,8 +152,8 @@ export class WebhookDeliverer {
       return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed(), excerpt: text.slice(0, EXCERPT_CHARS) };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
-      const error = timedOut ? `timed out after ${this.settings.timeoutMs} ms` : e.cause?.code ?? e.cause?.message ?? e.message;
+      const error = e.name === 'TimeoutError' ? `timed out after ${this.settings.timeoutMs} ms`
+        : e.name === 'AbortError' ? 'cancelled: the emulator was closing' : e.cause?.code ?? e.cause?.message ?? e.message;
       return { ok: false, statusCode: null, error, latencyMs: elapsed(), excerpt: null };
     }
   }
