@@ -1,6 +1,8 @@
 import t from 'tap';
 import { mkdirSync, copyFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -497,4 +499,48 @@ test('on a phone-sized screen the page fits its width, and a closed tab leaves n
   await w.page.close();
   for (let i = 0; i < 100 && w.app.changes.size > 0; i++) await sleep(20);
   t.equal(w.app.changes.size, 0, 'closing the tab ends its stream');
+});
+
+test('the webhooks panel shows deliveries with their status and next attempt; Flush sends them, Redeliver sends one again, Hold holds', async (t) => {
+  const w = await world(t);
+  const got: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => { got.push(body); res.end('thanks'); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const sub = await closeApi(w, 'ui-hooks', 'POST', '/webhook/', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`, events: [{ object_type: 'lead', action: 'created' }] });
+  t.equal(sub.status, 201);
+  const orgId = w.app.tenants.get('ui-hooks').id;
+  const event = { id: 'ev_ui1', object_type: 'lead', object_id: 'lead_x', lead_id: 'lead_x', action: 'created', changed_fields: [], previous_data: null,
+    data: { name: 'Panel Co' }, meta: {}, request_id: null, user_id: null, api_key_id: null, organization_id: orgId, date_created: 'x', date_updated: 'x' };
+  w.app.tenants.run(orgId, () => w.app.orgDbs.routed.transaction(() => w.app.closeStore.webhooks.enqueueEvent(orgId, event, 'created'))());
+  await openDashboard(w);
+  await w.page.locator('body[data-webhooks-loaded]').waitFor({ state: 'attached' });
+  const row = w.page.locator('#webhooks-body tr', { hasText: 'ev_ui1' });
+  await row.waitFor();
+  t.equal(await row.locator('td[data-label="Status"]').textContent(), 'pending');
+  t.match(await row.locator('td[data-label="Next attempt"]').textContent(), /^\d{4}-\d\d-\d\dT/);
+  t.match(await row.locator('td[data-label="Organization"]').textContent(), 'ui-hooks');
+
+  await w.page.locator('#webhooks-hold').click();
+  await w.page.locator('#webhooks-hold', { hasText: 'Release' }).waitFor();
+  await w.page.locator('#webhooks-flush').click();
+  await w.page.locator('#webhooks-state', { hasText: 'Held' }).waitFor();
+  t.equal(got.length, 0, 'held: nothing sent');
+  await w.page.locator('#webhooks-hold').click();
+  await w.page.locator('#webhooks-hold', { hasText: 'Hold' }).waitFor();
+
+  await w.page.locator('#webhooks-flush').click();
+  await row.locator('td[data-label="Status"]', { hasText: 'succeeded' }).waitFor();
+  t.equal(got.length, 1);
+  t.match(await row.locator('td[data-label="Last answer"]').textContent(), /^200 in \d+ ms$/);
+  t.equal(await row.locator('td[data-label="Next attempt"]').textContent(), '—');
+  await row.getByRole('button', { name: /Redeliver/ }).click();
+  await row.locator('td[data-label="Attempts"]', { hasText: '2' }).waitFor();
+  t.equal(got.length, 2);
+  t.same(JSON.parse(got[1]!), { subscription_id: sub.body.id, event });
+  await shot(w, 'webhooks', '#webhooks');
 });
