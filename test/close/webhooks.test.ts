@@ -64,6 +64,8 @@ t.test('bad url, bad events, bad extra_filter, event_filter and https without ve
   isFieldError(t, await create(app, { events: EVENTS }), 'url');
   isFieldError(t, await create(app, { url: 'https://a.example/', events: [] }), 'events');
   isFieldError(t, await create(app, { url: 'https://a.example/' }), 'events');
+  isFieldError(t, await create(app, { url: 'https://a.example/', events: [{ action: 'created' }] }), 'events.0.object_type');
+  isFieldError(t, await create(app, { url: 'https://a.example/', events: [{ object_type: 'lead', action: 'created', extra_filter: 'abc' }] }), 'events.0.extra_filter');
   const badFilters = [
     { type: 'equals' }, { type: 'bogus' }, { type: 'and', filters: [] }, { type: 'not', filter: 3 }, { type: 'field_accessor', filter: { type: 'is_null' } },
     { type: 'any_array_value', filter: { type: 'or', filters: [{ type: 'nope' }] } }, { type: '__proto__' }, { type: 'constructor' },
