@@ -66,7 +66,7 @@ async function openDashboard(w: World) {
   await w.page.goto(`${w.url}/_mock/ui`);
   await w.page.locator('#live[data-mode="live"]').waitFor();
   // Each panel stamps body[data-*-loaded] once its first load has finished.
-  for (const panel of ['orgs', 'jobs', 'requests', 'outbox', 'faults']) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
+  for (const panel of ['orgs', 'jobs', 'requests', 'outbox', 'faults', 'webhooks']) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
 }
 
 async function closeApi(w: World, key: string, method: string, path: string, body?: unknown) {
@@ -135,7 +135,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
 
 test('before the first answers every panel says it is loading and the ticker button waits; then the data replaces them', async (t) => {
   const w = await world(t, { tickMs: 1000 }); // a running ticker, so the button has a state to wait for
-  const PANELS = ['orgs', 'jobs', 'requests', 'outbox', 'faults'];
+  const PANELS = ['orgs', 'jobs', 'requests', 'outbox', 'faults', 'webhooks'];
   // The HTML as served: the first paint, whatever the script and the network do next.
   const html = await (await fetch(`${w.url}/_mock/ui`)).text();
   for (const panel of PANELS) t.match(html, new RegExp(`<section id="${panel}"[^>]*aria-busy="true"[\\s\\S]*?<p class="loading muted">Loading [^<]+…</p>[\\s\\S]*?</section>`), `${panel} is busy, with a Loading line`);
@@ -399,7 +399,7 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
     main: document.querySelectorAll('main').length, nav: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
     sections: [...document.querySelectorAll('main > section')].map((s) => s.querySelector('h2')?.textContent),
   }));
-  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults'] });
+  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults', 'Webhooks'] });
 
   await w.page.keyboard.press('Tab');
   t.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to the panels', 'the first Tab offers the skip link');
