@@ -22,9 +22,16 @@ t.test('environment variables set every option and CLI flags win over them', asy
   t.equal(parseConfig(env, ['--dataset-max-bytes', '64KiB']).datasetMaxBytes, 64 * 1024);
 });
 
+t.test('WEBHOOK_HOSTS is a comma list of hosts, lowercased; WEBHOOK_TIMEOUT_MS a number of ms', async (t) => {
+  t.match(parseConfig({ WEBHOOK_HOSTS: ' Hooks.Example.com, localhost ,', WEBHOOK_TIMEOUT_MS: '2500' }, []), { webhookHosts: ['hooks.example.com', 'localhost'], webhookTimeoutMs: 2500 });
+  t.match(parseConfig({}, ['--webhook-hosts', 'a.test']), { webhookHosts: ['a.test'] });
+});
+
 t.test('bad values are a ConfigError naming the setting and the value', async (t) => {
   const cases: [Record<string, string>, string[], RegExp][] = [
     [{ PORT: 'abc' }, [], /PORT .*"abc"/],
+    [{ WEBHOOK_TIMEOUT_MS: '0' }, [], /WEBHOOK_TIMEOUT_MS .*"0"/],
+    [{ WEBHOOK_TIMEOUT_MS: 'soon' }, [], /WEBHOOK_TIMEOUT_MS/],
     [{ PORT: '70000' }, [], /PORT/],
     [{ AUTH: 'maybe' }, [], /AUTH .*"maybe"/],
     [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL/],

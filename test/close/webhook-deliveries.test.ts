@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { build, shareApps } from '../helper.js';
 import { ctl, isControlError } from '../control/helper.js';
-import { call, closeOrg } from './helper.js';
+import { KEY, call, closeOrg } from './helper.js';
 import type { WebhookEvent } from '../../src/close/store/webhooks.js';
 
 shareApps(t);
@@ -82,6 +82,12 @@ t.test('a matching event is POSTed once, signed over timestamp + raw body, with 
   t.ok(Math.abs(Number(got!.timestamp) - orgSeconds) <= 2, "the timestamp is the organization's clock, in seconds");
   t.match((await deliveries(app))[0], { status: 'succeeded', attempts: 1, last_status_code: 200, last_error: null, latency_ms: Number, next_attempt_at: null, response_excerpt: 'ok' });
   t.same(await flush(app), { attempted: 0, succeeded: 0, failed: 0, dropped: 0 }, 'nothing is sent twice');
+  // The list's filters: the organization by credential or id, the subscription, the status.
+  const all = await deliveries(app);
+  t.same(await deliveries(app, `?org=${KEY}`), all);
+  t.same(await deliveries(app, `?org=${closeOrg(app)}&subscription=${sub}&status=succeeded`), all);
+  t.same(await deliveries(app, '?status=pending'), []);
+  t.same(await deliveries(app, '?subscription=whsub_other'), []);
 });
 
 t.test('extra_filter picks the events; updated waits 30 s of the organization clock and sends the consolidated event', async (t) => {
