@@ -171,6 +171,9 @@ t.test('held: nothing is sent until released; redeliver sends one again now; unk
   t.equal(rx.got.length, 2);
   t.same(rx.got[1]!.body, rx.got[0]!.body);
   isControlError(t, await ctl(app, 'POST', '/webhooks/deliveries/whdel_nope/redeliver', {}), 404, 'NOT_FOUND');
+  await call(app, { method: 'DELETE', path: `/webhook/${d!.subscription_id}/` });
+  isControlError(t, await ctl(app, 'POST', `/webhooks/deliveries/${d!.id}/redeliver`, {}), 409, 'CONFLICT');
+  t.match((await deliveries(app))[0], { id: d!.id, status: 'succeeded', attempts: 2 }, 'a refused redelivery changes nothing');
   isControlError(t, await ctl(app, 'GET', '/webhooks/deliveries?org=nobody-here-xyz'), 404, 'NOT_FOUND');
   isControlError(t, await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 0 }), 400, 'VALIDATION_ERROR', 'timeout_ms');
   isControlError(t, await ctl(app, 'GET', '/webhooks/deliveries?status=failed'), 400, 'VALIDATION_ERROR', 'status');

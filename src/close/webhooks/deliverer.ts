@@ -93,7 +93,11 @@ export class WebhookDeliverer {
     if (this.settings.held) throw conflict('Webhook deliveries are held; release them with PUT /_mock/webhooks/settings {"held": false}');
     const key = `${orgId}/${id}`;
     await this.inFlight.get(key);
-    this.orgs.run(orgId, () => this.queue.requeue(orgId, id));
+    this.orgs.run(orgId, () => {
+      const d = this.queue.get(orgId, id);
+      if (d && !this.store.find(orgId, d.subscription_id)) throw conflict(`Webhook delivery ${id}: its subscription ${d.subscription_id} was deleted`);
+      this.queue.requeue(orgId, id);
+    });
     await this.launch(orgId, id);
     return this.orgs.run(orgId, () => this.queue.get(orgId, id)!);
   }
