@@ -50,6 +50,10 @@ export interface AppOptions {
   batchSize?: number;
   /** Close's event consolidation window in ms (default 5000; 0 = never consolidate). */
   eventWindowMs?: number;
+  /** Hosts Close webhook URLs may name (WEBHOOK_HOSTS); empty or unset = any host. */
+  webhookHosts?: string[];
+  /** How long one webhook delivery may take before it counts as failed (WEBHOOK_TIMEOUT_MS, default 10000). */
+  webhookTimeoutMs?: number;
   /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
   tickBudgetMs?: number;
   logLevel?: string;
@@ -222,7 +226,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     db.close();
   });
 
-  decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers });
+  decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers },
+    { hosts: (options.webhookHosts ?? []).map((h) => h.toLowerCase()), timeoutMs: options.webhookTimeoutMs ?? 10_000 });
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {

@@ -12,6 +12,10 @@ import type { OrgCreateT, OrgList as OrgListSchema, OrgResponseT } from '../sche
 import type { RateLimitResponseT, RateLimitUpdateT } from '../schemas/control/rate-limit.js';
 import type { DatasetT } from '../schemas/seed.js';
 import type { FaultList as FaultListSchema, FaultRuleInputT, FaultRuleT } from '../schemas/control/faults.js';
+import type {
+  Delivery as DeliverySchema, DeliveryList as DeliveryListSchema, DeliveryQuery, FlushCounts as FlushCountsSchema, WebhookSettings as WebhookSettingsSchema,
+  WebhookSettingsUpdate,
+} from '../schemas/control/webhooks.js';
 import type { JournalEntry as JournalEntrySchema, RequestFilterQueryT, RequestList as RequestListSchema } from '../schemas/control/requests.js';
 
 export type HealthT = Static<typeof HealthResponse>;
@@ -30,6 +34,13 @@ export type JobList = Static<typeof JobListSchema>;
 export type OutboxList = Static<typeof OutboxListSchema>;
 export type FaultList = Static<typeof FaultListSchema>;
 export type RequestList = Static<typeof RequestListSchema>;
+/** Close webhook deliveries and the deliverer's settings. */
+export type WebhookDelivery = Static<typeof DeliverySchema>;
+export type WebhookDeliveryList = Static<typeof DeliveryListSchema>;
+export type WebhookDeliveryFilter = Partial<Static<typeof DeliveryQuery>>;
+export type WebhookFlushCounts = Static<typeof FlushCountsSchema>;
+export type WebhookSettings = Static<typeof WebhookSettingsSchema>;
+export type WebhookSettingsPatch = Static<typeof WebhookSettingsUpdate>;
 export type OpenApiSurface = 'close' | 'blueai' | 'control';
 export interface OpenApiDocument {
   openapi: string;
@@ -186,6 +197,19 @@ export class EmulatorClient {
     add: (rule: FaultRuleInput): Promise<FaultRule> => this.request('POST', '/faults', { body: rule }),
     remove: (id: string): Promise<void> => this.request('DELETE', `/faults/${seg(id)}`),
     clear: (): Promise<void> => this.request('DELETE', '/faults'),
+  };
+
+  /** Close webhook deliveries: the queue (newest first), a flush of what is due on each organization's clock, a redelivery, a hold. */
+  readonly webhooks = {
+    deliveries: (filter: WebhookDeliveryFilter = {}): Promise<WebhookDeliveryList> => this.request('GET', '/webhooks/deliveries', { query: { ...filter } }),
+    /** Sends every delivery due now; resolves when those attempts are over. */
+    flush: ({ org }: { org?: string } = {}): Promise<WebhookFlushCounts> => this.request('POST', '/webhooks/flush', { body: org === undefined ? {} : { org } }),
+    redeliver: (id: string, { org }: { org?: string } = {}): Promise<WebhookDelivery> =>
+      this.request('POST', `/webhooks/deliveries/${seg(id)}/redeliver`, { query: { org } }),
+    settings: {
+      get: (): Promise<WebhookSettings> => this.request('GET', '/webhooks/settings'),
+      set: (patch: WebhookSettingsPatch): Promise<WebhookSettings> => this.request('PUT', '/webhooks/settings', { body: patch }),
+    },
   };
 
   /** The request journal, newest first; `total` counts every match, `data` holds at most `limit`. */

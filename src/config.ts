@@ -33,6 +33,10 @@ export interface Config {
   freezeAt: number | null;
   journalSize: number;
   journalBodyLimit: number;
+  /** Hosts Close webhook URLs may name (lowercase); [] = any. */
+  webhookHosts: string[];
+  /** Time one webhook delivery may take, in ms. */
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +77,8 @@ const SETTINGS = {
   freezeAt: ['FREEZE_AT', 'freeze-at', ''],
   journalSize: ['JOURNAL_SIZE', 'journal-size', '1000'],
   journalBodyLimit: ['JOURNAL_BODY_LIMIT', 'journal-body-limit', '4096'],
+  webhookHosts: ['WEBHOOK_HOSTS', 'webhook-hosts', ''],
+  webhookTimeoutMs: ['WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms', '10000'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -140,6 +146,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     freezeAt,
     journalSize: int('journalSize', 0, 1_000_000),
     journalBodyLimit: int('journalBodyLimit', 0, 10 * 1024 * 1024),
+    webhookHosts: raw('webhookHosts').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
   };
 }
 

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       tickMs: config.tickMs,
       batchSize: config.batchSize,
       eventWindowMs: config.eventWindowMs,
+      webhookHosts: config.webhookHosts,
+      webhookTimeoutMs: config.webhookTimeoutMs,
       controlToken: config.controlToken || undefined,
       idSeed: config.idSeed || undefined,
       freezeAt: config.freezeAt,

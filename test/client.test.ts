@@ -232,3 +232,22 @@ t.test('openapi fetches one surface\'s document; a non-JSON error answer still t
   t.equal(err.body, 'Bad Gateway');
   t.equal(err.field, undefined);
 });
+
+t.test('webhook deliveries are listed, flushed and redelivered, and the settings read and changed, with the documented methods and bodies', async (t) => {
+  const { calls, client } = stub(() => Response.json({ held: false, timeout_ms: 10000 }));
+  await client.webhooks.deliveries({ org: 'k', status: 'pending', limit: 5 });
+  await client.webhooks.flush();
+  await client.webhooks.flush({ org: 'k' });
+  await client.webhooks.redeliver('whdel_1', { org: 'k' });
+  t.same(await client.webhooks.settings.get(), { held: false, timeout_ms: 10000 });
+  await client.webhooks.settings.set({ held: true, timeout_ms: 500 });
+  t.same(calls.map((c) => `${c.method} ${c.url}`), [
+    'GET http://emulator.test:4010/_mock/webhooks/deliveries?org=k&status=pending&limit=5',
+    'POST http://emulator.test:4010/_mock/webhooks/flush',
+    'POST http://emulator.test:4010/_mock/webhooks/flush',
+    'POST http://emulator.test:4010/_mock/webhooks/deliveries/whdel_1/redeliver?org=k',
+    'GET http://emulator.test:4010/_mock/webhooks/settings',
+    'PUT http://emulator.test:4010/_mock/webhooks/settings',
+  ]);
+  t.same(calls.map((c) => c.body), [undefined, {}, { org: 'k' }, undefined, undefined, { held: true, timeout_ms: 500 }]);
+});

@@ -4,6 +4,7 @@ import { Nullable, VENDORS, stringEnum } from '../common.js';
 // /_mock/faults: fault injection rules.
 
 const MAX_LATENCY = 600_000;
+export const FAULT_TARGETS = ['request', 'webhook'] as const;
 const Latency = Type.Union([
   Type.Number({ minimum: 0, maximum: MAX_LATENCY }),
   Type.Tuple([Type.Number({ minimum: 0, maximum: MAX_LATENCY }), Type.Number({ minimum: 0, maximum: MAX_LATENCY })]),
@@ -21,6 +22,10 @@ export const FaultRuleInput = Type.Object(
     probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     times: Type.Optional(Type.Integer({ minimum: 1, description: 'Only the next N matching calls fire' })),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295 })),
+    target: Type.Optional(Type.Union(FAULT_TARGETS.map((x) => Type.Literal(x)), {
+      description: '`request` (default): calls to the emulator; `webhook`: Close webhook deliveries the emulator sends (`path` then globs the receiver URL\'s path)',
+    })),
+    duplicate: Type.Optional(Type.Boolean({ description: 'webhook rules only: the delivery is POSTed twice' })),
   },
   { additionalProperties: false },
 );
@@ -42,6 +47,9 @@ export const FaultRule = Type.Object({
   hits: Type.Integer({ description: 'Calls the rule fired on' }),
   draws: Type.Integer({ description: "Numbers the rule's seeded generator has given" }),
   created_at: Type.String({ format: 'date-time' }),
+  /** Only on webhook rules. */
+  target: Type.Optional(Type.Literal('webhook')),
+  duplicate: Type.Optional(Type.Boolean()),
 });
 export type FaultRuleT = Static<typeof FaultRule>;
 

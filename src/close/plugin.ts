@@ -12,6 +12,7 @@ import type { Timers } from '../core/timers.js';
 import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 import { apiKeyIdOf, withContext } from './store/event-context.js';
 import { isWrite } from '../core/events.js';
+import { WebhookDeliverer } from './webhooks/deliverer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +24,8 @@ declare module 'fastify' {
     closeStore: CloseStore;
     /** Advances bulk actions; tests call `closeJobs.tick()` instead of waiting for the ticker. */
     closeJobs: BulkActionRunner;
+    /** Sends Close webhook deliveries; tests and the control API call `closeWebhooks.flush()`. */
+    closeWebhooks: WebhookDeliverer;
   }
 }
 
@@ -46,9 +49,12 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  * Close state and its background worker live on the root instance (tests and the control API drive
  * `closeJobs.tick()`); the worker starts when the app is ready and stops when it closes.
  */
-export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {}): void {
+export function decorateClose(
+  app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {},
+  webhooks: { hosts: string[]; timeoutMs: number } = { hosts: [], timeoutMs: 10_000 },
+): void {
   app.datasets.register(closeDataset);
-  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids);
+  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { webhookHosts: webhooks.hosts });
   // Before a bulk action is stored, its organization joins the ones the ticker looks at.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
@@ -63,8 +69,29 @@ export function decorateClose(app: FastifyInstance, jobs: { tickBudgetMs?: numbe
   app.decorate('closeJobs', runner);
   app.decorate('jobs', new CloseJobDriver(app.orgDbs.routed, app.tenants, runner, store.bulkActions));
   app.decorate('outbox', new CloseOutbox(app.orgDbs.routed, app.tenants));
-  app.addHook('onReady', async () => runner.start(app.emulator.options.tickMs));
-  app.addHook('preClose', async () => runner.stop());
+  // Subscriptions, like bulk actions, put their organization among the ones the deliverer looks at.
+  store.webhooks.onCreate = (orgId) => app.tenants.noteJobs(orgId);
+  const deliverer = new WebhookDeliverer(app.tenants, app.clock, store.webhooks, store.webhookDeliveries,
+    { held: false, timeoutMs: webhooks.timeoutMs }, {
+      log: app.log, changed: () => app.changes.notify('jobs'),
+      faults: (orgId, url) => {
+        if (app.faults.empty) return null;
+        const hit = app.faults.pick({ vendor: 'close', method: 'POST', path: new URL(url).pathname, orgId, target: 'webhook' });
+        if (hit) app.changes.notify('faults');
+        return hit;
+      },
+    });
+  app.decorate('closeWebhooks', deliverer);
+  app.tenants.onForget({ memory: (orgId) => orgId === null && deliverer.resetSettings() });
+  app.addHook('onReady', async () => {
+    runner.start(app.emulator.options.tickMs);
+    // TICK_MS 0 (tests) leaves deliveries to POST /_mock/webhooks/flush too.
+    deliverer.start(app.emulator.options.tickMs);
+  });
+  app.addHook('preClose', async () => {
+    runner.stop();
+    await deliverer.stop();
+  });
 }
 
 /** Close API under /api/v1: its own auth hook, error shapes and 404. */

@@ -54,6 +54,8 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
   },
+  // Close's CreateWebhook lists event_filter without saying what it does.
+  'POST /webhook/': { event_filter: 'Not supported by the emulator: event_filter is undocumented; use extra_filter on each of events.' },
   // Close: "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`."
   'PUT /organization/:id/': {
     currency: 'Not supported by the emulator: the currency is always USD here.',

@@ -312,5 +312,7 @@ export const closeDataset: VendorDataset<'close'> = {
   counts: (db, orgId) => Object.fromEntries(
     [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
   ),
-  jobs: (db, orgId) => cached(db, `SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number,
+  // Webhook subscriptions count too: the deliverer looks only at organizations with jobs.
+  jobs: (db, orgId) => cached(db, `SELECT (SELECT count(*) FROM close_bulk_edits WHERE org_id = @o) + (SELECT count(*) FROM close_webhooks WHERE org_id = @o)`)
+    .pluck().get({ o: orgId }) as number,
 };

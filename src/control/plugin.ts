@@ -13,6 +13,7 @@ import requestRoutes from './requests.js';
 import faultRoutes from './faults.js';
 import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
+import webhookRoutes from './webhooks.js';
 import { browserGuard } from './browser-guard.js';
 
 /**
@@ -60,5 +61,6 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(requestRoutes);
   await app.register(faultRoutes);
   await app.register(eventRoutes);
+  await app.register(webhookRoutes);
   await app.register(uiRoutes);
 }

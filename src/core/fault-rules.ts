@@ -18,6 +18,8 @@ export interface FaultHit {
   status: number | null;
   latencyMs: number;
   drop: boolean;
+  /** Webhook rules: the delivery is sent twice. */
+  duplicate: boolean;
 }
 
 export interface CallInfo {
@@ -25,6 +27,8 @@ export interface CallInfo {
   method: string;
   path: string;
   orgId: string | null;
+  /** What is being faulted: a call to the emulator (default) or a webhook delivery it sends. */
+  target?: 'request' | 'webhook';
 }
 
 interface LiveRule {
@@ -91,8 +95,11 @@ export class FaultRules {
    */
   create(input: Omit<FaultRuleInputT, 'org'> & { orgId?: string }): FaultRuleT {
     const { orgId, ...rest } = input;
-    if (rest.status === undefined && rest.latency_ms === undefined && !rest.drop) {
-      throw badField('status', 'a rule needs at least one effect: status, latency_ms or drop');
+    const webhook = rest.target === 'webhook';
+    if (rest.duplicate !== undefined && !webhook) throw badField('duplicate', 'only webhook rules (target "webhook") duplicate');
+    if (webhook && rest.vendor !== undefined && rest.vendor !== 'close') throw badField('vendor', 'webhook deliveries are Close\'s; leave vendor out or send "close"');
+    if (rest.status === undefined && rest.latency_ms === undefined && !rest.drop && !(webhook && rest.duplicate)) {
+      throw badField('status', `a rule needs at least one effect: status, latency_ms${webhook ? ', drop or duplicate' : ' or drop'}`);
     }
     if (rest.drop && rest.status !== undefined) throw badField('drop', 'a dropped connection has no status; send drop or status, not both');
     if (Array.isArray(rest.latency_ms) && rest.latency_ms[0] > rest.latency_ms[1]) throw badField('latency_ms', '[min, max] needs min ≤ max');
@@ -167,7 +174,7 @@ export class FaultRules {
       r.hits++;
       if (r.remaining !== null) r.remaining--;
       this.save(r);
-      return { id: r.id, status: r.rule.status ?? null, latencyMs, drop: r.rule.drop ?? false };
+      return { id: r.id, status: r.rule.status ?? null, latencyMs, drop: r.rule.drop ?? false, duplicate: r.rule.duplicate ?? false };
     }
     return null;
   }
@@ -208,6 +215,7 @@ function live(row: Row): LiveRule {
 function matches(r: LiveRule, call: CallInfo): boolean {
   const { rule } = r;
   if (r.remaining !== null && r.remaining <= 0) return false;
+  if ((rule.target ?? 'request') !== (call.target ?? 'request')) return false;
   if (rule.vendor !== undefined && rule.vendor !== call.vendor) return false;
   if (rule.method !== undefined && rule.method !== call.method) return false;
   if (rule.org_id !== undefined && rule.org_id !== call.orgId) return false;
@@ -232,5 +240,6 @@ function view(r: LiveRule): FaultRuleT {
     hits: r.hits,
     draws: r.draws,
     created_at: r.createdAt,
+    ...(rule.target === 'webhook' ? { target: 'webhook' as const, duplicate: rule.duplicate ?? false } : {}),
   };
 }

@@ -483,4 +483,33 @@ export const migrations: Migration[] = [
       CREATE INDEX close_events_type ON close_events(org_id, object_type, date_updated, seq);
     `,
   },
+  {
+    version: 15,
+    name: 'Close webhook subscriptions and their deliveries',
+    sql: `
+      -- A webhook subscription: events is a JSON list of {object_type, action, extra_filter}.
+      -- failing_since: when the first of an unbroken run of failed attempts happened (ms, organization
+      -- clock; NULL after a success): three days of it pauses the subscription.
+      CREATE TABLE close_webhooks (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, url TEXT NOT NULL, events TEXT NOT NULL, verify_ssl INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL, signature_key TEXT NOT NULL, failing_since INTEGER,
+        created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      -- One event for one subscription. event is the payload's event object (JSON); times in ms of the
+      -- organization's clock; status pending (retries included), succeeded or dropped.
+      CREATE TABLE close_webhook_deliveries (
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, seq INTEGER NOT NULL, subscription_id TEXT NOT NULL, event_id TEXT NOT NULL, event TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_status_code INTEGER, last_error TEXT,
+        latency_ms INTEGER, next_attempt_at INTEGER NOT NULL, first_attempt_at INTEGER, last_attempt_at INTEGER,
+        response_excerpt TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+        PRIMARY KEY (org_id, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX close_webhook_deliveries_due ON close_webhook_deliveries(org_id, status, next_attempt_at);
+      CREATE INDEX close_webhook_deliveries_event ON close_webhook_deliveries(org_id, event_id);
+      CREATE INDEX close_webhook_deliveries_sub ON close_webhook_deliveries(org_id, subscription_id);
+    `,
+  },
 ];

@@ -296,7 +296,38 @@ const panels = {
     $('#faults-empty').hidden = list.data.length > 0;
     sync($('#faults-body'), list.data, (f) => f.id, makeFaultRow, updateFaultRow);
   },
+
+  async webhooks() {
+    const [list, settings] = await Promise.all([api('GET', '/webhooks/deliveries?limit=50'), api('GET', '/webhooks/settings')]);
+    await knowOrgs(list.data.map((d) => d.org));
+    const hold = $('#webhooks-hold');
+    hold.dataset.held = String(settings.held);
+    setText(hold, settings.held ? 'Release' : 'Hold');
+    setText($('#webhooks-state'), `${settings.held ? 'Held: nothing is sent' : 'Sending'} · timeout ${settings.timeout_ms} ms`);
+    $('#webhooks-empty').hidden = list.data.length > 0;
+    sync($('#webhooks-body'), list.data, (d) => `${d.org}/${d.id}`, makeDeliveryRow, updateDeliveryRow);
+  },
 };
+
+function makeDeliveryRow(d) {
+  const tr = h('tr', { dataset: { deliveryId: d.id } });
+  const cell = (label) => h('td', { dataset: { label } });
+  tr.append(h('td', { dataset: { label: 'Delivery' } }, h('span', { class: 'mono' }, d.id)), h('td', { dataset: { label: 'Organization' } }, orgRef('span', d.org)),
+    cell('Subscription · event'), cell('Status'), cell('Attempts'), cell('Last answer'), cell('Next attempt'),
+    h('td', { class: 'actions', dataset: { label: 'Actions' } }, h('button', { type: 'button', 'aria-label': `Redeliver ${d.id}`,
+      onclick: (event) => act(event.currentTarget, `Redeliver ${d.id}`, () => api('POST', `/webhooks/deliveries/${enc(d.id)}/redeliver?org=${enc(d.org)}`)) }, 'Redeliver')));
+  return tr;
+}
+
+function updateDeliveryRow(tr, d) {
+  const [, , what, status, attempts, last, next] = tr.children;
+  setText(what, `${d.subscription_id} · ${d.event_id}`);
+  setText(status, d.status);
+  status.dataset.status = d.status;
+  setText(attempts, String(d.attempts));
+  setText(last, d.last_status_code !== null ? `${d.last_status_code}${d.latency_ms !== null ? ` in ${d.latency_ms} ms` : ''}` : (d.last_error ?? '—'));
+  setText(next, d.next_attempt_at ?? '—');
+}
 
 // Organizations: one card each.
 
@@ -495,7 +526,7 @@ function openDetails(title, body) {
 // call alone (`requests`) only tails the journal.
 const TOPIC_PANELS = {
   requests: ['requests:tail'],
-  jobs: ['jobs', 'outbox'],
+  jobs: ['jobs', 'outbox', 'webhooks'],
   data: ['orgs', 'jobs'],
   faults: ['faults'],
   control: Object.keys(panels),
@@ -691,6 +722,14 @@ $('#reset-all').addEventListener('click', (event) => {
 });
 $('#requests-clear').addEventListener('click', (event) => act(event.currentTarget, 'Clear journal', () => api('DELETE', '/requests')));
 $('#outbox-clear').addEventListener('click', (event) => act(event.currentTarget, 'Clear outbox', () => api('DELETE', '/outbox')));
+$('#webhooks-flush').addEventListener('click', (event) => act(event.currentTarget, 'Flush webhooks', async () => {
+  const c = await api('POST', '/webhooks/flush', {});
+  return `Flushed: ${c.attempted} attempted, ${c.succeeded} succeeded, ${c.failed} failed, ${c.dropped} dropped`;
+}));
+$('#webhooks-hold').addEventListener('click', (event) => {
+  const held = event.currentTarget.dataset.held === 'true';
+  act(event.currentTarget, held ? 'Release webhooks' : 'Hold webhooks', () => api('PUT', '/webhooks/settings', { held: !held }));
+});
 $('#faults-clear').addEventListener('click', (event) => act(event.currentTarget, 'Remove all faults', () => api('DELETE', '/faults')));
 
 // Running clocks move on the page between refreshes (frozen ones stay put).

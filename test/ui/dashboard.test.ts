@@ -1,6 +1,8 @@
 import t from 'tap';
 import { mkdirSync, copyFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -64,7 +66,7 @@ async function openDashboard(w: World) {
   await w.page.goto(`${w.url}/_mock/ui`);
   await w.page.locator('#live[data-mode="live"]').waitFor();
   // Each panel stamps body[data-*-loaded] once its first load has finished.
-  for (const panel of ['orgs', 'jobs', 'requests', 'outbox', 'faults']) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
+  for (const panel of ['orgs', 'jobs', 'requests', 'outbox', 'faults', 'webhooks']) await w.page.locator(`body[data-${panel}-loaded]`).waitFor({ state: 'attached' });
 }
 
 async function closeApi(w: World, key: string, method: string, path: string, body?: unknown) {
@@ -133,7 +135,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
 
 test('before the first answers every panel says it is loading and the ticker button waits; then the data replaces them', async (t) => {
   const w = await world(t, { tickMs: 1000 }); // a running ticker, so the button has a state to wait for
-  const PANELS = ['orgs', 'jobs', 'requests', 'outbox', 'faults'];
+  const PANELS = ['orgs', 'jobs', 'requests', 'outbox', 'faults', 'webhooks'];
   // The HTML as served: the first paint, whatever the script and the network do next.
   const html = await (await fetch(`${w.url}/_mock/ui`)).text();
   for (const panel of PANELS) t.match(html, new RegExp(`<section id="${panel}"[^>]*aria-busy="true"[\\s\\S]*?<p class="loading muted">Loading [^<]+…</p>[\\s\\S]*?</section>`), `${panel} is busy, with a Loading line`);
@@ -397,7 +399,7 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
     main: document.querySelectorAll('main').length, nav: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
     sections: [...document.querySelectorAll('main > section')].map((s) => s.querySelector('h2')?.textContent),
   }));
-  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults'] });
+  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults', 'Webhooks'] });
 
   await w.page.keyboard.press('Tab');
   t.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to the panels', 'the first Tab offers the skip link');
@@ -497,4 +499,48 @@ test('on a phone-sized screen the page fits its width, and a closed tab leaves n
   await w.page.close();
   for (let i = 0; i < 100 && w.app.changes.size > 0; i++) await sleep(20);
   t.equal(w.app.changes.size, 0, 'closing the tab ends its stream');
+});
+
+test('the webhooks panel shows deliveries with their status and next attempt; Flush sends them, Redeliver sends one again, Hold holds', async (t) => {
+  const w = await world(t);
+  const got: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c));
+    req.on('end', () => { got.push(body); res.end('thanks'); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const sub = await closeApi(w, 'ui-hooks', 'POST', '/webhook/', { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/in`, events: [{ object_type: 'lead', action: 'created' }] });
+  t.equal(sub.status, 201);
+  const orgId = w.app.tenants.get('ui-hooks').id;
+  const event = { id: 'ev_ui1', object_type: 'lead', object_id: 'lead_x', lead_id: 'lead_x', action: 'created', changed_fields: [], previous_data: null,
+    data: { name: 'Panel Co' }, meta: {}, request_id: null, user_id: null, api_key_id: null, organization_id: orgId, date_created: 'x', date_updated: 'x' };
+  w.app.tenants.run(orgId, () => w.app.orgDbs.routed.transaction(() => w.app.closeStore.webhooks.enqueueEvent(orgId, event, 'created'))());
+  await openDashboard(w);
+  await w.page.locator('body[data-webhooks-loaded]').waitFor({ state: 'attached' });
+  const row = w.page.locator('#webhooks-body tr', { hasText: 'ev_ui1' });
+  await row.waitFor();
+  t.equal(await row.locator('td[data-label="Status"]').textContent(), 'pending');
+  t.match(await row.locator('td[data-label="Next attempt"]').textContent(), /^\d{4}-\d\d-\d\dT/);
+  t.match(await row.locator('td[data-label="Organization"]').textContent(), 'ui-hooks');
+
+  await w.page.locator('#webhooks-hold').click();
+  await w.page.locator('#webhooks-hold', { hasText: 'Release' }).waitFor();
+  await w.page.locator('#webhooks-flush').click();
+  await w.page.locator('#webhooks-state', { hasText: 'Held' }).waitFor();
+  t.equal(got.length, 0, 'held: nothing sent');
+  await w.page.locator('#webhooks-hold').click();
+  await w.page.locator('#webhooks-hold', { hasText: 'Hold' }).waitFor();
+
+  await w.page.locator('#webhooks-flush').click();
+  await row.locator('td[data-label="Status"]', { hasText: 'succeeded' }).waitFor();
+  t.equal(got.length, 1);
+  t.match(await row.locator('td[data-label="Last answer"]').textContent(), /^200 in \d+ ms$/);
+  t.equal(await row.locator('td[data-label="Next attempt"]').textContent(), '—');
+  await row.getByRole('button', { name: /Redeliver/ }).click();
+  await row.locator('td[data-label="Attempts"]', { hasText: '2' }).waitFor();
+  t.equal(got.length, 2);
+  t.same(JSON.parse(got[1]!), { subscription_id: sub.body.id, event });
+  await shot(w, 'webhooks', '#webhooks');
 });

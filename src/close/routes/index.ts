@@ -27,6 +27,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./sequences.js'),
     await import('./emails.js'),
     await import('./events.js'),
+    await import('./webhooks.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

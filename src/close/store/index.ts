@@ -24,6 +24,8 @@ import { SequenceStore } from './sequences.js';
 import { EmailStore } from './emails.js';
 import { EventLog } from './events.js';
 import { eventKinds, type EventKinds } from './event-kinds.js';
+import { WebhookStore } from './webhooks.js';
+import { DeliveryQueue } from './webhook-deliveries.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -49,8 +51,12 @@ export class CloseStore {
   readonly events: EventLog;
   /** How each written object is rendered and tied to a lead for its events. */
   readonly eventKinds: EventKinds;
+  /** Webhook subscriptions; `enqueueEvent` turns an event into deliveries. */
+  readonly webhooks: WebhookStore;
+  /** The deliveries the webhook deliverer sends. */
+  readonly webhookDeliveries: DeliveryQueue;
 
-  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids) {
+  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids, opts: { webhookHosts?: readonly string[] } = {}) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.stamp = new Stamper(clock);
@@ -69,6 +75,10 @@ export class CloseStore {
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
     const tracking = { events: this.events, kinds: this.eventKinds };
+    this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.webhookHosts);
+    this.webhookDeliveries = new DeliveryQueue(db, clock);
+    // Every event, when it is written (in its write's transaction), is queued for the subscriptions it matches.
+    this.events.listeners.push((orgId, event, how) => this.webhooks.enqueueEvent(orgId, event, how));
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([
       new EditKind(db, this.fields, this.values, tracking),
       new DeleteKind(db, this.leads, this.contacts, this.activities, tracking),

@@ -1,0 +1,164 @@
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clocks } from '../../core/clock.js';
+import { conflict } from '../../core/errors.js';
+import type { JobOrgs } from '../jobs/runner.js';
+import type { WebhookStore } from '../store/webhooks.js';
+import type { DeliveryQueue, DeliveryRow, AttemptResult, Outcome } from '../store/webhook-deliveries.js';
+
+export interface DeliverySettings { held: boolean; timeoutMs: number }
+export interface FlushCounts { attempted: number; succeeded: number; failed: number; dropped: number }
+/** What a fault rule with `target: "webhook"` does to one attempt (src/core/fault-rules.ts). */
+export interface WebhookFault { status: number | null; latencyMs: number; drop: boolean; duplicate: boolean }
+export type WebhookFaults = (orgId: string, url: string) => WebhookFault | null;
+
+const EXCERPT_CHARS = 500;
+
+/** `close-sig-hash`: lowercase hex HMAC-SHA256 of timestamp + raw body, keyed with the hex-decoded signature_key. */
+export function signature(signatureKey: string, timestamp: string, rawBody: string): string {
+  return createHmac('sha256', Buffer.from(signatureKey, 'hex')).update(timestamp + rawBody).digest('hex');
+}
+
+/**
+ * Sends Close webhook deliveries: real HTTP POSTs, signed, retried on each organization's clock. A
+ * timer (real time) starts the attempts that are due and never waits for them, so a receiver that hangs
+ * holds only its own attempt, until the timeout; `flush` starts them and waits (the control API).
+ */
+export class WebhookDeliverer {
+  private cancel: (() => void) | null = null;
+  /** Attempts in flight, by `org/id`: a delivery is never sent twice at once. */
+  private readonly inFlight = new Map<string, Promise<Outcome>>();
+  /** Aborted on stop, so closing the app never waits for a receiver that hangs. */
+  private closing = new AbortController();
+  readonly defaults: DeliverySettings;
+
+  constructor(
+    private readonly orgs: JobOrgs, private readonly clock: Clocks, private readonly store: WebhookStore, private readonly queue: DeliveryQueue,
+    private settings: DeliverySettings,
+    private readonly opts: { log?: FastifyBaseLogger; faults?: WebhookFaults; changed?: () => void } = {},
+  ) {
+    this.defaults = { ...settings };
+  }
+
+  /** Starts the timer (tickMs 0 = none: tests and the control API flush). */
+  start(tickMs: number): void {
+    if (tickMs <= 0 || this.cancel) return;
+    const timer = setInterval(() => {
+      try {
+        void this.launchDue(undefined);
+      } catch (err) {
+        this.opts.log?.error({ err }, 'webhook tick stopped; the next tick retries');
+      }
+    }, tickMs);
+    timer.unref();
+    this.cancel = () => clearInterval(timer);
+  }
+
+  /** Stops the timer and waits for the attempts in flight (each ends by its timeout at the latest). */
+  async stop(): Promise<void> {
+    this.cancel?.();
+    this.cancel = null;
+    this.closing.abort();
+    await Promise.allSettled([...this.inFlight.values()]);
+    this.closing = new AbortController();
+  }
+
+  get current(): DeliverySettings {
+    return { ...this.settings };
+  }
+
+  configure(patch: Partial<DeliverySettings>): DeliverySettings {
+    this.settings = { held: patch.held ?? this.settings.held, timeoutMs: patch.timeoutMs ?? this.settings.timeoutMs };
+    return this.current;
+  }
+
+  /** Back to the settings the app started with (POST /_mock/reset). */
+  resetSettings(): void {
+    this.settings = { ...this.defaults };
+  }
+
+  /** Every delivery due now (of one organization, or all), each attempted once; answers when those attempts are over. */
+  async flush(orgId?: string): Promise<FlushCounts> {
+    // Attempts the timer started are awaited and counted too, so a flush never answers while one is in flight.
+    const running = [...this.inFlight].filter(([key]) => orgId === undefined || key.startsWith(`${orgId}/`)).map(([, p]) => p);
+    const outcomes = await Promise.all([...running, ...this.launchDue(orgId)]);
+    const counts: FlushCounts = { attempted: outcomes.length, succeeded: 0, failed: 0, dropped: 0 };
+    for (const o of outcomes) if (o !== 'gone') counts[o]++;
+    return counts;
+  }
+
+  /** One delivery sent again now, whatever its status; its row afterwards. */
+  async redeliver(orgId: string, id: string): Promise<DeliveryRow> {
+    if (this.settings.held) throw conflict('Webhook deliveries are held; release them with PUT /_mock/webhooks/settings {"held": false}');
+    const key = `${orgId}/${id}`;
+    await this.inFlight.get(key);
+    this.orgs.run(orgId, () => {
+      const d = this.queue.get(orgId, id);
+      if (d && !this.store.find(orgId, d.subscription_id)) throw conflict(`Webhook delivery ${id}: its subscription ${d.subscription_id} was deleted`);
+      this.queue.requeue(orgId, id);
+    });
+    await this.launch(orgId, id);
+    return this.orgs.run(orgId, () => this.queue.get(orgId, id)!);
+  }
+
+  private launchDue(orgId: string | undefined): Promise<Outcome>[] {
+    if (this.settings.held) return [];
+    const due = this.orgs.forJobOrgs(orgId, (org) => this.queue.due(org)).flat();
+    return due.filter((d) => !this.inFlight.has(`${d.org_id}/${d.id}`)).map((d) => this.launch(d.org_id, d.id));
+  }
+
+  private launch(orgId: string, id: string): Promise<Outcome> {
+    const key = `${orgId}/${id}`;
+    const p = this.attempt(orgId, id).catch((err: unknown): Outcome => {
+      this.opts.log?.error({ err, delivery: id }, 'webhook delivery could not be recorded');
+      return 'gone';
+    }).finally(() => {
+      this.inFlight.delete(key);
+      this.opts.changed?.();
+    });
+    this.inFlight.set(key, p);
+    return p;
+  }
+
+  private async attempt(orgId: string, id: string): Promise<Outcome> {
+    const prepared = this.orgs.run(orgId, () => {
+      const d = this.queue.get(orgId, id);
+      if (!d) return null;
+      const sub = this.store.find(orgId, d.subscription_id);
+      if (!sub) return null;
+      // The body is serialised once, from the stored event's JSON text, and exactly those bytes are signed and sent.
+      const body = `{"subscription_id":${JSON.stringify(sub.id)},"event":${d.event}}`;
+      const timestamp = String(Math.floor(this.clock.nowMs(orgId) / 1000));
+      return { url: sub.url, body, timestamp, hash: signature(sub.signature_key, timestamp, body) };
+    });
+    if (!prepared) return 'gone';
+    const result = await this.send(orgId, prepared);
+    return this.orgs.run(orgId, () => this.queue.record(orgId, id, result));
+  }
+
+  private async send(orgId: string, p: { url: string; body: string; timestamp: string; hash: string }): Promise<AttemptResult> {
+    const fault = this.opts.faults?.(orgId, p.url) ?? null;
+    const started = performance.now();
+    const elapsed = () => performance.now() - started;
+    if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault?.drop) return { ok: false, statusCode: null, error: 'dropped by a fault rule', latencyMs: elapsed(), excerpt: null };
+    if (fault?.status != null) return { ok: false, statusCode: fault.status, error: `HTTP ${fault.status} (fault rule)`, latencyMs: elapsed(), excerpt: null };
+    const post = () => fetch(p.url, {
+      method: 'POST', body: p.body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.closing.signal]),
+      headers: { 'content-type': 'application/json', 'close-sig-timestamp': p.timestamp, 'close-sig-hash': p.hash },
+    });
+    try {
+      if (fault?.duplicate) await post().then((r) => r.arrayBuffer()).catch(() => undefined);
+      const res = await post();
+      const text = await res.text();
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed(), excerpt: text.slice(0, EXCERPT_CHARS) };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string; message?: string } };
+      const error = e.name === 'TimeoutError' ? `timed out after ${this.settings.timeoutMs} ms`
+        : e.name === 'AbortError' ? 'cancelled: the emulator was closing' : e.cause?.code ?? e.cause?.message ?? e.message;
+      return { ok: false, statusCode: null, error, latencyMs: elapsed(), excerpt: null };
+    }
+  }
+}
