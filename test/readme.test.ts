@@ -97,6 +97,7 @@ t.test("every curl command of the README answers as its '# →' comment says, an
   t.match(await ctl('/jobs?org=my-test-suite&kind=email'), { data: [{ status: 'done', n_leads: 1, n_objects: 3, n_objects_processed: 3 }] });
   t.match(await ctl('/jobs?org=my-test-suite&kind=sequence_subscription'), { data: [{ status: 'done', n_objects_processed: 1 }] });
   t.match(await ctl('/jobs?org=my-test-suite&kind=delete'), { data: [{ status: 'done', n_objects_processed: 1 }] });
+  t.match(await ctl('/webhooks/deliveries?org=my-test-suite'), { data: [{ status: 'pending' }] }, 'the lead.deleted delivery is queued');
   t.same(await ctl('/faults'), { data: [] }, 'the fault rule was removed');
   t.same(await ctl('/ticker'), { running: true, tick_ms: 100, batch_size: 100 }, 'the ticker runs again');
   t.match(await ctl('/orgs/suite-42'), { dataset: 'seed', counts: { close: { leads: 300, bulk_edits: 0 } }, clock: { source: 'default' } });
