@@ -72,7 +72,7 @@ export class DeleteKind implements BulkKind {
    * tasks first) is recorded with the batch.
    */
   apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number {
-    return this.tracking.events.trackEach(row.org_id, trackedObjects(this.tracking.kinds, items), () => this.write(row, params, items, now, midBatch));
+    return this.tracking.events.trackEach(row.org_id, trackedObjects(this.tracking.kinds, items), () => this.write(row, params, items, now, midBatch), { deletes: true });
   }
 
   private write(row: BulkActionRow, _params: Record<string, unknown>, items: BatchItem[], _now: string, midBatch: () => void): number {

@@ -34,6 +34,7 @@ export function eventKinds(s: CloseStore) {
   const task: EventKind<Obj> = { type: 'task.lead', render: (o, id) => soft(() => s.tasks.get(o, id)) as Obj | undefined, leadId: leadOf };
   const lead: EventKind<Obj> = {
     type: 'lead', render: (o, id) => soft(() => s.leads.get(o, id)) as Obj | undefined, leadId: (l) => l['id'] as string,
+    renderMany: (o, ids) => s.leads.findMany(o, ids) as unknown as Map<string, Obj>,
     // Real API: a deleted lead's activities, opportunities, tasks and contacts get their own `deleted` events;
     // here: the same (custom objects and sequence subscriptions deleted with it get none).
     children: (o, l) => {

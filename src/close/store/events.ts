@@ -23,6 +23,8 @@ export interface EventKind<O extends object = object> {
   type: string | ((obj: O) => string);
   /** The object as GET answers it, or undefined when it does not exist. */
   render(orgId: string, id: string): O | undefined;
+  /** Many at once (missing ones left out), where rendering them together is cheaper: `trackEach` uses it. */
+  renderMany?(orgId: string, ids: string[]): Map<string, O>;
   leadId(obj: O): string | null;
   /** Objects deleted with this one, each with its kind (a lead's contacts, opportunities, activities, tasks). */
   children?(orgId: string, obj: O): Array<{ kind: EventKind; obj: object }>;
@@ -56,7 +58,11 @@ export function diffKeys(before: Record<string, unknown>, after: Record<string, 
  */
 export class EventLog {
   readonly listeners: EventListener[] = [];
+  /** When each organization's events were last pruned (its clock, ms). */
+  private readonly pruned = new Map<string, number>();
   consolidationMs = CONSOLIDATION_MS;
+  /** Bench-only (`npm run bench`, stage events): false measures the same writes without their events. */
+  enabled = true;
   /** Test-only: called between a tracked write and its events (src/core/faults.ts). */
   crashPoint: (() => void) | null = null;
 
@@ -75,6 +81,7 @@ export class EventLog {
    * place. Returns the event written or consolidated, or null.
    */
   record(orgId: string, e: EventInput): CloseEventT | null {
+    if (!this.enabled) return null;
     const ctx = currentEventContext();
     const meta = { ...ctx.meta, ...e.meta };
     let previous = objectOf(e.previous_data);
@@ -128,6 +135,7 @@ export class EventLog {
    * deleted object's children their `deleted` events before its own.
    */
   track<T, O extends object>(orgId: string, kind: EventKind<O>, id: string | null, write: () => T, idOf?: (result: T) => string): T {
+    if (!this.enabled) return this.db.transaction(write)();
     return this.db.transaction(() => {
       const before = id === null ? undefined : kind.render(orgId, id);
       const children = before && kind.children ? kind.children(orgId, before) : [];
@@ -151,6 +159,7 @@ export class EventLog {
 
   /** `track` for a write that changes many existing objects (`ids` are read before it, in its transaction). */
   trackMany<T, O extends object>(orgId: string, kind: EventKind<O>, ids: () => string[], write: () => T): T {
+    if (!this.enabled) return this.db.transaction(write)();
     return this.db.transaction(() => {
       const before = ids().map((id) => [id, kind.render(orgId, id)] as const);
       const result = write();
@@ -164,18 +173,31 @@ export class EventLog {
 
   /**
    * `track` for a batch of existing objects of any kinds (a bulk action's batch), inside the caller's
-   * transaction: each rendered before and after `write`; updated or deleted events (a deleted object's
-   * children first, as `track` does).
+   * transaction: each rendered before and after `write`; updated or deleted events (with `deletes`, a
+   * deleted object's children first, as `track` does).
    */
-  trackEach<T>(orgId: string, objects: Array<{ kind: EventKind; id: string }>, write: () => T): T {
+  trackEach<T>(orgId: string, objects: Array<{ kind: EventKind; id: string }>, write: () => T, opts: { deletes?: boolean } = {}): T {
+    if (!this.enabled) return write();
+    const renderAll = () => {
+      const out = new Map<EventKind, Map<string, object>>();
+      for (const kind of new Set(objects.map((o) => o.kind))) {
+        const ids = objects.filter((o) => o.kind === kind).map((o) => o.id);
+        out.set(kind, kind.renderMany ? kind.renderMany(orgId, ids)
+          : new Map(ids.flatMap((id) => { const obj = kind.render(orgId, id); return obj ? [[id, obj] as const] : []; })));
+      }
+      return out;
+    };
+    const rendered = renderAll();
     const before = objects.map((o) => {
-      const obj = o.kind.render(orgId, o.id);
-      return { ...o, obj, children: obj && o.kind.children ? o.kind.children(orgId, obj) : [] };
+      const obj = rendered.get(o.kind)!.get(o.id);
+      // Children only where the write deletes (reading a lead's activities and tasks costs more than the lead).
+      return { ...o, obj, children: obj && opts.deletes && o.kind.children ? o.kind.children(orgId, obj) : [] };
     });
     const result = write();
+    const now = renderAll();
     for (const b of before) {
       if (!b.obj) continue;
-      const after = b.kind.render(orgId, b.id);
+      const after = now.get(b.kind)!.get(b.id);
       if (after) this.log(orgId, b.kind, b.id, 'updated', b.obj, after);
       else {
         for (const c of b.children) this.log(orgId, c.kind, (c.obj as { id: string }).id, 'deleted', c.obj, null);
@@ -196,6 +218,10 @@ export class EventLog {
 
   /** Events older than the retention are never answered; they are deleted on the next write. */
   private prune(orgId: string, nowMs: number): void {
+    // At most once a second of the organization's clock: a batch of events prunes once, not per event.
+    const last = this.pruned.get(orgId);
+    if (last !== undefined && nowMs >= last && nowMs - last < 1000) return;
+    this.pruned.set(orgId, nowMs);
     cached(this.db, `DELETE FROM close_events WHERE org_id = ? AND date_updated < ?`).run(orgId, eventDate(nowMs - RETENTION_MS));
   }
 

@@ -67,6 +67,12 @@ export class LeadStore {
     return row ? this.render(orgId, [row])[0] : undefined;
   }
 
+  /** Many leads as GET answers each, rendered together (a bulk action's batch of events); missing ones left out. */
+  findMany(orgId: string, ids: string[]): Map<string, LeadT> {
+    const rows = cached(this.db, `${SELECT} WHERE l.org_id = ? AND l.id IN (SELECT value FROM json_each(?))`).all(orgId, JSON.stringify(ids)) as LeadRow[];
+    return new Map(this.render(orgId, rows).map((l) => [l.id, l]));
+  }
+
   get(orgId: string, id: string): LeadT {
     const lead = this.find(orgId, id);
     if (!lead) throw notFound(`Lead ${id} not found.`);

@@ -120,6 +120,11 @@ export class WebhookStore {
    * quick successive changes into one event), so deliveries of it not yet attempted send the new one.
    */
   enqueueEvent(orgId: string, event: WebhookEvent, how: 'created' | 'consolidated'): void {
+    // Without an active subscription there is nothing to queue, nor any pending delivery to refresh
+    // (pausing or deleting one drops its pending deliveries): most writes stop here.
+    const subs = cached(this.db, `SELECT id, events FROM close_webhooks WHERE org_id = ? AND status = 'active' ORDER BY date_created, id`)
+      .all(orgId) as { id: string; events: string }[];
+    if (subs.length === 0) return;
     const eventJson = JSON.stringify(event);
     const now = this.clock.nowMs(orgId);
     const iso = this.clock.iso(orgId);
@@ -128,8 +133,6 @@ export class WebhookStore {
         WHERE org_id = @org AND event_id = @id AND status = 'pending' AND attempts = 0`).run({ event: eventJson, iso, org: orgId, id: event.id });
       return;
     }
-    const subs = cached(this.db, `SELECT id, events FROM close_webhooks WHERE org_id = ? AND status = 'active' ORDER BY date_created, id`)
-      .all(orgId) as { id: string; events: string }[];
     const due = DELAYED_ACTIONS.has(event.action) ? now + CONSOLIDATION_MS : now;
     for (const sub of subs) {
       const wanted = JSON.parse(sub.events) as WebhookEventT[];
