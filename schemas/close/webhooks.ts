@@ -26,12 +26,11 @@ export const Webhook = Type.Object({
 export type WebhookT = Static<typeof Webhook>;
 export const WebhookList = closeList(Webhook);
 
-/** Close's `CreateWebhook`; `event_filter` is refused unless null (src/close/refused.ts). */
+/** Close's `CreateWebhook`; `event_filter` is refused unless null, before this schema runs (src/close/refused.ts). */
 export const WebhookCreate = Type.Object({
   url: Type.String(),
   events: Type.Array(WebhookEvent),
   verify_ssl: Type.Optional(Type.Boolean()),
-  event_filter: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
 });
 export type WebhookCreateT = Static<typeof WebhookCreate>;
 
