@@ -26,6 +26,7 @@ export const FaultRuleInput = Type.Object(
       description: '`request` (default): calls to the emulator; `webhook`: Close webhook deliveries the emulator sends (`path` then globs the receiver URL\'s path)',
     })),
     duplicate: Type.Optional(Type.Boolean({ description: 'webhook rules only: the delivery is POSTed twice' })),
+    reorder: Type.Optional(Type.Boolean({ description: 'webhook rules only: the delivery is held back until the others sent with it (one flush or tick) are over, so it arrives after later ones' })),
   },
   { additionalProperties: false },
 );
@@ -50,6 +51,7 @@ export const FaultRule = Type.Object({
   /** Only on webhook rules. */
   target: Type.Optional(Type.Literal('webhook')),
   duplicate: Type.Optional(Type.Boolean()),
+  reorder: Type.Optional(Type.Boolean()),
 });
 export type FaultRuleT = Static<typeof FaultRule>;
 

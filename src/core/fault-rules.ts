@@ -20,6 +20,8 @@ export interface FaultHit {
   drop: boolean;
   /** Webhook rules: the delivery is sent twice. */
   duplicate: boolean;
+  /** Webhook rules: the delivery waits until the others sent with it are over (it arrives after later ones). */
+  reorder: boolean;
 }
 
 export interface CallInfo {
@@ -97,9 +99,10 @@ export class FaultRules {
     const { orgId, ...rest } = input;
     const webhook = rest.target === 'webhook';
     if (rest.duplicate !== undefined && !webhook) throw badField('duplicate', 'only webhook rules (target "webhook") duplicate');
+    if (rest.reorder !== undefined && !webhook) throw badField('reorder', 'only webhook rules (target "webhook") reorder');
     if (webhook && rest.vendor !== undefined && rest.vendor !== 'close') throw badField('vendor', 'webhook deliveries are Close\'s; leave vendor out or send "close"');
-    if (rest.status === undefined && rest.latency_ms === undefined && !rest.drop && !(webhook && rest.duplicate)) {
-      throw badField('status', `a rule needs at least one effect: status, latency_ms${webhook ? ', drop or duplicate' : ' or drop'}`);
+    if (rest.status === undefined && rest.latency_ms === undefined && !rest.drop && !(webhook && (rest.duplicate || rest.reorder))) {
+      throw badField('status', `a rule needs at least one effect: status, latency_ms${webhook ? ', drop, duplicate or reorder' : ' or drop'}`);
     }
     if (rest.drop && rest.status !== undefined) throw badField('drop', 'a dropped connection has no status; send drop or status, not both');
     if (Array.isArray(rest.latency_ms) && rest.latency_ms[0] > rest.latency_ms[1]) throw badField('latency_ms', '[min, max] needs min ≤ max');
@@ -174,7 +177,8 @@ export class FaultRules {
       r.hits++;
       if (r.remaining !== null) r.remaining--;
       this.save(r);
-      return { id: r.id, status: r.rule.status ?? null, latencyMs, drop: r.rule.drop ?? false, duplicate: r.rule.duplicate ?? false };
+      return { id: r.id, status: r.rule.status ?? null, latencyMs, drop: r.rule.drop ?? false, duplicate: r.rule.duplicate ?? false,
+        reorder: r.rule.reorder ?? false };
     }
     return null;
   }
@@ -240,6 +244,6 @@ function view(r: LiveRule): FaultRuleT {
     hits: r.hits,
     draws: r.draws,
     created_at: r.createdAt,
-    ...(rule.target === 'webhook' ? { target: 'webhook' as const, duplicate: rule.duplicate ?? false } : {}),
+    ...(rule.target === 'webhook' ? { target: 'webhook' as const, duplicate: rule.duplicate ?? false, reorder: rule.reorder ?? false } : {}),
   };
 }

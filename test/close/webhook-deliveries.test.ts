@@ -203,6 +203,23 @@ t.test('fault rules with target "webhook" fail, drop or duplicate deliveries; ot
   isControlError(t, await ctl(app, 'POST', '/faults', { target: 'webhook' }), 400, 'VALIDATION_ERROR', 'status');
 });
 
+t.test('a webhook rule with reorder holds a delivery back until the others sent with it are over', async (t) => {
+  const app = await build(t);
+  const rx = await receiver(t);
+  await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
+  const evs = [event(app), event(app), event(app)];
+  for (const ev of evs) emit(app, ev);
+  const rule = (await ctl(app, 'POST', '/faults', { target: 'webhook', reorder: true, times: 1 })).json();
+  t.match(rule, { target: 'webhook', reorder: true, duplicate: false, remaining: 1 });
+  t.same(await flush(app), { attempted: 3, succeeded: 3, failed: 0, dropped: 0 });
+  const order = rx.got.map((g) => g.body.event.id);
+  t.same([...order].sort(), evs.map((e) => e.id).sort(), 'each arrives once');
+  t.equal(order.at(-1), evs[0]!.id, 'the first one due, held back, arrives last');
+  t.ok(rx.got.every((g) => g.signatureOk));
+  t.match((await ctl(app, 'GET', '/faults')).json().data, [{ id: rule.id, hits: 1, remaining: 0 }]);
+  isControlError(t, await ctl(app, 'POST', '/faults', { reorder: true }), 400, 'VALIDATION_ERROR', 'reorder');
+});
+
 t.test('closing the app cancels an attempt that hangs, rather than waiting for its timeout', async (t) => {
   const app = await build(t, {}, false);
   const rx = await receiver(t, () => { /* never answers */ });

@@ -10,7 +10,33 @@ import type { DeliveryQueue, DeliveryRow, AttemptResult, Outcome } from '../stor
 export interface DeliverySettings { held: boolean; timeoutMs: number }
 export interface FlushCounts { attempted: number; succeeded: number; failed: number; dropped: number }
 /** What a fault rule with `target: "webhook"` does to one attempt (src/core/fault-rules.ts). */
-export interface WebhookFault { status: number | null; latencyMs: number; drop: boolean; duplicate: boolean }
+export interface WebhookFault { status: number | null; latencyMs: number; drop: boolean; duplicate: boolean; reorder: boolean }
+
+/**
+ * Deliveries launched together (one flush or tick): a `reorder` fault steps one out of the count and
+ * holds it back until the others are over, so it reaches the receiver after deliveries due later.
+ */
+class Batch {
+  private open = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  join(): void {
+    this.open++;
+  }
+
+  leave(): void {
+    if (--this.open === 0) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  holdBack(): Promise<void> {
+    const wait = new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.leave();
+    return wait;
+  }
+}
+
+/** One attempt's place in its batch: left once it is over or held back. */
+type Place = { batch: Batch; left: boolean } | null;
 export type WebhookFaults = (orgId: string, url: string) => WebhookFault | null;
 
 const EXCERPT_CHARS = 500;
@@ -104,16 +130,19 @@ export class WebhookDeliverer {
 
   private launchDue(orgId: string | undefined): Promise<Outcome>[] {
     if (this.settings.held) return [];
-    const due = this.orgs.forJobOrgs(orgId, (org) => this.queue.due(org)).flat();
-    return due.filter((d) => !this.inFlight.has(`${d.org_id}/${d.id}`)).map((d) => this.launch(d.org_id, d.id));
+    const due = this.orgs.forJobOrgs(orgId, (org) => this.queue.due(org)).flat().filter((d) => !this.inFlight.has(`${d.org_id}/${d.id}`));
+    const batch = new Batch();
+    for (let i = 0; i < due.length; i++) batch.join();
+    return due.map((d) => this.launch(d.org_id, d.id, { batch, left: false }));
   }
 
-  private launch(orgId: string, id: string): Promise<Outcome> {
+  private launch(orgId: string, id: string, place: Place = null): Promise<Outcome> {
     const key = `${orgId}/${id}`;
-    const p = this.attempt(orgId, id).catch((err: unknown): Outcome => {
+    const p = this.attempt(orgId, id, place).catch((err: unknown): Outcome => {
       this.opts.log?.error({ err, delivery: id }, 'webhook delivery could not be recorded');
       return 'gone';
     }).finally(() => {
+      if (place && !place.left) place.batch.leave();
       this.inFlight.delete(key);
       this.opts.changed?.();
     });
@@ -121,7 +150,7 @@ export class WebhookDeliverer {
     return p;
   }
 
-  private async attempt(orgId: string, id: string): Promise<Outcome> {
+  private async attempt(orgId: string, id: string, place: Place): Promise<Outcome> {
     const prepared = this.orgs.run(orgId, () => {
       const d = this.queue.get(orgId, id);
       if (!d) return null;
@@ -133,12 +162,16 @@ export class WebhookDeliverer {
       return { url: sub.url, body, timestamp, hash: signature(sub.signature_key, timestamp, body) };
     });
     if (!prepared) return 'gone';
-    const result = await this.send(orgId, prepared);
+    const result = await this.send(orgId, prepared, place);
     return this.orgs.run(orgId, () => this.queue.record(orgId, id, result));
   }
 
-  private async send(orgId: string, p: { url: string; body: string; timestamp: string; hash: string }): Promise<AttemptResult> {
+  private async send(orgId: string, p: { url: string; body: string; timestamp: string; hash: string }, place: Place): Promise<AttemptResult> {
     const fault = this.opts.faults?.(orgId, p.url) ?? null;
+    if (fault?.reorder && place) {
+      place.left = true;
+      await place.batch.holdBack();
+    }
     const started = performance.now();
     const elapsed = () => performance.now() - started;
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
