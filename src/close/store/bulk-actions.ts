@@ -7,7 +7,7 @@ import type { BulkCommonCreateT, BulkKindName } from '../../../schemas/close/bul
 import { closeDate } from '../dates.js';
 import { transition } from '../jobs/machine.js';
 import type { BulkKinds } from '../jobs/kinds.js';
-import type { EventLog } from './events.js';
+import { diffKeys, type EventLog } from './events.js';
 import { checkQuery, parseTzOffset, translateLegacy, type Legacy } from '../query/index.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
 
@@ -44,7 +44,7 @@ export class BulkActionStore {
     const after = this.action(row);
     this.events.record(row.org_id, {
       object_type: `bulk_action.${row.kind}`, object_id: row.id, lead_id: null, action, previous_data: before, data: after,
-      ...(action === 'updated' ? {} : { changed_fields: before ? Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k])).sort() : [] }),
+      ...(action === 'updated' ? {} : { changed_fields: before ? diffKeys(before, after) : [] }),
     });
   }
 
