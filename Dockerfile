@@ -5,7 +5,8 @@
 #   docker run --rm -p 4010:4010 -v crm-data:/data -e DB=/data/emulator.db crm-bulk-emulator   # persistent state
 #
 # Config by env: PORT (4010), HOST (0.0.0.0 here; npm start's own default is 127.0.0.1), DB (:memory:; a path under /data persists),
-# SEED (bundled seed/default.json), LOG_LEVEL, AUTH.
+# SEED (bundled seed/default.json), LOG_LEVEL, AUTH, ALLOWED_HOSTS (names other containers use for the control API,
+# e.g. a compose service name; localhost and the container's own name and addresses are always allowed).
 #
 # BASE_IMAGE must be a Debian-based image with node and npm on PATH (it is used by both stages).
 # The default is the current Node LTS slim image; test/docker/smoke.sh passes a locally built

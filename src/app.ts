@@ -60,6 +60,10 @@ export interface AppOptions {
   logger?: boolean;
   /** Bearer token every /_mock/ route but health requires; unset = the control API is open. */
   controlToken?: string;
+  /** ALLOWED_HOSTS: Host names the control API answers to besides loopback and this machine's own. */
+  allowedHosts?: string[];
+  /** HOST as configured (a name or address there is one of the control API's own names). */
+  listenHost?: string;
   /** Seeds id generation so two runs with the same requests give byte-identical answers. */
   idSeed?: string;
   /** Starts the default clock frozen at this instant (ms since epoch). */
@@ -234,7 +238,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     // Browser front ends in local development call BlueAI with its session cookie.
     await app.register(cors, { origin: options.corsOrigins, credentials: true });
   }
-  await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken });
+  await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken, allowedHosts: options.allowedHosts, listenHost: options.listenHost });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
   await app.register(closePlugin, { prefix: '/api/v1' });
 

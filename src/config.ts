@@ -37,6 +37,8 @@ export interface Config {
   webhookHosts: string[];
   /** Time one webhook delivery may take, in ms. */
   webhookTimeoutMs: number;
+  /** Host names the control API answers to besides loopback and this machine's own (lowercase). */
+  allowedHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,7 @@ const SETTINGS = {
   journalBodyLimit: ['JOURNAL_BODY_LIMIT', 'journal-body-limit', '4096'],
   webhookHosts: ['WEBHOOK_HOSTS', 'webhook-hosts', ''],
   webhookTimeoutMs: ['WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms', '10000'],
+  allowedHosts: ['ALLOWED_HOSTS', 'allowed-hosts', ''],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -148,7 +151,19 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     journalBodyLimit: int('journalBodyLimit', 0, 10 * 1024 * 1024),
     webhookHosts: raw('webhookHosts').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
+    allowedHosts: hostList(raw('allowedHosts')),
   };
+}
+
+/** ALLOWED_HOSTS: comma-separated names, IP literals, `.domain` suffixes or `*`; anything with a scheme, path or space is refused. */
+function hostList(text: string): string[] {
+  const out = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const h of out) {
+    if (h !== '*' && !/^\.?[a-z0-9._:[\]-]+$/.test(h)) {
+      throw new ConfigError(`ALLOWED_HOSTS entries must be host names, IP addresses, .domain suffixes or *, got "${h}"`);
+    }
+  }
+  return out;
 }
 
 /** `20971520`, `20MiB`, `512KiB`, `1GiB`, `10MB` → bytes; a problem names `setting`. */

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       webhookHosts: config.webhookHosts,
       webhookTimeoutMs: config.webhookTimeoutMs,
       controlToken: config.controlToken || undefined,
+      allowedHosts: config.allowedHosts,
+      listenHost: config.host,
       idSeed: config.idSeed || undefined,
       freezeAt: config.freezeAt,
       journalSize: config.journalSize,

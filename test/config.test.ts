@@ -5,7 +5,7 @@ t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, de
   t.same(parseConfig({}, []), {
     port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
   });
 });
 
@@ -14,7 +14,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   t.same(parseConfig(env, []), {
     port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');

@@ -15,15 +15,17 @@ import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
 import webhookRoutes from './webhooks.js';
 import { browserGuard } from './browser-guard.js';
+import { HostGuard } from './host-guard.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
  * "message", "field"?}}), one file per concern. With a CONTROL_TOKEN, every route but health needs
  * `Authorization: Bearer <token>` (the dashboard's and the docs page's files hold no data and are open too).
- * With or without a token, writes from another site's browser page and bodies that are not JSON are
- * refused before anything else (./browser-guard.ts).
+ * With or without a token, a Host that is not one of this emulator's names (DNS rebinding, ./host-guard.ts),
+ * writes from another site's browser page and bodies that are not JSON are refused before anything else
+ * (./browser-guard.ts).
  */
-export default async function controlPlugin(app: FastifyInstance, opts: { controlToken?: string }) {
+export default async function controlPlugin(app: FastifyInstance, opts: { controlToken?: string; allowedHosts?: string[]; listenHost?: string }) {
   app.setErrorHandler(controlErrorHandler);
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ error: { code: 'NOT_FOUND', message: `Route ${request.method} ${request.url.split('?')[0]} not found in the control API` } });
@@ -38,8 +40,9 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
     if (app.changes.size > 0 && isWrite(request.method)) app.changes.notify('control');
     done();
   });
+  const hosts = new HostGuard({ allowedHosts: opts.allowedHosts, listenHost: opts.listenHost });
   app.addHook('onRequest', async (request) => {
-    const refusal = browserGuard(request);
+    const refusal = hosts.check(request.headers.host) ?? browserGuard(request);
     if (refusal) throw refusal;
   });
   const token = opts.controlToken;

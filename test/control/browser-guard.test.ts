@@ -60,7 +60,8 @@ t.test('Sec-Fetch-Site: cross-site is refused, whatever the Origin says', async 
 });
 
 t.test("the emulator's own origin and loopback origins may write", async (t) => {
-  const app = await withOrgs(t);
+  // emulator.internal is one of its names (ALLOWED_HOSTS): its own pages are served from that origin.
+  const app = await withOrgs(t, { allowedHosts: ['emulator.internal'] });
   const allowed: Record<string, string>[] = [
     { origin: 'http://emulator.internal:4010', host: 'emulator.internal:4010', 'sec-fetch-site': 'same-origin' },
     { origin: 'http://EMULATOR.internal:4010', host: 'emulator.internal:4010' },
