@@ -4,6 +4,7 @@ import type { CloseSeedT } from '../../schemas/seed.js';
 import type { BulkActionRow } from './store/bulk-actions.js';
 import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
+import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
@@ -31,6 +32,10 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
     all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields) ??
     all('email_templates', 'tmpl_', s.email_templates ?? []);
   if (problem) return problem;
+  for (const [i, x] of (s.email_templates ?? []).entries()) {
+    if (x.subject.length > MAX_TEMPLATE_SUBJECT) return `/close/email_templates/${i}/subject: more than ${MAX_TEMPLATE_SUBJECT} characters`;
+    if (x.body.length > MAX_TEMPLATE_BODY) return `/close/email_templates/${i}/body: more than ${MAX_TEMPLATE_BODY} characters`;
+  }
   // The API key acts as the first active member; an organization needs one.
   if (!s.users.some((u) => u.active !== false)) return '/close/users: at least one user must be active';
   const pipelines = new Set((s.pipelines ?? []).map((x) => x.id));
