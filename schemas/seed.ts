@@ -4,6 +4,7 @@ import { stringEnum } from './blueai/common.js';
 import { BULK_STATUSES } from './close/bulk-edit.js';
 import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
+import { WEBHOOK_STATUSES, WebhookEvent } from './close/webhooks.js';
 import { ACCOUNT_TYPES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES, Schedule, Step } from './close/sequences.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
@@ -133,8 +134,32 @@ export const CloseSeedSequenceSubscription = Type.Object({
   id: S, sequence_id: S, contact_id: S, lead_id: S, contact_email: S, sender_account_id: S, sender_name: S, sender_email: S,
   status: stringEnum(SUBSCRIPTION_STATUSES), calls_assigned_to: Type.Array(S), bulk_action_id: NS, created_by: NS, updated_by: NS, ...Dated,
 });
+/** A webhook subscription with its signature key (a restored one signs with the same key). */
+export const CloseSeedWebhook = Type.Object({
+  id: S, url: S, events: Type.Array(WebhookEvent), verify_ssl: Type.Boolean(), status: stringEnum(WEBHOOK_STATUSES),
+  /** 64 hex characters (32 bytes). */
+  signature_key: S,
+  /** When an unbroken run of failed attempts began (ms of the organization's clock); null after a success. */
+  failing_since: NI, created_by: NS, updated_by: NS, ...Dated,
+});
+/** One event of Close's event log, as stored: `seq` orders events whose date_updated is equal. */
+export const CloseSeedEvent = Type.Object({
+  id: S, seq: Type.Integer({ minimum: 1 }), object_type: S, object_id: S, lead_id: NS, action: S, changed_fields: Type.Array(S),
+  previous_data: Nullable(Custom), data: Nullable(Custom), meta: Custom, request_id: NS, user_id: NS, api_key_id: NS, ...Dated,
+});
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dropped'] as const;
+/** One delivery of an event to a subscription, as the deliverer records it (times in ms of the organization's clock). */
+export const CloseSeedWebhookDelivery = Type.Object({
+  id: S, seq: Type.Integer({ minimum: 1 }), subscription_id: S, event_id: S, event: Custom, status: stringEnum(DELIVERY_STATUSES),
+  attempts: Type.Integer({ minimum: 0 }), last_status_code: NI, last_error: NS, latency_ms: NI, next_attempt_at: Type.Integer(),
+  first_attempt_at: NI, last_attempt_at: NI, response_excerpt: NS, ...Dated,
+});
 export const CloseSeed = Type.Object({
-  organization: Type.Object({ name: S }),
+  /**
+   * `id`: the organization a snapshot was taken from; its id inside the event log's and the deliveries'
+   * objects (their `organization_id`) becomes the restoring organization's.
+   */
+  organization: Type.Object({ name: S, id: Type.Optional(S) }),
   // A user with `active: false` is an ended (inactive) membership: still owns its objects, can't be the API key's user.
   users: Type.Array(Type.Object({
     id: S, first_name: NS, last_name: NS, email: S, date_created: S,
@@ -158,6 +183,10 @@ export const CloseSeed = Type.Object({
   email_templates: Type.Optional(Type.Array(CloseSeedEmailTemplate)),
   /** Unsubscribed addresses (matched case-insensitively; kept lowercased). */
   unsubscribed_emails: Type.Optional(Type.Array(Type.Object({ email: S, date_created: S }))),
+  /** Absent in datasets written before snapshots kept them: none. */
+  webhooks: Type.Optional(Type.Array(CloseSeedWebhook)),
+  events: Type.Optional(Type.Array(CloseSeedEvent)),
+  webhook_deliveries: Type.Optional(Type.Array(CloseSeedWebhookDelivery)),
 });
 
 export const SeedFile = Type.Object({

@@ -4,15 +4,17 @@ import type { CloseSeedT } from '../../schemas/seed.js';
 import type { BulkActionRow } from './store/bulk-actions.js';
 import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
+import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
+import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
 
-const CLOSE_ID = (prefix: string) => new RegExp(`^${prefix}[0-9A-Za-z]{43}$`);
+const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
 
 /** Cross-reference checks the JSON schema cannot express; returns the first problem or null. */
 export function checkCloseSeed(s: CloseSeedT): string | null {
   const ids = new Set<string>();
-  const check = (path: string, prefix: string, id: string): string | null => {
-    if (!CLOSE_ID(prefix).test(id)) return `${path}/id: "${id}" is not ${prefix} + 43 base62 characters`;
+  const check = (path: string, prefix: string, id: string, length = 43): string | null => {
+    if (!CLOSE_ID(prefix, length).test(id)) return `${path}/id: "${id}" is not ${prefix} + ${length} base62 characters`;
     if (ids.has(id)) return `${path}/id: duplicate id ${id}`;
     ids.add(id);
     return null;
@@ -30,6 +32,10 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
     all('custom_object_types', 'cotype_', s.custom_object_types) ?? all('custom_fields', 'cf_', s.custom_fields) ??
     all('email_templates', 'tmpl_', s.email_templates ?? []);
   if (problem) return problem;
+  for (const [i, x] of (s.email_templates ?? []).entries()) {
+    if (x.subject.length > MAX_TEMPLATE_SUBJECT) return `/close/email_templates/${i}/subject: more than ${MAX_TEMPLATE_SUBJECT} characters`;
+    if (x.body.length > MAX_TEMPLATE_BODY) return `/close/email_templates/${i}/body: more than ${MAX_TEMPLATE_BODY} characters`;
+  }
   // The API key acts as the first active member; an organization needs one.
   if (!s.users.some((u) => u.active !== false)) return '/close/users: at least one user must be active';
   const pipelines = new Set((s.pipelines ?? []).map((x) => x.id));
@@ -79,7 +85,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return null;
+  return checkWebhookSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -206,6 +212,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
+  insertWebhookSeed(orgId, s, insert);
 }
 
 type Row = Record<string, unknown>;
@@ -250,7 +257,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     `SELECT bulk_edit_id, seq, lead_id, object_type, object_id, detail, done FROM close_bulk_edit_items WHERE org_id = ? ORDER BY bulk_edit_id, seq`);
   const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string;
   return {
-    organization: { name },
+    // Its id: the event log's and the deliveries' objects name it, and a restore elsewhere renames them.
+    organization: { name, id: orgId },
     users: all<Omit<CloseSeedT['users'][number], 'active'> & { active: number }>(`SELECT id, first_name, last_name, email, date_created, date_updated, active, role_id FROM close_users
       WHERE org_id = ? ORDER BY position, id`).map((u) => ({ ...u, active: u.active === 1 })),
     lead_statuses: all(`SELECT id, label FROM close_lead_statuses WHERE org_id = ? ORDER BY position, id`),
@@ -290,12 +298,13 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       date_created, date_updated FROM close_email_templates WHERE org_id = ? ORDER BY date_created, id`)
       .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],
     unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
+    ...exportWebhookSeed(db, orgId),
   };
 }
 
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
-  'email_templates', 'email_activities', 'unsubscribed_emails',
+  'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
 ] as const;
 
 /** Close's dataset hooks, registered with the core by the plugin. */
@@ -305,8 +314,9 @@ export const closeDataset: VendorDataset<'close'> = {
   insert: insertCloseSeed,
   export: exportClose,
   // "empty": users, statuses, types, custom fields, email templates, connected accounts and sequences stay,
-  // so the API key still has its user; leads (with their emails and subscriptions) and unsubscribed addresses go.
-  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [] }),
+  // so the API key still has its user, and so do webhook subscriptions; leads (with their emails and
+  // subscriptions), unsubscribed addresses, the event log and webhook deliveries go.
+  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [] }),
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(

@@ -39,6 +39,16 @@ export const validationError = (message: string, fields?: Record<string, string>
 
 export const notFound = (message: string): ApiError => new ApiError(404, 'NOT_FOUND', message);
 
+/**
+ * An organization that is not there (any more): deleted through the control API while a request of
+ * its own was still arriving or running. Each vendor renders it as its own 404.
+ */
+export class OrgGone extends ApiError {
+  constructor(readonly orgId: string) {
+    super(404, 'NOT_FOUND', `Organization ${orgId} does not exist (it was deleted).`);
+  }
+}
+
 export const conflict = (message: string, details?: ErrorDetails): ApiError =>
   new ApiError(409, 'CONFLICT', message, details);
 

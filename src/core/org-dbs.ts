@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
+import { OrgGone } from './errors.js';
 
 // One SQLite database per organization. An organization's data starts as a copy of an *image*: the
 // serialized database of its dataset (the seed, `empty`, a custom dataset or a restored snapshot),
@@ -133,7 +134,8 @@ export class OrgDatabases {
       return open;
     }
     const row = this.mainRow(orgId);
-    if (!row) throw new Error(`organization ${orgId} does not exist`);
+    // A typed 404: a request whose organization is deleted while its body arrives (or while it runs) must not be a 500.
+    if (!row) throw new OrgGone(orgId);
     let db: Db;
     if (this.dir !== null && existsSync(this.path(orgId, row.data_gen))) {
       db = this.prepare(openDatabase(this.path(orgId, row.data_gen)));

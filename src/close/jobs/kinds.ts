@@ -45,6 +45,9 @@ export interface BatchItem extends Required<Item> {
   lead_id: string;
 }
 
+/** A batch a kind stopped early: `processed` items from the first were done, `changed` objects changed. */
+export interface BatchResult { changed: number; processed: number }
+
 /** What a kind stores at creation: `type` (the row's type column: edit type, object type, action type), its params, and edit's echo columns. */
 export interface KindPlan {
   type: string;
@@ -66,9 +69,11 @@ export interface BulkKind {
   items(orgId: string, row: BulkActionRow, params: Record<string, unknown>, leadIds: string[]): Map<string, Item[]>;
   /**
    * Applies one batch inside the step's transaction; returns how many objects it changed. `midBatch`
-   * must be called once halfway (the crash point that proves a batch rolls back whole).
+   * must be called once halfway (the crash point that proves a batch rolls back whole). A kind whose
+   * items cost unevenly may stop early: it returns how many items (from the first) it processed, and
+   * the rest stay pending for the next step (marked done only with their own work: exactly once).
    */
-  apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number;
+  apply(row: BulkActionRow, params: Record<string, unknown>, items: BatchItem[], now: string, midBatch: () => void): number | BatchResult;
   /** The vendor object (every key of Close's schema for the kind). */
   action(row: BulkActionRow): Record<string, unknown>;
   /** The done email's subject and body. */

@@ -232,12 +232,15 @@ export class BulkActionRunner {
   /** processing: applies the next batch; returns 1 while items are left to do, else 0. */
   private applyBatch(row: BulkActionRow, params: StoredParams): number {
     // The pending index, or SQLite walks the primary key past every item already done (quadratic).
-    const items = cached(this.db, `SELECT seq, lead_id, object_type, object_id, detail FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
+    let items = cached(this.db, `SELECT seq, lead_id, object_type, object_id, detail FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
       WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
       .all(row.org_id, row.id, this.opts.batchSize) as BatchItem[];
     const now = closeDate(this.clock.now(row.org_id));
     // Halfway through a batch, inside its transaction: a crash there must roll the whole batch back.
-    const objects = this.kinds.get(row.kind).apply(row, params, items, now, () => this.opts.crash?.reach('bulk-edit-mid-batch'));
+    const result = this.kinds.get(row.kind).apply(row, params, items, now, () => this.opts.crash?.reach('bulk-edit-mid-batch'));
+    // A kind may stop a batch early (a bulk email past its step budget): only what it did is done.
+    const objects = typeof result === 'number' ? result : result.changed;
+    if (typeof result !== 'number') items = items.slice(0, result.processed);
     const seqs = JSON.stringify(items.map((item) => item.seq));
     cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .run(row.org_id, row.id, seqs);

@@ -11,7 +11,7 @@ import { closeDate } from '../dates.js';
 import { pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { refuse, Where, type ListQuery } from './filters.js';
 import type { CustomFieldReader } from './custom-fields.js';
-import { htmlToText, renderTemplate } from './email-render.js';
+import { checkTemplateSize, htmlToText, renderTemplate } from './email-render.js';
 
 /**
  * Real API: an email sent from Close waits in the outbox for the user's undo-send delay, then is sent;
@@ -82,6 +82,7 @@ export class EmailStore {
 
   /** Real API: a new template is shared unless `is_shared` is false; here: the same. */
   createTemplate(orgId: string, userId: string, input: EmailTemplateCreateT): EmailTemplateT {
+    checkTemplateSize(input);
     const now = this.stamp.now(orgId);
     const id = this.ids.base62('tmpl_');
     cached(this.db, `INSERT INTO close_email_templates (org_id, id, name, subject, body, is_shared, is_archived, created_by, updated_by, date_created, date_updated)
@@ -91,6 +92,7 @@ export class EmailStore {
   }
 
   updateTemplate(orgId: string, userId: string, id: string, patch: EmailTemplateUpdateT): EmailTemplateT {
+    checkTemplateSize(patch);
     const t = this.getTemplate(orgId, id);
     cached(this.db, `UPDATE close_email_templates SET name = ?, subject = ?, body = ?, is_shared = ?, is_archived = ?, updated_by = ?, date_updated = ?
       WHERE org_id = ? AND id = ?`).run(patch.name ?? t.name, patch.subject ?? t.subject, patch.body ?? t.body,
@@ -146,25 +148,25 @@ export class EmailStore {
       ['user.full_name', [user?.first_name, user?.last_name].filter(Boolean).join(' ')], ['user.email', user?.email ?? ''],
       ['organization.name', org ?? ''],
     ]);
+    // An object's custom values are read in one query, on the first of its variables a render meets.
+    const custom = new Map<string, Map<string, string>>();
+    const valuesOf = (objectId: string) => {
+      let m = custom.get(objectId);
+      if (!m) {
+        const rows = cached(this.db, `SELECT field_id, value FROM close_custom_values WHERE org_id = ? AND object_id = ?`).all(orgId, objectId) as { field_id: string; value: string }[];
+        custom.set(objectId, (m = new Map(rows.map((r) => [r.field_id, r.value]))));
+      }
+      return m;
+    };
     return (name) => {
       if (values.has(name)) return values.get(name);
       for (const [prefix, type, objectId] of [['lead.custom.', 'lead', lead.id], ['contact.custom.', 'contact', contact?.id]] as const) {
         if (!name.startsWith(prefix) || objectId === undefined) continue;
-        return this.customValue(orgId, type, objectId, name.slice(prefix.length).trim());
+        const field = this.fields.findByName(orgId, type, name.slice(prefix.length).trim());
+        return field ? customText(valuesOf(objectId).get(field.id)) : undefined;
       }
       return undefined;
     };
-  }
-
-  /** A custom field's value by the field's name, as text (a list's values joined with ", "). */
-  private customValue(orgId: string, type: 'lead' | 'contact', objectId: string, fieldName: string): string | undefined {
-    const field = this.fields.findByName(orgId, type, fieldName);
-    if (!field) return undefined;
-    const raw = cached(this.db, `SELECT value FROM close_custom_values WHERE org_id = ? AND object_id = ? AND field_id = ?`).pluck()
-      .get(orgId, objectId, field.id) as string | undefined;
-    if (raw === undefined) return undefined;
-    const v = JSON.parse(raw) as unknown;
-    return Array.isArray(v) ? v.map(String).join(', ') : v === null ? '' : String(v);
   }
 
   // ---- email activities
@@ -173,8 +175,9 @@ export class EmailStore {
    * Queues one outgoing email from a template, inside the caller's transaction: an email activity in
    * status `outbox` and a row of close_outbox (kind `email`); returns the activity's id.
    */
-  queue(orgId: string, userId: string | null, m: QueuedEmail): string {
+  queue(orgId: string, userId: string | null, m: QueuedEmail, rendered?: (chars: number) => void): string {
     const { subject, body } = this.render(orgId, m.templateId, m.leadId, m.contactId, userId);
+    rendered?.(subject.length + body.length);
     const now = this.stamp.now(orgId);
     const id = this.ids.base62('acti_');
     const sendAt = closeDate(new Date(this.clock.nowMs(orgId) + SEND_DELAY_MS));
@@ -261,6 +264,13 @@ export class EmailStore {
     const n = cached(this.db, `DELETE FROM close_unsubscribed_emails WHERE org_id = ? AND email = ?`).run(orgId, email.trim().toLowerCase()).changes;
     if (n === 0) throw notFound(`Email address ${email} is not unsubscribed.`);
   }
+}
+
+/** A stored custom value as text (a list's values joined with ", "). */
+function customText(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const v = JSON.parse(raw) as unknown;
+  return Array.isArray(v) ? v.map(String).join(', ') : v === null ? '' : String(v);
 }
 
 const templateOf = (r: TemplateRow): EmailTemplateT => ({

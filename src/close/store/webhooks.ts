@@ -176,7 +176,7 @@ export class WebhookStore {
 }
 
 /** The events list: non-empty, each extra_filter a filter (a 400 naming `events` otherwise). */
-function checkEvents(events: WebhookEventT[]): WebhookEventT[] {
+export function checkEvents(events: WebhookEventT[]): WebhookEventT[] {
   if (events.length === 0) throw bad('events', 'Subscribe to at least one event.');
   return events.map((e, i) => {
     if (e.extra_filter != null) {
