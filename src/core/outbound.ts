@@ -122,7 +122,7 @@ export class OutboundPolicy {
     const key = hostKey(host);
     if (this.allow.size > 0) return this.allow.has(key) ? null : this.notListed(key);
     const kind = addressKind(a);
-    return kind ? `${a} is a ${kind} address (refused unless WEBHOOK_HOSTS lists the host)` : null;
+    return kind ? `${a} is ${kind === 'unspecified' ? 'an' : 'a'} ${kind} address (refused unless WEBHOOK_HOSTS lists the host)` : null;
   }
 
   private notListed(host: string): string {
