@@ -173,7 +173,7 @@ export class WebhookStore {
     // WEBHOOK_HOSTS lists the host; WEBHOOK_HOSTS, when set, the only hosts; never the emulator itself).
     const why = this.outbound.literalRefusal(url);
     if (why) throw refusedUrl(why);
-    // Real API: verify_ssl false skips the certificate check; here: Node's fetch always checks, so it is refused for https URLs.
+    // Real API: verify_ssl false skips the certificate check; here: deliveries always check certificates (node:https), so it is refused for https URLs.
     if (!verifySsl && url.protocol === 'https:') {
       throw bad('verify_ssl', 'Not supported by the emulator: certificates of https URLs are always verified here; leave verify_ssl true.');
     }
