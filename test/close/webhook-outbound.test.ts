@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, listening, resolverOf } from '../helper.js';
 import { ctl } from '../control/helper.js';
-import { call, closeOrg, isFieldError, KEY, rows } from './helper.js';
+import { call, closeOrg, isError, isFieldError, KEY, rows } from './helper.js';
 import { LOOPBACK_RECEIVERS, receiver, subscribe } from './webhook-helper.js';
 import { USER_AGENT, type Resolver } from '../../src/core/outbound.js';
 
@@ -42,6 +42,7 @@ t.test('with defaults, loopback, link-local and unspecified URLs in any spelling
   const ok = await create(app, 'http://10.0.0.5:8080/hook');
   t.equal(ok.statusCode, 201);
   isFieldError(t, await call(app, { method: 'PUT', path: `/webhook/${ok.json().id}/`, payload: { url: 'http://169.254.169.254/' } }), 'url');
+  isError(t, await call(app, { method: 'PUT', path: '/webhook/whsub_unknown/', payload: { url: 'http://169.254.169.254/' } }), 404);
   t.same(subscriptions(app), [{ url: 'http://10.0.0.5:8080/hook' }]);
 });
 

@@ -22,7 +22,10 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
     webhooks.get(req.closeOrg.id, req.params.id));
 
   app.put('/webhook/:id/', { schema: { params: IdParams, body: WebhookUpdate, response: { 200: Webhook, ...closeErrors } } }, async (req) => {
-    await webhooks.checkHost(req.body.url);
+    if (req.body.url !== undefined) {
+      webhooks.row(req.closeOrg.id, req.params.id); // an unknown id is a 404 before any resolving
+      await webhooks.checkHost(req.body.url);
+    }
     return webhooks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body);
   });
 
