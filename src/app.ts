@@ -30,6 +30,7 @@ import { closeErrorHandler } from './close/errors.js';
 import closePlugin, { decorateClose } from './close/plugin.js';
 import type { StepProbe } from './close/jobs/runner.js';
 import type { Timers } from './core/timers.js';
+import { OutboundPolicy, type Resolver } from './core/outbound.js';
 
 export interface AppOptions {
   db?: string;
@@ -50,8 +51,10 @@ export interface AppOptions {
   batchSize?: number;
   /** Close's event consolidation window in ms (default 5000; 0 = never consolidate). */
   eventWindowMs?: number;
-  /** Hosts Close webhook URLs may name (WEBHOOK_HOSTS); empty or unset = any host. */
+  /** WEBHOOK_HOSTS: when not empty, the only hosts webhooks may reach (loopback included); see src/core/outbound.ts. */
   webhookHosts?: string[];
+  /** Test-only: resolves host names for the outbound policy instead of dns.lookup. */
+  outboundResolver?: Resolver;
   /** How long one webhook delivery may take before it counts as failed (WEBHOOK_TIMEOUT_MS, default 10000). */
   webhookTimeoutMs?: number;
   /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
@@ -98,6 +101,8 @@ declare module 'fastify' {
     outbox: OutboxDriver;
     /** Change notifications for the dashboard's live updates (GET /_mock/events). */
     changes: ChangeFeed;
+    /** What every request the emulator sends may reach (webhook deliveries): src/core/outbound.ts. */
+    outbound: OutboundPolicy;
     emulator: { ready: boolean; crash: CrashHook; options: Required<Pick<AppOptions, 'auth' | 'uploadLimit' | 'datasetMaxBytes' | 'maxOrgs' | 'tickMs' | 'batchSize' | 'eventWindowMs'>> };
   }
 }
@@ -230,8 +235,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     db.close();
   });
 
+  const outbound = new OutboundPolicy({ allow: options.webhookHosts, resolver: options.outboundResolver });
+  app.decorate('outbound', outbound);
+  // Once listening, this server's own addresses on its port are refused to every outbound request.
+  app.addHook('onListen', async () => {
+    outbound.listening(app.addresses().filter((a) => typeof a === 'object'));
+  });
   decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers },
-    { hosts: (options.webhookHosts ?? []).map((h) => h.toLowerCase()), timeoutMs: options.webhookTimeoutMs ?? 10_000 });
+    { timeoutMs: options.webhookTimeoutMs ?? 10_000 });
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {

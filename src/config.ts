@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { LATEST_ISO, reachable } from './core/clock.js';
 import type { AuthMode } from './core/tenants.js';
 
@@ -33,7 +34,10 @@ export interface Config {
   freezeAt: number | null;
   journalSize: number;
   journalBodyLimit: number;
-  /** Hosts Close webhook URLs may name (lowercase); [] = any. */
+  /**
+   * Allow-list of the hosts webhooks may reach (lowercase names or IP literals): when not empty, the
+   * only ones, and the only way to reach loopback or link-local; [] = any host but those (src/core/outbound.ts).
+   */
   webhookHosts: string[];
   /** Time one webhook delivery may take, in ms. */
   webhookTimeoutMs: number;
@@ -128,6 +132,13 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   for (const o of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS entries must look like http://host:port, got "${o}"`);
   }
+  const webhookHosts = raw('webhookHosts').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const h of webhookHosts) {
+    // A host, not a URL or host:port (which would never match a URL's host).
+    if (!/^[a-z0-9_.-]+$/.test(h) && !isIP(h.replace(/^\[(.*)\]$/, '$1'))) {
+      throw new ConfigError(`WEBHOOK_HOSTS entries must be host names or IP addresses (no scheme or port), got "${h}"`);
+    }
+  }
   return {
     port: int('port', 0, 65535),
     host: raw('host'),
@@ -149,7 +160,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     freezeAt,
     journalSize: int('journalSize', 0, 1_000_000),
     journalBodyLimit: int('journalBodyLimit', 0, 10 * 1024 * 1024),
-    webhookHosts: raw('webhookHosts').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    webhookHosts,
     webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
     allowedHosts: hostList(raw('allowedHosts')),
   };

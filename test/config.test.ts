@@ -25,6 +25,10 @@ t.test('environment variables set every option and CLI flags win over them', asy
 t.test('WEBHOOK_HOSTS is a comma list of hosts, lowercased; WEBHOOK_TIMEOUT_MS a number of ms', async (t) => {
   t.match(parseConfig({ WEBHOOK_HOSTS: ' Hooks.Example.com, localhost ,', WEBHOOK_TIMEOUT_MS: '2500' }, []), { webhookHosts: ['hooks.example.com', 'localhost'], webhookTimeoutMs: 2500 });
   t.match(parseConfig({}, ['--webhook-hosts', 'a.test']), { webhookHosts: ['a.test'] });
+  t.match(parseConfig({ WEBHOOK_HOSTS: '127.0.0.1,[::1],::1,receiver_1' }, []), { webhookHosts: ['127.0.0.1', '[::1]', '::1', 'receiver_1'] });
+  for (const bad of ['127.0.0.1:9000', 'http://hooks.example.com', 'hooks.example.com/x']) {
+    t.throws(() => parseConfig({ WEBHOOK_HOSTS: bad }, []), { name: 'Error', message: new RegExp(`WEBHOOK_HOSTS entries must be host names or IP addresses .*"${bad.replace(/[.[\]/]/g, '\\$&')}"`) }, bad);
+  }
 });
 
 t.test('bad values are a ConfigError naming the setting and the value', async (t) => {

@@ -4,6 +4,7 @@ import { buildApp, type AppOptions } from '../src/app.js';
 import { loadSeedFile } from '../src/core/seed.js';
 import { DEFAULT_SEED } from '../src/config.js';
 import { conformanceProblem } from './conformance.js';
+import type { Resolver } from '../src/core/outbound.js';
 
 /** The default seed, parsed once per test file. */
 export const seed = loadSeedFile(DEFAULT_SEED);
@@ -50,6 +51,21 @@ function shareKey(opts: AppOptions): string | null {
   return JSON.stringify(Object.entries(opts).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+/**
+ * Host names as tests resolve them, with no DNS query (tests send traffic only to loopback):
+ * `localhost` and `*.localhost` → 127.0.0.1 and ::1, a name given here → its addresses, any other → ENOTFOUND.
+ */
+export function resolverOf(names: Record<string, string[]> = {}): Resolver {
+  const table = new Map(Object.entries(names));
+  return async (host) => {
+    const h = host.toLowerCase();
+    const addresses = table.get(h) ?? (h === 'localhost' || h.endsWith('.localhost') ? ['127.0.0.1', '::1'] : null);
+    if (!addresses) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
+}
+const noDns = resolverOf();
+
 /** A fresh emulator on ':memory:' with the default seed, closed when the test ends (see shareApps). */
 export async function build(t: Test, opts: AppOptions = {}, share = true): Promise<FastifyInstance> {
   const pool = shared;
@@ -66,7 +82,7 @@ export async function build(t: Test, opts: AppOptions = {}, share = true): Promi
     }
   }
   // No background ticker in tests: they drive bulk edits with app.closeJobs.tick().
-  const app = await buildApp({ seed, logger: false, tickMs: 0, ...opts });
+  const app = await buildApp({ seed, logger: false, tickMs: 0, outboundResolver: noDns, ...opts });
   holder.set(app, t);
   // Conformance: every answer any test receives must match the schema its route declares (./conformance.ts).
   app.addHook('onSend', async (request, reply, payload) => {

@@ -51,10 +51,10 @@ export function closeCredential(request: FastifyRequest): string | undefined {
  */
 export function decorateClose(
   app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {},
-  webhooks: { hosts: string[]; timeoutMs: number } = { hosts: [], timeoutMs: 10_000 },
+  webhooks: { timeoutMs: number } = { timeoutMs: 10_000 },
 ): void {
   app.datasets.register(closeDataset);
-  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { webhookHosts: webhooks.hosts });
+  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { outbound: app.outbound });
   // Before a bulk action is stored, its organization joins the ones the ticker looks at.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   app.decorate('closeStore', store);
@@ -73,7 +73,7 @@ export function decorateClose(
   store.webhooks.onCreate = (orgId) => app.tenants.noteJobs(orgId);
   const deliverer = new WebhookDeliverer(app.tenants, app.clock, store.webhooks, store.webhookDeliveries,
     { held: false, timeoutMs: webhooks.timeoutMs }, {
-      log: app.log, changed: () => app.changes.notify('jobs'),
+      log: app.log, changed: () => app.changes.notify('jobs'), outbound: app.outbound,
       faults: (orgId, url) => {
         if (app.faults.empty) return null;
         const hit = app.faults.pick({ vendor: 'close', method: 'POST', path: new URL(url).pathname, orgId, target: 'webhook' });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { build, shareApps } from '../helper.js';
 import { ctl, isControlError } from '../control/helper.js';
 import { KEY, call, closeOrg } from './helper.js';
-import { receiver, subscribe } from './webhook-helper.js';
+import { receiver, subscribe, LOOPBACK_RECEIVERS } from './webhook-helper.js';
 import type { WebhookEvent } from '../../src/close/store/webhooks.js';
 
 shareApps(t);
@@ -27,7 +27,7 @@ const deliveries = async (app: FastifyInstance, qs = '') => (await ctl(app, 'GET
 const advance = (app: FastifyInstance, by: string) => ctl(app, 'POST', `/orgs/${closeOrg(app)}/clock/advance`, { by });
 
 t.test('a matching event is POSTed once, signed over timestamp + raw body, with the payload {subscription_id, event}', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   const sub = await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   const ev = event(app);
@@ -53,7 +53,7 @@ t.test('a matching event is POSTed once, signed over timestamp + raw body, with 
 });
 
 t.test('extra_filter picks the events; updated waits 30 s of the organization clock and sends the consolidated event', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   await subscribe(app, rx, [{ object_type: 'lead', action: 'updated', extra_filter: {
     type: 'and', filters: [
@@ -74,7 +74,7 @@ t.test('extra_filter picks the events; updated waits 30 s of the organization cl
 });
 
 t.test('500, 500, then 200: retried 10 s and 20 s later on the organization clock, succeeded with 3 attempts, without sleeping', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t, (_q, res, count) => { res.statusCode = count <= 2 ? 500 : 200; res.end(count <= 2 ? 'boom' : 'fine'); });
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   emit(app, event(app));
@@ -93,7 +93,7 @@ t.test('500, 500, then 200: retried 10 s and 20 s later on the organization cloc
 });
 
 t.test('a receiver failing for 3 days of the organization clock pauses the subscription and drops its deliveries', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t, (_q, res) => { res.statusCode = 503; res.end(); });
   const sub = await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   emit(app, event(app));
@@ -116,7 +116,7 @@ t.test('a receiver failing for 3 days of the organization clock pauses the subsc
 });
 
 t.test('held: nothing is sent until released; redeliver sends one again now; unknown ids are 404', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   t.same((await ctl(app, 'PUT', '/webhooks/settings', { held: true })).json(), { held: true, timeout_ms: 10000 });
@@ -146,7 +146,7 @@ t.test('held: nothing is sent until released; redeliver sends one again now; unk
 });
 
 t.test('a hanging receiver only hits the timeout: the API answers meanwhile, and the attempt fails as timed out', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t, () => { /* never answers */ });
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   await ctl(app, 'PUT', '/webhooks/settings', { timeout_ms: 1500 });
@@ -164,7 +164,7 @@ t.test('a hanging receiver only hits the timeout: the API answers meanwhile, and
 });
 
 t.test('the background worker delivers on its own when the app ticks', async (t) => {
-  const app = await build(t, { tickMs: 20 });
+  const app = await build(t, { tickMs: 20, ...LOOPBACK_RECEIVERS });
   await app.ready();
   const rx = await receiver(t);
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
@@ -176,7 +176,7 @@ t.test('the background worker delivers on its own when the app ticks', async (t)
 });
 
 t.test('fault rules with target "webhook" fail, drop or duplicate deliveries; other rules leave deliveries alone', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   // A rule on every Close request does not touch deliveries, and a webhook rule does not touch requests.
@@ -204,7 +204,7 @@ t.test('fault rules with target "webhook" fail, drop or duplicate deliveries; ot
 });
 
 t.test('a webhook rule with reorder holds a delivery back until the others sent with it are over', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   const evs = [event(app), event(app), event(app)];
@@ -221,7 +221,7 @@ t.test('a webhook rule with reorder holds a delivery back until the others sent 
 });
 
 t.test('closing the app cancels an attempt that hangs, rather than waiting for its timeout', async (t) => {
-  const app = await build(t, {}, false);
+  const app = await build(t, LOOPBACK_RECEIVERS, false);
   const rx = await receiver(t, () => { /* never answers */ });
   await subscribe(app, rx, [{ object_type: 'lead', action: 'created' }]);
   emit(app, event(app));

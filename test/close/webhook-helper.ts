@@ -8,6 +8,9 @@ import type { WebhookEvent } from '../../src/close/store/webhooks.js';
 
 // A real webhook receiver for the delivery tests: it checks every signature with its own code.
 
+/** App options that let deliveries reach the receivers below: loopback is refused unless WEBHOOK_HOSTS lists it. */
+export const LOOPBACK_RECEIVERS = { webhookHosts: ['127.0.0.1'] };
+
 export interface Received { path: string; raw: string; body: { subscription_id: string; event: WebhookEvent }; timestamp: string; signatureOk: boolean }
 export type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 

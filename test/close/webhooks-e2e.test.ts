@@ -5,7 +5,7 @@ import { ctl } from '../control/helper.js';
 import { CLOSE, leadsQuery } from './seed-ids.js';
 import { call, closeOrg } from './helper.js';
 import { createAction, runActionToEnd } from './bulk-helper.js';
-import { receiver, subscribe } from './webhook-helper.js';
+import { receiver, subscribe, LOOPBACK_RECEIVERS } from './webhook-helper.js';
 
 // The whole path through HTTP: a bulk edit's lead.updated events (and an API write's) reach a real
 // receiver as signed deliveries; failures are retried on the organization's clock (advance + flush,
@@ -19,7 +19,7 @@ const deliveries = async (app: FastifyInstance) => (await ctl(app, 'GET', `/webh
 const advance = (app: FastifyInstance, by: string) => ctl(app, 'POST', `/orgs/${closeOrg(app)}/clock/advance`, { by });
 
 t.test("a bulk edit's lead.updated events reach a real receiver, signed; the first attempts fail and succeed after the clock moves", async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   let fail = 2;
   const rx = await receiver(t, (_req, res) => {
     res.statusCode = fail-- > 0 ? 503 : 200;
@@ -55,7 +55,7 @@ t.test("a bulk edit's lead.updated events reach a real receiver, signed; the fir
 });
 
 t.test('a receiver that fails for three days of the organization clock pauses its subscription', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t, (_req, res) => {
     res.statusCode = 500;
     res.end('down');

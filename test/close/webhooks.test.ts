@@ -2,7 +2,8 @@ import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, shareApps } from '../helper.js';
 import { buildApp } from '../../src/app.js';
-import { seed } from '../helper.js';
+import { resolverOf, seed } from '../helper.js';
+import { LOOPBACK_RECEIVERS } from './webhook-helper.js';
 import { call, closeOrg, isError, isFieldError, rows } from './helper.js';
 
 shareApps(t);
@@ -31,7 +32,7 @@ t.test('POST /webhook/ answers 201 with a whsub_ id and a 64-hex signature key, 
 });
 
 t.test('PUT /webhook/{id}/ changes only what it sends; pausing drops pending deliveries; DELETE drops them and removes it', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const sub = (await create(app, { url: 'http://127.0.0.1:9/a', events: EVENTS, verify_ssl: false })).json() as Sub;
   t.equal(sub.verify_ssl, false, 'verify_ssl false is kept for an http URL');
   let res = await call(app, { method: 'PUT', path: `/webhook/${sub.id}/`, payload: { url: 'http://127.0.0.1:9/b' } });
@@ -101,7 +102,7 @@ t.test('the 41st subscription of an organization is refused with a 400 and store
 });
 
 t.test('WEBHOOK_HOSTS restricts the hosts a url may name', async (t) => {
-  const app = await buildApp({ seed, logger: false, tickMs: 0, webhookHosts: ['hooks.example.com', 'LOCALHOST'] });
+  const app = await buildApp({ seed, logger: false, tickMs: 0, webhookHosts: ['hooks.example.com', 'LOCALHOST'], outboundResolver: resolverOf() });
   t.teardown(() => app.close());
   t.equal((await create(app, { url: 'https://hooks.example.com/x', events: EVENTS })).statusCode, 201);
   t.equal((await create(app, { url: 'http://localhost:8080/x', events: EVENTS })).statusCode, 201);

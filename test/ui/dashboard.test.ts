@@ -502,7 +502,7 @@ test('on a phone-sized screen the page fits its width, and a closed tab leaves n
 });
 
 test('the webhooks panel shows deliveries with their status and next attempt; Flush sends them, Redeliver sends one again, Hold holds', async (t) => {
-  const w = await world(t);
+  const w = await world(t, { webhookHosts: ['127.0.0.1'] });
   const got: string[] = [];
   const server = createServer((req, res) => {
     let body = '';

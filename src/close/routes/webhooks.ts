@@ -12,14 +12,22 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
   app.get('/webhook/', { schema: { response: { 200: WebhookList, ...closeErrors } } }, async (req) =>
     ({ data: webhooks.list(req.closeOrg.id), has_more: false }));
 
-  app.post('/webhook/', { schema: { body: WebhookCreate, response: { 201: Webhook, ...closeErrors } } }, async (req, reply) =>
-    reply.status(201).send(webhooks.create(req.closeOrg.id, req.closeUserId, req.body)));
+  // A host name in `url` is resolved first (checkHost), so a name of a refused address is a 400 now.
+  app.post('/webhook/', { schema: { body: WebhookCreate, response: { 201: Webhook, ...closeErrors } } }, async (req, reply) => {
+    await webhooks.checkHost(req.body.url);
+    return reply.status(201).send(webhooks.create(req.closeOrg.id, req.closeUserId, req.body));
+  });
 
   app.get('/webhook/:id/', { schema: { params: IdParams, response: { 200: Webhook, ...closeErrors } } }, async (req) =>
     webhooks.get(req.closeOrg.id, req.params.id));
 
-  app.put('/webhook/:id/', { schema: { params: IdParams, body: WebhookUpdate, response: { 200: Webhook, ...closeErrors } } }, async (req) =>
-    webhooks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body));
+  app.put('/webhook/:id/', { schema: { params: IdParams, body: WebhookUpdate, response: { 200: Webhook, ...closeErrors } } }, async (req) => {
+    if (req.body.url !== undefined) {
+      webhooks.row(req.closeOrg.id, req.params.id); // an unknown id is a 404 before any resolving
+      await webhooks.checkHost(req.body.url);
+    }
+    return webhooks.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body);
+  });
 
   // Real API: the answer is not documented; here: {}. The subscription's pending deliveries are dropped.
   app.delete('/webhook/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {

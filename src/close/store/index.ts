@@ -25,6 +25,7 @@ import { EmailStore } from './emails.js';
 import { EventLog } from './events.js';
 import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
+import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
@@ -56,7 +57,7 @@ export class CloseStore {
   /** The deliveries the webhook deliverer sends. */
   readonly webhookDeliveries: DeliveryQueue;
 
-  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids, opts: { webhookHosts?: readonly string[] } = {}) {
+  constructor(readonly db: Db, readonly clock: Clocks, readonly ids: Ids, opts: { outbound?: OutboundPolicy } = {}) {
     this.values = new CustomValues(db);
     this.fields = new CustomFieldReader(db);
     this.stamp = new Stamper(clock);
@@ -75,7 +76,7 @@ export class CloseStore {
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
     const tracking = { events: this.events, kinds: this.eventKinds };
-    this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.webhookHosts);
+    this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
     this.webhookDeliveries = new DeliveryQueue(db, clock);
     // Every event, when it is written (in its write's transaction), is queued for the subscriptions it matches.
     this.events.listeners.push((orgId, event, how) => this.webhooks.enqueueEvent(orgId, event, how));

@@ -3,6 +3,7 @@ import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
+import { OutboundPolicy } from '../../core/outbound.js';
 import type { WebhookCreateT, WebhookEventT, WebhookT, WebhookUpdateT } from '../../../schemas/close/webhooks.js';
 import { checkFilter, matches, type Filter } from '../webhooks/filter.js';
 import type { Stamper } from './common.js';
@@ -31,6 +32,7 @@ export const CONSOLIDATION_MS = 30_000;
 const DELAYED_ACTIONS = new Set(['updated', 'deleted']);
 
 const bad = (field: string, message: string) => validationError(`${field}: ${message}`, { [field]: message });
+const refusedUrl = (why: string) => bad('url', `Not supported by the emulator: ${why}.`);
 
 /** Close webhook subscriptions and the queue of deliveries each event makes (src/close/webhooks/deliverer.ts sends them). */
 export class WebhookStore {
@@ -39,8 +41,8 @@ export class WebhookStore {
 
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly stamp: Stamper,
-    /** Hosts a subscription's URL may name (lowercase); empty = any (WEBHOOK_HOSTS). */
-    private readonly hosts: readonly string[] = [],
+    /** Which URLs deliveries may reach (WEBHOOK_HOSTS and the addresses always refused): src/core/outbound.ts. */
+    private readonly outbound: Pick<OutboundPolicy, 'literalRefusal' | 'urlRefusal'> = new OutboundPolicy(),
   ) {}
 
   list(orgId: string): WebhookT[] {
@@ -146,7 +148,19 @@ export class WebhookStore {
     }
   }
 
-  /** A URL the emulator will POST to: http(s) only, a host WEBHOOK_HOSTS allows; https with verify_ssl false cannot be honoured. */
+  /**
+   * Before create or update (a route awaits it): a host name in `url` is resolved now, and refused
+   * (400 naming `url`) if any address it resolves to is. The rest of the URL is checked by `checkUrl`.
+   */
+  async checkHost(text: string | undefined): Promise<void> {
+    if (text === undefined || !URL.canParse(text)) return;
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return;
+    const why = await this.outbound.urlRefusal(url);
+    if (why) throw refusedUrl(why);
+  }
+
+  /** A URL the emulator will POST to: http(s) only, one the outbound policy allows; https with verify_ssl false cannot be honoured. */
   private checkUrl(text: string, verifySsl: boolean): string {
     let url: URL;
     try {
@@ -155,12 +169,11 @@ export class WebhookStore {
       throw bad('url', 'Enter a valid URL.');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('url', 'The URL must start with http:// or https://.');
-    const host = url.hostname.toLowerCase();
-    // Real API: any public host; here: WEBHOOK_HOSTS (when set) lists the hosts deliveries may go to.
-    if (this.hosts.length > 0 && !this.hosts.includes(host)) {
-      throw bad('url', `Not supported by the emulator: host ${host} is not in WEBHOOK_HOSTS (${this.hosts.join(', ')}).`);
-    }
-    // Real API: verify_ssl false skips the certificate check; here: Node's fetch always checks, so it is refused for https URLs.
+    // Real API: any public host; here: the outbound policy (loopback, link-local, … refused unless
+    // WEBHOOK_HOSTS lists the host; WEBHOOK_HOSTS, when set, the only hosts; never the emulator itself).
+    const why = this.outbound.literalRefusal(url);
+    if (why) throw refusedUrl(why);
+    // Real API: verify_ssl false skips the certificate check; here: deliveries always check certificates (node:https), so it is refused for https URLs.
     if (!verifySsl && url.protocol === 'https:') {
       throw bad('verify_ssl', 'Not supported by the emulator: certificates of https URLs are always verified here; leave verify_ssl true.');
     }

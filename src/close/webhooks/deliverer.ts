@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clocks } from '../../core/clock.js';
+import { OutboundPolicy } from '../../core/outbound.js';
 import { conflict } from '../../core/errors.js';
 import type { JobOrgs } from '../jobs/runner.js';
 import type { WebhookStore } from '../store/webhooks.js';
@@ -58,13 +59,15 @@ export class WebhookDeliverer {
   /** Aborted on stop, so closing the app never waits for a receiver that hangs. */
   private closing = new AbortController();
   readonly defaults: DeliverySettings;
+  private readonly outbound: OutboundPolicy;
 
   constructor(
     private readonly orgs: JobOrgs, private readonly clock: Clocks, private readonly store: WebhookStore, private readonly queue: DeliveryQueue,
     private settings: DeliverySettings,
-    private readonly opts: { log?: FastifyBaseLogger; faults?: WebhookFaults; changed?: () => void } = {},
+    private readonly opts: { log?: FastifyBaseLogger; faults?: WebhookFaults; changed?: () => void; outbound?: OutboundPolicy } = {},
   ) {
     this.defaults = { ...settings };
+    this.outbound = opts.outbound ?? new OutboundPolicy();
   }
 
   /** Starts the timer (tickMs 0 = none: tests and the control API flush). */
@@ -177,21 +180,22 @@ export class WebhookDeliverer {
     if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
     if (fault?.drop) return { ok: false, statusCode: null, error: 'dropped by a fault rule', latencyMs: elapsed(), excerpt: null };
     if (fault?.status != null) return { ok: false, statusCode: fault.status, error: `HTTP ${fault.status} (fault rule)`, latencyMs: elapsed(), excerpt: null };
-    const post = () => fetch(p.url, {
-      method: 'POST', body: p.body, redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(this.settings.timeoutMs), this.closing.signal]),
+    // Every attempt goes through the outbound policy (src/core/outbound.ts): address checked where it
+    // connects, no redirects, at most the excerpt read, one timeout covering connect, headers and body.
+    const post = () => this.outbound.send({
+      url: p.url, method: 'POST', body: p.body, timeoutMs: this.settings.timeoutMs, signal: this.closing.signal, excerptChars: EXCERPT_CHARS,
       headers: { 'content-type': 'application/json', 'close-sig-timestamp': p.timestamp, 'close-sig-hash': p.hash },
     });
     try {
-      if (fault?.duplicate) await post().then((r) => r.arrayBuffer()).catch(() => undefined);
+      if (fault?.duplicate) await post().catch(() => undefined);
       const res = await post();
-      const text = await res.text();
       const ok = res.status >= 200 && res.status < 300;
-      return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}`, latencyMs: elapsed(), excerpt: text.slice(0, EXCERPT_CHARS) };
+      // Real API: whether Close follows redirects is not documented; here: never (a 3xx is a failed attempt).
+      const error = ok ? null : res.status >= 300 && res.status < 400 ? `HTTP ${res.status}: redirect not followed` : `HTTP ${res.status}`;
+      return { ok, statusCode: res.status, error, latencyMs: elapsed(), excerpt: res.excerpt };
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const error = e.name === 'TimeoutError' ? `timed out after ${this.settings.timeoutMs} ms`
-        : e.name === 'AbortError' ? 'cancelled: the emulator was closing' : e.cause?.code ?? e.cause?.message ?? e.message;
-      return { ok: false, statusCode: null, error, latencyMs: elapsed(), excerpt: null };
+      // An OutboundError's message says why: refused by the policy, timed out, cancelled, or the network's code.
+      return { ok: false, statusCode: null, error: (err as Error).message, latencyMs: elapsed(), excerpt: null };
     }
   }
 }
