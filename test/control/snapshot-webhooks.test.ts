@@ -2,7 +2,7 @@ import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, count } from '../helper.js';
 import { basic } from '../close/seed-ids.js';
-import { receiver } from '../close/webhook-helper.js';
+import { LOOPBACK_RECEIVERS, receiver } from '../close/webhook-helper.js';
 import { ctl, digest, isControlError } from './helper.js';
 
 // A snapshot keeps every list a reader can see: webhook subscriptions (with their signature keys),
@@ -44,7 +44,7 @@ async function populate(app: FastifyInstance, credential: string, rxUrl: string,
 }
 
 t.test('snapshot then restore, into the same and into another organization, gives the same subscriptions, events and deliveries', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   const source = (await ctl(app, 'POST', '/orgs', { credential: 'hooks' })).json();
   const { subs } = await populate(app, 'hooks', rx.url, rx.keys);
@@ -76,7 +76,7 @@ t.test('snapshot then restore, into the same and into another organization, give
 });
 
 t.test('a restored subscription signs its deliveries with the key its receiver was given', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   await ctl(app, 'POST', '/orgs', { credential: 'signer' });
   const { subs } = await populate(app, 'signer', rx.url, rx.keys);
@@ -94,7 +94,7 @@ t.test('a restored subscription signs its deliveries with the key its receiver w
 });
 
 t.test('a dataset with a bad subscription, event or delivery is a 400 naming the path inside it, and changes nothing', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   const org = (await ctl(app, 'POST', '/orgs', { credential: 'bad-hooks' })).json();
   await populate(app, 'bad-hooks', rx.url, rx.keys);
@@ -124,7 +124,7 @@ t.test('a dataset with a bad subscription, event or delivery is a 400 naming the
 });
 
 t.test('a dataset without subscriptions, events or deliveries (the seed) restores as before, with none', async (t) => {
-  const app = await build(t);
+  const app = await build(t, LOOPBACK_RECEIVERS);
   const rx = await receiver(t);
   const org = (await ctl(app, 'POST', '/orgs', { credential: 'plain' })).json();
   await populate(app, 'plain', rx.url, rx.keys);
