@@ -11,6 +11,7 @@ import { Datasets } from './core/datasets.js';
 import type { JobDriver, OutboxDriver } from './core/jobs.js';
 import { Ids } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
+import { Scheduler } from './core/scheduler.js';
 import { OrgDatabases } from './core/org-dbs.js';
 import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
@@ -171,7 +172,10 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Each organization's vendor data: its own database, next to `db` with a file or in memory.
   const orgDbs = new OrgDatabases(db, { file: options.db && options.db !== ':memory:' ? options.db : null });
   app.decorate('orgDbs', orgDbs);
-  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }, orgDbs);
+  // Which organizations have background work due, rebuilt from `db` alone (no organization's database opened).
+  const scheduler = new Scheduler(db, clock);
+  app.decorate('scheduler', scheduler);
+  const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }, orgDbs, scheduler);
   app.decorate('tenants', tenants);
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);

@@ -13,6 +13,7 @@ import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 import { apiKeyIdOf, withContext } from './store/event-context.js';
 import { isWrite } from '../core/events.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
+import { BULK_LANE, DELIVERY_LANE } from './schedule.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,13 +56,15 @@ export function decorateClose(
 ): void {
   app.datasets.register(closeDataset);
   const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { outbound: app.outbound });
-  // Before a bulk action is stored, its organization joins the ones the ticker looks at.
-  store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);
+  // Before a bulk action is stored, its organization joins the ones the control API lists jobs of;
+  // before one is stored or resumed, the ticker's lane.
+  store.bulkActions.onCreate = (orgId) => app.tenants.noteJobsOrWebhooks(orgId);
+  store.bulkActions.onRunnable = (orgId) => app.scheduler.note(BULK_LANE, orgId, 0);
   app.decorate('closeStore', store);
   store.events.consolidationMs = app.emulator.options.eventWindowMs;
   store.events.crashPoint = () => app.emulator.crash.reach('close-event-before-record');
   app.tenants.onForget({ memory: (orgId) => store.stamp.forget(orgId) });
-  const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.ids, app.clock, store.bulkActions.kinds, {
+  const runner = new BulkActionRunner(app.orgDbs.routed, app.tenants, app.scheduler, app.ids, app.clock, store.bulkActions.kinds, {
     log: store.events, lifecycle: (row, action, before) => store.bulkActions.recordLifecycle(row, action, before),
   }, {
     batchSize: app.emulator.options.batchSize, log: app.log, crash: app.emulator.crash, changed: () => app.changes.notify('jobs'), ...jobs,
@@ -69,9 +72,11 @@ export function decorateClose(
   app.decorate('closeJobs', runner);
   app.decorate('jobs', new CloseJobDriver(app.orgDbs.routed, app.tenants, runner, store.bulkActions));
   app.decorate('outbox', new CloseOutbox(app.orgDbs.routed, app.tenants));
-  // Subscriptions, like bulk actions, put their organization among the ones the deliverer looks at.
-  store.webhooks.onCreate = (orgId) => app.tenants.noteJobs(orgId);
-  const deliverer = new WebhookDeliverer(app.tenants, app.clock, store.webhooks, store.webhookDeliveries,
+  // Subscriptions, like bulk actions, put their organization among the ones the control API lists
+  // across; a delivery queued (before its insert) puts it in the deliverer's lane, due when it is.
+  store.webhooks.onCreate = (orgId) => app.tenants.noteJobsOrWebhooks(orgId);
+  store.webhooks.onPending = (orgId, dueMs) => app.scheduler.note(DELIVERY_LANE, orgId, dueMs);
+  const deliverer = new WebhookDeliverer(app.tenants, app.scheduler, app.clock, store.webhooks, store.webhookDeliveries,
     { held: false, timeoutMs: webhooks.timeoutMs }, {
       log: app.log, changed: () => app.changes.notify('jobs'), outbound: app.outbound,
       faults: (orgId, url) => {

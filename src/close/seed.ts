@@ -1,3 +1,4 @@
+import { pendingLanes } from './schedule.js';
 import { cached, rowInserter, type Db } from '../core/db.js';
 import type { VendorDataset } from '../core/datasets.js';
 import type { CloseSeedT } from '../../schemas/seed.js';
@@ -322,7 +323,8 @@ export const closeDataset: VendorDataset<'close'> = {
   counts: (db, orgId) => Object.fromEntries(
     [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
   ),
-  // Webhook subscriptions count too: the deliverer looks only at organizations with jobs.
-  jobs: (db, orgId) => cached(db, `SELECT (SELECT count(*) FROM close_bulk_edits WHERE org_id = @o) + (SELECT count(*) FROM close_webhooks WHERE org_id = @o)`)
+  // The control API lists jobs, deliveries and outbox mail across organizations holding either.
+  jobsOrWebhooks: (db, orgId) => cached(db, `SELECT (SELECT count(*) FROM close_bulk_edits WHERE org_id = @o) + (SELECT count(*) FROM close_webhooks WHERE org_id = @o)`)
     .pluck().get({ o: orgId }) as number,
+  pending: pendingLanes,
 };

@@ -23,7 +23,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
 
   app.get('/webhooks/deliveries', { schema: { querystring: DeliveryQuery, response: { 200: DeliveryList, ...controlErrors } } }, async (req) => {
     const { subscription, status, limit } = req.query;
-    const rows = app.tenants.forJobOrgs(orgId(req.query.org), () => queue.list({ subscription, status, limit })).flat();
+    const rows = app.tenants.forOrgsWithJobsOrWebhooks(orgId(req.query.org), () => queue.list({ subscription, status, limit })).flat();
     rows.sort((a, b) => (a.date_created < b.date_created ? 1 : a.date_created > b.date_created ? -1 : b.seq - a.seq));
     return { data: rows.slice(0, limit).map(view) };
   });
@@ -33,7 +33,7 @@ export default async function webhookRoutes(fastify: FastifyInstance) {
 
   app.post('/webhooks/deliveries/:id/redeliver', { schema: { params: IdParams, querystring: DeliveryOrgQuery, response: { 200: Delivery, ...controlErrors } } },
     async (req) => {
-      const found = app.tenants.forJobOrgs(orgId(req.query.org), () => queue.find(req.params.id)).flat();
+      const found = app.tenants.forOrgsWithJobsOrWebhooks(orgId(req.query.org), () => queue.find(req.params.id)).flat();
       if (found.length === 0) throw notFound(`No webhook delivery ${req.params.id}${req.query.org ? ' in that organization' : ''}`);
       if (found.length > 1) throw new ApiError(409, 'CONFLICT', `Webhook delivery ${req.params.id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
       return view(await app.closeWebhooks.redeliver(found[0]!.org_id, req.params.id));

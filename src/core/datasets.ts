@@ -23,8 +23,10 @@ export interface VendorDataset<K extends VendorKey = VendorKey> {
   counts(db: Db, orgId: string): Record<string, number>;
   /** The organization's name, when the vendor's part carries one. */
   name?(part: Part<K>): string | undefined;
-  /** How many background jobs (any state) the organization's data holds: the ticker looks only where there are some. */
-  jobs?(db: Db, orgId: string): number;
+  /** How many background jobs or webhook subscriptions (any state) the organization's data holds: the control API lists across those. */
+  jobsOrWebhooks?(db: Db, orgId: string): number;
+  /** The scheduler's lanes (src/core/scheduler.ts) with work the data can run from the start (active jobs, pending deliveries). */
+  pending?(db: Db, orgId: string): string[];
 }
 
 export class Datasets {
@@ -77,8 +79,12 @@ export class Datasets {
     return undefined;
   }
 
-  jobs(db: Db, orgId: string): number {
-    return this.vendors.reduce((n, v) => n + (v.jobs?.(db, orgId) ?? 0), 0);
+  jobsOrWebhooks(db: Db, orgId: string): number {
+    return this.vendors.reduce((n, v) => n + (v.jobsOrWebhooks?.(db, orgId) ?? 0), 0);
+  }
+
+  pending(db: Db, orgId: string): string[] {
+    return this.vendors.flatMap((v) => v.pending?.(db, orgId) ?? []);
   }
 
   counts(db: Db, orgId: string): Record<string, Record<string, number>> {

@@ -512,4 +512,30 @@ export const migrations: Migration[] = [
       CREATE INDEX close_webhook_deliveries_sub ON close_webhook_deliveries(org_id, subscription_id);
     `,
   },
+  {
+    version: 16,
+    name: 'Background work by what is due: the organizations with pending work per lane; names say what they hold; deliveries by seq',
+    sql: `
+      -- The organizations the background workers visit (src/core/scheduler.ts): per lane (a vendor's
+      -- kind of work), those with work pending and the earliest instant it is due (ms of the
+      -- organization's clock; never later than the real one). A row leaves when a visit finds nothing.
+      CREATE TABLE control_pending_work (
+        lane TEXT NOT NULL,
+        org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+        due_ms INTEGER NOT NULL,
+        PRIMARY KEY (lane, org_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX control_pending_work_org ON control_pending_work(org_id);
+      -- What a file from before knew: every organization that held jobs or subscriptions may have work;
+      -- the first visit of each settles it.
+      INSERT INTO control_pending_work (lane, org_id, due_ms)
+        SELECT lane.name, j.org_id, 0 FROM control_job_orgs j, (SELECT 'close.bulk_actions' AS name UNION ALL SELECT 'close.webhook_deliveries') lane;
+      -- "Job orgs" held organizations with bulk actions or webhook subscriptions: the control API lists across them.
+      ALTER TABLE control_job_orgs RENAME TO control_orgs_with_jobs_or_webhooks;
+      -- A delivery's seq is the next after the organization's last: read from this index, not a scan of every delivery.
+      CREATE INDEX close_webhook_deliveries_seq ON close_webhook_deliveries(org_id, seq);
+      -- Finished deliveries beyond the newest of each subscription are pruned, walking this index from the newest.
+      CREATE INDEX close_webhook_deliveries_sub_seq ON close_webhook_deliveries(org_id, subscription_id, seq);
+    `,
+  },
 ];

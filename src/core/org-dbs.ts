@@ -37,7 +37,14 @@ export interface Image {
   /** Where a copy is patched before it is opened: allocated once per image (fresh memory is what costs). */
   scratch: Buffer;
   /** Facts about the image's data, so an untouched organization answers them without a copy. */
-  facts: { counts: Record<string, Record<string, number>>; jobs: number; name: string };
+  facts: {
+    counts: Record<string, Record<string, number>>;
+    /** How many bulk actions and webhook subscriptions (any state) it holds. */
+    jobsOrWebhooks: number;
+    /** The scheduler's lanes with work runnable from the start (src/core/scheduler.ts). */
+    pending: string[];
+    name: string;
+  };
 }
 
 type FunctionDef = [name: string, options: Database.RegistrationOptions, fn: (...args: never[]) => unknown];

@@ -3,6 +3,7 @@ import { cached, type Db } from './db.js';
 import type { Image, OrgDatabases } from './org-dbs.js';
 import type { Clocks, StoredClock } from './clock.js';
 import type { Datasets } from './datasets.js';
+import type { Scheduler } from './scheduler.js';
 import { ApiError, conflict, notFound, unauthorized } from './errors.js';
 import type { DatasetT, SeedFileT } from '../../schemas/seed.js';
 
@@ -68,6 +69,7 @@ export class Tenants {
     private readonly seed: SeedFileT,
     private readonly opts: { auth: AuthMode; maxOrgs: number },
     private readonly dbs: OrgDatabases,
+    private readonly scheduler: Scheduler,
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
     dbs.baseline = (text) => this.image(text);
@@ -89,23 +91,27 @@ export class Tenants {
     return this.dbs.run(orgId, fn);
   }
 
-  /** Marks the organization as one whose data holds background jobs (before the job is stored). */
-  noteJobs(orgId: string): void {
-    cached(this.main, `INSERT OR IGNORE INTO control_job_orgs (org_id) VALUES (?)`).run(orgId);
+  /**
+   * Marks the organization as one whose data holds bulk actions or webhook subscriptions (before they
+   * are stored): the control API lists jobs, deliveries and outbox mail across these. Background work
+   * does not look here: it visits what the scheduler says is due (src/core/scheduler.ts).
+   */
+  noteJobsOrWebhooks(orgId: string): void {
+    cached(this.main, `INSERT OR IGNORE INTO control_orgs_with_jobs_or_webhooks (org_id) VALUES (?)`).run(orgId);
   }
 
-  /** The organizations whose data holds (or held) background jobs, oldest first. */
-  jobOrgs(): string[] {
-    return cached(this.main, `SELECT j.org_id FROM control_job_orgs j JOIN orgs o ON o.id = j.org_id ORDER BY o.created_at, o.id`)
+  /** The organizations whose data holds (or held, since their last reset) bulk actions or webhook subscriptions, oldest first. */
+  orgsWithJobsOrWebhooks(): string[] {
+    return cached(this.main, `SELECT j.org_id FROM control_orgs_with_jobs_or_webhooks j JOIN orgs o ON o.id = j.org_id ORDER BY o.created_at, o.id`)
       .pluck().all() as string[];
   }
 
   /**
-   * `fn` in the database of each organization whose data holds jobs (only `orgId`'s when given), its
-   * results in that order: how the ticker and the control API look across organizations.
+   * `fn` in the database of each organization whose data holds bulk actions or subscriptions (only
+   * `orgId`'s when given), its results in that order: how the control API lists across organizations.
    */
-  forJobOrgs<T>(orgId: string | undefined, fn: (org: string) => T): T[] {
-    return this.jobOrgs().filter((org) => orgId === undefined || org === orgId).map((org) => this.run(org, () => fn(org)));
+  forOrgsWithJobsOrWebhooks<T>(orgId: string | undefined, fn: (org: string) => T): T[] {
+    return this.orgsWithJobsOrWebhooks().filter((org) => orgId === undefined || org === orgId).map((org) => this.run(org, () => fn(org)));
   }
 
   /** Registers what journal, faults, clocks and rate limits forget when an organization is reset or
@@ -163,7 +169,8 @@ export class Tenants {
       cached(this.main, `INSERT INTO credentials (token, org_id, created_at) VALUES (?, ?, ?)`).run(token, org.id, org.created_at);
       // Its data is made on first use; the image is built already (once per dataset), so a dataset
       // that cannot be loaded fails here.
-      if (image.facts.jobs > 0) this.noteJobs(org.id);
+      if (image.facts.jobsOrWebhooks > 0) this.noteJobsOrWebhooks(org.id);
+      for (const lane of image.facts.pending) this.scheduler.note(lane, org.id, 0);
       return org;
     })();
   }
@@ -184,6 +191,7 @@ export class Tenants {
       this.forgetStored(orgId);
     })();
     this.dbs.drop(orgId);
+    this.scheduler.load(orgId);
     this.forgetInMemory(orgId);
   }
 
@@ -206,6 +214,7 @@ export class Tenants {
     }
     this.dbs.drop(orgId, gen);
     this.dbs.install(orgId, db);
+    this.scheduler.load(orgId);
   }
 
   /** Deletes the organization and everything it owns (every table of `main` cascades from `orgs`; its database goes after). */
@@ -216,6 +225,7 @@ export class Tenants {
     })();
     this.dbs.drop(orgId);
     this.baselineCounts.delete(orgId);
+    this.scheduler.load(orgId);
     this.forgetInMemory(orgId);
   }
 
@@ -228,6 +238,7 @@ export class Tenants {
     })();
     for (const id of ids) this.dbs.drop(id);
     this.baselineCounts.clear();
+    this.scheduler.load(null);
     this.forgetInMemory(null);
   }
 
@@ -325,8 +336,11 @@ export class Tenants {
   /** Inside a transaction of `main`: the organization's data becomes the next generation, from `image`. */
   private nextGeneration(orgId: string, image: Image): void {
     cached(this.main, `UPDATE orgs SET name = ?, data_gen = data_gen + 1 WHERE id = ?`).run(image.facts.name, orgId);
-    cached(this.main, `DELETE FROM control_job_orgs WHERE org_id = ?`).run(orgId);
-    if (image.facts.jobs > 0) this.noteJobs(orgId);
+    cached(this.main, `DELETE FROM control_orgs_with_jobs_or_webhooks WHERE org_id = ?`).run(orgId);
+    if (image.facts.jobsOrWebhooks > 0) this.noteJobsOrWebhooks(orgId);
+    // Only work the new data can run from the start schedules it: a reset to a dataset that holds
+    // finished bulk actions or idle subscriptions leaves the organization lazy (its data not made).
+    this.scheduler.replaceStored(orgId, image.facts.pending);
   }
 
   /**
@@ -339,7 +353,9 @@ export class Tenants {
       const name = this.nameOf(text === null ? 'seed' : text === 'empty' ? 'empty' : ds);
       cached(db, `INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, ?, 0, ?)`).run(key, name, this.clock.iso(null));
       this.datasets.insert(db, key, ds);
-      return { counts: this.datasets.counts(db, key), jobs: this.datasets.jobs(db, key), name };
+      return {
+        counts: this.datasets.counts(db, key), jobsOrWebhooks: this.datasets.jobsOrWebhooks(db, key), pending: this.datasets.pending(db, key), name,
+      };
     });
   }
 

@@ -116,7 +116,7 @@ t.test('an image that cannot be patched is given the organization id row by row'
       db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'image', '2000-01-01')`).run(key);
       const add = db.prepare(`INSERT INTO blueai_members (org_id, id, name, email, role, created_at) VALUES (?, ?, ?, ?, 'member', '2026-01-01')`);
       for (let i = 0; i < 50; i++) add.run(key, `mem_${i}`, `Member ${i}`, `m${i}@example.com`);
-      return { counts: {}, jobs: 0, name: 'image' };
+      return { counts: {}, jobsOrWebhooks: 0, pending: [], name: 'image' };
     });
     const db = dbs.open(orgId);
     t.equal(db.prepare(`SELECT count(*) FROM blueai_members WHERE org_id = ?`).pluck().get(orgId), 50, `patch ${patch}: every row is the organization's`);
@@ -155,7 +155,7 @@ t.test('with files, the least recently used organizations are closed beyond the 
   t.teardown(() => dbs.closeAll());
   dbs.baseline = (text) => dbs.image(text, (db, key) => {
     db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'image', '2000-01-01')`).run(key);
-    return { counts: {}, jobs: 0, name: 'image' };
+    return { counts: {}, jobsOrWebhooks: 0, pending: [], name: 'image' };
   });
   const ids = ['a', 'b', 'c'].map((c) => `orga_${c.repeat(43)}`);
   for (const id of ids) {

@@ -13,7 +13,7 @@ export class CloseJobDriver implements JobDriver {
   ) {}
 
   list(filter: { orgId?: string; status?: string; kind?: string }): ControlJobT[] {
-    const rows = this.orgs.forJobOrgs(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
+    const rows = this.orgs.forOrgsWithJobsOrWebhooks(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
       AND (@kind IS NULL OR kind = @kind) ORDER BY date_created, seq`).all({ status: filter.status ?? null, kind: filter.kind ?? null }) as BulkActionRow[]).flat();
     rows.sort((a, b) => cmp(a.date_created, b.date_created) || a.seq - b.seq || cmp(a.org_id, b.org_id));
     return rows.map((r) => this.toJob(r));
@@ -88,7 +88,7 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private row(id: string, orgId?: string): BulkActionRow {
-    const rows = this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkActionRow[]).flat();
+    const rows = this.orgs.forOrgsWithJobsOrWebhooks(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkActionRow[]).flat();
     if (rows.length === 0) throw notFound(`No bulk action ${id}${orgId ? ' in that organization' : ''}`);
     if (rows.length > 1) {
       throw new ApiError(409, 'CONFLICT', `${this.noun(rows[0]!)} ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
@@ -121,12 +121,12 @@ export class CloseOutbox implements OutboxDriver {
 
   // Messages come only from bulk actions, so only organizations with jobs can have any.
   list(orgId?: string): OutboxMessageT[] {
-    return this.orgs.forJobOrgs(orgId, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
+    return this.orgs.forOrgsWithJobsOrWebhooks(orgId, () => cached(this.db, `SELECT org_id, id, kind, recipient, subject, body, ref_id, date_created FROM close_outbox
       ORDER BY date_created, id`).all() as OutboxMessageT[]).flat().sort((a, b) => cmp(a.date_created, b.date_created) || cmp(a.id, b.id));
   }
 
   clear(orgId?: string): void {
-    this.orgs.forJobOrgs(orgId, () => cached(this.db, `DELETE FROM close_outbox`).run());
+    this.orgs.forOrgsWithJobsOrWebhooks(orgId, () => cached(this.db, `DELETE FROM close_outbox`).run());
   }
 }
 

@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
+import type { Scheduler } from '../../core/scheduler.js';
+import { BULK_LANE } from '../schedule.js';
 import type { CrashHook } from '../../core/faults.js';
 import { realTimers, type Timers } from '../../core/timers.js';
 import { closeDate } from '../dates.js';
@@ -12,11 +14,18 @@ import type { BatchItem, BulkKinds } from './kinds.js';
 import type { EventLog } from '../store/events.js';
 import { byTickOrder, rotate, TICK_BUDGET_MS, TICK_ORDER, type JobKey } from './rotation.js';
 
-/** How the runner works on one organization's database, and on each one's that holds jobs (Tenants). */
-export interface JobOrgs {
+/** How background work runs in one organization's database (Tenants). */
+export interface OrgRunner {
   run<T>(orgId: string, fn: () => T): T;
-  forJobOrgs<T>(orgId: string | undefined, fn: (org: string) => T): T[];
 }
+
+/** …and how the control API looks across the organizations whose data holds bulk actions or webhook subscriptions (Tenants). */
+export interface JobOrgs extends OrgRunner {
+  forOrgsWithJobsOrWebhooks<T>(orgId: string | undefined, fn: (org: string) => T): T[];
+}
+
+/** What the runner and the deliverer ask of the scheduler (src/core/scheduler.ts). */
+export type DueOrgs = Pick<Scheduler, 'due' | 'settle' | 'note'>;
 
 /** What every kind's params carry besides its own; `legacy`: the action came with only the legacy `query` (its translation is the stored s_query). */
 type StoredParams = Record<string, unknown> & { tz_offset_minutes: number; legacy?: { slice: { index: number; count: number } | null; sort: unknown[] } };
@@ -55,7 +64,7 @@ export class BulkActionRunner {
   private readonly timers: Timers;
 
   constructor(
-    private readonly db: Db, private readonly orgs: JobOrgs, private readonly ids: Ids,
+    private readonly db: Db, private readonly orgs: OrgRunner, private readonly scheduler: DueOrgs, private readonly ids: Ids,
     private readonly clock: Clocks,
     private readonly kinds: BulkKinds,
     /** The event log (items' events carry meta.bulk_action_id) and the bulk action's own events. */
@@ -131,10 +140,14 @@ export class BulkActionRunner {
    * a direct call steps every job); returns how many were stepped.
    */
   tick(orgId?: string, budgetMs = Infinity): number {
-    // Only organizations whose data holds jobs are looked at, each in its own database.
-    const active = this.orgs.forJobOrgs(orgId, (org) => cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
-      WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[])
-      .flat().sort(byTickOrder);
+    // Only organizations the scheduler has with an active bulk action are looked at, each in its own
+    // database; one where none is active any more leaves the lane.
+    const active = this.scheduler.due(BULK_LANE, orgId).flatMap((org) => this.orgs.run(org, () => {
+      const jobs = cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
+        WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[];
+      if (jobs.length === 0) this.scheduler.settle(BULK_LANE, org, null);
+      return jobs;
+    })).sort(byTickOrder);
     const began = performance.now();
     let stepped = 0;
     for (const job of rotate(active, this.cursor)) {

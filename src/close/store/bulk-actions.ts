@@ -30,8 +30,10 @@ type CommonBody = BulkCommonCreateT;
  * (src/close/jobs/runner.ts); what differs per kind to the kind (src/close/jobs/kinds.ts).
  */
 export class BulkActionStore {
-  /** Called before a bulk action is stored (the organization joins the ones the ticker looks at). */
+  /** Called before a bulk action is stored (the organization joins the ones the control API lists jobs of). */
   onCreate?: (orgId: string) => void;
+  /** Called before a bulk action is stored or resumed (the organization joins the ones the ticker visits). */
+  onRunnable?: (orgId: string) => void;
 
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, readonly kinds: BulkKinds, private readonly events: EventLog) {}
 
@@ -80,6 +82,7 @@ export class BulkActionStore {
       created_by: userId || null, updated_by: userId || null, date_created: now, date_updated: now,
     };
     this.onCreate?.(orgId);
+    this.onRunnable?.(orgId);
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
       this.recordLifecycle(row, 'created', null);
@@ -123,6 +126,7 @@ export class BulkActionStore {
         ? transition(row, { type: 'pause' }, kind.noun)
         : transition(row, { type: 'resume', pausedForMs: nowMs - Date.parse(row.date_paused ?? row.date_updated) }, kind.noun);
       if (!t.ok) throw validationError(t.reason, { status: t.reason });
+      if (status === 'resuming') this.onRunnable?.(orgId);
       const now = closeDate(new Date(nowMs));
       const next: BulkActionRow = {
         ...row, status: t.next.status, paused_from: t.next.paused_from, updated_by: userId || row.updated_by, date_updated: now,

@@ -78,6 +78,7 @@ export class CloseStore {
     const tracking = { events: this.events, kinds: this.eventKinds };
     this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
     this.webhookDeliveries = new DeliveryQueue(db, clock);
+    this.webhookDeliveries.onPaused = (orgId) => this.webhooks.forget(orgId);
     // Every event, when it is written (in its write's transaction), is queued for the subscriptions it matches.
     this.events.listeners.push((orgId, event, how) => this.webhooks.enqueueEvent(orgId, event, how));
     this.bulkActions = new BulkActionStore(db, ids, clock, new BulkKinds([

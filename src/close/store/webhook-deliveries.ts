@@ -1,5 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import { nextDeliveryDue } from '../schedule.js';
 
 /** A delivery as stored (times in ms of the organization's clock). */
 export interface DeliveryRow {
@@ -19,11 +20,28 @@ export const GIVE_UP_MS = 72 * 3600_000;
 /** Real API (2021-06-07 changelog): paused once all deliveries have failed for 3 days; here: 3 days of the organization's clock since the first failure after the last success. */
 export const PAUSE_AFTER_MS = 3 * 24 * 3600_000;
 
+/**
+ * Finished deliveries (succeeded or dropped) kept per subscription, newest first: older ones are
+ * pruned as others finish, so the table (and every write's cost) does not grow with the traffic.
+ * Real API: a delivery's history is kept for an undocumented time; here: the last 100 per subscription.
+ */
+export const KEEP_FINISHED = 100;
+
+/** Deletes the subscription's finished deliveries older than its newest KEEP_FINISHED (walks its (org_id, subscription_id, seq) index from the newest). */
+export function pruneFinished(db: Db, orgId: string, subscriptionId: string): void {
+  cached(db, `DELETE FROM close_webhook_deliveries WHERE org_id = @org AND subscription_id = @sub AND status <> 'pending' AND seq <= (
+    SELECT seq FROM close_webhook_deliveries WHERE org_id = @org AND subscription_id = @sub AND status <> 'pending' ORDER BY seq DESC LIMIT 1 OFFSET @keep)`)
+    .run({ org: orgId, sub: subscriptionId, keep: KEEP_FINISHED });
+}
+
 /** The outcome of recording an attempt. */
 export type Outcome = 'succeeded' | 'failed' | 'dropped' | 'gone';
 
 /** The deliveries queue: what the deliverer (src/close/webhooks/deliverer.ts) reads and records; every call runs in the organization's database. */
 export class DeliveryQueue {
+  /** Called when failures paused a subscription (the webhook store forgets its cached subscriptions). */
+  onPaused: (orgId: string) => void = () => {};
+
   constructor(private readonly db: Db, private readonly clock: Clocks) {}
 
   /** Pending deliveries due now on the organization's clock, of active subscriptions, oldest first. */
@@ -31,6 +49,11 @@ export class DeliveryQueue {
     return cached(this.db, `SELECT d.* FROM close_webhook_deliveries d JOIN close_webhooks w ON w.org_id = d.org_id AND w.id = d.subscription_id
       WHERE d.org_id = @org AND d.status = 'pending' AND d.next_attempt_at <= @now AND w.status = 'active' ORDER BY d.next_attempt_at, d.seq`)
       .all({ org: orgId, now: this.clock.nowMs(orgId) }) as DeliveryRow[];
+  }
+
+  /** When the organization's next pending delivery is due (ms of its clock), leaving out `busy` ids; null: none. */
+  nextDue(orgId: string, busy: readonly string[] = []): number | null {
+    return nextDeliveryDue(this.db, orgId, busy);
   }
 
   get(orgId: string, id: string): DeliveryRow | undefined {
@@ -74,6 +97,7 @@ export class DeliveryQueue {
           cached(this.db, `UPDATE close_webhook_deliveries SET status = 'dropped', last_error = coalesce(last_error, 'the subscription was paused'),
             date_updated = ? WHERE org_id = ? AND subscription_id = ? AND status = 'pending' AND id <> ?`)
             .run(this.clock.iso(orgId), orgId, row.subscription_id, id);
+          this.onPaused(orgId);
         } else if (now - first >= GIVE_UP_MS) {
           status = 'dropped';
         } else {
@@ -86,6 +110,7 @@ export class DeliveryQueue {
         status, attempts, code: r.statusCode, error: r.error, latency: Math.round(r.latencyMs), next, first, now, excerpt: r.excerpt,
         iso: this.clock.iso(orgId), org: orgId, id,
       });
+      if (status !== 'pending') pruneFinished(this.db, orgId, row.subscription_id);
       return status === 'succeeded' ? 'succeeded' : status === 'dropped' ? 'dropped' : 'failed';
     })();
   }

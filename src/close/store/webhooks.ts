@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cached, type Db } from '../../core/db.js';
+import { cached, realDb, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
@@ -7,6 +7,10 @@ import { OutboundPolicy } from '../../core/outbound.js';
 import type { WebhookCreateT, WebhookEventT, WebhookT, WebhookUpdateT } from '../../../schemas/close/webhooks.js';
 import { checkFilter, matches, type Filter } from '../webhooks/filter.js';
 import type { Stamper } from './common.js';
+import { pruneFinished } from './webhook-deliveries.js';
+
+/** An active subscription with its `events` parsed, as enqueueEvent matches events against it. */
+interface ActiveSubscription { id: string; wanted: WebhookEventT[] }
 
 /** An event of Close's event log, as a webhook delivers it (the payload's `event`). */
 export interface WebhookEvent {
@@ -38,6 +42,14 @@ const refusedUrl = (why: string) => bad('url', `Not supported by the emulator: $
 export class WebhookStore {
   /** Called before a subscription is stored: its organization joins the ones the deliverer looks at. */
   onCreate: (orgId: string) => void = () => {};
+  /** Called before a pending delivery is stored, with when it is due (ms of the organization's clock): the deliverer's scheduler lane. */
+  onPending: (orgId: string, dueMs: number) => void = () => {};
+  /**
+   * Each organization's active subscriptions with their parsed filters, per database handle (a reset,
+   * a restore or a reopened file is a new one, so nothing stale survives it), so a write does not parse
+   * every subscription's `events` again; dropped whenever a subscription is written (`forget`).
+   */
+  private readonly active = new WeakMap<Db, Map<string, ActiveSubscription[]>>();
 
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly stamp: Stamper,
@@ -84,6 +96,7 @@ export class WebhookStore {
     cached(this.db, `INSERT INTO close_webhooks (org_id, id, url, events, verify_ssl, status, signature_key, failing_since, created_by, updated_by,
       date_created, date_updated) VALUES (@org, @id, @url, @events, @verify_ssl, @status, @signature_key, NULL, @created_by, @updated_by,
       @date_created, @date_updated)`).run({ ...row, org: orgId });
+    this.forget(orgId);
     return { ...this.render(orgId, row), signature_key: row.signature_key };
   }
 
@@ -92,28 +105,58 @@ export class WebhookStore {
     const verify = body.verify_ssl ?? row.verify_ssl === 1;
     const url = body.url !== undefined || body.verify_ssl !== undefined ? this.checkUrl(body.url ?? row.url, verify) : row.url;
     const events = body.events !== undefined ? JSON.stringify(checkEvents(body.events)) : row.events;
-    this.db.transaction(() => {
-      cached(this.db, `UPDATE close_webhooks SET url = @url, events = @events, verify_ssl = @verify, status = @status, updated_by = @user,
-        failing_since = CASE WHEN @status = 'active' THEN NULL ELSE failing_since END, date_updated = @now WHERE org_id = @org AND id = @id`)
-        .run({ url, events, verify: verify ? 1 : 0, status: body.status ?? row.status, user: userId, now: this.stamp.now(orgId), org: orgId, id });
-      // Real API: a paused subscription's queue is cleared; here: its pending deliveries are dropped.
-      if (body.status === 'paused') this.dropPending(orgId, id, 'the subscription was paused');
-    })();
+    try {
+      this.db.transaction(() => {
+        cached(this.db, `UPDATE close_webhooks SET url = @url, events = @events, verify_ssl = @verify, status = @status, updated_by = @user,
+          failing_since = CASE WHEN @status = 'active' THEN NULL ELSE failing_since END, date_updated = @now WHERE org_id = @org AND id = @id`)
+          .run({ url, events, verify: verify ? 1 : 0, status: body.status ?? row.status, user: userId, now: this.stamp.now(orgId), org: orgId, id });
+        // Real API: a paused subscription's queue is cleared; here: its pending deliveries are dropped.
+        if (body.status === 'paused') this.dropPending(orgId, id, 'the subscription was paused');
+      })();
+    } finally {
+      this.forget(orgId);
+    }
     return this.get(orgId, id);
   }
 
   delete(orgId: string, id: string): void {
     this.row(orgId, id);
-    this.db.transaction(() => {
-      cached(this.db, `DELETE FROM close_webhooks WHERE org_id = ? AND id = ?`).run(orgId, id);
-      this.dropPending(orgId, id, 'the subscription was deleted');
-    })();
+    try {
+      this.db.transaction(() => {
+        cached(this.db, `DELETE FROM close_webhooks WHERE org_id = ? AND id = ?`).run(orgId, id);
+        this.dropPending(orgId, id, 'the subscription was deleted');
+      })();
+    } finally {
+      this.forget(orgId);
+    }
   }
 
   dropPending(orgId: string, subscriptionId: string, reason: string): number {
-    return cached(this.db, `UPDATE close_webhook_deliveries SET status = 'dropped', last_error = coalesce(last_error, @reason), date_updated = @now
+    const dropped = cached(this.db, `UPDATE close_webhook_deliveries SET status = 'dropped', last_error = coalesce(last_error, @reason), date_updated = @now
       WHERE org_id = @org AND subscription_id = @sub AND status = 'pending'`)
       .run({ reason, now: this.clock.iso(orgId), org: orgId, sub: subscriptionId }).changes;
+    pruneFinished(this.db, orgId, subscriptionId);
+    return dropped;
+  }
+
+  /** Drops the organization's cached subscriptions (one was written: created, updated, deleted or paused by its failures). */
+  forget(orgId: string): void {
+    this.active.get(realDb(this.db))?.delete(orgId);
+  }
+
+  /** The organization's active subscriptions, oldest first, their `events` parsed once per write of them. */
+  private activeSubscriptions(orgId: string): ActiveSubscription[] {
+    const db = realDb(this.db);
+    let byOrg = this.active.get(db);
+    if (!byOrg) this.active.set(db, (byOrg = new Map()));
+    let subs = byOrg.get(orgId);
+    if (!subs) {
+      const rows = cached(this.db, `SELECT id, events FROM close_webhooks WHERE org_id = ? AND status = 'active' ORDER BY date_created, id`)
+        .all(orgId) as { id: string; events: string }[];
+      subs = rows.map((r) => ({ id: r.id, wanted: JSON.parse(r.events) as WebhookEventT[] }));
+      byOrg.set(orgId, subs);
+    }
+    return subs;
   }
 
   /**
@@ -124,8 +167,7 @@ export class WebhookStore {
   enqueueEvent(orgId: string, event: WebhookEvent, how: 'created' | 'consolidated'): void {
     // Without an active subscription there is nothing to queue, nor any pending delivery to refresh
     // (pausing or deleting one drops its pending deliveries): most writes stop here.
-    const subs = cached(this.db, `SELECT id, events FROM close_webhooks WHERE org_id = ? AND status = 'active' ORDER BY date_created, id`)
-      .all(orgId) as { id: string; events: string }[];
+    const subs = this.activeSubscriptions(orgId);
     if (subs.length === 0) return;
     const eventJson = JSON.stringify(event);
     const now = this.clock.nowMs(orgId);
@@ -136,15 +178,16 @@ export class WebhookStore {
       return;
     }
     const due = DELAYED_ACTIONS.has(event.action) ? now + CONSOLIDATION_MS : now;
-    for (const sub of subs) {
-      const wanted = JSON.parse(sub.events) as WebhookEventT[];
-      const hit = wanted.some((w) => w.object_type === event.object_type && w.action === event.action
-        && (w.extra_filter == null || matches(w.extra_filter as Filter, event)));
-      if (!hit) continue;
+    const hits = subs.filter((sub) => sub.wanted.some((w) => w.object_type === event.object_type && w.action === event.action
+      && (w.extra_filter == null || matches(w.extra_filter as Filter, event))));
+    if (hits.length === 0) return;
+    this.onPending(orgId, due);
+    // The next seq is read from the (org_id, seq) index: one seek, however many deliveries are stored.
+    let seq = (cached(this.db, `SELECT seq FROM close_webhook_deliveries WHERE org_id = ? ORDER BY seq DESC LIMIT 1`).pluck().get(orgId) as number | undefined) ?? 0;
+    for (const sub of hits) {
       cached(this.db, `INSERT INTO close_webhook_deliveries (org_id, id, seq, subscription_id, event_id, event, status, attempts, next_attempt_at,
-        date_created, date_updated) VALUES (@org, @id, (SELECT coalesce(max(seq), 0) + 1 FROM close_webhook_deliveries WHERE org_id = @org),
-        @sub, @event_id, @event, 'pending', 0, @due, @iso, @iso)`)
-        .run({ org: orgId, id: this.ids.base62('whdel_', 22), sub: sub.id, event_id: event.id, event: eventJson, due, iso });
+        date_created, date_updated) VALUES (@org, @id, @seq, @sub, @event_id, @event, 'pending', 0, @due, @iso, @iso)`)
+        .run({ org: orgId, id: this.ids.base62('whdel_', 22), seq: ++seq, sub: sub.id, event_id: event.id, event: eventJson, due, iso });
     }
   }
 

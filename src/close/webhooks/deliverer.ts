@@ -4,7 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clocks } from '../../core/clock.js';
 import { OutboundPolicy } from '../../core/outbound.js';
 import { conflict } from '../../core/errors.js';
-import type { JobOrgs } from '../jobs/runner.js';
+import type { DueOrgs, OrgRunner } from '../jobs/runner.js';
+import { DELIVERY_LANE } from '../schedule.js';
 import type { WebhookStore } from '../store/webhooks.js';
 import type { DeliveryQueue, DeliveryRow, AttemptResult, Outcome } from '../store/webhook-deliveries.js';
 
@@ -62,7 +63,7 @@ export class WebhookDeliverer {
   private readonly outbound: OutboundPolicy;
 
   constructor(
-    private readonly orgs: JobOrgs, private readonly clock: Clocks, private readonly store: WebhookStore, private readonly queue: DeliveryQueue,
+    private readonly orgs: OrgRunner, private readonly scheduler: DueOrgs, private readonly clock: Clocks, private readonly store: WebhookStore, private readonly queue: DeliveryQueue,
     private settings: DeliverySettings,
     private readonly opts: { log?: FastifyBaseLogger; faults?: WebhookFaults; changed?: () => void; outbound?: OutboundPolicy } = {},
   ) {
@@ -133,10 +134,24 @@ export class WebhookDeliverer {
 
   private launchDue(orgId: string | undefined): Promise<Outcome>[] {
     if (this.settings.held) return [];
-    const due = this.orgs.forJobOrgs(orgId, (org) => this.queue.due(org)).flat().filter((d) => !this.inFlight.has(`${d.org_id}/${d.id}`));
+    // Only organizations the scheduler has a delivery due in are looked at, each in its own database.
+    const orgs = this.scheduler.due(DELIVERY_LANE, orgId);
+    const due = orgs.flatMap((org) => this.orgs.run(org, () => this.queue.due(org))).filter((d) => !this.inFlight.has(`${d.org_id}/${d.id}`));
     const batch = new Batch();
     for (let i = 0; i < due.length; i++) batch.join();
-    return due.map((d) => this.launch(d.org_id, d.id, { batch, left: false }));
+    const launched = due.map((d) => this.launch(d.org_id, d.id, { batch, left: false }));
+    for (const org of orgs) this.settle(org);
+    return launched;
+  }
+
+  /**
+   * Tells the scheduler when the organization's next delivery is due: stored, counting the attempts in
+   * flight (a restart must retry them); in memory, not counting them (each settles again when over),
+   * so a receiver that hangs does not make its organization visited every tick.
+   */
+  private settle(orgId: string): void {
+    const busy = [...this.inFlight.keys()].filter((key) => key.startsWith(`${orgId}/`)).map((key) => key.slice(orgId.length + 1));
+    this.orgs.run(orgId, () => this.scheduler.settle(DELIVERY_LANE, orgId, this.queue.nextDue(orgId), this.queue.nextDue(orgId, busy)));
   }
 
   private launch(orgId: string, id: string, place: Place = null): Promise<Outcome> {
@@ -147,6 +162,12 @@ export class WebhookDeliverer {
     }).finally(() => {
       if (place && !place.left) place.batch.leave();
       this.inFlight.delete(key);
+      try {
+        this.settle(orgId);
+      } catch (err) {
+        // The organization was deleted or the app is closing: nothing is left to schedule.
+        this.opts.log?.debug({ err, org: orgId }, 'webhook deliveries not rescheduled');
+      }
       this.opts.changed?.();
     });
     this.inFlight.set(key, p);

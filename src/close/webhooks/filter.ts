@@ -14,10 +14,46 @@ export type Filter =
   | { type: 'any_array_value'; filter: Filter };
 
 const MAX_DEPTH = 32;
+/**
+ * Real API: no documented bound on an extra_filter; here: at most 64 levels of JSON nesting and
+ * 16,384 characters of JSON text, the operators' `value`s included, so a hostile value cannot
+ * overflow the stack (JSON.stringify and the matcher recurse) nor make every write slow.
+ */
+export const MAX_FILTER_JSON_DEPTH = 64;
+export const MAX_FILTER_CHARS = 16_384;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Why `f` is not a filter (a path and a reason), or null when it is one. */
+/**
+ * Why a JSON value is too deep or too large to be a filter, or null. Walks with its own stack (no
+ * recursion, so any depth is safe) and stops as soon as a bound is passed.
+ */
+export function checkFilterSize(value: unknown, path = 'extra_filter'): string | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  let chars = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') chars += v.length + 2;
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) chars += String(v).length;
+    else if (typeof v === 'object') {
+      if (depth > MAX_FILTER_JSON_DEPTH) return `${path}: nested more than ${MAX_FILTER_JSON_DEPTH} levels deep (values included)`;
+      const entries = Array.isArray(v) ? v.map((x): [string, unknown] => ['', x]) : Object.entries(v as Record<string, unknown>);
+      chars += 2;
+      for (const [k, x] of entries) {
+        chars += (Array.isArray(v) ? 0 : k.length + 3) + 1;
+        stack.push([x, depth + 1]);
+      }
+    }
+    if (chars > MAX_FILTER_CHARS) return `${path}: longer than ${MAX_FILTER_CHARS} characters of JSON (values included)`;
+  }
+  return null;
+}
+
+/** Why `f` is not a filter (a path and a reason), or null when it is one; its size is checked first (checkFilterSize). */
 export function checkFilter(f: unknown, path = 'extra_filter', depth = 0): string | null {
+  if (depth === 0) {
+    const problem = checkFilterSize(f, path);
+    if (problem) return problem;
+  }
   if (depth > MAX_DEPTH) return `${path}: nested more than ${MAX_DEPTH} levels`;
   if (!isObject(f)) return `${path}: must be an object with a "type"`;
   const has = (k: string) => Object.hasOwn(f, k);
