@@ -1,8 +1,22 @@
 import { validationError } from '../core/errors.js';
 
-/** Close's timestamp format: ISO 8601 with microseconds and `+00:00` (`2015-03-16T00:19:50.141000+00:00`). */
+/**
+ * Close's timestamp format: ISO 8601 with microseconds and `+00:00` (`2015-03-16T00:19:50.141000+00:00`).
+ * The one formatter of Close timestamps: `closeDate` for an instant, `closeMicros` for µs since the epoch.
+ */
 export function closeDate(at: Date): string {
-  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+  return closeMicros(at.getTime() * 1000);
+}
+
+/** µs since the epoch as a Close timestamp (the Stamper's strictly increasing stamps keep their µs). */
+export function closeMicros(us: number): string {
+  const iso = new Date(Math.floor(us / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(((us % 1000) + 1000) % 1000).padStart(3, '0')}+00:00`;
+}
+
+/** An ISO instant of the core (`…Z`) in Close's format; one already in it is returned as it is. */
+export function closeFromIso(iso: string): string {
+  return iso.endsWith('+00:00') ? iso : closeDate(new Date(iso));
 }
 
 /** Parses any ISO 8601 timestamp (Close's or `…Z`) to epoch milliseconds; NaN if it is not one. */

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
+import { closeMicros } from '../dates.js';
 
 /**
  * Close timestamps from the emulator clock, strictly increasing per organization. Real API: microseconds
@@ -22,8 +23,7 @@ export class Stamper {
     const prev = this.last.get(orgId);
     const us = prev && baseUs >= prev.baseUs ? Math.max(baseUs, prev.us + 1) : baseUs;
     this.last.set(orgId, { baseUs, us });
-    const iso = new Date(Math.floor(us / 1000)).toISOString();
-    return `${iso.slice(0, 23)}${String(us % 1000).padStart(3, '0')}+00:00`;
+    return closeMicros(us);
   }
 
   /** Forgets a deleted or reset organization. */

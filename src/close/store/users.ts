@@ -3,6 +3,7 @@ import { cached, type Db } from '../../core/db.js';
 import { badField, notFound } from '../../core/errors.js';
 import { own } from '../../core/own.js';
 import type { Org } from '../../core/tenants.js';
+import { closeFromIso } from '../dates.js';
 import type { MeT } from '../../../schemas/close/me.js';
 import type { MembershipT, OrganizationT, UserT } from '../../../schemas/close/users.js';
 import { ORG_CURRENCY, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
@@ -15,8 +16,6 @@ interface UserRow {
 }
 const COLUMNS = `id, first_name, last_name, email, date_created, date_updated, active, role_id`;
 
-/** Close timestamps carry microseconds and `+00:00`; the core's are plain ISO. */
-const closeTs = (iso: string): string => (iso.endsWith('+00:00') ? iso : `${new Date(iso).toISOString().slice(0, 23)}000+00:00`);
 
 /** Real API: the user's uploaded picture or its Gravatar; here: always the Gravatar URL of the email. */
 const gravatar = (email: string): string =>
@@ -87,7 +86,7 @@ export class UserStore {
     if (!o || o.id !== orgId) throw notFound(`Organization ${id} not found.`);
     const users = cached(this.db, `SELECT ${COLUMNS} FROM close_users WHERE org_id = ? ORDER BY position, id`).all(orgId) as UserRow[];
     const all = { _skip: 0, _limit: 1_000_000 };
-    const created = closeTs(o.created_at);
+    const created = closeFromIso(o.created_at);
     const creator = users[0]?.id ?? null;
     return {
       id: o.id, name: o.name, date_created: created, date_updated: o.date_updated ?? created,

@@ -1,6 +1,7 @@
 import { cached, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import { nextDeliveryDue } from '../schedule.js';
+import { closeDate } from '../dates.js';
 
 /** A delivery as stored (times in ms of the organization's clock). */
 export interface DeliveryRow {
@@ -93,7 +94,7 @@ export class DeliveryQueue {
           status = 'dropped';
           // Real API: the subscription pauses and its queue is cleared; here: the same, and it stays paused until PUT status=active.
           cached(this.db, `UPDATE close_webhooks SET status = 'paused', date_updated = ? WHERE org_id = ? AND id = ?`)
-            .run(this.closeStamp(orgId), orgId, row.subscription_id);
+            .run(closeDate(this.clock.now(orgId)), orgId, row.subscription_id);
           cached(this.db, `UPDATE close_webhook_deliveries SET status = 'dropped', last_error = coalesce(last_error, 'the subscription was paused'),
             date_updated = ? WHERE org_id = ? AND subscription_id = ? AND status = 'pending' AND id <> ?`)
             .run(this.clock.iso(orgId), orgId, row.subscription_id, id);
@@ -122,7 +123,4 @@ export class DeliveryQueue {
       WHERE org_id = @org AND id = @id`).run({ now: this.clock.nowMs(orgId), iso: this.clock.iso(orgId), org: orgId, id });
   }
 
-  private closeStamp(orgId: string): string {
-    return this.clock.iso(orgId).replace('Z', '000+00:00');
-  }
 }
