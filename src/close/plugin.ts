@@ -5,6 +5,7 @@ import { closeErrorHandler } from './errors.js';
 import { nearestRoute } from '../core/capture.js';
 import { vendorPipeline } from '../core/vendor-hook.js';
 import { CloseStore } from './store/index.js';
+import { composeBulkKinds } from './jobs/index.js';
 import { closeDataset } from './seed.js';
 import registerRoutes from './routes/index.js';
 import { BulkActionRunner, type StepProbe } from './jobs/runner.js';
@@ -55,7 +56,7 @@ export function decorateClose(
   webhooks: { timeoutMs: number } = { timeoutMs: 10_000 },
 ): void {
   app.datasets.register(closeDataset);
-  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { outbound: app.outbound });
+  const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { outbound: app.outbound, bulkKinds: composeBulkKinds });
   // Before a bulk action is stored, its organization joins the ones the control API lists jobs of;
   // before one is stored or resumed, the ticker's lane.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobsOrWebhooks(orgId);
