@@ -141,7 +141,10 @@ export class Tenants {
       .get(token) as Org | undefined;
   }
 
-  /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
+  /**
+   * A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS, 503 when
+   * the organizations' memory budget cannot hold one more (the others busy).
+   */
   create(token: string, baseline: Baseline): Org {
     this.assertValid(baseline);
     const text = baselineText(baseline);
@@ -156,6 +159,12 @@ export class Tenants {
           'FORBIDDEN',
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
+      }
+      if (!this.dbs.reserve(image.bytes.length)) {
+        // Real API: no such limit; here the organizations' databases share ORG_MEMORY, and one that is
+        // in use cannot move out of memory, so a new organization waits until one is idle.
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE',
+          'The organizations\' memory budget (ORG_MEMORY) is full of organizations in use; retry shortly', { retry_after: 1 });
       }
       const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
       cached(this.main, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
@@ -202,6 +211,7 @@ export class Tenants {
       this.main.transaction(() => this.nextGeneration(orgId, image))();
     } catch (err) {
       db.close();
+      this.dbs.discard(orgId, gen);
       throw err;
     }
     this.dbs.drop(orgId, gen);
