@@ -71,7 +71,8 @@ export class OrgMemory {
   idle(db: Db): boolean {
     if (!db.open || db.inTransaction) return false;
     try {
-      totalChanges(db);
+      // Reads may run beside an iterating statement; exec, serialize and close may not (better-sqlite3's "busy").
+      db.exec('');
       return true;
     } catch {
       return false;

@@ -1,0 +1,51 @@
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { build, bearer, SEED_IDS } from '../helper.js';
+
+// With DB=<path>, every organization's data is `<path>-orgs/<org id>.<generation>.db` (src/core/org-dbs.ts).
+// A crash inside a restore, reset or deletion can leave files of another generation behind; at start
+// every file that is not an organization's current data goes (src/core/org-files.ts).
+
+t.test('at start, files of other generations, of deleted organizations, temporary files and orphan logs are removed; the current data stays intact', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-strays-'));
+  const file = join(dir, 'emulator.db');
+  const app = await build(t, { db: file });
+  const del = await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer('stray-key'), payload: { ids: [SEED_IDS.deal1] } });
+  t.equal(del.statusCode, 200);
+  const id = app.tenants.get('stray-key').id;
+  // A second organization reset once: its generation 0 is gone, 1 is current (made on its next use).
+  const other = app.tenants.resolve('stray-other').id;
+  await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('stray-other') });
+  t.equal((await app.inject({ method: 'POST', url: `/_mock/orgs/${other}/reset` })).statusCode, 200);
+  await app.close();
+
+  const orgs = `${file}-orgs`;
+  const current = join(orgs, `${id}.0.db`);
+  t.ok(existsSync(current), 'the organization\'s current file');
+  // What crashes leave: a restore's next generation and its log, a temporary copy, another
+  // generation's files, the files of an organization that no longer exists.
+  const planted = [
+    `${id}.1.db`, `${id}.1.db-wal`, `${id}.1.db-shm`, `${id}.1.db.tmp`, `${id}.0.db.tmp`,
+    `${other}.0.db`, `${other}.0.db-wal`, `${other}.1.db-wal`,
+    `orga_${'Z'.repeat(43)}.0.db`, `orga_${'Z'.repeat(43)}.0.db-wal`,
+  ];
+  for (const name of planted) copyFileSync(current, join(orgs, name));
+  writeFileSync(join(orgs, 'notes.txt'), 'not an organization file');
+
+  const again = await build(t, { db: file });
+  const left = readdirSync(orgs).sort();
+  for (const name of planted) t.notOk(left.includes(name), `${name} removed`);
+  t.ok(left.includes(`${id}.0.db`), 'the current file stays');
+  t.ok(left.includes('notes.txt'), 'a file that is not an organization\'s stays');
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('stray-key') })).statusCode, 404, 'the write before the restart stands');
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal2}`, headers: bearer('stray-key') })).statusCode, 200, 'and the rest of its data');
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('stray-other') })).statusCode, 200, 'the reset organization answers its seed');
+
+  // A restore writes the next generation: nothing planted is replayed into it.
+  const snap = (await again.inject({ url: `/_mock/orgs/${id}/snapshot` })).json();
+  t.equal((await again.inject({ method: 'PUT', url: `/_mock/orgs/${id}/snapshot`, payload: snap })).statusCode, 200);
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('stray-key') })).statusCode, 404, 'restored as it was');
+  t.same(readdirSync(orgs).filter((n) => n.startsWith(`${id}.`) && n.endsWith('.db')), [`${id}.1.db`], 'one generation left');
+});
