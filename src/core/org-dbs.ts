@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
-import { GROWTH, OrgMemory, type MemoryStats } from './org-memory.js';
+import { GROWTH, OrgMemory, OVERHEAD, type MemoryStats } from './org-memory.js';
 import { realTimers, type Timers } from './timers.js';
 import { removeStrayFiles } from './org-files.js';
 
@@ -177,8 +177,9 @@ export class OrgDatabases {
    */
   reserve(bytes: number): boolean {
     if (this.dir !== null) return true;
-    const held = this.fit(bytes, null);
-    return held === 0 || held + bytes <= this.memory.budget;
+    const cost = bytes + OVERHEAD;
+    const held = this.fit(cost, null);
+    return held === 0 || held + cost <= this.memory.budget;
   }
 
   /**
