@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import t from 'tap';
 import { build, bearer, SEED_IDS } from '../helper.js';
 
@@ -48,4 +49,32 @@ t.test('at start, files of other generations, of deleted organizations, temporar
   t.equal((await again.inject({ method: 'PUT', url: `/_mock/orgs/${id}/snapshot`, payload: snap })).statusCode, 200);
   t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('stray-key') })).statusCode, 404, 'restored as it was');
   t.same(readdirSync(orgs).filter((n) => n.startsWith(`${id}.`) && n.endsWith('.db')), [`${id}.1.db`], 'one generation left');
+});
+
+t.test('a restore never replays a log left under the name of its next generation', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-replay-'));
+  const file = join(dir, 'emulator.db');
+  const app = await build(t, { db: file });
+  await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('replay-key') });
+  const id = app.tenants.get('replay-key').id;
+  const snap = (await app.inject({ url: `/_mock/orgs/${id}/snapshot` })).json();
+  await app.close();
+  const again = await build(t, { db: file });
+
+  // A real log of this organization's data that deletes every deal, where generation 1 will be
+  // written: what a crash between writing a restore's file and its commit leaves behind.
+  const orgs = `${file}-orgs`;
+  const copy = join(dir, 'copy.db');
+  copyFileSync(join(orgs, `${id}.0.db`), copy);
+  const writer = new Database(copy);
+  writer.pragma('journal_mode = WAL');
+  writer.pragma('wal_autocheckpoint = 0');
+  writer.prepare(`DELETE FROM blueai_deals`).run();
+  copyFileSync(`${copy}-wal`, join(orgs, `${id}.1.db-wal`));
+  writer.close();
+
+  t.equal((await again.inject({ method: 'PUT', url: `/_mock/orgs/${id}/snapshot`, payload: snap })).statusCode, 200);
+  t.equal((await again.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('replay-key') })).statusCode, 200, 'the restored deal is there');
+  t.equal(again.tenants.db(id).prepare(`SELECT count(*) FROM blueai_deals`).pluck().get(), snap.blueai.deals.length, 'every deal of the snapshot');
+  t.equal(again.tenants.db(id).pragma('integrity_check', { simple: true }), 'ok');
 });
