@@ -87,6 +87,8 @@ export class OrgDatabases {
    */
   private readonly legacy: Set<string>;
   private built = 0;
+  /** The organization open() answered last (already last in `handles`). */
+  private last: string | undefined;
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
@@ -141,10 +143,12 @@ export class OrgDatabases {
   open(orgId: string): Db {
     const open = this.handles.get(orgId);
     if (open) {
-      if (this.dir !== null) {
-        // Most recently used last: the first one is the one closed when too many are open.
+      // Most recently used last: the first one is the one moved out past the budget or closed when
+      // too many files are open. Every statement comes here: the same organization again costs nothing.
+      if (orgId !== this.last) {
         this.handles.delete(orgId);
         this.handles.set(orgId, open);
+        this.last = orgId;
       }
       return open;
     }
@@ -205,7 +209,9 @@ export class OrgDatabases {
    * `drop`); with files, the least recently used one is closed beyond `maxOpenFiles`.
    */
   install(orgId: string, db: Db): void {
+    this.handles.delete(orgId);
     this.handles.set(orgId, db);
+    this.last = orgId;
     if (this.dir === null) {
       // Past the budget with nothing idle, an organization that exists still gets its data: only a
       // new one is refused (reserve).

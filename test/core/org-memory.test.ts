@@ -63,6 +63,14 @@ t.test('with a budget of three organizations, ten used ones stay under it; writt
   t.ok(app.orgDbs.stats().memory.loads >= 5, 'the written ones were read back from their files');
 });
 
+t.test('the least recently used organization is the one moved out, not the first one opened', async (t) => {
+  const { app } = await budgeted(2);
+  for (const key of ['lru-a', 'lru-b', 'lru-a', 'lru-c']) await leadName(app, key);
+  t.ok(app.orgDbs.peek(app.tenants.get('lru-a').id), 'a, used again after b, stays');
+  t.equal(app.orgDbs.peek(app.tenants.get('lru-b').id), undefined, 'b moved out');
+  t.ok(app.orgDbs.peek(app.tenants.get('lru-c').id), 'c is open');
+});
+
 t.test('an organization read back from its spill file and written again is spilled again with the new write; a reset forgets its file', async (t) => {
   const { app } = await budgeted(1);
   await app.inject({ method: 'PUT', url: LEAD, headers: basic('again-a'), payload: { name: 'First write' } });
