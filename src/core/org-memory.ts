@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cached, openDatabase, type Db } from './db.js';
@@ -161,8 +161,38 @@ export class OrgMemory {
 
   private file(orgId: string): string {
     // Made on the first spill: a process that never spills leaves nothing behind.
-    this.dir ??= mkdtempSync(join(tmpdir(), `crm-bulk-emulator-${process.pid}-`));
+    if (this.dir === null) {
+      removeDeadSpills();
+      this.dir = mkdtempSync(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
+    }
     return join(this.dir, `${orgId}.db`);
+  }
+}
+
+const SPILL_PREFIX = 'crm-bulk-emulator-';
+
+/**
+ * Removes the spill directories of emulator processes that are gone (killed before they could remove
+ * their own): each holds up to MAX_ORGS organizations' data. A directory whose process may still be
+ * running (alive, or another user's) is left alone.
+ */
+export function removeDeadSpills(dir = tmpdir()): number {
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const pid = /^crm-bulk-emulator-(\d{1,10})-[0-9A-Za-z]{6}$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

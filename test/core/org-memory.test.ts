@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { closeWhenIdle, FAST_CLOSE_ATTEMPTS } from '../../src/core/org-dbs.js';
 import type { Db } from '../../src/core/db.js';
+import { removeDeadSpills } from '../../src/core/org-memory.js';
 import { bearer, build } from '../helper.js';
 import { basic, CLOSE } from '../close/seed-ids.js';
 import { ManualTimers } from '../timers.js';
@@ -165,4 +170,20 @@ t.test('closeWhenIdle never throws from its timer: a database that stays busy is
   timers.fire();
   t.equal(fake.open, false, 'closed once idle');
   t.same(timers.pending, [], 'nothing scheduled after');
+});
+
+t.test('the spill directories of emulator processes that are gone are removed; a running one\'s are left', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'spill-dirs-'));
+  const child = spawnSync(process.execPath, ['-e', '0']);
+  const dead = join(dir, `crm-bulk-emulator-${child.pid}-abc123`);
+  const mine = join(dir, `crm-bulk-emulator-${process.pid}-def456`);
+  const other = join(dir, 'crm-bulk-emulator-notes');
+  for (const d of [dead, mine, other]) {
+    mkdirSync(d);
+    writeFileSync(join(d, 'orga_x.db'), 'data');
+  }
+  t.equal(removeDeadSpills(dir), 1);
+  t.notOk(existsSync(dead), 'a gone process\'s directory is removed');
+  t.ok(existsSync(mine), 'a running process\'s stays');
+  t.ok(existsSync(other), 'a name that is not a spill directory stays');
 });
