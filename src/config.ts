@@ -68,7 +68,7 @@ const SETTINGS = {
   uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
   datasetMaxBytes: ['DATASET_MAX_BYTES', 'dataset-max-bytes', String(DEFAULT_DATASET_MAX_BYTES)],
   maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
-  // ~170 used organizations of the default seed (~3 MB each): with the process itself ~0.7 GB at most.
+  // ~160 used organizations of the default seed (~3.2 MB each, counted): with the process itself ~0.7 GB at most.
   orgMemory: ['ORG_MEMORY', 'org-memory', '512MiB'],
   corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
   rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],

@@ -26,7 +26,7 @@ import { removeStrayFiles } from './org-files.js';
 // next use after a restart.
 
 const SUFFIX_LENGTH = 43;
-/** The default budget of the organizations' databases in memory (ORG_MEMORY): ~170 used organizations of the seed. */
+/** The default budget of the organizations' databases in memory (ORG_MEMORY): ~160 used organizations of the seed. */
 export const DEFAULT_ORG_MEMORY = 512 * 1024 * 1024;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
