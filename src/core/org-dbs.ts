@@ -89,6 +89,8 @@ export class OrgDatabases {
   private built = 0;
   /** The organization open() answered last (already last in `handles`). */
   private last: string | undefined;
+  /** What `remember` kept of each organization whose data is in a spill file (it cannot change there). */
+  private readonly kept = new Map<string, unknown>();
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
@@ -197,8 +199,10 @@ export class OrgDatabases {
       if (held + extra <= this.memory.budget) break;
       if (orgId === keep || orgId === this.current || !this.memory.idle(db)) continue;
       this.keepName(orgId, db);
+      const facts = this.remember?.(orgId, db);
       if (!this.memory.evict(orgId, db)) continue;
       this.handles.delete(orgId);
+      if (this.memory.spilled(orgId)) this.kept.set(orgId, facts);
       held -= bytes;
     }
     return held;
@@ -209,6 +213,7 @@ export class OrgDatabases {
    * `drop`); with files, the least recently used one is closed beyond `maxOpenFiles`.
    */
   install(orgId: string, db: Db): void {
+    this.kept.delete(orgId);
     this.handles.delete(orgId);
     this.handles.set(orgId, db);
     this.last = orgId;
@@ -304,6 +309,7 @@ export class OrgDatabases {
     this.handles.delete(orgId);
     if (db) closeWhenIdle(db, this.closing);
     this.memory.forget(orgId);
+    this.kept.delete(orgId);
     if (this.dir === null) return;
     const prefix = `${orgId}.`;
     for (const name of readdirSync(this.dir)) {
@@ -366,6 +372,17 @@ export class OrgDatabases {
     const custom = [...this.images.keys()].filter((k) => k !== 'seed' && k !== 'empty');
     if (custom.length > this.imageCache) this.images.delete(custom[0]!);
     return img;
+  }
+
+  /**
+   * Set by Tenants: what to keep of an organization's data when it moves to a spill file (its row
+   * counts), so a list of organizations does not read every spilled one back.
+   */
+  remember: ((orgId: string, db: Db) => unknown) | undefined;
+
+  /** What `remember` kept of an organization whose data is in a spill file and not open; undefined otherwise. */
+  spilledFacts(orgId: string): unknown {
+    return this.handles.has(orgId) ? undefined : this.kept.get(orgId);
   }
 
   /** Set by Tenants: how a stored `orgs.dataset` becomes an image. */

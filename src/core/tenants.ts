@@ -71,6 +71,7 @@ export class Tenants {
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
     dbs.baseline = (text) => this.image(text);
+    dbs.remember = (orgId, db) => this.datasets.counts(db, orgId);
   }
 
   /**
@@ -275,6 +276,10 @@ export class Tenants {
 
   /** Row counts; an organization without data of its own answers its image's, without a copy. */
   counts(orgId: string): Record<string, Record<string, number>> {
+    // A spilled organization's counts were kept when it moved out: reading it back for them would
+    // make a list of every organization read (and spill) each one in turn.
+    const spilled = this.dbs.spilledFacts(orgId) as Record<string, Record<string, number>> | undefined;
+    if (spilled) return spilled;
     if (this.dbs.materialized(orgId)) return this.datasets.counts(this.db(orgId), orgId);
     let counts = this.baselineCounts.get(orgId);
     if (!counts) {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { closeWhenIdle, FAST_CLOSE_ATTEMPTS } from '../../src/core/org-dbs.js';
 import type { Db } from '../../src/core/db.js';
 import { removeDeadSpills } from '../../src/core/org-memory.js';
-import { bearer, build } from '../helper.js';
+import { bearer, build, seed } from '../helper.js';
 import { basic, CLOSE } from '../close/seed-ids.js';
 import { ManualTimers } from '../timers.js';
 
@@ -66,6 +66,24 @@ t.test('with a budget of three organizations, ten used ones stay under it; writt
     t.ok(app.orgDbs.stats().bytes <= budget, 'still under the budget');
   }
   t.ok(app.orgDbs.stats().memory.loads >= 5, 'the written ones were read back from their files');
+});
+
+t.test('listing organizations reads no spilled one back: their counts were kept when they moved out, writes included', async (t) => {
+  const { app } = await budgeted(2);
+  for (let i = 0; i < 6; i++) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/lead/', headers: basic(`list-${i}`), payload: { name: `Added by ${i}` } });
+    t.equal(res.statusCode, 200);
+  }
+  const before = app.orgDbs.stats();
+  t.ok(before.memory.spilled >= 4, `spilled: ${before.memory.spilled}`);
+  const listed = await app.inject({ url: '/_mock/orgs' });
+  t.equal(listed.statusCode, 200);
+  const seedLeads = seed.close!.leads.length;
+  const data = listed.json().data as { credentials: string[]; counts: { close: { leads: number } } }[];
+  t.equal(data.length, 6);
+  for (const org of data) t.equal(org.counts.close.leads, seedLeads + 1, `${org.credentials[0]}: the seed's leads and the one added`);
+  t.equal(app.orgDbs.stats().memory.loads, before.memory.loads, 'no spill file was read');
+  t.equal(app.orgDbs.stats().memory.spills, before.memory.spills, 'and none written');
 });
 
 t.test('the least recently used organization is the one moved out, not the first one opened', async (t) => {
