@@ -78,3 +78,22 @@ t.test('a restore never replays a log left under the name of its next generation
   t.equal(again.tenants.db(id).prepare(`SELECT count(*) FROM blueai_deals`).pluck().get(), snap.blueai.deals.length, 'every deal of the snapshot');
   t.equal(again.tenants.db(id).pragma('integrity_check', { simple: true }), 'ok');
 });
+
+t.test('a restore whose commit fails leaves no file of the generation it wrote; the organization keeps its data', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'org-failed-restore-'));
+  const file = join(dir, 'emulator.db');
+  const app = await build(t, { db: file });
+  await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/delete', headers: bearer('failed-key'), payload: { ids: [SEED_IDS.deal1] } });
+  const id = app.tenants.get('failed-key').id;
+  const snap = (await app.inject({ url: `/_mock/orgs/${id}/snapshot` })).json();
+  // The commit in the process-wide database fails (a locked file, a full disk): simulated here.
+  const tenants = app.tenants as unknown as { nextGeneration: () => void };
+  tenants.nextGeneration = () => {
+    throw new Error('simulated failure of the commit');
+  };
+  t.throws(() => app.tenants.restore(id, snap), /simulated failure/);
+  t.same(readdirSync(`${file}-orgs`).filter((n) => n.startsWith(`${id}.1.`)), [], 'no file of generation 1');
+  t.ok(existsSync(join(`${file}-orgs`, `${id}.0.db`)), 'generation 0 stays');
+  t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('failed-key') })).statusCode, 404, 'its data as it was');
+  t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal2}`, headers: bearer('failed-key') })).statusCode, 200);
+});
