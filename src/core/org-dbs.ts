@@ -210,7 +210,8 @@ export class OrgDatabases {
 
   /**
    * Makes `db` the organization's open database (its first use, or a restore's new generation after
-   * `drop`); with files, the least recently used one is closed beyond `maxOpenFiles`.
+   * `drop`); in memory, idle ones move out past the budget; with files, the least recently used one
+   * is closed beyond `maxOpenFiles`.
    */
   install(orgId: string, db: Db): void {
     this.kept.delete(orgId);
