@@ -1,5 +1,5 @@
 // Stage `org`: what an organization costs — create, reset, the first vendor call after a reset, snapshot,
-// restore, memory per organization (touched and untouched, and 1,000 touched), GET one deal / one lead
+// restore, memory per organization (touched and untouched, and 1,000 touched under the ORG_MEMORY budget), GET one deal / one lead
 // next to bare Fastify — all over HTTP against the real server process (dist/server.mjs), so it measures
 // whatever storage design is running. Times are p50s of sequential keep-alive round trips, each
 // alternating with the same round trip to bare Fastify (bench/bare.ts) answering the same bytes: the HTTP
@@ -7,12 +7,17 @@
 //   BENCH_ORG_BASELINE=/path/to/server.mjs  every figure measured again on that (older) build, one
 //                                           server up at a time; the baseline column then shows it
 //   BENCH_ORGS=1000                         organizations of the memory rows
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//   BENCH_ORG_MEMORY=512MiB                 the server's ORG_MEMORY (default: its own default)
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BARE, SERVER, call, fmt, load, median, memoryOf, row, spawnServer, type Child } from './lib.js';
+import { parseSize } from '../src/config.js';
 
 const N = Number(process.env.BENCH_ORGS ?? 1000);
+/** Organizations touched before the per-organization figure is read: all of them fit in the default budget. */
+const PER_ORG = Math.min(N, 100);
+const ORG_MEMORY = process.env.BENCH_ORG_MEMORY;
 const TIMED_CREATES = 200;
 /** Samples of the per-call rows: up to RUNS, fewer when a row's calls pass BUDGET_MS (at least MIN_RUNS). */
 const RUNS = 100;
@@ -60,8 +65,8 @@ interface Figures {
   first: number; firstFloor: number; warmWrite: number;
   snap: number; snapFloor: number; snapBytes: number;
   restore: number; restoreFloor: number;
-  rss0: number; rssBefore: number; rssUntouched: number; rssTouched: number;
-  perUntouchedKb: number; perTouchedMb: number;
+  rss0: number; rssBefore: number; rssUntouched: number; rssTouchedSome: number; rssTouched: number;
+  perUntouchedKb: number; perTouchedMb: number; spillMb: number;
   deal: Rps; lead: Rps;
   fresh: number; existing: number;
   resetRuns: number; snapRuns: number; restoreRuns: number;
@@ -89,7 +94,7 @@ async function measure(script: string, label: string): Promise<Figures> {
   const t0 = performance.now();
   const loadAtStart = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'bench-org-'));
-  const emu = await spawnServer(script, { MAX_ORGS: String(Math.max(100_000, N * 2)) });
+  const emu = await spawnServer(script, { MAX_ORGS: String(Math.max(100_000, N * 2)), ...(ORG_MEMORY ? { ORG_MEMORY } : {}) });
   let bare: Child | undefined;
   try {
     const u = emu.url;
@@ -185,12 +190,17 @@ async function measure(script: string, label: string): Promise<Figures> {
     bare = undefined;
     await pool(N - Math.min(TIMED_CREATES, N), 4, (i) => ok(createOrg(u, `bench-org-${i + TIMED_CREATES}`), 201, 'create'));
     const rssUntouched = await settledRss(emu);
-    await pool(N, 4, async (i) => {
+    const touch = async (i: number) => {
       const c = `bench-org-${i}`;
       await ok(call(`${u}/api/v1/crm/deals`, { method: 'POST', headers: { ...bearer(c), ...json }, body: dealBody }), 201, 'POST deal');
       await ok(call(`${u}/api/v1/lead/`, { method: 'POST', headers: { ...basic(c), ...json }, body: leadBody }), 200, 'POST lead');
-    });
+    };
+    // The first PER_ORG fit in the budget: what one costs; then all N, the budget moving the idle ones out.
+    await pool(PER_ORG, 4, touch);
+    const rssTouchedSome = await settledRss(emu);
+    await pool(N - PER_ORG, 4, (i) => touch(i + PER_ORG));
     const rssTouched = await settledRss(emu);
+    const spillMb = spillBytes(emu.proc.pid!) / 1024 / 1024;
 
     // Kept from the earlier stage: a vendor GET by a credential nobody has used yet (creates its org).
     const members = `${u}/api/v1/crm/members`;
@@ -208,8 +218,8 @@ async function measure(script: string, label: string): Promise<Figures> {
       first: median(first), firstFloor: median(firstFloor), warmWrite: median(warm),
       snap: median(snap), snapFloor: median(snapFloor), snapBytes: Buffer.byteLength(snapshot),
       restore: median(restore), restoreFloor: median(restoreFloor),
-      rss0, rssBefore, rssUntouched, rssTouched,
-      perUntouchedKb: ((rssUntouched - rssBefore) * 1024) / N, perTouchedMb: (rssTouched - rssBefore) / N,
+      rss0, rssBefore, rssUntouched, rssTouchedSome, rssTouched,
+      perUntouchedKb: ((rssUntouched - rssBefore) * 1024) / N, perTouchedMb: (rssTouchedSome - rssUntouched) / PER_ORG, spillMb,
       deal: dealRps, lead: leadRps,
       fresh: median(fresh), existing: median(existing),
       resetRuns, snapRuns, restoreRuns,
@@ -221,6 +231,21 @@ async function measure(script: string, label: string): Promise<Figures> {
     await emu.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The bytes of the server's spill files (its directories crm-bulk-emulator-<pid>-* in the temp directory). */
+function spillBytes(pid: number): number {
+  let bytes = 0;
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(`crm-bulk-emulator-${pid}-`)) continue;
+    for (const file of readdirSync(join(tmpdir(), name))) bytes += statSync(join(tmpdir(), name, file)).size;
+  }
+  return bytes;
+}
+
+/** ORG_MEMORY of the measured server in MB. */
+function budgetMb(): number {
+  return parseSize(ORG_MEMORY ?? '512MiB', 'BENCH_ORG_MEMORY') / 1024 / 1024;
 }
 
 export async function orgStage(): Promise<void> {
@@ -274,10 +299,10 @@ export async function orgStage(): Promise<void> {
     note: (f) => `p50 of ${f.restoreRuns}, the same snapshot restored repeatedly; floor ${ms(f.restoreFloor)}`,
   });
   fig({
-    figure: `organization: RSS per organization after one write to each vendor (${N} orgs)`, unit: 'MB',
+    figure: `organization: RSS per organization after one write to each vendor (${PER_ORG} orgs, in memory)`, unit: 'MB',
     value: (f) => f.perTouchedMb, floor: (f) => f.rss0, floorName: 'RSS of the server with zero organizations',
-    target: '≤ 1.5 MB', pass: (v) => v <= 1.5,
-    note: (f) => `(RSS after ${N} created + each POST a deal and POST a lead − RSS before) ÷ ${N}: (${fmt(f.rssTouched)} − ${fmt(f.rssBefore)} MB) ÷ ${N}; VmRSS after 2×500 ms settle`,
+    target: '(shown: the README states it)', pass: null,
+    note: (f) => `(RSS after the first ${PER_ORG} of ${N} created organizations each POST a deal and POST a lead − RSS before) ÷ ${PER_ORG}: (${fmt(f.rssTouchedSome)} − ${fmt(f.rssUntouched)} MB) ÷ ${PER_ORG}; VmRSS after 2×500 ms settle`,
   });
   fig({
     figure: `organization: RSS per organization created, never touched (${N} orgs)`, unit: 'KB',
@@ -286,10 +311,10 @@ export async function orgStage(): Promise<void> {
     note: (f) => `(RSS after ${N} POST /_mock/orgs − RSS before) ÷ ${N}: (${fmt(f.rssUntouched)} − ${fmt(f.rssBefore)} MB) ÷ ${N}`,
   });
   fig({
-    figure: `organization: ${N.toLocaleString('en')} organizations, each touched once, RSS of the server`, unit: 'MB',
+    figure: `organization: ${N.toLocaleString('en')} organizations, each touched once, RSS of the server (ORG_MEMORY ${ORG_MEMORY ?? 'default, 512MiB'})`, unit: 'MB',
     value: (f) => f.rssTouched, floor: (f) => f.rss0, floorName: 'RSS of the server with zero organizations',
-    target: '≤ 1.5 GB', pass: (v) => v <= 1536,
-    note: (f) => `one POST a deal (BlueAI) and one POST a lead (Close) per organization; zero organizations: ${fmt(f.rss0)} MB`,
+    target: '≤ RSS before touching + 1.15 × the budget', pass: (v) => v <= ours.rssUntouched + 1.15 * budgetMb(),
+    note: (f) => `one POST a deal (BlueAI) and one POST a lead (Close) per organization, the idle ones moved out past the budget (spill files ${fmt(f.spillMb)} MB on disk); before touching: ${fmt(f.rssUntouched)} MB; zero organizations: ${fmt(f.rss0)} MB`,
   });
   // Today's ratio vs bare: GET one deal 0.37× (README, 2026-12-01); GET one lead 0.03–0.07× (this stage,
   // 2026-12-02, both builds, machine loaded). With BENCH_ORG_BASELINE the baseline build's ratio in this

@@ -42,6 +42,8 @@ export interface AppOptions {
   /** Largest JSON body of a dataset on the control API (organization create, snapshot restore). */
   datasetMaxBytes?: number;
   maxOrgs?: number;
+  /** Bytes the organizations' in-memory databases may hold before idle ones move out (ORG_MEMORY, default 512 MiB). */
+  orgMemory?: number;
   corsOrigins?: string[];
   /** Requests per window per organization and vendor; 0 (default) = no rate limiting. */
   rateLimit?: number;
@@ -170,7 +172,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const datasets = new Datasets();
   app.decorate('datasets', datasets);
   // Each organization's vendor data: its own database, next to `db` with a file or in memory.
-  const orgDbs = new OrgDatabases(db, { file: options.db && options.db !== ':memory:' ? options.db : null });
+  const orgDbs = new OrgDatabases(db, {
+    file: options.db && options.db !== ':memory:' ? options.db : null,
+    memory: options.orgMemory,
+    warn: (message) => app.log.warn(message),
+  });
   app.decorate('orgDbs', orgDbs);
   // Which organizations have background work due, rebuilt from `db` alone (no organization's database opened).
   const scheduler = new Scheduler(db, clock);

@@ -19,6 +19,8 @@ export interface Config {
   /** Largest JSON body of a dataset (POST /_mock/orgs, PUT /_mock/orgs/{org}/snapshot). */
   datasetMaxBytes: number;
   maxOrgs: number;
+  /** Bytes the organizations' in-memory databases may hold before idle ones move out (ORG_MEMORY). */
+  orgMemory: number;
   corsOrigins: string[];
   rateLimit: number;
   rateLimitWindow: number;
@@ -72,6 +74,8 @@ const SETTINGS = {
   uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
   datasetMaxBytes: ['DATASET_MAX_BYTES', 'dataset-max-bytes', String(DEFAULT_DATASET_MAX_BYTES)],
   maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
+  // ~160 used organizations of the default seed (~3.2 MB each, counted): with the process itself ~0.7 GB at most.
+  orgMemory: ['ORG_MEMORY', 'org-memory', '512MiB'],
   corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
   rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],
   rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
@@ -149,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     uploadLimit: parseSize(raw('uploadLimit')),
     datasetMaxBytes: parseSize(raw('datasetMaxBytes'), 'DATASET_MAX_BYTES'),
     maxOrgs: int('maxOrgs', 1, 1_000_000),
+    orgMemory: parseSize(raw('orgMemory'), 'ORG_MEMORY'),
     corsOrigins,
     rateLimit: int('rateLimit', 0, 1_000_000),
     rateLimitWindow: int('rateLimitWindow', 1, 86_400),

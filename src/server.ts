@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       uploadLimit: config.uploadLimit,
       datasetMaxBytes: config.datasetMaxBytes,
       maxOrgs: config.maxOrgs,
+      orgMemory: config.orgMemory,
       corsOrigins: config.corsOrigins,
       rateLimit: config.rateLimit,
       rateLimitWindowSeconds: config.rateLimitWindow,

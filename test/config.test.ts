@@ -1,25 +1,26 @@
 import t from 'tap';
 import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config.js';
 
-t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads, 8 MiB datasets', async (t) => {
+t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads, 8 MiB datasets, 512 MiB of organizations', async (t) => {
   t.same(parseConfig({}, []), {
     port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
-    uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
+    uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, orgMemory: 512 * 1024 * 1024, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
   });
 });
 
 t.test('environment variables set every option and CLI flags win over them', async (t) => {
-  const env = { PORT: '5000', HOST: '0.0.0.0', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', DATASET_MAX_BYTES: '2MiB', MAX_ORGS: '3', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
+  const env = { PORT: '5000', HOST: '0.0.0.0', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', DATASET_MAX_BYTES: '2MiB', MAX_ORGS: '3', ORG_MEMORY: '64MiB', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
   t.same(parseConfig(env, []), {
     port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
-    uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
+    uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, orgMemory: 64 * 1024 * 1024, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
   t.equal(parseConfig({}, ['--upload-limit', '1024']).uploadLimit, 1024);
   t.equal(parseConfig(env, ['--dataset-max-bytes', '64KiB']).datasetMaxBytes, 64 * 1024);
+  t.equal(parseConfig(env, ['--org-memory', '1GiB']).orgMemory, 1024 ** 3);
 });
 
 t.test('WEBHOOK_HOSTS is a comma list of hosts, lowercased; WEBHOOK_TIMEOUT_MS a number of ms', async (t) => {
@@ -42,6 +43,8 @@ t.test('bad values are a ConfigError naming the setting and the value', async (t
     [{ UPLOAD_LIMIT: 'lots' }, [], /UPLOAD_LIMIT/],
     [{ DATASET_MAX_BYTES: '0' }, [], /DATASET_MAX_BYTES .*"0"/],
     [{ MAX_ORGS: '0' }, [], /MAX_ORGS/],
+    [{ ORG_MEMORY: 'plenty' }, [], /ORG_MEMORY .*"plenty"/],
+    [{ ORG_MEMORY: '0' }, [], /ORG_MEMORY/],
     [{ CORS_ORIGINS: 'localhost' }, [], /CORS_ORIGINS/],
     [{ FREEZE_AT: 'yesterday' }, [], /FREEZE_AT .*"yesterday"/],
     [{ FREEZE_AT: '2026-13-45T00:00:00Z' }, [], /FREEZE_AT/],

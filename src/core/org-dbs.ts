@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
 import { OrgGone } from './errors.js';
+import { GROWTH, OrgMemory, OVERHEAD, type MemoryStats } from './org-memory.js';
+import { realTimers, type Timers } from './timers.js';
+import { removeStrayFiles } from './org-files.js';
 
 // One SQLite database per organization. An organization's data starts as a copy of an *image*: the
 // serialized database of its dataset (the seed, `empty`, a custom dataset or a restored snapshot),
@@ -19,12 +22,13 @@ import { OrgGone } from './errors.js';
 //
 // An organization is materialized on its first use, not at creation: a reset drops its database and
 // the next use copies the image again. In memory mode a materialized organization stays open until
-// it is reset or deleted (closing it would lose its data); with DB=<path> each organization is a file
-// `<path>-orgs/<org id>.<generation>.db` (WAL), reopened on its next use after a restart.
+// it is reset or deleted, or moved out of memory past the budget (src/core/org-memory.ts); with
+// DB=<path> each organization is a file `<path>-orgs/<org id>.<generation>.db` (WAL), reopened on its
+// next use after a restart.
 
 const SUFFIX_LENGTH = 43;
-/** Free space after an image's last page (see buildImage). */
-const GROWTH = 128 * 1024;
+/** The default budget of the organizations' databases in memory (ORG_MEMORY): ~160 used organizations of the seed. */
+export const DEFAULT_ORG_MEMORY = 512 * 1024 * 1024;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** What an organization's data is built from, and what it keeps of its image. */
@@ -62,6 +66,12 @@ export interface OrgDatabasesOptions {
    * nothing is ever closed: its data would be lost.
    */
   maxOpenFiles?: number;
+  /** In memory: the bytes the organizations' databases may hold before idle ones move out (ORG_MEMORY). */
+  memory?: number;
+  /** Where a database that stays busy too long is retried (tests pass manual timers). */
+  timers?: Timers;
+  /** Where a problem of background cleanup is told (the app's log). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -77,12 +87,18 @@ export class OrgDatabases {
   private readonly imageCache: number;
   private readonly patch: boolean;
   private readonly maxOpenFiles: number;
+  private readonly memory: OrgMemory;
+  private readonly closing: CloseOptions;
   /**
    * Organizations whose rows are still in the process-wide file: written by a version from before
    * one database per organization. Each moves to its own file on its first use, so no data is lost.
    */
   private readonly legacy: Set<string>;
   private built = 0;
+  /** The organization open() answered last (already last in `handles`). */
+  private last: string | undefined;
+  /** What `remember` kept of each organization whose data is in a spill file (it cannot change there). */
+  private readonly kept = new Map<string, unknown>();
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
@@ -92,8 +108,11 @@ export class OrgDatabases {
     this.imageCache = opts.imageCache ?? 16;
     this.patch = opts.patch ?? true;
     this.maxOpenFiles = opts.maxOpenFiles ?? 200;
+    this.memory = new OrgMemory(opts.memory ?? DEFAULT_ORG_MEMORY);
+    this.closing = { timers: opts.timers ?? realTimers, warn: opts.warn ?? (() => {}) };
     this.routed = routedDb(this, main);
     this.legacy = this.dir !== null ? legacyOrgs(main) : new Set();
+    if (this.dir) removeStrayFiles(main, this.dir);
   }
 
   /** Runs `fn` with `orgId` as the organization in context (and everything it awaits). */
@@ -124,19 +143,22 @@ export class OrgDatabases {
     return this.handles.get(orgId);
   }
 
-  /** Whether the organization has data of its own (an open database or, with a file, a file of its generation). */
+  /** Whether the organization has data of its own (an open database, a spill file or, with a file, a file of its generation). */
   materialized(orgId: string): boolean {
-    return this.handles.has(orgId) || (this.dir !== null && existsSync(this.path(orgId, this.generation(orgId))));
+    return this.handles.has(orgId) || this.memory.spilled(orgId)
+      || (this.dir !== null && existsSync(this.path(orgId, this.generation(orgId))));
   }
 
   /** The organization's database, made from its image on first use. */
   open(orgId: string): Db {
     const open = this.handles.get(orgId);
     if (open) {
-      if (this.dir !== null) {
-        // Most recently used last: the first one is the one closed when too many are open.
+      // Most recently used last: the first one is the one moved out past the budget or closed when
+      // too many files are open. Every statement comes here: the same organization again costs nothing.
+      if (orgId !== this.last) {
         this.handles.delete(orgId);
         this.handles.set(orgId, open);
+        this.last = orgId;
       }
       return open;
     }
@@ -149,23 +171,73 @@ export class OrgDatabases {
     } else if (this.legacy.has(orgId)) {
       db = this.adopt(orgId, row.data_gen);
     } else {
-      db = this.materialize(orgId, row.data_gen, this.baseline(row.dataset), row.created_at);
+      const spilled = this.memory.load(orgId);
+      if (spilled) {
+        db = this.prepare(spilled);
+        db.pragma('cache_size = -64');
+      } else {
+        const image = this.baseline(row.dataset);
+        db = this.materialize(orgId, row.data_gen, image, row.created_at);
+        if (this.dir === null) this.memory.track(db, 'image', image.bytes.length);
+      }
     }
     this.install(orgId, db);
     return db;
   }
 
   /**
+   * Makes room in memory for a new organization of `bytes` (its image's size): moves idle ones out
+   * past the budget. False when the budget cannot hold it because the others are busy (a transaction
+   * open, a statement iterating); an organization alone always fits.
+   */
+  reserve(bytes: number): boolean {
+    if (this.dir !== null) return true;
+    const cost = bytes + OVERHEAD;
+    const held = this.fit(cost, null);
+    return held === 0 || held + cost <= this.memory.budget;
+  }
+
+  /**
+   * In memory: the bytes the open databases hold after moving the least recently used idle ones out
+   * until `extra` more fits in the budget (`keep` and the organization in context stay).
+   */
+  private fit(extra: number, keep: string | null): number {
+    const sizes = [...this.handles].map(([orgId, db]) => [orgId, db, this.memory.bytes(db)] as const);
+    let held = sizes.reduce((sum, [, , bytes]) => sum + bytes, 0);
+    for (const [orgId, db, bytes] of sizes) {
+      if (held + extra <= this.memory.budget) break;
+      if (orgId === keep || orgId === this.current || !this.memory.idle(db)) continue;
+      this.keepName(orgId, db);
+      const facts = this.remember?.(orgId, db);
+      if (!this.memory.evict(orgId, db)) continue;
+      this.handles.delete(orgId);
+      if (this.memory.spilled(orgId)) this.kept.set(orgId, facts);
+      held -= bytes;
+    }
+    return held;
+  }
+
+  /**
    * Makes `db` the organization's open database (its first use, or a restore's new generation after
-   * `drop`); with files, the least recently used one is closed beyond `maxOpenFiles`.
+   * `drop`); in memory, idle ones move out past the budget; with files, the least recently used one
+   * is closed beyond `maxOpenFiles`.
    */
   install(orgId: string, db: Db): void {
+    this.kept.delete(orgId);
+    this.handles.delete(orgId);
     this.handles.set(orgId, db);
-    if (this.dir === null || this.handles.size <= this.maxOpenFiles) return;
+    this.last = orgId;
+    if (this.dir === null) {
+      // Past the budget with nothing idle, an organization that exists still gets its data: only a
+      // new one is refused (reserve).
+      this.fit(0, orgId);
+      return;
+    }
+    if (this.handles.size <= this.maxOpenFiles) return;
     const [oldest, old] = this.handles.entries().next().value as [string, Db];
     this.handles.delete(oldest);
     this.keepName(oldest, old);
-    closeWhenIdle(old);
+    closeWhenIdle(old, this.closing);
   }
 
   /**
@@ -194,6 +266,9 @@ export class OrgDatabases {
     } else {
       const file = this.path(orgId, gen);
       writeFileSync(`${file}.tmp`, bytes);
+      // A log left by an earlier file of this name (a crash inside a restore) must not be replayed into this one.
+      rmSync(`${file}-wal`, { force: true });
+      rmSync(`${file}-shm`, { force: true });
       renameSync(`${file}.tmp`, file);
       db = openDatabase(file);
     }
@@ -242,7 +317,9 @@ export class OrgDatabases {
   drop(orgId: string, keep: number | null = null): void {
     const db = this.handles.get(orgId);
     this.handles.delete(orgId);
-    if (db) closeWhenIdle(db);
+    if (db) closeWhenIdle(db, this.closing);
+    this.memory.forget(orgId);
+    this.kept.delete(orgId);
     if (this.dir === null) return;
     const prefix = `${orgId}.`;
     for (const name of readdirSync(this.dir)) {
@@ -253,9 +330,20 @@ export class OrgDatabases {
     }
   }
 
-  /** How many organizations have an open database, how many images are cached and how many were ever built. */
-  stats(): { open: number; images: number; built: number } {
-    return { open: this.handles.size, images: this.images.size, built: this.built };
+  /** The files of generation `gen` written for an organization that never became its (a restore that failed). */
+  discard(orgId: string, gen: number): void {
+    if (this.dir === null) return;
+    const file = this.path(orgId, gen);
+    for (const end of ['', '-wal', '-shm', '.tmp']) rmSync(`${file}${end}`, { force: true });
+  }
+
+  /**
+   * How many organizations have an open database, how many images are cached and how many were ever
+   * built; in memory, the bytes their databases hold (`bytes`) and what the budget moved out.
+   */
+  stats(): { open: number; images: number; built: number; bytes: number; memory: MemoryStats } {
+    const bytes = this.dir === null ? [...this.handles.values()].reduce((sum, db) => sum + this.memory.bytes(db), 0) : 0;
+    return { open: this.handles.size, images: this.images.size, built: this.built, bytes, memory: this.memory.stats() };
   }
 
   /**
@@ -273,9 +361,10 @@ export class OrgDatabases {
   closeAll(): void {
     for (const [orgId, db] of this.handles) {
       this.keepName(orgId, db);
-      closeWhenIdle(db);
+      closeWhenIdle(db, this.closing);
     }
     this.handles.clear();
+    this.memory.close();
   }
 
   /** The image of a dataset key (`seed`, `empty` or a custom dataset's text), built by `build` once. */
@@ -293,6 +382,17 @@ export class OrgDatabases {
     const custom = [...this.images.keys()].filter((k) => k !== 'seed' && k !== 'empty');
     if (custom.length > this.imageCache) this.images.delete(custom[0]!);
     return img;
+  }
+
+  /**
+   * Set by Tenants: what to keep of an organization's data when it moves to a spill file (its row
+   * counts), so a list of organizations does not read every spilled one back.
+   */
+  remember: ((orgId: string, db: Db) => unknown) | undefined;
+
+  /** What `remember` kept of an organization whose data is in a spill file and not open; undefined otherwise. */
+  spilledFacts(orgId: string): unknown {
+    return this.handles.has(orgId) ? undefined : this.kept.get(orgId);
   }
 
   /** Set by Tenants: how a stored `orgs.dataset` becomes an image. */
@@ -341,18 +441,29 @@ export class OrgDatabases {
   }
 }
 
+export interface CloseOptions {
+  timers: Timers;
+  warn: (message: string) => void;
+}
+
+/** Retries of closeWhenIdle every 10 ms (10 s) before it says so and slows down to one a second. */
+export const FAST_CLOSE_ATTEMPTS = 1000;
+
 /**
  * Closes a database no one uses any more; while a statement still iterates over it (an export
  * streaming when its organization was reset) closing throws, so it is tried again once that has
- * ended: the stream finishes with the data it started with.
+ * ended: the stream finishes with the data it started with. It runs from a timer, so it never
+ * throws: a database still busy after 10 s is told once and tried again every second.
  */
-function closeWhenIdle(db: Db, attempts = 0): void {
-  if (!db.open) return;
+export function closeWhenIdle(db: Db, opts: CloseOptions, attempts = 0): void {
   try {
+    if (!db.open) return;
     db.close();
   } catch (err) {
-    if (attempts >= 10_000) throw err;
-    setTimeout(() => closeWhenIdle(db, attempts + 1), 10).unref();
+    if (attempts === FAST_CLOSE_ATTEMPTS) {
+      opts.warn(`an organization's database is still busy after ${attempts} attempts to close it (${(err as Error).message}); trying again every second`);
+    }
+    opts.timers.after(attempts < FAST_CLOSE_ATTEMPTS ? 10 : 1000, () => closeWhenIdle(db, opts, attempts + 1));
   }
 }
 

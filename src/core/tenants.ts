@@ -73,6 +73,7 @@ export class Tenants {
   ) {
     this.seedTokens = new Set(seed.credentials.map((c) => c.token));
     dbs.baseline = (text) => this.image(text);
+    dbs.remember = (orgId, db) => this.datasets.counts(db, orgId);
   }
 
   /**
@@ -147,7 +148,10 @@ export class Tenants {
       .get(token) as Org | undefined;
   }
 
-  /** A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS. */
+  /**
+   * A new organization for a credential: 409 if the credential is taken, 403 past MAX_ORGS, 503 when
+   * the organizations' memory budget cannot hold one more (the others busy).
+   */
   create(token: string, baseline: Baseline): Org {
     this.assertValid(baseline);
     const text = baselineText(baseline);
@@ -162,6 +166,12 @@ export class Tenants {
           'FORBIDDEN',
           `Organization limit reached (MAX_ORGS=${this.opts.maxOrgs}); reuse a credential or reset the emulator`,
         );
+      }
+      if (!this.dbs.reserve(image.bytes.length)) {
+        // Real API: no such limit; here the organizations' databases share ORG_MEMORY, and one that is
+        // in use cannot move out of memory, so a new organization waits until one is idle.
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE',
+          'The organizations\' memory budget (ORG_MEMORY) is full of organizations in use; retry shortly', { retry_after: 1 });
       }
       const org: Org = { id: this.ids.base62('orga_'), name: this.nameOf(baseline), created_at: this.clock.iso(null) };
       cached(this.main, `INSERT INTO orgs (id, name, is_template, created_at, dataset) VALUES (?, ?, 0, ?, ?)`)
@@ -210,6 +220,7 @@ export class Tenants {
       this.main.transaction(() => this.nextGeneration(orgId, image))();
     } catch (err) {
       db.close();
+      this.dbs.discard(orgId, gen);
       throw err;
     }
     this.dbs.drop(orgId, gen);
@@ -276,6 +287,10 @@ export class Tenants {
 
   /** Row counts; an organization without data of its own answers its image's, without a copy. */
   counts(orgId: string): Record<string, Record<string, number>> {
+    // A spilled organization's counts were kept when it moved out: reading it back for them would
+    // make a list of every organization read (and spill) each one in turn.
+    const spilled = this.dbs.spilledFacts(orgId) as Record<string, Record<string, number>> | undefined;
+    if (spilled) return spilled;
     if (this.dbs.materialized(orgId)) return this.datasets.counts(this.db(orgId), orgId);
     let counts = this.baselineCounts.get(orgId);
     if (!counts) {

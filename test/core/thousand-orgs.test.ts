@@ -1,14 +1,18 @@
 import t from 'tap';
 import { build, bearer } from '../helper.js';
 import { basic } from '../close/seed-ids.js';
+import { DEFAULT_ORG_MEMORY } from '../../src/core/org-dbs.js';
 
 // MAX_ORGS organizations at once, each used by both vendors: every one has its own data and sees no
 // other's, and what they cost in memory stays what "Organizations: one database each" in the README
-// says (an untouched one next to nothing, a touched one its copy of the seed image, ~3 MB).
+// says (an untouched one next to nothing, a touched one its copy of the seed image, ~3 MB), and the
+// default ORG_MEMORY bounds them all together (the ones past it spilled to files and read back).
 
 const N = 1000;
+/** Touched first: they fit in the default budget, so they show what one costs. */
+const FIRST = 100;
 
-t.test('1,000 organizations, each touched once by both vendors: none sees another\'s rows, and memory is their images\'', async (t) => {
+t.test('1,000 organizations, each touched once by both vendors: none sees another\'s rows, and memory is their images\' up to the budget', async (t) => {
   t.setTimeout(600_000);
   const app = await build(t, { maxOrgs: N, journalSize: 0 });
   const rss = () => process.memoryUsage().rss;
@@ -27,15 +31,20 @@ t.test('1,000 organizations, each touched once by both vendors: none sees anothe
   t.equal((await app.inject({ method: 'POST', url: '/_mock/orgs', payload: { credential: 'one-too-many' } })).statusCode, 403, 'MAX_ORGS holds');
 
   const deals: string[] = [];
+  let firstTouched = 0;
   for (const [i, org] of orgs.entries()) {
+    if (i === FIRST) firstTouched = rss();
     const deal = await app.inject({ method: 'POST', url: '/api/v1/crm/deals', headers: bearer(org.key), payload: { name: `mark-${i}`, amount: i, stage: 'lead' } });
     const lead = await app.inject({ method: 'POST', url: '/api/v1/lead/', headers: basic(org.key), payload: { name: `mark-${i}` } });
     if (deal.statusCode !== 201 || lead.statusCode !== 200) t.fail(`touch ${i}: ${deal.statusCode} ${lead.statusCode}`);
     deals.push(deal.json().id);
   }
-  const touched = (rss() - created) / N;
-  t.equal(app.orgDbs.stats().open, N, 'each has its own database');
+  const touched = (firstTouched - created) / FIRST;
   t.ok(touched < 4.5e6, `a touched organization costs its copy of the seed, under 4.5 MB (${(touched / 1e6).toFixed(2)} MB)`);
+  const stats = app.orgDbs.stats();
+  t.equal(stats.open + stats.memory.spilled, N, 'each has its own database: open, or in its spill file');
+  t.ok(stats.bytes <= DEFAULT_ORG_MEMORY, `the open ones hold no more than the budget (${(stats.bytes / 2 ** 20).toFixed(0)} MiB)`);
+  t.ok(rss() - created < DEFAULT_ORG_MEMORY * 1.3, `memory grew by about the budget, not by ${N} copies (${((rss() - created) / 2 ** 20).toFixed(0)} MiB)`);
 
   let foreign = 0;
   for (const [i, org] of orgs.entries()) {
