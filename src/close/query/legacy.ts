@@ -356,5 +356,5 @@ export function legacyLeadCondition(db: Db, orgId: string, strings: Record<'quer
   const q = compileQuery(db, orgId, { type: 'and', queries: trees }, {
     root: 'query', objectType: 'lead', now: new Date(0), tzOffsetMinutes, legacy: true, paramPrefix: 'legacy_p',
   });
-  return { sql: `o.lead_id IN (SELECT a.id ${q.from})`, params: q.params };
+  return { sql: `o.lead_id IN (${q.select('a.id')})`, params: q.params };
 }
