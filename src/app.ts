@@ -54,6 +54,8 @@ export interface AppOptions {
   webhookHosts?: string[];
   /** How long one webhook delivery may take before it counts as failed (WEBHOOK_TIMEOUT_MS, default 10000). */
   webhookTimeoutMs?: number;
+  /** Wall time one Close query's evaluation may take before it is stopped with a 400 (QUERY_TIMEOUT_MS, default 2000). */
+  queryTimeoutMs?: number;
   /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
   tickBudgetMs?: number;
   logLevel?: string;
@@ -227,7 +229,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   });
 
   decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers },
-    { hosts: (options.webhookHosts ?? []).map((h) => h.toLowerCase()), timeoutMs: options.webhookTimeoutMs ?? 10_000 });
+    { hosts: (options.webhookHosts ?? []).map((h) => h.toLowerCase()), timeoutMs: options.webhookTimeoutMs ?? 10_000 },
+    { timeoutMs: options.queryTimeoutMs });
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {

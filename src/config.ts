@@ -37,6 +37,8 @@ export interface Config {
   webhookHosts: string[];
   /** Time one webhook delivery may take, in ms. */
   webhookTimeoutMs: number;
+  /** Wall time one Close query's evaluation may take, in ms (src/close/query/budget.ts). */
+  queryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,7 @@ const SETTINGS = {
   journalBodyLimit: ['JOURNAL_BODY_LIMIT', 'journal-body-limit', '4096'],
   webhookHosts: ['WEBHOOK_HOSTS', 'webhook-hosts', ''],
   webhookTimeoutMs: ['WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms', '10000'],
+  queryTimeoutMs: ['QUERY_TIMEOUT_MS', 'query-timeout-ms', '2000'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -148,6 +151,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     journalBodyLimit: int('journalBodyLimit', 0, 10 * 1024 * 1024),
     webhookHosts: raw('webhookHosts').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
+    queryTimeoutMs: int('queryTimeoutMs', 1, 600_000),
   };
 }
 

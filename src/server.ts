@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       eventWindowMs: config.eventWindowMs,
       webhookHosts: config.webhookHosts,
       webhookTimeoutMs: config.webhookTimeoutMs,
+      queryTimeoutMs: config.queryTimeoutMs,
       controlToken: config.controlToken || undefined,
       idSeed: config.idSeed || undefined,
       freezeAt: config.freezeAt,

@@ -13,6 +13,7 @@ import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 import { apiKeyIdOf, withContext } from './store/event-context.js';
 import { isWrite } from '../core/events.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, setQueryTimeout } from './query/budget.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,8 +53,11 @@ export function closeCredential(request: FastifyRequest): string | undefined {
 export function decorateClose(
   app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {},
   webhooks: { hosts: string[]; timeoutMs: number } = { hosts: [], timeoutMs: 10_000 },
+  queries: { timeoutMs?: number | undefined } = {},
 ): void {
   app.datasets.register(closeDataset);
+  // Every query the stores, routes and bulk actions evaluate runs on this handle.
+  setQueryTimeout(app.orgDbs.routed, queries.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
   const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { webhookHosts: webhooks.hosts });
   // Before a bulk action is stored, its organization joins the ones the ticker looks at.
   store.bulkActions.onCreate = (orgId) => app.tenants.noteJobs(orgId);

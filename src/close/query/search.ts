@@ -47,7 +47,8 @@ export function search(db: Db, orgId: string, query: unknown, opts: SearchOption
       throw badCursor();
     }
     const c = decoded as { s?: unknown; f?: unknown };
-    if (typeof c?.s !== 'number' || !Number.isInteger(c.s) || c.s < 0 || c.f !== fingerprint) throw badCursor();
+    // A safe integer only: 1e20 is an integer to JavaScript but reaches SQLite's OFFSET as a real (a 500).
+    if (typeof c?.s !== 'number' || !Number.isSafeInteger(c.s) || c.s < 0 || c.f !== fingerprint) throw badCursor();
     skip = c.s;
   }
   const cap = opts.resultsLimit ?? Infinity;
