@@ -1,9 +1,10 @@
 import t from 'tap';
 import { build, orgOf, shareApps } from '../helper.js';
-import { basic, CLOSE } from './seed-ids.js';
+import { ACME_QUERY, basic, CLOSE } from './seed-ids.js';
 import { closeState, isFieldError } from './helper.js';
 import { createEdit, getEdit, leadStatus, runToEnd } from './bulk-helper.js';
 import { QUERY_BUDGET, WEIGHTS } from '../../src/close/query/budget.js';
+import { Compiler } from '../../src/close/query/compile.js';
 
 // What a query costs (src/close/query/budget.ts): past the budget a 400 naming the field, its cost and
 // the budget, before anything runs; each object's search text built once per query, with the same
@@ -16,6 +17,20 @@ const text = (value: string, mode?: string) => ({ type: 'text', value, ...(mode 
 const leads = (...queries: object[]) => ({ type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, ...queries] });
 /** 190 text nodes: within the budget (1,900 + 3), and thousands of word matches over the seed. */
 const expensive = leads({ type: 'or', queries: Array.from({ length: 190 }, (_, i) => text(`nosuchword${i}`)) });
+
+t.test('the documented example costs 8, far under the budget; costly nodes weigh most', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app, 'close-key');
+  const cost = (q: unknown) => {
+    const c = new Compiler(app.tenants.db(org), org, { now: new Date(), tzOffsetMinutes: 0 });
+    c.node(q, 's_query', 'lead', 'a');
+    return c.cost;
+  };
+  t.equal(cost(ACME_QUERY), 8, 'and + object_type + a text condition on the name (1 + 1 + 1 + 5)');
+  t.equal(cost(leads(text('acme'))), 2 + WEIGHTS.text);
+  t.equal(cost({ type: 'has_related', this_object_type: 'lead', related_object_type: 'contact', related_query: text('acme') }), WEIGHTS.has_related + WEIGHTS.text);
+  t.ok(WEIGHTS.text >= WEIGHTS.values + WEIGHTS.textCondition && WEIGHTS.has_related > WEIGHTS.text && WEIGHTS.count > WEIGHTS.has_related, 'text, related and count nodes weigh most');
+});
 
 t.test('the reviewer\'s legacy query, "a or a" × 2,000 in a 10 KB GET /lead/, is a 400 naming the budget, at once', async (t) => {
   const app = await build(t);

@@ -5,7 +5,7 @@ import { ApiError, validationError } from '../../core/errors.js';
 // the legacy string's length) do not bound work: 2,000 text nodes fit in a 10 KB legacy string, and
 // each is a match per object. So each node has a weight, roughly the work it adds per object scanned,
 // and a query past QUERY_BUDGET is a 400 before it runs. What still runs long (a large organization,
-// many objects per row) meets a deadline checked per row: one SQL function on every scan, which
+// many related objects per row) meets a deadline checked per row: one SQL function on every scan, which
 // throws once the evaluation has run QUERY_TIMEOUT_MS.
 // Real API: Close documents no cost limit or timeout for a search; here: this model (README).
 
@@ -31,7 +31,7 @@ export const WEIGHTS = {
   count: 50,
 } as const;
 
-/** Room for ~200 text nodes or several hundred field conditions; the documented queries cost under 100. */
+/** Room for ~200 text nodes or several hundred field conditions; the README's example queries cost 8. */
 export const QUERY_BUDGET = 2000;
 
 /** Default wall time one query's evaluation may take (QUERY_TIMEOUT_MS). */
