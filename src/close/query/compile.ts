@@ -5,7 +5,7 @@ import { condition } from './conditions.js';
 import { SLICE_FN, registerSliceFunction } from './slice.js';
 import { TEXT_FN, TEXT_MODES, registerTextFunction, textValueProblem, type TextMode } from './text.js';
 import { DEADLINE_FN, QUERY_BUDGET, WEIGHTS, overBudget, queryTimeout, registerDeadlineFunction } from './budget.js';
-import { textTable, textTableSql } from './search-text.js';
+import { textSql, textTable, textTableSql } from './search-text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
 
@@ -31,10 +31,8 @@ export class Compiler {
   readonly params: Record<string, unknown>;
   /** The query's cost so far (budget.ts). */
   cost = 0;
-  /** The object types whose search text the query's text nodes read (one common table each). */
-  readonly texts = new Set<ObjectType>();
-  /** The row aliases whose text is read: each scan joins its text once (`scan`). */
-  private readonly textAliases = new Set<string>();
+  /** Per row alias, how many text nodes read its search text (two or more: joined once, `scan`). */
+  private readonly textNodes = new Map<string, { on: ObjectType; n: number }>();
   private n = 0;
   private depth = 0;
   private nodes = 0;
@@ -166,9 +164,26 @@ export class Compiler {
     const problem = textValueProblem(mode as TextMode, q.value);
     if (problem) return this.fail(`${path}.value`, problem);
     this.charge(WEIGHTS.text);
-    this.texts.add(on);
-    this.textAliases.add(a);
-    return `${TEXT_FN}('${mode as string}', ${this.param(q.value)}, ${a}_text.text)`;
+    const read = this.textNodes.get(a) ?? { on, n: 0 };
+    read.n++;
+    this.textNodes.set(a, read);
+    // A mark, resolved once every node of this alias is known (`resolveTexts`).
+    return `${TEXT_FN}('${mode as string}', ${this.param(q.value)}, ${TEXT_MARK}${a}${TEXT_MARK})`;
+  }
+
+  /** Does more than one text node read the search text of the rows aliased `a`? */
+  private shared(a: string): boolean {
+    return (this.textNodes.get(a)?.n ?? 0) > 1;
+  }
+
+  /** The object types whose text is shared by several nodes: one common table each (search-text.ts). */
+  get texts(): ObjectType[] {
+    return [...new Set([...this.textNodes.values()].filter((r) => r.n > 1).map((r) => r.on))];
+  }
+
+  /** The compiled SQL with each text mark replaced: the joined text where shared, else built in place. */
+  resolveTexts(sql: string): string {
+    return sql.replace(MARKS, (_, a: string) => (this.shared(a) ? `${a}_text.text` : textSql(this.textNodes.get(a)!.on, a)));
   }
 
   /**
@@ -178,11 +193,15 @@ export class Compiler {
    */
   scan(on: ObjectType, a: string): string {
     const table = `${TABLES[on]} ${a}`;
-    if (!this.textAliases.has(a)) return table;
+    if (!this.shared(a)) return table;
     // CROSS JOIN: SQLite keeps this order.
     return `${textTable(this.prefix, on)} ${a}_text CROSS JOIN ${table} ON ${a}.org_id = @org AND ${a}.id = ${a}_text.id`;
   }
 }
+
+// Marks the text a text node reads in the SQL under construction; never in SQL otherwise (values are parameters).
+const TEXT_MARK = '\u0001';
+const MARKS = /\u0001([a-z0-9_]+)\u0001/g;
 
 /** `a OP b OP …` as a balanced tree of parentheses: SQLite nests a flat chain one level per term. */
 function balanced(parts: string[], op: string): string {
@@ -254,12 +273,12 @@ export function compileQuery(db: Db, orgId: string, query: unknown, opts: Compil
   const root = opts.root ?? 's_query';
   const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix, root);
   const objectType = opts.objectType ?? selectedType(query, root, c);
-  const where = c.node(query, root, objectType, 'a');
+  const where = c.resolveTexts(c.node(query, root, objectType, 'a'));
   if (c.cost > QUERY_BUDGET) throw overBudget(root, c.cost);
   const order = orderBy(c, opts.sort, objectType, 'a', opts.paged === true);
   const slice = opts.slice ? ` AND ${SLICE_FN}(a.id, ${c.param(opts.slice.count)}) = ${c.param(opts.slice.index - 1)}` : '';
   const check = c.deadline();
-  const texts = [...c.texts].map((on) => textTableSql(c.prefix, on, check));
+  const texts = c.texts.map((on) => textTableSql(c.prefix, on, check));
   const withSql = texts.length > 0 ? `WITH ${texts.join(', ')} ` : '';
   const from = `FROM ${c.scan(objectType, 'a')} WHERE a.org_id = @org AND ${check} AND (${where})${slice}`;
   return { objectType, from, with: withSql, select: (columns) => `${withSql}SELECT ${columns} ${from}`, orderBy: order, params: c.params };
