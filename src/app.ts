@@ -60,6 +60,8 @@ export interface AppOptions {
   outboundResolver?: Resolver;
   /** How long one webhook delivery may take before it counts as failed (WEBHOOK_TIMEOUT_MS, default 10000). */
   webhookTimeoutMs?: number;
+  /** Wall time one Close query's evaluation may take before it is stopped with a 400 (QUERY_TIMEOUT_MS, default 2000). */
+  queryTimeoutMs?: number;
   /** Wall time one background tick may spend stepping bulk edits (default TICK_BUDGET_MS, 50). */
   tickBudgetMs?: number;
   logLevel?: string;
@@ -252,7 +254,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     outbound.listening(app.addresses().filter((a) => typeof a === 'object'));
   });
   decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers },
-    { timeoutMs: options.webhookTimeoutMs ?? 10_000 });
+    { timeoutMs: options.webhookTimeoutMs ?? 10_000 },
+    { timeoutMs: options.queryTimeoutMs });
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {

@@ -45,6 +45,8 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Host names the control API answers to besides loopback and this machine's own (lowercase). */
   allowedHosts: string[];
+  /** Wall time one Close query's evaluation may take, in ms (src/close/query/budget.ts). */
+  queryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +92,7 @@ const SETTINGS = {
   webhookHosts: ['WEBHOOK_HOSTS', 'webhook-hosts', ''],
   webhookTimeoutMs: ['WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms', '10000'],
   allowedHosts: ['ALLOWED_HOSTS', 'allowed-hosts', ''],
+  queryTimeoutMs: ['QUERY_TIMEOUT_MS', 'query-timeout-ms', '2000'],
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -168,6 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     webhookHosts,
     webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
     allowedHosts: hostList(raw('allowedHosts')),
+    queryTimeoutMs: int('queryTimeoutMs', 1, 600_000),
   };
 }
 

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       eventWindowMs: config.eventWindowMs,
       webhookHosts: config.webhookHosts,
       webhookTimeoutMs: config.webhookTimeoutMs,
+      queryTimeoutMs: config.queryTimeoutMs,
       controlToken: config.controlToken || undefined,
       allowedHosts: config.allowedHosts,
       listenHost: config.host,

@@ -5,7 +5,7 @@ t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, de
   t.same(parseConfig({}, []), {
     port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, orgMemory: 512 * 1024 * 1024, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
   });
 });
 
@@ -14,7 +14,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   t.same(parseConfig(env, []), {
     port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, orgMemory: 64 * 1024 * 1024, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [],
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
@@ -30,6 +30,12 @@ t.test('WEBHOOK_HOSTS is a comma list of hosts, lowercased; WEBHOOK_TIMEOUT_MS a
   for (const bad of ['127.0.0.1:9000', 'http://hooks.example.com', 'hooks.example.com/x']) {
     t.throws(() => parseConfig({ WEBHOOK_HOSTS: bad }, []), { name: 'Error', message: new RegExp(`WEBHOOK_HOSTS entries must be host names or IP addresses .*"${bad.replace(/[.[\]/]/g, '\\$&')}"`) }, bad);
   }
+});
+
+t.test('QUERY_TIMEOUT_MS is a number of ms from 1 to 600000', async (t) => {
+  t.equal(parseConfig({ QUERY_TIMEOUT_MS: '500' }, []).queryTimeoutMs, 500);
+  t.equal(parseConfig({}, ['--query-timeout-ms', '50']).queryTimeoutMs, 50);
+  t.throws(() => parseConfig({ QUERY_TIMEOUT_MS: '0' }, []), new ConfigError('QUERY_TIMEOUT_MS must be a whole number from 1 to 600000, got "0"'));
 });
 
 t.test('bad values are a ConfigError naming the setting and the value', async (t) => {

@@ -15,6 +15,7 @@ import { apiKeyIdOf, withContext } from './store/event-context.js';
 import { isWrite } from '../core/events.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import { BULK_LANE, DELIVERY_LANE } from './schedule.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, setQueryTimeout } from './query/budget.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,8 +55,11 @@ export function closeCredential(request: FastifyRequest): string | undefined {
 export function decorateClose(
   app: FastifyInstance, jobs: { tickBudgetMs?: number; probe?: StepProbe; timers?: Timers } = {},
   webhooks: { timeoutMs: number } = { timeoutMs: 10_000 },
+  queries: { timeoutMs?: number | undefined } = {},
 ): void {
   app.datasets.register(closeDataset);
+  // Every query the stores, routes and bulk actions evaluate runs on this handle.
+  setQueryTimeout(app.orgDbs.routed, queries.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS);
   const store = new CloseStore(app.orgDbs.routed, app.clock, app.ids, { outbound: app.outbound, bulkKinds: composeBulkKinds });
   // Before a bulk action is stored, its organization joins the ones the control API lists jobs of;
   // before one is stored or resumed, the ticker's lane.

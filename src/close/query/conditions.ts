@@ -3,6 +3,7 @@ import type { Compiler } from './compile.js';
 import { CONDITIONS, type ResolvedField } from './fields.js';
 import { firstDayAtOrAfter, resolveMoment } from './moments.js';
 import { TEXT_FN, TEXT_MODES, textValueProblem, type TextMode } from './text.js';
+import { WEIGHTS } from './budget.js';
 
 // field_condition → SQL. `anyValue` hides where a field's values live; a condition only says what one
 // value must satisfy, and the field matches if any of its values does (multi-value custom fields,
@@ -43,8 +44,12 @@ export function condition(c: Compiler, f: ResolvedField, cond: unknown, path: st
   if (!allowed.includes(type)) {
     return c.fail(`${path}.type`, `A ${type} condition does not apply to ${f.label} (${f.kind} values); use ${allowed.join(', ')}.`);
   }
+  // A list (custom values, emails, phones, status type, a term's values) costs more per row than one column.
+  const list = f.source === 'custom' || f.listKey || f.statusType || type === 'term' || (type === 'reference' && Array.isArray(cond.object_ids) && cond.object_ids.length > 1);
+  c.charge(list ? WEIGHTS.values : WEIGHTS.column);
   switch (type) {
     case 'text': {
+      c.charge(WEIGHTS.textCondition);
       const mode = cond.mode;
       if (!(TEXT_MODES as readonly unknown[]).includes(mode)) return c.fail(`${path}.mode`, `"mode" must be one of ${TEXT_MODES.join(', ')}.`);
       if (typeof cond.value !== 'string') return c.fail(`${path}.value`, 'A text condition needs a string "value".');

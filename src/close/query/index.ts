@@ -28,7 +28,7 @@ function leadQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, now: D
 export function checkQuery(db: Db, orgId: string, sQuery: unknown, sort: unknown, legacy?: LegacyOptions): void {
   // The clock does not matter for validation: moments are only checked, not compared.
   const q = leadQuery(db, orgId, sQuery, sort, new Date(0), 0, legacy);
-  db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy}`); // proves the SQL is valid before a job exists
+  db.prepare(`${q.select('a.id')} ORDER BY ${q.orderBy}`); // proves the SQL is valid before a job exists
 }
 
 export interface MatchOptions {
@@ -47,6 +47,6 @@ export interface LegacyOptions { slice: { index: number; count: number } | null 
 export function matchLeadIds(db: Db, orgId: string, sQuery: unknown, opts: MatchOptions): string[] {
   const q = leadQuery(db, orgId, sQuery, opts.sort, opts.now, opts.tzOffsetMinutes, opts.legacy);
   const limit = opts.resultsLimit ?? -1; // a negative LIMIT is no limit in SQLite
-  return db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy} LIMIT @__limit`).pluck().all({ ...q.params, __limit: limit }) as string[];
+  return db.prepare(`${q.select('a.id')} ORDER BY ${q.orderBy} LIMIT @__limit`).pluck().all({ ...q.params, __limit: limit }) as string[];
 }
 

@@ -342,6 +342,7 @@ export function translateLegacy(db: Db, orgId: string, text: string, field = 'qu
 export function legacyLeadCondition(db: Db, orgId: string, strings: Record<'query' | 'lead_query', string | undefined>, tzOffsetMinutes = 0):
   { sql: string; params: Record<string, unknown> } | null {
   const trees: unknown[] = [];
+  const given: string[] = [];
   for (const field of ['query', 'lead_query'] as const) {
     const text = strings[field];
     if (text === undefined || text.trim() === '') continue;
@@ -351,10 +352,12 @@ export function legacyLeadCondition(db: Db, orgId: string, strings: Record<'quer
       throw validationError(message, { [field]: message });
     }
     trees.push(t.sQuery);
+    given.push(field);
   }
   if (trees.length === 0) return null;
   const q = compileQuery(db, orgId, { type: 'and', queries: trees }, {
-    root: 'query', objectType: 'lead', now: new Date(0), tzOffsetMinutes, legacy: true, paramPrefix: 'legacy_p',
+    // A cost or timeout 400 names the parameter given (both: `query`).
+    root: given.length === 1 ? given[0] : 'query', objectType: 'lead', now: new Date(0), tzOffsetMinutes, legacy: true, paramPrefix: 'legacy_p',
   });
-  return { sql: `o.lead_id IN (SELECT a.id ${q.from})`, params: q.params };
+  return { sql: `o.lead_id IN (${q.select('a.id')})`, params: q.params };
 }

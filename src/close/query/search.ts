@@ -47,12 +47,13 @@ export function search(db: Db, orgId: string, query: unknown, opts: SearchOption
       throw badCursor();
     }
     const c = decoded as { s?: unknown; f?: unknown };
-    if (typeof c?.s !== 'number' || !Number.isInteger(c.s) || c.s < 0 || c.f !== fingerprint) throw badCursor();
+    // A safe integer only: 1e20 is an integer to JavaScript but reaches SQLite's OFFSET as a real (a 500).
+    if (typeof c?.s !== 'number' || !Number.isSafeInteger(c.s) || c.s < 0 || c.f !== fingerprint) throw badCursor();
     skip = c.s;
   }
   const cap = opts.resultsLimit ?? Infinity;
   const take = Math.max(0, Math.min(opts.limit, cap - skip));
-  const ids = db.prepare(`SELECT a.id ${q.from} ORDER BY ${q.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
+  const ids = db.prepare(`${q.select('a.id')} ORDER BY ${q.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
     .all({ ...q.params, __limit: take + 1, __skip: skip }) as string[];
   const more = ids.length > take && skip + take < cap;
   const page = ids.slice(0, take);
@@ -61,7 +62,7 @@ export function search(db: Db, orgId: string, query: unknown, opts: SearchOption
     cursor: more ? Buffer.from(JSON.stringify({ s: skip + take, f: fingerprint })).toString('base64url') : null,
   };
   if (opts.includeCounts) {
-    const total = db.prepare(`SELECT count(*) ${q.from}`).pluck().get(q.params) as number;
+    const total = db.prepare(q.select('count(*)')).pluck().get(q.params) as number;
     result.count = { total: Math.min(total, cap) };
   }
   return result;

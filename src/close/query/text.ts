@@ -47,14 +47,30 @@ export function needle(mode: TextMode, value: string): Needle {
   return { mode, words: words(value).map((w) => ({ w, cjk: CJK.test(w) })), exact: fold(value).trim() };
 }
 
+/** A field's text folded once, its words split on first need: the matcher keeps the last one (below). */
+class Field {
+  private split: string[] | null = null;
+  readonly folded: string;
+  constructor(readonly text: string) {
+    this.folded = fold(text);
+  }
+  get words(): string[] {
+    return (this.split ??= this.folded.match(WORD) ?? []);
+  }
+}
+
 /** Does the field text satisfy the condition? Pure; also used by tests as the reference. */
 export function matches(n: Needle, field: string): boolean {
-  const folded = fold(field);
+  return matchesField(n, new Field(field));
+}
+
+function matchesField(n: Needle, field: Field): boolean {
+  const folded = field.folded;
   if (n.mode === 'exact_value') return folded.trim() === n.exact;
   if (n.words.length === 0) return false;
   // Cheap rejection before tokenising: every word (or prefix) must occur somewhere as a substring.
   for (const { w } of n.words) if (!folded.includes(w)) return false;
-  const have: string[] = folded.match(WORD) ?? [];
+  const have = field.words;
   switch (n.mode) {
     case 'full_words': {
       const set = new Set(have);
@@ -74,10 +90,15 @@ export function matches(n: Needle, field: string): boolean {
 
 const registered = new WeakSet<Db>();
 
-/** Registers the matcher once per database; parsed values are cached per (mode, value). */
+/**
+ * Registers the matcher once per database; parsed values are cached per (mode, value), and the last
+ * field text seen is kept folded: SQLite evaluates a row's text nodes one after another on the same
+ * text, so a query of many text nodes folds each object's text once.
+ */
 export function registerTextFunction(db: Db): void {
   if (registered.has(db)) return;
   const cache = new Map<string, Needle>();
+  let last = new Field('');
   db.function(TEXT_FN, { deterministic: true }, (mode: unknown, value: unknown, field: unknown) => {
     if (field === null || field === undefined) return 0;
     const key = `${String(mode)}\u0000${String(value)}`;
@@ -86,7 +107,9 @@ export function registerTextFunction(db: Db): void {
       if (cache.size > 1000) cache.clear();
       cache.set(key, (n = needle(mode as TextMode, String(value))));
     }
-    return matches(n, String(field)) ? 1 : 0;
+    const text = String(field);
+    if (text !== last.text) last = new Field(text);
+    return matchesField(n, last) ? 1 : 0;
   });
   registered.add(db);
 }

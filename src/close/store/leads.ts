@@ -50,7 +50,7 @@ export class LeadStore {
     const c = compileQuery(this.db, orgId, legacy.sQuery, {
       root: 'query', sort: legacy.sort, now: new Date(0), tzOffsetMinutes, legacy: true, slice: legacy.slice, paged: true,
     });
-    const ids = this.db.prepare(`SELECT a.id ${c.from} ORDER BY ${c.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
+    const ids = this.db.prepare(`${c.select('a.id')} ORDER BY ${c.orderBy} LIMIT @__limit OFFSET @__skip`).pluck()
       .all({ ...c.params, __limit: q._limit + 1, __skip: q._skip }) as string[];
     const page = ids.slice(0, q._limit);
     const byId = new Map((cached(this.db, `${SELECT} WHERE l.org_id = ? AND l.id IN (SELECT value FROM json_each(?))`)
@@ -58,7 +58,7 @@ export class LeadStore {
     return {
       data: this.render(orgId, page.map((id) => byId.get(id)!)), has_more: ids.length > q._limit,
       // Prepared each time, not cached: the SQL differs per query string.
-      total_results: (this.db.prepare(`SELECT COUNT(*) ${c.from}`).pluck().get(c.params) as number),
+      total_results: (this.db.prepare(c.select('COUNT(*)')).pluck().get(c.params) as number),
     };
   }
 
