@@ -1,5 +1,5 @@
 import { validationError } from '../core/errors.js';
-import { own } from '../core/own.js';
+import { isObject, own } from '../core/own.js';
 
 /**
  * Body fields Close documents for a write we serve but the emulator cannot honour yet, per route
@@ -83,7 +83,6 @@ function customFieldRoutes(): Record<string, Record<string, string>> {
 
 /** Not sent, null, false or an empty list: what the emulator does anyway. */
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== false && !(Array.isArray(value) && value.length === 0);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Throws a 400 naming every refused field the body sets (`contacts.0.urls` for a nested one). */
 export function refuseUnsupported(method: string, route: string, body: unknown): void {

@@ -7,3 +7,8 @@
 export function own<V>(table: Readonly<Partial<Record<string, V>>>, key: unknown): V | undefined {
   return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
 }
+
+/** A JSON object (not null, not an array): what a request's nested value must be before its keys are read. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

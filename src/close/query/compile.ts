@@ -8,13 +8,13 @@ import { DEADLINE_FN, QUERY_BUDGET, WEIGHTS, overBudget, queryTimeout, registerD
 import { textSql, textTable, textTableSql } from './search-text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
+import { isObject } from '../../core/own.js';
 
 // s_query tree → one SQL boolean expression over an object row aliased `a`. Every node compiles to
 // 0/1 (or NULL, which WHERE treats as false); `negate` wraps it in NOT IFNULL(…, 0) so a NULL never
 // turns into "true" by accident. Related objects and custom values are uncorrelated IN (subquery)
 // sets, which SQLite evaluates once per query instead of once per row.
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Which related object types a has_related node may name, per this_object_type. */
 const RELATED: Record<ObjectType, readonly ObjectType[]> = { lead: ['contact', 'opportunity'], contact: ['lead'], opportunity: ['lead'] };

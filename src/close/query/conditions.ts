@@ -4,12 +4,12 @@ import { CONDITIONS, type ResolvedField } from './fields.js';
 import { firstDayAtOrAfter, resolveMoment } from './moments.js';
 import { TEXT_FN, TEXT_MODES, textValueProblem, type TextMode } from './text.js';
 import { WEIGHTS } from './budget.js';
+import { isObject } from '../../core/own.js';
 
 // field_condition → SQL. `anyValue` hides where a field's values live; a condition only says what one
 // value must satisfy, and the field matches if any of its values does (multi-value custom fields,
 // contact emails/phones).
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 type Pred = (value: string) => string;
 
 /** "Some value of field f of the row aliased `a` satisfies pred" — never NULL. */

@@ -1,5 +1,5 @@
 import { cached, type Db } from '../../core/db.js';
-import { own } from '../../core/own.js';
+import { isObject, own } from '../../core/own.js';
 import type { Fail } from './moments.js';
 
 // What a field of an s_query is: where its value lives (a column, a JSON list on the row, or
@@ -82,7 +82,6 @@ export type ResolvedField =
   | ({ source: 'regular'; name: string; label: string } & Regular)
   | { source: 'custom'; id: string; label: string; kind: Kind; refTypes?: readonly string[]; multiple: boolean; fieldType: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Resolves `{type: regular_field | custom_field, …}` for an object of type `on`; 400 for anything else. */
 export function resolveField(db: Db, orgId: string, field: unknown, on: ObjectType, path: string, fail: Fail): ResolvedField {

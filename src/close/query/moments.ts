@@ -1,6 +1,6 @@
 import { validationError } from '../../core/errors.js';
 import { parseMoment } from '../dates.js';
-import { own } from '../../core/own.js';
+import { isObject, own } from '../../core/own.js';
 
 // Moments of a moment_range condition, resolved to epoch milliseconds before the SQL is built.
 // `offset` moments count from `now`, the emulator clock, so tests and the control API can move time.
@@ -16,7 +16,6 @@ export type Fail = (path: string, message: string) => never;
 const DAY = 86_400_000;
 const OFFSET_UNITS: Record<string, number> = { weeks: 7 * DAY, days: DAY, hours: 3_600_000, minutes: 60_000, seconds: 1000 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The X-TZ-Offset header → minutes east of UTC. Close documents hours, fractional for half hours

@@ -1,11 +1,11 @@
 import type { Compiler } from './compile.js';
 import { resolveField, type ObjectType } from './fields.js';
+import { isObject } from '../../core/own.js';
 
 // `sort: [{direction, field}]` → ORDER BY. [D] Missing values sort last in both directions; ties are
 // broken by id in the direction of the first key; no sort = date_created descending. Text sorts
 // case-insensitively.
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const DEFAULT_SORT = (on: ObjectType) => [{ direction: 'desc', field: { type: 'regular_field', object_type: on, field_name: 'date_created' } }];
 

@@ -1,4 +1,4 @@
-import { own } from '../../core/own.js';
+import { isObject, own } from '../../core/own.js';
 
 // Close's webhook `extra_filter` (developer.close.com/api/resources/webhooks/webhook-filters): a tree of
 // operators (equals, not_equals, is_null, non_null, contains, and, or, not) and accessors
@@ -21,7 +21,6 @@ const MAX_DEPTH = 32;
  */
 export const MAX_FILTER_JSON_DEPTH = 64;
 export const MAX_FILTER_CHARS = 16_384;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Why a JSON value is too deep or too large to be a filter, or null. Walks with its own stack (no
