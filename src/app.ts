@@ -8,7 +8,7 @@ import { SerializerSelector, type SerializerFactory } from '@fastify/fast-json-s
 import { openDatabase, type Db } from './core/db.js';
 import { Clocks } from './core/clock.js';
 import { Datasets } from './core/datasets.js';
-import type { JobDriver, OutboxDriver } from './core/jobs.js';
+import type { JobDriver, OutboxDriver, WebhookDriver } from './core/jobs.js';
 import { Ids } from './core/ids.js';
 import { Tenants, type AuthMode } from './core/tenants.js';
 import { Scheduler } from './core/scheduler.js';
@@ -104,6 +104,8 @@ declare module 'fastify' {
     /** Background jobs and outbox as the control API drives them (registered by the Close half). */
     jobs: JobDriver;
     outbox: OutboxDriver;
+    /** Webhook deliveries as the control API drives them (registered by the Close half). */
+    webhooks: WebhookDriver;
     /** Change notifications for the dashboard's live updates (GET /_mock/events). */
     changes: ChangeFeed;
     /** What every request the emulator sends may reach (webhook deliveries): src/core/outbound.ts. */

@@ -14,6 +14,7 @@ import { CloseJobDriver, CloseOutbox } from './jobs/control.js';
 import { apiKeyIdOf, withContext } from './store/event-context.js';
 import { isWrite } from '../core/events.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
+import { CloseWebhookDriver } from './webhooks/control.js';
 import { BULK_LANE, DELIVERY_LANE } from './schedule.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, setQueryTimeout } from './query/budget.js';
 
@@ -92,6 +93,7 @@ export function decorateClose(
       },
     });
   app.decorate('closeWebhooks', deliverer);
+  app.decorate('webhooks', new CloseWebhookDriver(app.tenants, store.webhookDeliveries, deliverer));
   app.tenants.onForget({ memory: (orgId) => orgId === null && deliverer.resetSettings() });
   app.addHook('onReady', async () => {
     runner.start(app.emulator.options.tickMs);

@@ -1,4 +1,5 @@
 import type { ControlJobT, OutboxMessageT, TickerT, TickerUpdateT } from '../../schemas/control/jobs.js';
+import type { DeliveryT } from '../../schemas/control/webhooks.js';
 
 /**
  * What the control API drives of a vendor's background jobs (today: Close bulk actions of every kind). The vendor
@@ -26,4 +27,19 @@ export interface JobDriver {
 export interface OutboxDriver {
   list(orgId?: string): OutboxMessageT[];
   clear(orgId?: string): void;
+}
+
+/**
+ * What the control API drives of a vendor's webhook deliveries (today: Close's). Registered as
+ * app.webhooks by the vendor, so the control plane reaches no vendor store.
+ */
+export interface WebhookDriver {
+  /** Newest first, across organizations unless `orgId` names one. */
+  deliveries(filter: { orgId?: string; subscription?: string; status?: string; limit: number }): DeliveryT[];
+  /** Every delivery due now (of one organization, or all), each attempted once; answers when those attempts are over. */
+  flush(orgId?: string): Promise<{ attempted: number; succeeded: number; failed: number; dropped: number }>;
+  /** One delivery sent again now; 404 unknown, 409 ambiguous across organizations or its subscription gone. */
+  redeliver(id: string, orgId?: string): Promise<DeliveryT>;
+  settings(): { held: boolean; timeout_ms: number };
+  configure(patch: { held?: boolean | undefined; timeout_ms?: number | undefined }): { held: boolean; timeout_ms: number };
 }
