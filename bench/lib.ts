@@ -123,7 +123,7 @@ export function tickToEnd(app: { closeJobs: { tick(org?: string): number } }, db
   for (;;) {
     app.closeJobs.tick(org);
     ticks++;
-    const status = db.prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(org, id);
+    const status = db.prepare(`SELECT status FROM close_bulk_actions WHERE org_id = ? AND id = ?`).pluck().get(org, id);
     if (status === 'done' || status === 'error') return ticks;
   }
 }

@@ -236,7 +236,8 @@ async function importStage() {
   }
   // Baseline: papaparse and one better-sqlite3 transaction into the same table (same schema, indexes).
   const { openDatabase } = await import('../src/core/db.js');
-  const db = openDatabase(':memory:');
+  const { MIGRATIONS } = await import('../src/migrations.js');
+  const db = openDatabase(':memory:', MIGRATIONS);
   db.prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES ('o', 'o', 0, '')`).run();
   const t0 = performance.now();
   const parsed = Papa.parse<string[]>(Buffer.from(csv).toString('utf8'), { header: false, skipEmptyLines: true });

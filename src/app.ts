@@ -6,6 +6,7 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SerializerSelector, type SerializerFactory } from '@fastify/fast-json-stringify-compiler';
 import { openDatabase, type Db } from './core/db.js';
+import { MIGRATIONS } from './migrations.js';
 import { Clocks } from './core/clock.js';
 import { Datasets } from './core/datasets.js';
 import type { JobDriver, OutboxDriver, WebhookDriver } from './core/jobs.js';
@@ -167,7 +168,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     return lazy;
   });
 
-  const db = openDatabase(options.db ?? ':memory:');
+  const db = openDatabase(options.db ?? ':memory:', MIGRATIONS);
   app.decorate('db', db);
   app.decorate('clock', clock);
   // This app's ids: its own stream, so two emulators in one process never draw from each other's.
@@ -177,6 +178,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('datasets', datasets);
   // Each organization's vendor data: its own database, next to `db` with a file or in memory.
   const orgDbs = new OrgDatabases(db, {
+    migrations: MIGRATIONS,
     file: options.db && options.db !== ':memory:' ? options.db : null,
     memory: options.orgMemory,
     warn: (message) => app.log.warn(message),

@@ -134,7 +134,7 @@ t.test('a Close bulk edit is stepped created → loading → processing → done
   const reset = await client.orgs.reset('close-key');
   t.equal(reset.id, org.id);
   t.equal(reset.counts.close!.bulk_edits, 0);
-  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_bulk_edits WHERE org_id = ?').pluck().get(org.id), 0);
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_bulk_actions WHERE org_id = ?').pluck().get(org.id), 0);
   await rejects(t, client.jobs.get(id), 404, 'NOT_FOUND');
 });
 

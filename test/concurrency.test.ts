@@ -254,9 +254,9 @@ t.test('50 parallel clients: no 5xx, no SQLITE_BUSY, envelopes, and a serializab
     const jobs = ok('bulk-edit', token);
     for (const j of jobs) {
       const id = (j.body as { id: string }).id;
-      const job = look.prepare(`SELECT status, n_leads, n_objects, n_objects_processed, n_leads_processed FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(org, id);
+      const job = look.prepare(`SELECT status, n_leads, n_objects, n_objects_processed, n_leads_processed FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(org, id);
       const n = j.leads!.length;
-      const items = look.prepare(`SELECT count(*) AS items, sum(done) AS done, count(DISTINCT lead_id) AS leads FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ?`).get(org, id);
+      const items = look.prepare(`SELECT count(*) AS items, sum(done) AS done, count(DISTINCT lead_id) AS leads FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ?`).get(org, id);
       const outbox = look.prepare(`SELECT count(*) FROM close_outbox WHERE org_id = ? AND ref_id = ?`).pluck().get(org, id);
       const got = JSON.stringify({ job, items, outbox });
       const want = JSON.stringify({ job: { status: 'done', n_leads: n, n_objects: n, n_objects_processed: n, n_leads_processed: n }, items: { items: n, done: n, leads: n }, outbox: 1 });

@@ -11,7 +11,7 @@ export const DELIVERY_LANE = 'close.webhook_deliveries';
 
 /** 0 when the organization has an active bulk action, else null (nothing to run). */
 export function nextBulkDue(db: Db, orgId: string): number | null {
-  return cached(db, `SELECT 1 FROM close_bulk_edits WHERE org_id = ? AND status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) LIMIT 1`)
+  return cached(db, `SELECT 1 FROM close_bulk_actions WHERE org_id = ? AND status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) LIMIT 1`)
     .get(orgId, ...ACTIVE_STATUSES) !== undefined ? 0 : null;
 }
 

@@ -204,11 +204,11 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const u of s.unsubscribed_emails ?? []) insert('close_unsubscribed_emails', { email: u.email.trim().toLowerCase(), date_created: u.date_created });
 
   for (const { items, ...b } of s.bulk_edits ?? []) {
-    insert('close_bulk_edits', {
+    insert('close_bulk_actions', {
       ...b, kind: b.kind ?? 'edit', params: JSON.stringify(b.params), s_query: JSON.stringify(b.s_query), sort: JSON.stringify(b.sort),
       send_done_email: b.send_done_email ? 1 : 0,
     });
-    for (const item of items) insert('close_bulk_edit_items', { ...item, detail: item.detail ?? null, bulk_edit_id: b.id, done: item.done ? 1 : 0 });
+    for (const item of items) insert('close_bulk_action_items', { ...item, detail: item.detail ?? null, bulk_action_id: b.id, done: item.done ? 1 : 0 });
   }
   for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
@@ -254,8 +254,8 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
   const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
     `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
      ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
-  const items = all<{ bulk_edit_id: string; seq: number; lead_id: string; object_type: string; object_id: string; detail: string | null; done: number }>(
-    `SELECT bulk_edit_id, seq, lead_id, object_type, object_id, detail, done FROM close_bulk_edit_items WHERE org_id = ? ORDER BY bulk_edit_id, seq`);
+  const items = all<{ bulk_action_id: string; seq: number; lead_id: string; object_type: string; object_id: string; detail: string | null; done: number }>(
+    `SELECT bulk_action_id, seq, lead_id, object_type, object_id, detail, done FROM close_bulk_action_items WHERE org_id = ? ORDER BY bulk_action_id, seq`);
   const name = cached(db, `SELECT name FROM orgs WHERE id = ?`).pluck().get(orgId) as string;
   return {
     // Its id: the event log's and the deliveries' objects name it, and a restore elsewhere renames them.
@@ -281,11 +281,11 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
       emails: emails.get(l.id) ?? [],
     })) as CloseSeedT['leads'],
-    bulk_edits: all<BulkActionRow>(`SELECT * FROM close_bulk_edits WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
+    bulk_edits: all<BulkActionRow>(`SELECT * FROM close_bulk_actions WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
       ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
       send_done_email: b.send_done_email === 1,
       // `detail` only where a kind froze one (a bulk email's address), so older snapshots read back the same.
-      items: items.filter((i) => i.bulk_edit_id === b.id).map(({ bulk_edit_id: _b, detail, ...i }) => ({ ...i, ...(detail === null ? {} : { detail }), done: i.done === 1 })),
+      items: items.filter((i) => i.bulk_action_id === b.id).map(({ bulk_action_id: _b, detail, ...i }) => ({ ...i, ...(detail === null ? {} : { detail }), done: i.done === 1 })),
     })),
     connected_accounts: all(`SELECT id, user_id, type, email, name, date_created FROM close_connected_accounts WHERE org_id = ? ORDER BY id`),
     sequences: all<Row & { schedule: string | null; steps: string }>(`SELECT id, name, status, timezone, schedule, steps, created_by, updated_by,
@@ -308,6 +308,12 @@ const RECORDS = [
   'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
 ] as const;
 
+/**
+ * The table behind each count (`close_<key>` but for the ones below). Real API: none; here: the counts'
+ * keys are the dataset's (`bulk_edits`, as datasets and `GET /_mock/orgs` have always named them).
+ */
+const COUNT_TABLES = new Map<string, string>([['bulk_edits', 'close_bulk_actions']]);
+
 /** Close's dataset hooks, registered with the core by the plugin. */
 export const closeDataset: VendorDataset<'close'> = {
   key: 'close',
@@ -321,10 +327,10 @@ export const closeDataset: VendorDataset<'close'> = {
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(
-    [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM close_${k} WHERE org_id = ?`).pluck().get(orgId) as number]),
+    [...RECORDS, 'custom_fields', 'users', 'pipelines'].map((k) => [k, cached(db, `SELECT count(*) FROM ${COUNT_TABLES.get(k) ?? `close_${k}`} WHERE org_id = ?`).pluck().get(orgId) as number]),
   ),
   // The control API lists jobs, deliveries and outbox mail across organizations holding either.
-  jobsOrWebhooks: (db, orgId) => cached(db, `SELECT (SELECT count(*) FROM close_bulk_edits WHERE org_id = @o) + (SELECT count(*) FROM close_webhooks WHERE org_id = @o)`)
+  jobsOrWebhooks: (db, orgId) => cached(db, `SELECT (SELECT count(*) FROM close_bulk_actions WHERE org_id = @o) + (SELECT count(*) FROM close_webhooks WHERE org_id = @o)`)
     .pluck().get({ o: orgId }) as number,
   pending: pendingLanes,
 };

@@ -1,33 +1,56 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { migrations, type Migration } from './migrations.js';
+import type { Migration, MigrationSet } from './migrations.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens the database, applies pragmas and pending migrations. `:memory:` for tests and the default
- * start; a file path persists (WAL, so readers never block the writer); a buffer is a serialized
- * database opened in memory (an organization's copy of its image).
+ * Opens the database, applies pragmas and pending migrations (`sets`: every owner's, src/migrations.ts).
+ * `:memory:` for tests and the default start; a file path persists (WAL, so readers never block the
+ * writer); a buffer is a serialized database opened in memory (an organization's copy of its image).
  */
-export function openDatabase(source: string | Buffer, list: Migration[] = migrations): Db {
+export function openDatabase(source: string | Buffer, sets: readonly MigrationSet[]): Db {
   const db = new Database(source);
   if (typeof source === 'string' && source !== ':memory:' && source !== '') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
-  migrate(db, list);
+  migrate(db, sets);
   return db;
 }
 
-export function migrate(db: Db, list: Migration[] = migrations): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const pending = list.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
-  for (const m of pending) {
+/**
+ * Runs the migrations `schema_migrations` does not list yet, each in its own transaction with its row.
+ * A database from before per-owner migrations (its `user_version` counted every migration) is first
+ * marked as having run those whose `legacy` version it reached. Order: the legacy ones in their old
+ * global order (owners in `sets` order within one), then the newer ones, owner by owner, in version order.
+ * Returns how many migrations the database has run in all.
+ */
+export function migrate(db: Db, sets: readonly MigrationSet[]): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (owner TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (owner, version)) WITHOUT ROWID`);
+  const record = db.prepare(`INSERT OR IGNORE INTO schema_migrations (owner, version) VALUES (?, ?)`);
+  const all = sets.flatMap((set, rank) => set.migrations.map((m) => ({ owner: set.owner, rank, m })));
+  const ran = () => new Set((db.prepare(`SELECT owner || ':' || version FROM schema_migrations`).pluck().all() as string[]));
+  if (ran().size === 0) {
+    const legacyVersion = db.pragma('user_version', { simple: true }) as number;
+    if (legacyVersion > 0) {
+      db.transaction(() => {
+        for (const { owner, m } of all) if (m.legacy !== undefined && m.legacy <= legacyVersion) record.run(owner, m.version);
+      })();
+    }
+  }
+  const done = ran();
+  const key = (x: { rank: number; m: Migration }) => [x.m.legacy ?? Infinity, x.rank, x.m.version];
+  const pending = all.filter(({ owner, m }) => !done.has(`${owner}:${m.version}`)).sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0]! - kb[0]! || ka[1]! - kb[1]! || ka[2]! - kb[2]!;
+  });
+  for (const { owner, m } of pending) {
     db.transaction(() => {
       db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      record.run(owner, m.version);
     })();
   }
-  return db.pragma('user_version', { simple: true }) as number;
+  return db.prepare(`SELECT count(*) FROM schema_migrations`).pluck().get() as number;
 }
 
 /** Tables that hold an organization's vendor data: every table with an `org_id` column but

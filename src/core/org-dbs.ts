@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
+import type { MigrationSet } from './migrations.js';
 import { OrgGone } from './errors.js';
 import { GROWTH, OrgMemory, OVERHEAD, type MemoryStats } from './org-memory.js';
 import { realTimers, type Timers } from './timers.js';
@@ -54,6 +55,8 @@ export interface Image {
 type FunctionDef = [name: string, options: Database.RegistrationOptions, fn: (...args: never[]) => unknown];
 
 export interface OrgDatabasesOptions {
+  /** Every owner's migrations (src/migrations.ts): each organization's database has the same tables as the main one. */
+  migrations: readonly MigrationSet[];
   /** The process-wide database's file; null: in memory (organizations too). */
   file: string | null;
   /** How many images of custom datasets (restored snapshots, created with a dataset) stay cached. */
@@ -102,13 +105,16 @@ export class OrgDatabases {
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
+  private readonly migrations: readonly MigrationSet[];
+
   constructor(private readonly main: Db, opts: OrgDatabasesOptions) {
     this.dir = opts.file ? `${opts.file}-orgs` : null;
     if (this.dir) mkdirSync(this.dir, { recursive: true });
     this.imageCache = opts.imageCache ?? 16;
     this.patch = opts.patch ?? true;
     this.maxOpenFiles = opts.maxOpenFiles ?? 200;
-    this.memory = new OrgMemory(opts.memory ?? DEFAULT_ORG_MEMORY);
+    this.migrations = opts.migrations;
+    this.memory = new OrgMemory(opts.memory ?? DEFAULT_ORG_MEMORY, opts.migrations);
     this.closing = { timers: opts.timers ?? realTimers, warn: opts.warn ?? (() => {}) };
     this.routed = routedDb(this, main);
     this.legacy = this.dir !== null ? legacyOrgs(main) : new Set();
@@ -167,7 +173,7 @@ export class OrgDatabases {
     if (!row) throw new OrgGone(orgId);
     let db: Db;
     if (this.dir !== null && existsSync(this.path(orgId, row.data_gen))) {
-      db = this.prepare(openDatabase(this.path(orgId, row.data_gen)));
+      db = this.prepare(openDatabase(this.path(orgId, row.data_gen), this.migrations));
     } else if (this.legacy.has(orgId)) {
       db = this.adopt(orgId, row.data_gen);
     } else {
@@ -257,7 +263,7 @@ export class OrgDatabases {
     }
     let db: Db;
     if (this.dir === null) {
-      db = openDatabase(bytes);
+      db = openDatabase(bytes, this.migrations);
       // In memory the database is already in RAM, and every page read is also copied into the page
       // cache (up to 16 MB by default), so an organization held much of its data twice: measured,
       // +0.65 MB after one Close POST /lead/. A 64 KB cache costs a memcpy per page read from the
@@ -270,7 +276,7 @@ export class OrgDatabases {
       rmSync(`${file}-wal`, { force: true });
       rmSync(`${file}-shm`, { force: true });
       renameSync(`${file}.tmp`, file);
-      db = openDatabase(file);
+      db = openDatabase(file, this.migrations);
     }
     if (!image.offsets) rewriteKey(db, image.key, orgId);
     // The image was built at another time: the organization's own row says when it was created.
@@ -287,7 +293,7 @@ export class OrgDatabases {
     const file = this.path(orgId, gen);
     const tmp = `${file}.tmp`;
     rmSync(tmp, { force: true });
-    const fresh = openDatabase(tmp);
+    const fresh = openDatabase(tmp, this.migrations);
     try {
       fresh.pragma('foreign_keys = OFF');
       fresh.prepare(`ATTACH DATABASE ? AS legacy`).run(this.main.name);
@@ -307,7 +313,7 @@ export class OrgDatabases {
       for (const table of tenantTables(this.main)) cached(this.main, `DELETE FROM ${table} WHERE org_id = ?`).run(orgId);
     })();
     this.legacy.delete(orgId);
-    return this.prepare(openDatabase(file));
+    return this.prepare(openDatabase(file, this.migrations));
   }
 
   /**
@@ -402,7 +408,7 @@ export class OrgDatabases {
 
   private buildImage(build: (db: Db, key: string) => Image['facts']): Image {
     const key = `orga_${Array.from({ length: SUFFIX_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')}`;
-    const db = this.prepare(openDatabase(':memory:'));
+    const db = this.prepare(openDatabase(':memory:', this.migrations));
     try {
       const facts = db.transaction(() => build(db, key))();
       // Rebuilt compactly: the seed's image is 2.75 MB instead of 3.05 MB, and every organization holds a copy.

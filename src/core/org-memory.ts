@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cached, openDatabase, type Db } from './db.js';
+import type { MigrationSet } from './migrations.js';
 
 // What the organizations' databases hold in memory (DB=:memory:) and where the ones moved out of it
 // go. Each open database counts its pages (page_count × page_size) or the buffer it was loaded into,
@@ -51,7 +52,7 @@ export class OrgMemory {
   private drops = 0;
   private loads = 0;
 
-  constructor(readonly budget: number) {}
+  constructor(readonly budget: number, private readonly migrations: readonly MigrationSet[]) {}
 
   /** `db` was just made from its image (`source` 'image') or read from its spill file: unchanged until written. */
   track(db: Db, source: 'image' | 'spill' | null, loaded: number): void {
@@ -136,7 +137,7 @@ export class OrgMemory {
     } finally {
       closeSync(fd);
     }
-    const db = openDatabase(bytes);
+    const db = openDatabase(bytes, this.migrations);
     this.loads++;
     this.track(db, 'spill', bytes.length);
     return db;

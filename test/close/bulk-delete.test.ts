@@ -101,7 +101,7 @@ t.test('bad bulk deletes are refused with a 400 naming the field, and store noth
   const bad = await createAction(app, 'delete', { s_query: leadsQuery(ids[0]!), bulk_object_type: 'planet' });
   t.equal(bad.statusCode, 400);
   t.match(JSON.stringify(bad.json()), /bulk_object_type/);
-  t.equal(count(app, 'close_bulk_edits'), 0, 'nothing stored');
+  t.equal(count(app, 'close_bulk_actions'), 0, 'nothing stored');
 });
 
 t.test('each kind lists and finds only its own; pause and resume work as for edits', async (t) => {

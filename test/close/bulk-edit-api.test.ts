@@ -77,7 +77,7 @@ t.test('results_limit and sort freeze the first N leads of the sorted match', as
   })).json();
   await runToEnd(app, id);
   t.match(await getEdit(app, id), { n_leads: 5, n_objects: 5, results_limit: 5 });
-  const items = app.tenants.db(app.tenants.get('close-key').id).prepare(`SELECT lead_id FROM close_bulk_edit_items WHERE bulk_edit_id = ? ORDER BY seq`).pluck().all(id);
+  const items = app.tenants.db(app.tenants.get('close-key').id).prepare(`SELECT lead_id FROM close_bulk_action_items WHERE bulk_action_id = ? ORDER BY seq`).pluck().all(id);
   t.same(items, byName.slice(0, 5).map((l) => l.id));
 });
 

@@ -87,7 +87,7 @@ t.test('deleting the lead status after creation puts the job in error and stops 
   app.closeJobs.tick();
   const failed = await getEdit(app, id);
   t.match(failed, { status: 'error', n_objects_processed: 1 });
-  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /lead status .* was deleted/);
+  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_actions WHERE id = ?`).pluck().get(id), /lead status .* was deleted/);
   app.closeJobs.tick();
   t.equal((await getEdit(app, id)).n_objects_processed, 1, 'no further progress');
 });
@@ -98,7 +98,7 @@ t.test('changing a choices field so the value no longer fits puts the job in err
   const { id } = (await createEdit(app, { type: 'set_custom_field', custom_field_id: CLOSE.field.industry, custom_field_value: seed.close!.custom_fields.find((f) => f.id === CLOSE.field.industry)!.choices![0], s_query: leadsQuery(...someLeads) })).json();
   app.tenants.db(org).prepare(`UPDATE close_custom_fields SET choices = '["Other"]' WHERE org_id = ? AND id = ?`).run(org, CLOSE.field.industry);
   t.same(await runToEnd(app, id), ['loading', 'error']);
-  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), /no longer fits/);
+  t.match(app.tenants.db(org).prepare(`SELECT error_reason FROM close_bulk_actions WHERE id = ?`).pluck().get(id), /no longer fits/);
 });
 
 t.test('with a file database a restart resumes the job without applying any item twice', async (t) => {
@@ -122,7 +122,7 @@ t.test('with a file database a restart resumes the job without applying any item
   const beforeRestart = dates.filter((d) => d.date_updated.startsWith('2026-11-01')).length;
   t.equal(beforeRestart, 4, 'the 4 leads edited before the restart were not edited again after it');
   t.equal(dates.filter((d) => d.date_updated.startsWith('2026-11-02')).length, 6);
-  t.equal(second.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1`).pluck().get(id), 10);
+  t.equal(second.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_action_items WHERE bulk_action_id = ? AND done = 1`).pluck().get(id), 10);
   t.equal(second.tenants.db(org).prepare(`SELECT count(*) FROM close_outbox WHERE ref_id = ?`).pluck().get(id), 1, 'one done email');
 });
 

@@ -23,7 +23,7 @@ async function startEdit(app: FastifyInstance, key: string) {
 
 /** A bulk edit's stored status, in whichever organization's database holds it. */
 const statusOf = (app: FastifyInstance, id: string) => app.tenants.list()
-  .map((o) => app.tenants.db(o.id).prepare(`SELECT status FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as string | undefined)
+  .map((o) => app.tenants.db(o.id).prepare(`SELECT status FROM close_bulk_actions WHERE id = ?`).pluck().get(id) as string | undefined)
   .find((status) => status !== undefined) as string;
 const edited = (app: FastifyInstance, key: string) => {
   const org = app.tenants.resolve(key).id;
@@ -60,7 +60,7 @@ for (const phase of Object.keys(REASONS) as StepPhase[]) {
     const listed = (await ctl(app, 'GET', '/jobs?org=broken-org')).json().data;
     t.equal(listed.length, 1);
     t.match(listed[0], { id: broken, status: 'error', error_reason: REASONS[phase] }, 'GET /_mock/jobs shows the error and its reason');
-    t.match(app.tenants.db(app.tenants.get('broken-org').id).prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(broken), { status: 'error', error_reason: REASONS[phase] });
+    t.match(app.tenants.db(app.tenants.get('broken-org').id).prepare(`SELECT status, error_reason FROM close_bulk_actions WHERE id = ?`).get(broken), { status: 'error', error_reason: REASONS[phase] });
     t.equal(edited(app, 'broken-org'), before, 'the step that threw was rolled back');
     const vendor = (await app.inject({ url: `/api/v1/bulk_action/edit/${broken}/`, headers: basic('broken-org') })).json();
     t.equal(vendor.status, 'error', 'Close\'s own object says error');
@@ -124,7 +124,7 @@ t.test('POST /_mock/jobs/{id}/run of a large bulk edit yields between steps: a G
   const id = res.json().id as string;
   // Loading (one step over every lead) done first: what is measured is the run through its batches.
   t.match((await ctl(app, 'POST', `/jobs/${id}/step`, { ticks: 2 })).json(), { status: 'processing' });
-  const total = app.tenants.db(org).prepare(`SELECT n_leads FROM close_bulk_edits WHERE id = ?`).pluck().get(id) as number;
+  const total = app.tenants.db(org).prepare(`SELECT n_leads FROM close_bulk_actions WHERE id = ?`).pluck().get(id) as number;
   t.ok(total > 4000);
 
   const began = performance.now();

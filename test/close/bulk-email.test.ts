@@ -70,7 +70,7 @@ t.test('an address unsubscribed after the set froze is skipped when its batch ru
   const app = await build(t, { batchSize: 1 });
   const { id } = (await createAction(app, 'email', { template_id: followUp, contact_preference: 'contact', s_query: leadsQuery(leads[0]!) })).json();
   app.closeJobs.tick(); app.closeJobs.tick(); // loading, then frozen
-  const frozen = orgRows(app, `SELECT detail FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? ORDER BY seq`, 'close-key', id).map((r) => r.detail as string);
+  const frozen = orgRows(app, `SELECT detail FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ? ORDER BY seq`, 'close-key', id).map((r) => r.detail as string);
   const res = await app.inject({ method: 'POST', url: '/api/v1/unsubscribe/email/', headers: basic(), payload: { email: frozen.at(-1)!.toUpperCase() } });
   t.equal(res.statusCode, 201);
   await runActionToEnd(app, 'email', id);
@@ -82,7 +82,7 @@ t.test('a contact deleted after the set froze gets nothing, and the job still fi
   const app = await build(t, { batchSize: 1 });
   const { id } = (await createAction(app, 'email', { template_id: followUp, contact_preference: 'contact', s_query: leadsQuery(leads[0]!) })).json();
   app.closeJobs.tick(); app.closeJobs.tick();
-  const frozen = orgRows(app, `SELECT object_id FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? ORDER BY seq`, 'close-key', id).map((r) => r.object_id as string);
+  const frozen = orgRows(app, `SELECT object_id FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ? ORDER BY seq`, 'close-key', id).map((r) => r.object_id as string);
   t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/contact/${frozen.at(-1)}/`, headers: basic() })).statusCode, 200);
   await runActionToEnd(app, 'email', id);
   t.match(await getAction(app, 'email', id), { status: 'done', n_objects: frozen.length, n_objects_processed: frozen.length - 1 });
@@ -101,7 +101,7 @@ t.test('bad bulk emails are refused with a 400 naming the field; a template dele
     t.type(res.json()['field-errors'][field], 'string', `names ${field}`);
   }
   t.equal((await createAction(app, 'email', { s_query: leadsQuery(leads[0]!), template_id: followUp, contact_preference: 'everyone' })).statusCode, 400);
-  t.equal(orgRows(app, `SELECT count(*) AS n FROM close_bulk_edits WHERE org_id = ?`)[0]!.n, 0, 'nothing stored');
+  t.equal(orgRows(app, `SELECT count(*) AS n FROM close_bulk_actions WHERE org_id = ?`)[0]!.n, 0, 'nothing stored');
 
   const { id } = (await createAction(app, 'email', { template_id: followUp, s_query: leadsQuery(leads[0]!) })).json();
   app.closeJobs.tick();

@@ -39,7 +39,7 @@ export function leadStatus(app: FastifyInstance, leadId: string, key = 'close-ke
 
 export function editCount(app: FastifyInstance, key = 'close-key'): number {
   const org = orgOf(app, key);
-  return app.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(org) as number;
+  return app.tenants.db(org).prepare(`SELECT count(*) FROM close_bulk_actions WHERE org_id = ?`).pluck().get(org) as number;
 }
 
 /** Any bulk action kind: edit, delete, email, sequence_subscription. */

@@ -115,7 +115,7 @@ t.test('bad bulk sequence subscriptions are refused with a 400 naming each field
   }
   const badEnum = await createAction(app, 'sequence_subscription', subscribe({ contact_preference: 'all' }));
   t.equal(badEnum.statusCode, 400, 'all is a bulk email preference only');
-  t.equal(orgRows(app, `SELECT count(*) AS n FROM close_bulk_edits WHERE org_id = ?`)[0]!.n, 0, 'nothing stored');
+  t.equal(orgRows(app, `SELECT count(*) AS n FROM close_bulk_actions WHERE org_id = ?`)[0]!.n, 0, 'nothing stored');
 });
 
 t.test('a sequence deleted before the job runs puts it in error; PUT pauses and resumes it', async (t) => {

@@ -50,14 +50,14 @@ for (const { kind, body, effects } of KINDS) {
 
     const look = readDb(t, db);
     const org = look.prepare(`SELECT org_id FROM credentials WHERE token = ?`).pluck().get(key) as string;
-    const job = look.prepare(`SELECT status, n_objects FROM close_bulk_edits WHERE id = ?`).get(created.id) as { status: string; n_objects: number };
+    const job = look.prepare(`SELECT status, n_objects FROM close_bulk_actions WHERE id = ?`).get(created.id) as { status: string; n_objects: number };
     t.equal(job.status, 'processing');
-    const itemsDone = look.prepare(`SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1`).pluck().get(created.id);
+    const itemsDone = look.prepare(`SELECT count(*) FROM close_bulk_action_items WHERE bulk_action_id = ? AND done = 1`).pluck().get(created.id);
     t.equal(itemsDone, 8, 'two whole batches committed, the third rolled back');
     const total = job.n_objects;
     t.ok(total > 8, `the job has more than two batches of objects (${total})`);
     const before = effects(look, org, created.id);
-    const markers = look.prepare(`SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1 AND object_type = 'none'`).pluck().get(created.id) as number;
+    const markers = look.prepare(`SELECT count(*) FROM close_bulk_action_items WHERE bulk_action_id = ? AND done = 1 AND object_type = 'none'`).pluck().get(created.id) as number;
     t.equal(kind === 'delete' ? total - before : before, 8 - markers, 'exactly the committed batches took effect');
 
     const second = await startServer(t, { DB: db, TICK_MS: '20', BATCH_SIZE: '4' });
@@ -68,7 +68,7 @@ for (const { kind, body, effects } of KINDS) {
     }
     t.equal(status, 'done');
     await second.stop();
-    const after = look.prepare(`SELECT n_objects, n_objects_processed FROM close_bulk_edits WHERE id = ?`).get(created.id) as { n_objects: number; n_objects_processed: number };
+    const after = look.prepare(`SELECT n_objects, n_objects_processed FROM close_bulk_actions WHERE id = ?`).get(created.id) as { n_objects: number; n_objects_processed: number };
     t.same(after, { n_objects: total, n_objects_processed: total }, 'every object once');
     t.equal(effects(look, org, created.id), kind === 'delete' ? 0 : total, 'and the stored effects say the same');
     t.equal(look.prepare(`SELECT count(*) FROM close_outbox WHERE ref_id = ?`).pluck().get(created.id), 1, 'one done email');

@@ -64,15 +64,15 @@ async function scenario(t: Test, crashAt: string, expected: [string, number][]) 
   const orgIds = new Map(ORGS.map((o) => [o.key, look.prepare(`SELECT org_id FROM credentials WHERE token = ?`).pluck().get(o.key) as string]));
   t.equal(new Set(orgIds.values()).size, 3, 'three organizations');
   const state = (job: Job) => look.prepare(`SELECT status, n_objects, n_objects_processed, n_leads_processed,
-      (SELECT count(*) FROM close_bulk_edit_items i WHERE i.org_id = e.org_id AND i.bulk_edit_id = e.id AND done = 1) AS items_done,
-      (SELECT count(*) FROM close_bulk_edit_items i WHERE i.org_id = e.org_id AND i.bulk_edit_id = e.id) AS items
-    FROM close_bulk_edits e WHERE org_id = ? AND id = ?`).get(orgIds.get(job.org.key), job.id) as Record<string, unknown>;
+      (SELECT count(*) FROM close_bulk_action_items i WHERE i.org_id = e.org_id AND i.bulk_action_id = e.id AND done = 1) AS items_done,
+      (SELECT count(*) FROM close_bulk_action_items i WHERE i.org_id = e.org_id AND i.bulk_action_id = e.id) AS items
+    FROM close_bulk_actions e WHERE org_id = ? AND id = ?`).get(orgIds.get(job.org.key), job.id) as Record<string, unknown>;
   const applied = (job: Job) => (job.kind === 'field'
     ? look.prepare(`SELECT object_id FROM close_custom_values WHERE org_id = ? AND field_id = ? AND value = ? AND object_id IN (SELECT value FROM json_each(?))`)
       .pluck().all(orgIds.get(job.org.key), CLOSE.field.sourceDetail, JSON.stringify(job.org.value), JSON.stringify(job.leads))
     : look.prepare(`SELECT id FROM close_leads WHERE org_id = ? AND status_id = ? AND id IN (SELECT value FROM json_each(?))`)
       .pluck().all(orgIds.get(job.org.key), job.org.status, JSON.stringify(job.leads))) as string[];
-  const doneLeads = (job: Job) => look.prepare(`SELECT lead_id FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 1`)
+  const doneLeads = (job: Job) => look.prepare(`SELECT lead_id FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ? AND done = 1`)
     .pluck().all(orgIds.get(job.org.key), job.id) as string[];
   const stamps = (job: Job, leads: string[]) => look.prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`)
     .all(orgIds.get(job.org.key), JSON.stringify(leads));

@@ -23,12 +23,12 @@ t.test('a crash in the middle of a batch loses no item and applies none twice', 
   t.equal(await first.exited, 'SIGKILL', 'the server killed itself at the crash point');
 
   const look = readDb(t, db);
-  const job = look.prepare(`SELECT status, n_objects, n_objects_processed FROM close_bulk_edits WHERE id = ?`).get(created.id);
+  const job = look.prepare(`SELECT status, n_objects, n_objects_processed FROM close_bulk_actions WHERE id = ?`).get(created.id);
   t.same(job, { status: 'processing', n_objects: 12, n_objects_processed: 8 }, 'two whole batches committed, the third rolled back');
   const org = look.prepare(`SELECT org_id FROM credentials WHERE token = ?`).pluck().get(key);
   const applied = () => look.prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND field_id = ? AND value = '"crash-test"'`).pluck().get(org, CLOSE.field.sourceDetail);
   t.equal(applied(), 8);
-  const doneBefore = look.prepare(`SELECT lead_id FROM close_bulk_edit_items WHERE bulk_edit_id = ? AND done = 1`).pluck().all(created.id) as string[];
+  const doneBefore = look.prepare(`SELECT lead_id FROM close_bulk_action_items WHERE bulk_action_id = ? AND done = 1`).pluck().all(created.id) as string[];
   const stamp = look.prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(org, JSON.stringify(doneBefore)) as { id: string; date_updated: string }[];
 
   const second = await startServer(t, { DB: db, TICK_MS: '20', BATCH_SIZE: '4' });
@@ -40,7 +40,7 @@ t.test('a crash in the middle of a batch loses no item and applies none twice', 
   t.equal(status, 'done');
   await second.stop();
 
-  t.same(look.prepare(`SELECT n_objects, n_objects_processed, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(created.id), { n_objects: 12, n_objects_processed: 12, n_leads_processed: 12 });
+  t.same(look.prepare(`SELECT n_objects, n_objects_processed, n_leads_processed FROM close_bulk_actions WHERE id = ?`).get(created.id), { n_objects: 12, n_objects_processed: 12, n_leads_processed: 12 });
   t.equal(look.prepare(`SELECT count(*) FROM close_custom_values WHERE org_id = ? AND field_id = ? AND value = '"crash-test"'`).pluck().get(org, CLOSE.field.sourceDetail), 12);
   const restamped = look.prepare(`SELECT id, date_updated FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(org, JSON.stringify(doneBefore));
   t.same(restamped, stamp, 'leads edited before the crash were not edited again');

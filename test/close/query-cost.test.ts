@@ -65,7 +65,7 @@ t.test('a bulk action whose s_query is past the budget is a 400 naming s_query a
   isFieldError(t, res, 's_query');
   t.match(res.json()['field-errors'].s_query, /too expensive/);
   t.equal(closeState(app, 'close-key'), before, 'no row changed');
-  t.equal(app.tenants.db(orgOf(app, 'close-key')).prepare('SELECT count(*) FROM close_bulk_edits').pluck().get(), 0);
+  t.equal(app.tenants.db(orgOf(app, 'close-key')).prepare('SELECT count(*) FROM close_bulk_actions').pluck().get(), 0);
 });
 
 t.test('a query of 50 text nodes within the budget finds exactly the leads each node alone finds', async (t) => {
@@ -122,9 +122,9 @@ t.test('a bulk action whose query runs past QUERY_TIMEOUT_MS in its load step go
   const { id } = created.json();
   t.same(await runToEnd(app, id), ['loading', 'error'], 'the load step fails');
   t.match(await getEdit(app, id), { status: 'error', n_leads: null });
-  t.match(app.tenants.db(org).prepare('SELECT error_reason FROM close_bulk_edits WHERE id = ?').pluck().get(id),
+  t.match(app.tenants.db(org).prepare('SELECT error_reason FROM close_bulk_actions WHERE id = ?').pluck().get(id),
     /^the query could not be evaluated: s_query: The query took longer than 1 ms/);
-  t.equal(app.tenants.db(org).prepare('SELECT count(*) FROM close_bulk_edit_items WHERE bulk_edit_id = ?').pluck().get(id), 0, 'no items frozen');
+  t.equal(app.tenants.db(org).prepare('SELECT count(*) FROM close_bulk_action_items WHERE bulk_action_id = ?').pluck().get(id), 0, 'no items frozen');
   t.equal(leadStatus(app, CLOSE.acmeInc), before, 'no lead changed');
 });
 

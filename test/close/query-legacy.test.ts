@@ -169,12 +169,12 @@ t.test('a bulk edit with only the legacy query runs to done on exactly the match
   t.same(edit.sort, []);
   for (let i = 0; i < 200; i++) {
     app.closeJobs.tick();
-    if ((rows(app, 'SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?', org, edit.id)[0]!.status) === 'done') break;
+    if ((rows(app, 'SELECT status FROM close_bulk_actions WHERE org_id = ? AND id = ?', org, edit.id)[0]!.status) === 'done') break;
   }
   const done = (await call(app, { path: `/bulk_action/edit/${edit.id}/` })).json();
   t.equal(done.status, 'done');
   t.equal(done.n_leads, matched.length);
-  const items = rows(app, 'SELECT DISTINCT lead_id FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? ORDER BY lead_id', org, edit.id).map((r) => r.lead_id);
+  const items = rows(app, 'SELECT DISTINCT lead_id FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ? ORDER BY lead_id', org, edit.id).map((r) => r.lead_id);
   t.same(items, matched);
   const changed = rows(app, 'SELECT id, status_id FROM close_leads WHERE org_id = ? ORDER BY id', org);
   for (const r of changed) {

@@ -19,7 +19,7 @@ const lead = { type: 'object_type', object_type: 'lead' };
 const unknown = (path: string, name: string) => `${path}.field_name: Unknown lead field ${JSON.stringify(name)}; supported: ${SUPPORTED}.`;
 /** Bulk edits in every organization (each one's database holds only its own). */
 const bulkEdits = (app: Awaited<ReturnType<typeof build>>) => app.tenants.list()
-  .reduce((sum, o) => sum + (app.tenants.db(o.id).prepare('SELECT count(*) FROM close_bulk_edits').pluck().get() as number), 0);
+  .reduce((sum, o) => sum + (app.tenants.db(o.id).prepare('SELECT count(*) FROM close_bulk_actions').pluck().get() as number), 0);
 
 t.test('a search filtering on a field named after an Object.prototype property is a 400 naming the field', async (t) => {
   const app = await build(t);

@@ -103,7 +103,7 @@ t.test('a reset of an organization whose dataset holds only finished bulk action
   t.equal((await ctl(app, 'POST', `/orgs/${busy}/reset`)).statusCode, 200);
   t.same(stored(app, busy), [{ lane: BULK_LANE, due_ms: 0 }], 'and again after a reset');
   for (let i = 0; i < 20; i++) app.closeJobs.tick();
-  const status = app.tenants.db(busy).prepare(`SELECT status FROM close_bulk_edits WHERE org_id = ? AND id = ?`).pluck().get(busy, active.id);
+  const status = app.tenants.db(busy).prepare(`SELECT status FROM close_bulk_actions WHERE org_id = ? AND id = ?`).pluck().get(busy, active.id);
   t.equal(status, 'done', 'the ticker ran it');
 });
 

@@ -136,7 +136,7 @@ t.test('advancing one organization 8 days makes its paused bulk edit unresumable
   const resumed = await app.inject({ method: 'PUT', url: `/api/v1/bulk_action/edit/${ids.punctual}/`, headers: basic('punctual'), payload: { status: 'resuming' } });
   t.equal(resumed.statusCode, 200);
   t.equal(resumed.json().status, 'resuming');
-  t.equal(app.tenants.db(app.tenants.get('late').id).prepare(`SELECT status FROM close_bulk_edits WHERE id = ?`).pluck().get(ids.late), 'paused', 'the refused job stays paused');
+  t.equal(app.tenants.db(app.tenants.get('late').id).prepare(`SELECT status FROM close_bulk_actions WHERE id = ?`).pluck().get(ids.late), 'paused', 'the refused job stays paused');
 });
 
 t.test("moment_range's now follows the organization's clock in search", async (t) => {

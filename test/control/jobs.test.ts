@@ -78,7 +78,7 @@ t.test('fail forces error with a reason; a finished job cannot fail', async (t) 
   t.equal(failed.statusCode, 200);
   t.match(failed.json(), { status: 'error', error_reason: 'upstream timeout' });
   t.equal((await vendorStatus(app, 'failer', id)).status, 'error');
-  t.equal(app.tenants.db(app.tenants.get('failer').id).prepare(`SELECT error_reason FROM close_bulk_edits WHERE id = ?`).pluck().get(id), 'upstream timeout');
+  t.equal(app.tenants.db(app.tenants.get('failer').id).prepare(`SELECT error_reason FROM close_bulk_actions WHERE id = ?`).pluck().get(id), 'upstream timeout');
   isControlError(t, await ctl(app, 'POST', `/jobs/${id}/fail`, {}), 409, 'CONFLICT');
   const other = await startEdit(app, 'failer');
   t.match((await ctl(app, 'POST', `/jobs/${other}/fail`)).json(), { status: 'error', error_reason: 'failed by the control API' }, 'the reason is optional');
@@ -197,7 +197,7 @@ t.test('pause and resume through the control API move the job as Close PUT would
   t.equal(paused.statusCode, 200);
   t.match(paused.json(), { id, status: 'paused', paused_from: 'processing', date_paused: /^\d{4}-/ });
   t.match(await vendorStatus(app, 'ctl-pause', id), { status: 'paused' }, 'the vendor API sees it paused');
-  const stored = app.tenants.db(app.tenants.get('ctl-pause').id).prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id);
+  const stored = app.tenants.db(app.tenants.get('ctl-pause').id).prepare(`SELECT status, paused_from FROM close_bulk_actions WHERE id = ?`).get(id);
   t.same(stored, { status: 'paused', paused_from: 'processing' });
   const before = digest(app);
   const again = isControlError(t, await ctl(app, 'POST', `/jobs/${id}/pause`), 409, 'CONFLICT');

@@ -205,7 +205,7 @@ t.test('resetting one organization restores the seed, keeps id and credentials, 
   t.same(res.json().counts, seedCounts);
   t.equal(JSON.stringify((await ctl(app, 'GET', '/orgs/suite-a/snapshot')).json().blueai), pristine, 'BlueAI data equals a fresh copy of the seed');
   t.equal((await app.inject({ url: `/api/v1/lead/${CLOSE.acmeInc}/`, headers: basic('suite-a') })).json().name, CS.leads.find((l) => l.id === CLOSE.acmeInc)!.name);
-  t.equal(count(app, 'close_bulk_edits', a.id), 0, 'its jobs are gone');
+  t.equal(count(app, 'close_bulk_actions', a.id), 0, 'its jobs are gone');
   isControlError(t, await ctl(app, 'GET', `/jobs/${pending.json().id}`), 404, 'NOT_FOUND');
   t.same((await ctl(app, 'GET', '/outbox?org=suite-a')).json().data, [], 'its outbox is cleared');
   t.equal(digest(app, b.id), bState, 'the other organization kept its own changes');

@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, tenantTables, type Db } from '../../src/core/db.js';
-import { migrations } from '../../src/core/migrations.js';
+import { MIGRATIONS, upToLegacy } from '../../src/migrations.js';
 import { OrgDatabases } from '../../src/core/org-dbs.js';
 import { build, bearer, count, SEED_IDS } from '../helper.js';
 import { ACME_QUERY, basic, CLOSE } from '../close/seed-ids.js';
@@ -107,9 +107,9 @@ t.test('vendor data is reached only inside an organization', async (t) => {
 
 t.test('an image that cannot be patched is given the organization id row by row', async (t) => {
   for (const patch of [true, false]) {
-    const main = openDatabase(':memory:');
+    const main = openDatabase(':memory:', MIGRATIONS);
     t.teardown(() => main.close());
-    const dbs = new OrgDatabases(main, { file: null, patch });
+    const dbs = new OrgDatabases(main, { file: null, patch, migrations: MIGRATIONS });
     const orgId = `orga_${'x'.repeat(43)}`;
     main.prepare(`INSERT INTO orgs (id, name, created_at, dataset) VALUES (?, 'x', '2026-01-01', 'empty')`).run(orgId);
     dbs.baseline = (text) => dbs.image(text, (db, key) => {
@@ -149,9 +149,9 @@ t.test('with a file, each organization is a file per generation, and a reset rem
 
 t.test('with files, the least recently used organizations are closed beyond the limit and reopened with their data', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'org-lru-'));
-  const main = openDatabase(join(dir, 'main.db'));
+  const main = openDatabase(join(dir, 'main.db'), MIGRATIONS);
   t.teardown(() => main.close());
-  const dbs = new OrgDatabases(main, { file: join(dir, 'main.db'), maxOpenFiles: 2 });
+  const dbs = new OrgDatabases(main, { file: join(dir, 'main.db'), maxOpenFiles: 2, migrations: MIGRATIONS });
   t.teardown(() => dbs.closeAll());
   dbs.baseline = (text) => dbs.image(text, (db, key) => {
     db.prepare(`INSERT INTO orgs (id, name, created_at) VALUES (?, 'image', '2000-01-01')`).run(key);
@@ -195,17 +195,25 @@ t.test('a file written before one database per organization: each organization m
   await source.close();
 
   const file = join(dir, 'old.db');
-  const old = openDatabase(file, migrations.filter((m) => m.version <= 9));
+  // As a release of then left it: migrations up to global version 9, counted by user_version alone.
+  const old = openDatabase(file, upToLegacy(9));
+  old.exec('DROP TABLE schema_migrations');
+  old.pragma('user_version = 9');
   old.pragma('foreign_keys = OFF');
   old.prepare(`ATTACH DATABASE ? AS org`).run(orgFile);
   const orgColumns = (old.prepare(`SELECT name FROM pragma_table_info('orgs')`).pluck().all() as string[]).join(', ');
   old.prepare(`INSERT INTO main.orgs (${orgColumns}) SELECT ${orgColumns} FROM org.orgs`).run();
   old.prepare(`INSERT INTO main.orgs (id, name, is_template, created_at) VALUES ('orga_template', 'seed template', 1, '2026-01-01')`).run();
   old.prepare(`INSERT INTO main.credentials (token, org_id, created_at) VALUES ('legacy-key', ?, '2026-01-01')`).run(orgId);
+  // The organization's file is today's: its bulk action tables have the names a later migration gave them.
+  const renamed = new Map([['close_bulk_edits', 'close_bulk_actions'], ['close_bulk_edit_items', 'close_bulk_action_items']]);
   for (const table of tenantTables(old)) {
-    const cols = (old.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]).join(', ');
-    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM org.${table}`);
-    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols.replace(/^org_id|(?<=, )org_id(?=,|$)/, `'orga_template'`)} FROM org.${table}`);
+    const names = old.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+    const cols = names.join(', ');
+    const from = names.map((c) => (c === 'bulk_edit_id' ? 'bulk_action_id' : c)).join(', ');
+    const source = `org.${renamed.get(table) ?? table}`;
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from} FROM ${source}`);
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from.replace(/^org_id|(?<=, )org_id(?=,|$)/, `'orga_template'`)} FROM ${source}`);
   }
   old.exec('DETACH DATABASE org');
   const before = old.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(orgId) as number;

@@ -1,12 +1,13 @@
 import t from 'tap';
 import { openDatabase } from '../../src/core/db.js';
+import { MIGRATIONS } from '../../src/migrations.js';
 import { Clocks } from '../../src/core/clock.js';
 import { Scheduler } from '../../src/core/scheduler.js';
 
 // The scheduler on its own (vendor-neutral): organization ids, lanes and instants of each organization's clock.
 
 function setup() {
-  const main = openDatabase(':memory:');
+  const main = openDatabase(':memory:', MIGRATIONS);
   for (const id of ['orga_a', 'orga_b']) main.prepare(`INSERT INTO orgs (id, name, is_template, created_at) VALUES (?, ?, 0, '2026-01-01')`).run(id, id);
   let now = 1_000_000;
   const clock = new Clocks(() => now);

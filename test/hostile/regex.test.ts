@@ -156,7 +156,7 @@ t.test('a text condition value over 1,000 characters or 64 words is a quick 400 
     payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, { type: 'text', value: 'ab '.repeat(N / 3) }] } } });
   t.equal(node.statusCode, 400, 'a text node is bounded too');
   t.match(node.json()['field-errors'], { query: /^query\.queries\[1\]\.value: A beginning_of_words value may hold at most/ });
-  t.equal(count(app, 'close_bulk_edits', org), 0);
+  t.equal(count(app, 'close_bulk_actions', org), 0);
   const ok = await app.inject({ method: 'POST', url: '/api/v1/data/search/', headers: bearer('close-text'),
     payload: { query: name('a '.repeat(63) + 'a'), results_limit: 5 } });
   t.equal(ok.statusCode, 200, '64 words are accepted');

@@ -112,7 +112,7 @@ test('a bulk edit started through the Close API appears and its progress bar cli
   const seen = await w.page.evaluate(() => (window as any).seen as number[]);
   t.ok(seen.some((v) => v > 0 && v < n), `the bar showed progress on the way: ${[...new Set(seen)].join(', ')}`);
   t.ok(await w.page.evaluate(() => (window as any).sameDocument), 'no reload');
-  const stored = orgDb(w, 'ui-live').prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id);
+  const stored = orgDb(w, 'ui-live').prepare(`SELECT status, n_leads_processed FROM close_bulk_actions WHERE id = ?`).get(id);
   t.same(stored, { status: 'done', n_leads_processed: n });
 
   // Its full BulkEditAction and s_query, exactly as the vendor API answers it.
@@ -200,14 +200,14 @@ test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a 
   await click('Pause');
   t.equal(await state('paused'), 'paused (from processing)');
   t.ok(await row.getByRole('button', { name: `Step ${id}` }).isDisabled(), 'Step is off while paused');
-  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, paused_from FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'paused', paused_from: 'processing' });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, paused_from FROM close_bulk_actions WHERE id = ?`).get(id), { status: 'paused', paused_from: 'processing' });
   await click('Resume');
   t.equal(await state('resuming'), 'resuming');
   await click('Step');
   t.equal(await state('processing', '2 / 5 leads'), 'processing');
   await click('Run');
   t.equal(await state('done', '5 / 5 leads'), 'done');
-  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, n_leads_processed FROM close_bulk_edits WHERE id = ?`).get(id), { status: 'done', n_leads_processed: 5 });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, n_leads_processed FROM close_bulk_actions WHERE id = ?`).get(id), { status: 'done', n_leads_processed: 5 });
   for (const label of ['Step', 'Run', 'Pause', 'Resume', 'Fail']) {
     t.ok(await row.getByRole('button', { name: `${label} ${id}` }).isDisabled(), `${label} is off once done`);
   }
@@ -218,7 +218,7 @@ test('with the ticker stopped from the page, Step, Pause, Resume and Run walk a 
   const otherRow = w.page.locator(`#jobs-body tr[data-job-id="${other}"]`);
   await otherRow.getByRole('button', { name: `Fail ${other}` }).click();
   await w.page.locator(`#jobs-body tr[data-job-id="${other}"][data-status="error"]`).waitFor();
-  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, error_reason FROM close_bulk_edits WHERE id = ?`).get(other), { status: 'error', error_reason: /control API/ });
+  t.match(orgDb(w, 'ui-step').prepare(`SELECT status, error_reason FROM close_bulk_actions WHERE id = ?`).get(other), { status: 'error', error_reason: /control API/ });
   await otherRow.locator('button.link').click();
   t.match(await w.page.locator('#details').textContent(), /Error: failed by the control API/);
 });

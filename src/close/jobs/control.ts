@@ -13,7 +13,7 @@ export class CloseJobDriver implements JobDriver {
   ) {}
 
   list(filter: { orgId?: string; status?: string; kind?: string }): ControlJobT[] {
-    const rows = this.orgs.forOrgsWithJobsOrWebhooks(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE (@status IS NULL OR status = @status)
+    const rows = this.orgs.forOrgsWithJobsOrWebhooks(filter.orgId, () => cached(this.db, `SELECT * FROM close_bulk_actions WHERE (@status IS NULL OR status = @status)
       AND (@kind IS NULL OR kind = @kind) ORDER BY date_created, seq`).all({ status: filter.status ?? null, kind: filter.kind ?? null }) as BulkActionRow[]).flat();
     rows.sort((a, b) => cmp(a.date_created, b.date_created) || a.seq - b.seq || cmp(a.org_id, b.org_id));
     return rows.map((r) => this.toJob(r));
@@ -88,7 +88,7 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private row(id: string, orgId?: string): BulkActionRow {
-    const rows = this.orgs.forOrgsWithJobsOrWebhooks(orgId, () => cached(this.db, `SELECT * FROM close_bulk_edits WHERE id = ?`).all(id) as BulkActionRow[]).flat();
+    const rows = this.orgs.forOrgsWithJobsOrWebhooks(orgId, () => cached(this.db, `SELECT * FROM close_bulk_actions WHERE id = ?`).all(id) as BulkActionRow[]).flat();
     if (rows.length === 0) throw notFound(`No bulk action ${id}${orgId ? ' in that organization' : ''}`);
     if (rows.length > 1) {
       throw new ApiError(409, 'CONFLICT', `${this.noun(rows[0]!)} ${id} exists in several organizations; add ?org=<id or credential>`, { field: 'org' });
@@ -97,8 +97,8 @@ export class CloseJobDriver implements JobDriver {
   }
 
   private toJob(row: BulkActionRow): ControlJobT {
-    const items = this.orgs.run(row.org_id, () => cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_edit_items
-      WHERE org_id = ? AND bulk_edit_id = ?`).get(row.org_id, row.id) as { total: number; done: number });
+    const items = this.orgs.run(row.org_id, () => cached(this.db, `SELECT count(*) AS total, coalesce(sum(done), 0) AS done FROM close_bulk_action_items
+      WHERE org_id = ? AND bulk_action_id = ?`).get(row.org_id, row.id) as { total: number; done: number });
     return {
       id: row.id, org_id: row.org_id, vendor: 'close', kind: row.kind, type: row.type, status: row.status, paused_from: row.paused_from,
       date_paused: row.date_paused, error_reason: row.error_reason, n_leads: row.n_leads, n_objects: row.n_objects,

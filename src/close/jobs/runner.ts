@@ -127,7 +127,7 @@ export class BulkActionRunner {
   /** Forces a job into error (the control API's fail); false when the state machine refuses. */
   forceFail(orgId: string, id: string, reason: string): boolean {
     return this.orgs.run(orgId, () => this.db.transaction(() => {
-      const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+      const row = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
       if (!row || !transition(row as JobState, { type: 'fail' }, this.kinds.get(row.kind).noun).ok) return false;
       this.fail(row, reason);
       return true;
@@ -143,7 +143,7 @@ export class BulkActionRunner {
     // Only organizations the scheduler has with an active bulk action are looked at, each in its own
     // database; one where none is active any more leaves the lane.
     const active = this.scheduler.due(BULK_LANE, orgId).flatMap((org) => this.orgs.run(org, () => {
-      const jobs = cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_edits
+      const jobs = cached(this.db, `SELECT date_created, seq, org_id, id FROM close_bulk_actions
         WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(', ')}) AND org_id = ? ORDER BY ${TICK_ORDER}`).all(...ACTIVE_STATUSES, org) as JobKey[];
       if (jobs.length === 0) this.scheduler.settle(BULK_LANE, org, null);
       return jobs;
@@ -175,7 +175,7 @@ export class BulkActionRunner {
       const phase = this.phase;
       this.opts.log?.error({ err, bulk_edit: id, org: orgId, phase }, 'bulk edit step threw; the bulk edit goes to error');
       this.db.transaction(() => {
-        const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+        const row = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
         if (row) this.fail(row, `${REASON[phase](this.kinds.get(row.kind).noun)}: ${(err as Error)?.message ?? String(err)}`);
       })();
     }
@@ -187,7 +187,7 @@ export class BulkActionRunner {
   }
 
   private step(orgId: string, id: string): void {
-    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+    const row = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
     if (!row || !ACTIVE_STATUSES.includes(row.status)) return;
     // What the step records is the bulk action's doing: its creator, no request, meta.bulk_action_id.
     this.events.log.withContext({ request_id: null, api_key_id: null, user_id: row.created_by, meta: { bulk_action_id: row.id } }, () => this.stepRow(row));
@@ -213,9 +213,9 @@ export class BulkActionRunner {
     this.enter('finish', row);
     const t = transition(row as JobState, { type: 'tick', remaining }, kind.noun);
     if (!t.ok) return;
-    cached(this.db, `UPDATE close_bulk_edits SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
+    cached(this.db, `UPDATE close_bulk_actions SET status = ?, paused_from = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(t.next.status, t.next.paused_from, closeDate(this.clock.now(row.org_id)), orgId, id);
-    const now = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow;
+    const now = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow;
     this.events.lifecycle(now, t.next.status === 'done' ? 'completed' : 'updated', before);
     if (t.next.status === 'done' && row.send_done_email === 1) this.sendDoneEmail(row);
     this.opts.changed?.();
@@ -228,7 +228,7 @@ export class BulkActionRunner {
       sort: sort.length > 0 || !params.legacy ? sort : params.legacy.sort, legacy: params.legacy ? { slice: params.legacy.slice } : undefined,
       resultsLimit: row.results_limit, now: this.clock.now(row.org_id), tzOffsetMinutes: params.tz_offset_minutes,
     });
-    const insert = cached(this.db, `INSERT INTO close_bulk_edit_items (org_id, bulk_edit_id, seq, lead_id, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const insert = cached(this.db, `INSERT INTO close_bulk_action_items (org_id, bulk_action_id, seq, lead_id, object_type, object_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     let seq = 0;
     let objects = 0;
     const byLead = this.kinds.get(row.kind).items(row.org_id, row, params, leadIds);
@@ -239,14 +239,14 @@ export class BulkActionRunner {
       for (const o of list) insert.run(row.org_id, row.id, seq++, leadId, o.object_type, o.object_id, o.detail ?? null);
       objects += list.length;
     }
-    cached(this.db, `UPDATE close_bulk_edits SET n_leads = ?, n_objects = ? WHERE org_id = ? AND id = ?`).run(leadIds.length, objects, row.org_id, row.id);
+    cached(this.db, `UPDATE close_bulk_actions SET n_leads = ?, n_objects = ? WHERE org_id = ? AND id = ?`).run(leadIds.length, objects, row.org_id, row.id);
   }
 
   /** processing: applies the next batch; returns 1 while items are left to do, else 0. */
   private applyBatch(row: BulkActionRow, params: StoredParams): number {
     // The pending index, or SQLite walks the primary key past every item already done (quadratic).
-    let items = cached(this.db, `SELECT seq, lead_id, object_type, object_id, detail FROM close_bulk_edit_items INDEXED BY close_bulk_edit_items_pending
-      WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
+    let items = cached(this.db, `SELECT seq, lead_id, object_type, object_id, detail FROM close_bulk_action_items INDEXED BY close_bulk_action_items_pending
+      WHERE org_id = ? AND bulk_action_id = ? AND done = 0 ORDER BY seq LIMIT ?`)
       .all(row.org_id, row.id, this.opts.batchSize) as BatchItem[];
     const now = closeDate(this.clock.now(row.org_id));
     // Halfway through a batch, inside its transaction: a crash there must roll the whole batch back.
@@ -255,11 +255,11 @@ export class BulkActionRunner {
     const objects = typeof result === 'number' ? result : result.changed;
     if (typeof result !== 'number') items = items.slice(0, result.processed);
     const seqs = JSON.stringify(items.map((item) => item.seq));
-    cached(this.db, `UPDATE close_bulk_edit_items SET done = 1 WHERE org_id = ? AND bulk_edit_id = ? AND seq IN (SELECT value FROM json_each(?))`)
+    cached(this.db, `UPDATE close_bulk_action_items SET done = 1 WHERE org_id = ? AND bulk_action_id = ? AND seq IN (SELECT value FROM json_each(?))`)
       .run(row.org_id, row.id, seqs);
-    const left = cached(this.db, `SELECT 1 FROM close_bulk_edit_items WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 LIMIT 1`)
+    const left = cached(this.db, `SELECT 1 FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ? AND done = 0 LIMIT 1`)
       .get(row.org_id, row.id) !== undefined;
-    cached(this.db, `UPDATE close_bulk_edits SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads_processed + ? WHERE org_id = ? AND id = ?`)
+    cached(this.db, `UPDATE close_bulk_actions SET n_objects_processed = n_objects_processed + ?, n_leads_processed = n_leads_processed + ? WHERE org_id = ? AND id = ?`)
       .run(objects, this.leadsFinished(row, items), row.org_id, row.id);
     return left ? 1 : 0;
   }
@@ -273,8 +273,8 @@ export class BulkActionRunner {
   private leadsFinished(row: BulkActionRow, items: { lead_id: string }[]): number {
     const leads = [...new Set(items.map((item) => item.lead_id))];
     if (leads.length === 0) return 0;
-    const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_edit_items
-      WHERE org_id = ? AND bulk_edit_id = ? AND done = 0 AND lead_id IN (SELECT value FROM json_each(?))`)
+    const stillPending = cached(this.db, `SELECT count(DISTINCT lead_id) FROM close_bulk_action_items
+      WHERE org_id = ? AND bulk_action_id = ? AND done = 0 AND lead_id IN (SELECT value FROM json_each(?))`)
       .pluck().get(row.org_id, row.id, JSON.stringify(leads)) as number;
     return leads.length - stillPending;
   }
@@ -285,16 +285,16 @@ export class BulkActionRunner {
     if (!t.ok) return;
     // Real API: the failure reason is not part of the object; here: kept in error_reason, logged.
     this.opts.log?.warn({ bulk_action: row.id, kind: row.kind, org: row.org_id, reason }, `${kind.noun} failed`);
-    cached(this.db, `UPDATE close_bulk_edits SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
+    cached(this.db, `UPDATE close_bulk_actions SET status = 'error', error_reason = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
       .run(reason, closeDate(this.clock.now(row.org_id)), row.org_id, row.id);
-    const now = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
+    const now = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
     this.events.lifecycle(now, 'updated', kind.action(row));
     this.opts.changed?.();
   }
 
   private sendDoneEmail(row: BulkActionRow): void {
     const user = cached(this.db, `SELECT email FROM close_users WHERE org_id = ? AND id = ?`).pluck().get(row.org_id, row.created_by) as string | undefined;
-    const done = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
+    const done = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(row.org_id, row.id) as BulkActionRow;
     const mail = this.kinds.get(row.kind).doneEmail(done);
     cached(this.db, `INSERT INTO close_outbox (org_id, id, kind, recipient, subject, body, ref_id, date_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
       row.org_id, this.ids.base62('email_'), `bulk_${row.kind}_done`, user ?? 'unknown', mail.subject, mail.body, row.id, closeDate(this.clock.now(row.org_id)),

@@ -11,7 +11,7 @@ import { diffKeys, type EventLog } from './events.js';
 import { checkQuery, parseTzOffset, translateLegacy, type Legacy } from '../query/index.js';
 import { pageRows, type ClosePage, type PageParams } from './common.js';
 
-/** One row of close_bulk_edits: every kind of bulk action (its `kind`), edit's echo columns null for the others. */
+/** One row of close_bulk_actions: every kind of bulk action (its `kind`), edit's echo columns null for the others. */
 export interface BulkActionRow {
   org_id: string; id: string; seq: number; kind: BulkKindName; type: string; status: BulkStatus; paused_from: BulkStatus | null;
   date_paused: string | null; error_reason: string | null; params: string;
@@ -70,7 +70,7 @@ export class BulkActionStore {
     const tzOffsetMinutes = parseTzOffset(tzOffset);
     const plan = kind.plan(orgId, body);
     const now = closeDate(this.clock.now(orgId));
-    const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_edits WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
+    const seq = ((cached(this.db, `SELECT max(seq) FROM close_bulk_actions WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
     const row: BulkActionRow = {
       org_id: orgId, id: this.ids.base62(kind.idPrefix), seq, kind: kindName, type: plan.type, status: 'created', paused_from: null, date_paused: null,
       error_reason: null, params: JSON.stringify({ ...plan.params, tz_offset_minutes: tzOffsetMinutes, ...(legacy ? { legacy } : {}) }),
@@ -84,7 +84,7 @@ export class BulkActionStore {
     this.onCreate?.(orgId);
     this.onRunnable?.(orgId);
     this.db.transaction(() => {
-      cached(this.db, `INSERT INTO close_bulk_edits (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
+      cached(this.db, `INSERT INTO close_bulk_actions (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((k) => '@' + k).join(', ')})`).run(row);
       this.recordLifecycle(row, 'created', null);
     })();
     return kind.action(row);
@@ -97,12 +97,12 @@ export class BulkActionStore {
     const where = Object.keys(filter.params ?? {}).map((k, i) => ` AND json_extract(params, '$.' || @k${i}) IS @v${i}`).join('');
     const bind = Object.fromEntries(Object.entries(filter.params ?? {}).flatMap(([k, v], i) => [[`k${i}`, k], [`v${i}`, v]]));
     const { rows, has_more } = pageRows<BulkActionRow>(this.db,
-      `SELECT * FROM close_bulk_edits WHERE org_id = @org AND kind = @kind${where} ORDER BY date_created DESC, seq DESC`, { org: orgId, kind: kindName, ...bind }, q);
+      `SELECT * FROM close_bulk_actions WHERE org_id = @org AND kind = @kind${where} ORDER BY date_created DESC, seq DESC`, { org: orgId, kind: kindName, ...bind }, q);
     return { data: rows.map((r) => kind.action(r)), has_more };
   }
 
   row(kindName: BulkKindName, orgId: string, id: string): BulkActionRow {
-    const row = cached(this.db, `SELECT * FROM close_bulk_edits WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
+    const row = cached(this.db, `SELECT * FROM close_bulk_actions WHERE org_id = ? AND id = ?`).get(orgId, id) as BulkActionRow | undefined;
     if (!row || row.kind !== kindName) throw notFound(`${capitalize(this.kinds.get(kindName).noun)} ${id} not found.`);
     return row;
   }
@@ -132,7 +132,7 @@ export class BulkActionStore {
         ...row, status: t.next.status, paused_from: t.next.paused_from, updated_by: userId || row.updated_by, date_updated: now,
         date_paused: status === 'paused' && row.status !== 'resuming' ? now : row.date_paused,
       };
-      cached(this.db, `UPDATE close_bulk_edits SET status = @status, paused_from = @paused_from, date_paused = @date_paused,
+      cached(this.db, `UPDATE close_bulk_actions SET status = @status, paused_from = @paused_from, date_paused = @date_paused,
         updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
       this.recordLifecycle(next, status === 'paused' ? 'paused' : 'updated', kind.action(row));
       return kind.action(next);

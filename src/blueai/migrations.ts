@@ -1,0 +1,130 @@
+import type { MigrationSet } from '../core/migrations.js';
+
+// BlueAI's CRM tables: its own migrations, composed with the others in src/migrations.ts.
+
+export const blueaiMigrations: MigrationSet = {
+  owner: 'blueai',
+  migrations: [
+    {
+      version: 1,
+      legacy: 1,
+      name: 'BlueAI CRM tables',
+      sql: `
+        CREATE TABLE blueai_members (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          role TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE blueai_pipelines (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          is_default INTEGER NOT NULL DEFAULT 0,
+          sort_order INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE blueai_stages (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          pipeline_id TEXT NOT NULL,
+          slug TEXT NOT NULL,
+          name TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          PRIMARY KEY (org_id, pipeline_id, slug)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE blueai_companies (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          name_kana TEXT,
+          department TEXT,
+          industry TEXT,
+          employee_count INTEGER,
+          website TEXT,
+          postal_code TEXT,
+          address TEXT,
+          phone TEXT,
+          email TEXT,
+          note TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE blueai_contacts (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          first_name TEXT,
+          last_name TEXT NOT NULL,
+          email TEXT,
+          phone TEXT,
+          position TEXT,
+          company_id TEXT,
+          note TEXT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blueai_contacts_company ON blueai_contacts(org_id, company_id);
+
+        CREATE TABLE blueai_deals (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          amount INTEGER,
+          stage TEXT NOT NULL,
+          pipeline_id TEXT NOT NULL,
+          company_id TEXT,
+          contact_id TEXT,
+          assigned_member_id TEXT,
+          expected_close_date TEXT,
+          probability INTEGER,
+          lost_reason TEXT,
+          won_date TEXT,
+          currency TEXT NOT NULL DEFAULT 'JPY',
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blueai_deals_company ON blueai_deals(org_id, company_id);
+        CREATE INDEX blueai_deals_contact ON blueai_deals(org_id, contact_id);
+        CREATE INDEX blueai_deals_pipeline ON blueai_deals(org_id, pipeline_id);
+
+        CREATE TABLE blueai_activities (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          deal_id TEXT NOT NULL,
+          type TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          body TEXT,
+          member_id TEXT,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blueai_activities_deal ON blueai_activities(org_id, deal_id, created_at);
+      `,
+    },
+    {
+      version: 2,
+      legacy: 2,
+      name: 'indexes for list sorting and keyset-paged CSV exports',
+      sql: `
+        CREATE INDEX blueai_deals_created ON blueai_deals(org_id, created_at, id);
+        CREATE INDEX blueai_deals_updated ON blueai_deals(org_id, updated_at, id);
+        CREATE INDEX blueai_deals_name ON blueai_deals(org_id, name, id);
+        CREATE INDEX blueai_deals_amount ON blueai_deals(org_id, amount, id);
+        CREATE INDEX blueai_contacts_created ON blueai_contacts(org_id, created_at, id);
+        CREATE INDEX blueai_companies_created ON blueai_companies(org_id, created_at, id);
+        CREATE INDEX blueai_companies_name ON blueai_companies(org_id, name, id);
+      `,
+    },
+  ],
+};
