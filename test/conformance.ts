@@ -46,9 +46,15 @@ export function conformanceProblem(request: FastifyRequest, reply: FastifyReply,
   const path = request.url.split('?')[0]!;
   let schema: object | undefined;
   if (route.url === undefined) {
-    // No route matched: the not-found answer of the surface the path belongs to.
+    // No route matched: the not-found answer of the surface the path belongs to, or Close's redirect of
+    // a path without its trailing slash (a Location and no body, as Django sends).
     const surface = surfaceOf(path);
     if (!surface) return null;
+    if (status === 301) {
+      const location = String(reply.getHeader('location') ?? '');
+      return surface === 'close' && location.startsWith('/api/v1/') && (payload === '' || payload === undefined || payload === null)
+        ? null : `answered 301 with Location ${JSON.stringify(location)} and a body`;
+    }
     schema = ENVELOPES[surface];
   } else {
     // Documentation pages (swagger-ui), the OpenAPI documents and CORS preflights (@fastify/cors's

@@ -2,10 +2,21 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { MAX_COUNT } from '../common.js';
 
 /**
+ * The largest `_limit` each Close list takes (a 400 "Must be <= N." past it). Real API: Close documents a
+ * per-resource maximum but not its values; here: at least what a connector in production use sends
+ * successfully (an Airbyte-style Close source: 1,000 on users, custom fields, tasks and sequences, 250 on
+ * opportunities, 200 on leads, 100 elsewhere), 200 where nothing says more, 100 on bulk action lists; the
+ * event log answers at most 50 (schemas/close/events.ts). README "Page sizes".
+ */
+export const PAGE_LIMITS = {
+  lead: 200, opportunity: 250, user: 1000, custom_field: 1000, task: 1000, sequence: 1000, bulk_action: 100, default: 200,
+} as const;
+
+/**
  * `_skip` / `_limit` / `_fields` on every Close list; `_limit` above the resource's max is a 400. Lists
  * that report `total_results` take `_limit=0` (a count alone, as Close's own scripts ask for it).
  */
-export const pageQuery = (maxLimit = 200, defaultLimit = 100, minLimit = 1) =>
+export const pageQuery = (maxLimit: number = PAGE_LIMITS.default, defaultLimit = 100, minLimit = 1) =>
   Type.Object({
     _skip: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
     _limit: Type.Integer({ minimum: minLimit, maximum: maxLimit, default: defaultLimit }),

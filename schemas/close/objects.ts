@@ -1,5 +1,5 @@
 import { Type, type TOptional, type TProperties, type TString } from '@sinclair/typebox';
-import { CUSTOM_KEYS, pageQuery } from './common.js';
+import { CUSTOM_KEYS, PAGE_LIMITS, pageQuery } from './common.js';
 
 /** The flat `custom.cf_…` keys an object carries next to its own (present only when set). */
 export type CustomKeys = { [key: `custom.${string}`]: unknown };
@@ -7,11 +7,12 @@ export type CustomKeys = { [key: `custom.${string}`]: unknown };
 /** An object schema that also names `custom.cf_…` keys, so they survive serialisation. */
 export const withCustom = <P extends TProperties>(props: P) => Type.Object(props, { patternProperties: CUSTOM_KEYS });
 
-/** `_skip` / `_limit` (≤ 200) / `_fields` plus a resource's own filters. */
-export const listQuery = <P extends TProperties>(extra: P) => Type.Object({ ...pageQuery().properties, ...extra });
+/** `_skip` / `_limit` (≤ `max`, PAGE_LIMITS) / `_fields` plus a resource's own filters. */
+export const listQuery = <P extends TProperties>(extra: P, max: number = PAGE_LIMITS.default) => Type.Object({ ...pageQuery(max).properties, ...extra });
 
 /** The same for lists that report `total_results`, where `_limit=0` asks for the count alone. */
-export const countedListQuery = <P extends TProperties>(extra: P) => Type.Object({ ...pageQuery(200, 100, 0).properties, ...extra });
+export const countedListQuery = <P extends TProperties>(extra: P, max: number = PAGE_LIMITS.default) =>
+  Type.Object({ ...pageQuery(max, 100, 0).properties, ...extra });
 
 /** Optional string query parameters, by name. */
 export const optionalStrings = <K extends string>(names: readonly K[]) =>

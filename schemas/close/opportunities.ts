@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { stringEnum } from '../blueai/common.js';
-import { countedList } from './common.js';
+import { countedList, PAGE_LIMITS } from './common.js';
 import { Email, Empty, Phone } from './contacts.js';
 import { countedListQuery, CustomFieldsInput, GivenDate, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
@@ -90,4 +90,4 @@ export const OPPORTUNITY_FILTERS = [
 /** The ones it documents and the emulator refuses with a 400 naming them. */
 export const OPPORTUNITY_REFUSED = ['status', 'status__in', 'lead_saved_search_id', 'is_stalled', '_group_by'] as const;
 /** `query` / `lead_query`: the legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
-export const OpportunityListQuery = countedListQuery(optionalStrings([...OPPORTUNITY_FILTERS, ...OPPORTUNITY_REFUSED, 'query', 'lead_query'] as const));
+export const OpportunityListQuery = countedListQuery(optionalStrings([...OPPORTUNITY_FILTERS, ...OPPORTUNITY_REFUSED, 'query', 'lead_query'] as const), PAGE_LIMITS.opportunity);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
-import { closeList } from './common.js';
+import { closeList, PAGE_LIMITS } from './common.js';
 import { listQuery, optionalStrings, Required, S } from './objects.js';
 
 const NS = Nullable(S);
@@ -46,7 +46,7 @@ export const Sequence = Type.Object({
 export type SequenceT = Static<typeof Sequence>;
 export const SequencePartial = Type.Partial(Sequence);
 export const SequenceList = closeList(SequencePartial);
-export const SequenceListQuery = listQuery({});
+export const SequenceListQuery = listQuery({}, PAGE_LIMITS.sequence);
 /** Close documents paging on GET /sequence/{id}/ too; a single sequence has no pages, so those are refused. */
 export const SEQUENCE_ONE_REFUSED = ['_limit', '_skip'] as const;
 export const SequenceOneQuery = Type.Object({ _fields: Type.Optional(S), _limit: Type.Optional(Type.Unknown()), _skip: Type.Optional(Type.Unknown()) });

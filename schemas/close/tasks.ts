@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
-import { closeList } from './common.js';
+import { closeList, PAGE_LIMITS } from './common.js';
 import { GivenDate, listQuery, optionalStrings, Required, S } from './objects.js';
 
 const NS = Nullable(S);
@@ -56,7 +56,7 @@ export const TASK_FILTERS = [
 ] as const;
 /** The ones it documents and the emulator refuses with a 400 naming them. */
 export const TASK_REFUSED = ['format'] as const;
-export const TaskListQuery = listQuery(optionalStrings([...TASK_FILTERS, ...TASK_REFUSED]));
+export const TaskListQuery = listQuery(optionalStrings([...TASK_FILTERS, ...TASK_REFUSED]), PAGE_LIMITS.task);
 
 /**
  * PUT /task/ (bulk update): the GET filters (no paging) select the tasks. Real API: "Only the

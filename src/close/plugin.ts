@@ -49,6 +49,13 @@ export function closeCredential(request: FastifyRequest): string | undefined {
   return key || undefined;
 }
 
+/** A request URL's path (repeated slashes collapsed, as the router does) and its query string with its `?` ('' for none). */
+function splitUrl(url: string): [string, string] {
+  const at = url.indexOf('?');
+  const path = (at < 0 ? url : url.slice(0, at)).replace(/\/{2,}/g, '/');
+  return [path, at < 0 ? '' : url.slice(at)];
+}
+
 /**
  * Close state and its background worker live on the root instance (tests and the control API drive
  * `closeJobs.tick()`); the worker starts when the app is ready and stops when it closes.
@@ -116,6 +123,15 @@ export default async function closePlugin(app: FastifyInstance) {
     // Real API: a 404 names no other route; here: the message ends with the nearest emulated one.
     const nearest = nearestRoute(request);
     reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated${nearest ? `; nearest: ${nearest}` : ''}` });
+  });
+  // Real API: Close (Django, APPEND_SLASH) answers a path without its trailing slash whose slashed form is
+  // a route with a permanent redirect there, query string kept, whatever the method and before any
+  // credential is read; here too (ETL connectors build every path without the slash and rely on it).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const [path, query] = splitUrl(request.url);
+    if (path.endsWith('/') || !app.routeIndex.matches(`${path}/`)) return;
+    return reply.redirect(`${path}/${query}`, 301);
   });
   vendorPipeline(app, {
     name: 'close',

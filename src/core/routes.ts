@@ -27,6 +27,13 @@ export class RouteIndex {
     }
   }
 
+  /** Whether `path` (concrete, no query) is one of the routes', whatever the method. */
+  matches(path: string): boolean {
+    const segments = path.split('/').slice(1);
+    return this.routes.some((r) => r.segments.length === segments.length
+      && r.segments.every((s, i) => (s.startsWith(':') ? segments[i] !== '' : s === segments[i])));
+  }
+
   /**
    * The known route of the same vendor nearest to a request: fewest character edits on the path,
    * where a `:param` segment matches any one segment; on a tie, the same method wins, then the route

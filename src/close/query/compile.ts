@@ -38,7 +38,7 @@ export class Compiler {
   private nodes = 0;
   private check: string | null = null;
 
-  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, private readonly legacy = false, readonly prefix = 'p',
+  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, readonly legacy = false, readonly prefix = 'p',
     private readonly root = 's_query') {
     this.params = { org: orgId };
   }

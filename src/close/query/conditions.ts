@@ -124,8 +124,11 @@ const MIN_MS = Date.parse('0001-01-01T00:00:00Z');
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 function momentRange(c: Compiler, f: ResolvedField, cond: Record<string, unknown>, path: string, a: string): string {
-  const bounds: { ms: number; op: '>=' | '<' }[] = [];
-  for (const [key, op] of [['on_or_after', '>='], ['before', '<']] as const) {
+  const bounds: { ms: number; op: '>=' | '<' | '>' | '<=' }[] = [];
+  // `__after` (>) and `__on_or_before` (<=) exist only in trees translated from the legacy string, whose
+  // datetime comparisons are exclusive or inclusive at the exact instant (legacy.ts).
+  const keys = [['on_or_after', '>='], ['before', '<'], ...(c.legacy ? [['__after', '>'], ['__on_or_before', '<=']] as const : [])] as const;
+  for (const [key, op] of keys) {
     const m = cond[key];
     if (m === undefined || m === null) continue;
     const ms = resolveMoment(m, `${path}.${key}`, c.env, c.fail.bind(c));

@@ -13,7 +13,9 @@ import { words } from './text.js';
 //   or      := and ('or' and)*
 //   and     := unary (['and'] unary)*          (adjacent terms are and-ed)
 //   unary   := 'not' unary | '(' or ')' | term
-//   term    := value | key ':' value | key op value          op := > >= < <=
+//   term    := value | key ':' value | key op value          op := > >= < <= =
+//   (after ':' or an op, an unquoted value runs to the next space or parenthesis, so a datetime's
+//   colons are part of it: `date_updated > 2024-01-01T00:00:00.000000+0000`)
 //   key, value := word | "quoted string"    (a value may be * = "has a value")
 //   sort:[-]field and slice:i/n may appear only among the top-level and-ed terms.
 //
@@ -27,13 +29,15 @@ type Tok =
   | { k: 'word'; v: string; at: number }
   | { k: 'str'; v: string; at: number }
   | { k: '(' | ')' | ':'; v: string; at: number }
-  | { k: 'op'; v: '>' | '>=' | '<' | '<='; at: number };
+  | { k: 'op'; v: Op; at: number };
+
+type Op = '>' | '>=' | '<' | '<=' | '=';
 
 export interface SortKey { direction: 'asc' | 'desc'; field: { type: 'regular_field'; object_type: 'lead'; field_name: string } }
 export interface Slice { index: number; count: number }
 export interface Legacy { sQuery: Record<string, unknown>; sort: SortKey[]; slice: Slice | null }
 
-const SPECIAL = new Set(['(', ')', ':', '"', '<', '>']);
+const SPECIAL = new Set(['(', ')', ':', '"', '<', '>', '=']);
 const isSpace = (ch: string) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 
 function tokenize(src: string, fail: (msg: string) => never): Tok[] {
@@ -44,9 +48,9 @@ function tokenize(src: string, fail: (msg: string) => never): Tok[] {
     if (isSpace(ch)) { i++; continue; }
     const at = i;
     if (ch === '(' || ch === ')' || ch === ':') { out.push({ k: ch, v: ch, at }); i++; continue; }
-    if (ch === '<' || ch === '>') {
-      const eq = src[i + 1] === '=';
-      out.push({ k: 'op', v: (eq ? ch + '=' : ch) as '>' | '>=' | '<' | '<=', at });
+    if (ch === '<' || ch === '>' || ch === '=') {
+      const eq = ch !== '=' && src[i + 1] === '=';
+      out.push({ k: 'op', v: (eq ? ch + '=' : ch) as Op, at });
       i += eq ? 2 : 1;
       continue;
     }
@@ -65,7 +69,10 @@ function tokenize(src: string, fail: (msg: string) => never): Tok[] {
       continue;
     }
     let v = '';
-    while (i < src.length && !isSpace(src[i]!) && !SPECIAL.has(src[i]!)) v += src[i++];
+    // A value (after ':' or an op) may hold ':', '<', '>' and '=': it ends at a space or a parenthesis.
+    const prev = out[out.length - 1];
+    const value = prev !== undefined && (prev.k === ':' || prev.k === 'op');
+    while (i < src.length && !isSpace(src[i]!) && (value ? src[i] !== '(' && src[i] !== ')' && src[i] !== '"' : !SPECIAL.has(src[i]!))) v += src[i++];
     out.push({ k: 'word', v, at });
   }
   return out;
@@ -75,12 +82,26 @@ const regular = (object_type: string, field_name: string) => ({ type: 'regular_f
 const cond = (field: object, condition: object, negate = false) => ({ type: 'field_condition', field, condition, ...(negate ? { negate } : {}) });
 const related = (rel: string, related_query: object) => ({ type: 'has_related', this_object_type: 'lead', related_object_type: rel, related_query });
 
+/**
+ * `YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|±HHMM|±HH:MM]` → an ISO instant `fixed_utc` takes (no offset: UTC);
+ * null for anything else. Anchored, fixed-width groups: nothing backtracks.
+ */
+const DATETIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
+export function parseLegacyDatetime(text: string): string | null {
+  const m = DATETIME.exec(text);
+  if (!m) return null;
+  const zone = m[6] === undefined || m[6] === 'Z' ? 'Z' : `${m[6].slice(0, 3)}:${m[6].slice(-2)}`;
+  const iso = `${m[1]}T${m[2]}:${m[3]}:${m[4] ?? '00'}.${(m[5] ?? '').padEnd(3, '0').slice(0, 3)}${zone}`;
+  return Number.isNaN(Date.parse(iso)) || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59 ? null : iso;
+}
+
 const DATE = (v: string) => v.length === 10 && v[4] === '-' && v[7] === '-' && [...v].every((c, i) => i === 4 || i === 7 || (c >= '0' && c <= '9'));
 
 /** The legacy keys this emulator evaluates (besides custom.* and the sort/slice directives). */
 const FIELDS: Record<string, string> = {
   name: 'name', company: 'name', email_address: 'email', phone: 'phone', url: 'url', status: 'status', lead_status: 'status',
-  created: 'date_created', updated: 'date_updated', contacts: 'contacts', opportunities: 'opportunities',
+  created: 'date_created', updated: 'date_updated', date_created: 'date_created', date_updated: 'date_updated',
+  contacts: 'contacts', opportunities: 'opportunities',
 };
 const SORTS: Record<string, string> = { created: 'date_created', updated: 'date_updated', name: 'name', date_created: 'date_created', date_updated: 'date_updated' };
 
@@ -208,8 +229,10 @@ class Parser {
     this.slice = { index, count };
   }
 
-  private field_(keyTok: Tok, op: ':' | '>' | '>=' | '<' | '<=', v: Tok): Record<string, unknown> {
+  private field_(keyTok: Tok, given: ':' | Op, v: Tok): Record<string, unknown> {
     const key = keyTok.v;
+    // `=` is `:` for every field but a datetime (the exact instant there, dateCond).
+    const op = given === '=' ? ':' : given;
     const any = v.k === 'word' && v.v === '*';
     if (any && op !== ':') this.failAt(v, '"*" only works with ":"');
     if (key.toLowerCase().startsWith('custom.')) return this.custom(keyTok, key.slice('custom.'.length), op, v, any);
@@ -243,7 +266,7 @@ class Parser {
       }
       case 'date_created':
       case 'date_updated':
-        return this.dateCond(regular('lead', f), op, v, any);
+        return this.dateCond(regular('lead', f), given, v, any);
       default:
         return this.count(keyTok, f, op, v, any);
     }
@@ -273,12 +296,29 @@ class Parser {
     return Number.isFinite(n) ? n : this.failAt(v, 'Expected a number');
   }
 
+  /**
+   * A date field against a date (a local day, X-TZ-Offset) or a datetime (an instant): `2024-01-01T00:00`,
+   * `2024-01-01T00:00:00.000000+0000`, `…Z`, quoted or not, seconds and fraction optional.
+   * Real API: the legacy grammar is unpublished, and a datetime without an offset is read in a zone it
+   * does not document; here: a datetime without an offset is UTC, and `>`/`<` are exclusive at the instant.
+   */
   private dateCond(field: object, op: string, v: Tok, any: boolean): Record<string, unknown> {
     if (any) return cond(field, { type: 'exists' });
-    if (!DATE(v.v)) return this.failAt(v, 'Expected a date YYYY-MM-DD');
+    if (!DATE(v.v)) {
+      const at = parseLegacyDatetime(v.v);
+      if (at === null) return this.failAt(v, 'Expected a date YYYY-MM-DD or a datetime such as 2024-01-01T00:00:00.000000+0000');
+      const moment = { type: 'fixed_utc', value: at };
+      switch (op) {
+        case '>': return cond(field, { type: 'moment_range', __after: moment });
+        case '>=': return cond(field, { type: 'moment_range', on_or_after: moment });
+        case '<': return cond(field, { type: 'moment_range', before: moment });
+        case '<=': return cond(field, { type: 'moment_range', __on_or_before: moment });
+        default: return cond(field, { type: 'moment_range', on_or_after: moment, __on_or_before: moment });
+      }
+    }
     const day = (which: 'start' | 'end') => ({ type: 'fixed_local_date', value: v.v, which });
     switch (op) {
-      case ':': return cond(field, { type: 'moment_range', on_or_after: day('start'), before: day('end') });
+      case ':': case '=': return cond(field, { type: 'moment_range', on_or_after: day('start'), before: day('end') });
       case '>': return cond(field, { type: 'moment_range', on_or_after: day('end') });
       case '>=': return cond(field, { type: 'moment_range', on_or_after: day('start') });
       case '<': return cond(field, { type: 'moment_range', before: day('start') });

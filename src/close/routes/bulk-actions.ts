@@ -6,7 +6,7 @@ import {
   BulkActionUpdate, BulkDeleteAction, BulkDeleteCreate, BulkEmailAction, BulkEmailCreate, BulkSequenceAction, BulkSequenceCreate,
   type BulkKindName,
 } from '../../../schemas/close/bulk-actions.js';
-import { FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
+import { FieldsQuery, IdParams, PAGE_LIMITS, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import { Nullable } from '../../../schemas/common.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
@@ -29,7 +29,7 @@ export default async function bulkActionRoutes(fastify: FastifyInstance) {
     // What the routes serialise with: the same keys, none required, so `_fields` can trim them.
     const fields = Type.Partial(action);
     const list = Type.Object({ data: Type.Array(fields), has_more: Type.Boolean() });
-    const listQuery = listFilters ? Type.Composite([pageQuery(100, 100), listFilters]) : pageQuery(100, 100);
+    const listQuery = listFilters ? Type.Composite([pageQuery(PAGE_LIMITS.bulk_action, 100), listFilters]) : pageQuery(PAGE_LIMITS.bulk_action, 100);
 
     app.post(base, { schema: { body: create, response: { 200: fields, ...closeErrors } } }, async (req) => {
       const tz = req.headers['x-tz-offset'];

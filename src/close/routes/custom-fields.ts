@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Empty, FieldsQuery, IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
+import { Empty, FieldsQuery, IdParams, PAGE_LIMITS, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import {
   CustomField, CustomFieldCreate, CustomFieldList, CustomFieldPartial, CustomFieldSchemaResponse, CustomFieldUpdate,
   type AssociationType, type FieldObjectType,
@@ -15,7 +15,7 @@ const KINDS: Record<string, FieldObjectType> = {
 };
 /** Real API: `/custom_field_schema/` also covers custom activity/object types; here: these three. */
 const SCHEMA_KINDS: AssociationType[] = ['lead', 'contact', 'opportunity'];
-const ListQuery = pageQuery();
+const ListQuery = pageQuery(PAGE_LIMITS.custom_field);
 
 export default async function customFieldRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { IdParams, pageQuery, closeErrors } from '../../../schemas/close/common.js';
+import { IdParams, PAGE_LIMITS, pageQuery, closeErrors } from '../../../schemas/close/common.js';
 import {
   OrganizationPartial, OrganizationQuery, OrganizationUpdate, USER_ORDER_BY, UserList, UserOneQuery, UserPartial,
 } from '../../../schemas/close/users.js';
@@ -9,7 +9,7 @@ import { validationError } from '../../core/errors.js';
 import { trimFields } from '../fields.js';
 import { trimPage } from './trim.js';
 
-const ListQuery = Type.Composite([pageQuery(), Type.Object({ _order_by: Type.Optional(USER_ORDER_BY) })]);
+const ListQuery = Type.Composite([pageQuery(PAGE_LIMITS.user), Type.Object({ _order_by: Type.Optional(USER_ORDER_BY) })]);
 
 const EXPANDS = new Set(['memberships__user', 'inactive_memberships__user']);
 
