@@ -54,6 +54,27 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
   },
+  'POST /activity/email/': {
+    account_id: 'Not supported by the emulator: emails are not sent through a connected account here.',
+    attachments: 'Not supported by the emulator: files are not emulated.',
+    followup_date: 'Not supported by the emulator: email follow-up tasks are not emulated.',
+    followup_sequence_add_cc_bcc: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    followup_sequence_delay: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    followup_sequence_id: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    opens: 'Not supported by the emulator: email opens are not emulated.',
+    created_by_id: 'Not supported by the emulator: a new email\'s creator is its user_id (the key\'s user by default) here.',
+    organization_id: 'Not supported by the emulator: an email belongs to the key\'s organization; leave organization_id out.',
+  },
+  'PUT /activity/email/:id/': {
+    account_id: 'Not supported by the emulator: emails are not sent through a connected account here.',
+    attachments: 'Not supported by the emulator: files are not emulated.',
+    followup_date: 'Not supported by the emulator: email follow-up tasks are not emulated.',
+    followup_sequence_add_cc_bcc: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    followup_sequence_delay: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    followup_sequence_id: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+    opens: 'Not supported by the emulator: email opens are not emulated.',
+    activity_at: 'Not supported by the emulator: an email\'s activity_at is when it was created here.',
+  },
   // Close's CreateWebhook lists event_filter without saying what it does.
   'POST /webhook/': { event_filter: 'Not supported by the emulator: event_filter is undocumented; use extra_filter on each of events.' },
   // Close: "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`."

@@ -23,6 +23,8 @@ import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
 import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
+import { RecordedActivityStore } from './recorded-activities.js';
+import { EmailThreadStore } from './email-threads.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -52,6 +54,10 @@ export class CloseStore {
   readonly webhooks: WebhookStore;
   /** The deliveries the webhook deliverer sends. */
   readonly webhookDeliveries: DeliveryQueue;
+  /** The activities Close records for you (status changes, task completions, creations). */
+  readonly recorded: RecordedActivityStore;
+  /** Email threads, and creating and updating emails. */
+  readonly emailThreads: EmailThreadStore;
 
   /**
    * `bulkKinds` composes the bulk action kinds from this store (src/close/jobs/index.ts): given by the
@@ -76,8 +82,19 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.emailThreads = new EmailThreadStore(db, ids, this.stamp, clock, this.emails);
+    this.recorded = new RecordedActivityStore(db, ids, this.stamp);
+    this.leads.recorded = this.opportunities.recorded = this.tasks.recorded = this.activities.recorded = this.recorded;
+    this.activities.threads = this.emailThreads;
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
+    // Each recorded activity written or deleted gets its event, in the write's transaction (Created ones none: Close lists no such event).
+    this.emailThreads.listener = (orgId, before, after) =>
+      this.events.log(orgId, this.eventKinds.emailThread, (after ?? before)!.id, !before ? 'created' : !after ? 'deleted' : 'updated', before, after);
+    this.recorded.listener = (orgId, before, after) => {
+      const obj = (after ?? before)!;
+      if (obj._type !== 'Created') this.events.log(orgId, this.eventKinds.activity, obj.id, after ? 'created' : 'deleted', before, after);
+    };
     this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
     this.webhookDeliveries = new DeliveryQueue(db, clock);
     this.webhookDeliveries.onPaused = (orgId) => this.webhooks.forget(orgId);
