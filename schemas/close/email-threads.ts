@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from '../common.js';
+import { Nullable, stringEnum } from '../common.js';
 import { closeList } from './common.js';
 import { EmailActivityPartial, EMAIL_FILTERS } from './emails.js';
 import { EMAIL_STATUSES } from '../seed.js';
@@ -9,7 +9,7 @@ const NS = Nullable(S);
 const Addresses = Type.Optional(Nullable(Type.Array(S)));
 
 /** The statuses Close's CreateEmailActivity / UpdateEmailActivity take (an email's `status`). */
-const Status = Type.Union(EMAIL_STATUSES.map((s) => Type.Literal(s)));
+const Status = stringEnum(EMAIL_STATUSES);
 
 const Writable = {
   contact_id: Type.Optional(NS), user_id: Type.Optional(NS), subject: Type.Optional(NS), body_text: Type.Optional(NS),
