@@ -62,7 +62,7 @@ t.test('a bulk edit set_lead_status records one change per lead it really change
   const edit = await createEdit(app, { type: 'set_lead_status', lead_status_id: CUSTOMER.id, s_query: query }, 'close-resources-key');
   t.equal(edit.statusCode, 200, edit.body);
   await runToEnd(app, edit.json().id, 'close-resources-key');
-  const changes = recorded(app, `type = 'LeadStatusChange'`).map((r) => ({ lead: r.lead_id, ...JSON.parse(r.fields as string) as Obj }));
+  const changes = recorded(app, `type = 'LeadStatusChange'`).map((r) => ({ lead: r.lead_id, ...JSON.parse(r.fields as string) as Obj }) as Obj);
   t.same(changes.map((c) => [c.lead, c.old_status_label, c.new_status_label]).sort(), [
     [Q1!.id, 'Qualified', 'Customer'], [P1.id, 'Potential', 'Qualified'], [P1.id, 'Qualified', 'Customer'],
   ].sort());
