@@ -126,3 +126,41 @@ t.test('GET /activity/emailthread/ groups a conversation, filters by the documen
   t.same(eventsOf(app, 'activity.email_thread').slice(-2), [[first.id, 'updated'], [first.id, 'deleted']]);
   t.same(eventsOf(app, 'activity.email').slice(-2), [[first.id, 'deleted'], [reply.id, 'deleted']]);
 });
+
+t.test('a snapshot keeps threads, replies and recorded activities: restored, the answers and the export are the same bytes', async (t) => {
+  const app = await build(t, { freezeAt: NOW });
+  const first = (await post(app, { status: 'sent', to: ['ann@example.com'], subject: 'Kept' })).json() as Obj;
+  await post(app, { status: 'inbox', sender: 'ann@example.com', subject: 'Re: Kept', in_reply_to_id: first.id });
+  await call(app, { method: 'PUT', path: `/lead/${LEAD.id}/`, payload: { status_id: CS.lead_statuses.find((s) => s.id !== LEAD.status_id)!.id } });
+  const reads = ['/activity/emailthread/?_limit=200', '/activity/email/?_limit=200', '/activity/status_change/lead/', '/activity/created/',
+    '/activity/task_completed/', '/activity/status_change/opportunity/', `/activity/?lead_id=${LEAD.id}`];
+  const answers = async () => Promise.all(reads.map(async (path) => (await call(app, { path })).body));
+  const before = await answers();
+  const org = closeOrg(app);
+  const snap = await app.inject({ url: `/_mock/orgs/${org}/snapshot` });
+  t.equal(snap.statusCode, 200);
+  await call(app, { method: 'DELETE', path: `/activity/emailthread/${first.id}/` });
+  await call(app, { method: 'DELETE', path: `/lead/${LEAD.id}/` });
+  t.not((await answers()).join(), before.join());
+  t.equal((await app.inject({ method: 'PUT', url: `/_mock/orgs/${org}/snapshot`, payload: snap.json() })).statusCode, 200);
+  t.same(await answers(), before, 'the same bytes');
+  t.equal((await app.inject({ url: `/_mock/orgs/${org}/snapshot` })).body, snap.body, 'the export too');
+});
+
+t.test('a dataset naming a recorded activity of an unknown type or an opportunity of another lead is refused by path', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const snap = (await app.inject({ url: `/_mock/orgs/${org}/snapshot` })).json() as { close: { leads: Array<Obj & { recorded_activities?: Obj[] }> } };
+  const i = snap.close.leads.findIndex((l) => (l.recorded_activities ?? []).length > 0);
+  const lead = snap.close.leads[i]!;
+  const put = (body: unknown) => app.inject({ method: 'PUT', url: `/_mock/orgs/${org}/snapshot`, payload: body as object });
+  lead.recorded_activities![0]!.type = 'Meeting';
+  const bad = await put(snap);
+  t.equal(bad.statusCode, 400);
+  t.match(bad.json(), { error: { field: `close.leads.${i}.recorded_activities.0.type` } });
+  lead.recorded_activities![0]!.type = 'OpportunityStatusChange';
+  lead.recorded_activities![0]!.opportunity_id = 'oppo_nope';
+  const wrong = await put(snap);
+  t.equal(wrong.statusCode, 400);
+  t.match(wrong.body, `/close/leads/${i}/recorded_activities/0/opportunity_id`);
+});
