@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
+import { EMAIL_FILTERS } from './emails.js';
 import { GivenDate, listQuery, optionalStrings, Required, S } from './objects.js';
 
 const NS = Nullable(S);
@@ -36,14 +37,9 @@ export const RecordedActivityPartial = Type.Partial(Type.Object({
 export type RecordedActivityT = Static<typeof RecordedActivityPartial> & { id: string; _type: string };
 export const RecordedActivityList = closeList(RecordedActivityPartial);
 
-/** The filters Close documents on each of these lists (its OpenAPI), all applied. */
-export const RECORDED_FILTERS = [
-  'id__in', 'lead_id', 'contact_id', 'user_id', 'organization_id', '_type',
-  'date_created__gte', 'date_created__lte', 'date_created__gt', 'date_created__lt',
-  'activity_at__gte', 'activity_at__lte', 'activity_at__gt', 'activity_at__lt',
-] as const;
-export const RecordedListQuery = listQuery(optionalStrings(RECORDED_FILTERS));
-export const OpportunityStatusChangeListQuery = listQuery(optionalStrings([...RECORDED_FILTERS, 'opportunity_id']));
+/** The filters Close documents on each of these lists (its OpenAPI: the email list's), all applied. */
+export const RecordedListQuery = listQuery(optionalStrings(EMAIL_FILTERS));
+export const OpportunityStatusChangeListQuery = listQuery(optionalStrings([...EMAIL_FILTERS, 'opportunity_id']));
 
 /**
  * POST /activity/status_change/lead/: a historical change, logged without changing the lead. Real API:

@@ -6,7 +6,7 @@ import type { EmailActivityT } from '../../../schemas/close/emails.js';
 import type { EmailCreateT, EmailThreadT, EmailUpdateT } from '../../../schemas/close/email-threads.js';
 import { closeDate, givenDate } from '../dates.js';
 import { pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
-import { Where, type ListQuery } from './filters.js';
+import { activityWhere, type ListQuery } from './filters.js';
 import { htmlToText } from './email-render.js';
 import type { EmailStore } from './emails.js';
 
@@ -115,12 +115,7 @@ export class EmailThreadStore {
 
   /** GET /activity/emailthread/: newest first; a thread's lead, contact and user are its first email's. */
   listThreads(orgId: string, q: PageParams & ListQuery): ClosePage<EmailThreadT> {
-    const w = new Where(q)
-      .equals('id', 't.id', { inOnly: true }).equals('lead_id', 't.lead_id', { noIn: true }).equals('contact_id', 't.contact_id', { noIn: true })
-      .equals('user_id', 't.user_id', { noIn: true }).equals('organization_id', 't.org_id', { noIn: true })
-      .equals('_type', `'EmailThread'`, { noIn: true, allowed: ['EmailThread'] })
-      .dates('date_created', 't.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
-      .dates('activity_at', 't.date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+    const w = activityWhere(q, 't', 'EmailThread');
     // SQLite: the bare columns of a MIN() aggregate are the first email's.
     const { rows, has_more } = pageRows<{ id: string }>(this.db, `SELECT t.id FROM (SELECT e.org_id, ${THREAD} AS id, MIN(e.date_created) AS date_created,
       e.lead_id, e.contact_id, e.user_id FROM close_email_activities e WHERE e.org_id = @org GROUP BY ${THREAD}) t WHERE 1${w.sql()}

@@ -9,7 +9,7 @@ import type {
 import { RENDER_REFUSED, TEMPLATE_GET_REFUSED } from '../../../schemas/close/emails.js';
 import { closeDate } from '../dates.js';
 import { pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
-import { refuse, Where, type ListQuery } from './filters.js';
+import { activityWhere, refuse, Where, type ListQuery } from './filters.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import { checkTemplateSize, htmlToText, renderTemplate } from './email-render.js';
 
@@ -196,12 +196,7 @@ export class EmailStore {
    * date_created. `_type` takes only `Email` (a 400 otherwise). Newest first.
    */
   listEmails(orgId: string, q: PageParams & ListQuery): ClosePage<EmailActivityT> {
-    const w = new Where(q)
-      .equals('id', 'e.id', { inOnly: true }).equals('lead_id', 'e.lead_id', { noIn: true }).equals('contact_id', 'e.contact_id', { noIn: true })
-      .equals('user_id', 'e.user_id', { noIn: true }).equals('organization_id', 'e.org_id', { noIn: true })
-      .equals('_type', `'Email'`, { noIn: true, allowed: ['Email'] })
-      .dates('date_created', 'e.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
-      .dates('activity_at', 'e.date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+    const w = activityWhere(q, 'e', 'Email');
     const { rows, has_more } = pageRows<EmailRow>(this.db, `${EMAIL_SELECT} WHERE e.org_id = @org${w.sql()} ORDER BY e.date_created DESC, e.id DESC`,
       { ...w.params, org: orgId, now: this.nowStamp(orgId) }, q);
     return { data: rows.map((r) => emailOf(r)), has_more };

@@ -7,7 +7,7 @@ import type {
 import { givenDate } from '../dates.js';
 import type { RECORDED_ACTIVITY_TYPES } from '../../../schemas/seed.js';
 import { ORG_CURRENCY, pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
-import { Where, type ListQuery } from './filters.js';
+import { activityWhere, type ListQuery } from './filters.js';
 import { formatValue } from './opportunities.js';
 
 /** The `_type` of each activity Close records for you. */
@@ -92,13 +92,8 @@ export class RecordedActivityStore {
   // ---- the API
 
   list(orgId: string, type: RecordedType, q: PageParams & ListQuery): ClosePage<RecordedActivityT> {
-    const w = new Where(q)
-      .equals('id', 'r.id', { inOnly: true }).equals('lead_id', 'r.lead_id', { noIn: true }).equals('contact_id', 'r.contact_id', { noIn: true })
-      .equals('user_id', 'r.user_id', { noIn: true }).equals('organization_id', 'r.org_id', { noIn: true })
-      .equals('_type', `'${type}'`, { noIn: true, allowed: [type] })
-      .dates('date_created', 'r.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
-      // Real API: activity_at is when it happened; here: these activities happen when they are recorded (or the date an import gives).
-      .dates('activity_at', 'r.date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+    // Real API: activity_at is when it happened; here: these activities happen when they are recorded (or the date an import gives).
+    const w = activityWhere(q, 'r', type);
     if (type === 'OpportunityStatusChange') w.equals('opportunity_id', 'r.opportunity_id', { noIn: true });
     const { rows, has_more } = pageRows<Row>(this.db, `${SELECT} INDEXED BY close_recorded_activities_type WHERE r.org_id = @org AND r.type = @type${w.sql()}
       ORDER BY r.date_created DESC, r.id DESC`, { ...w.params, org: orgId, type }, q);
