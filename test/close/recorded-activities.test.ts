@@ -1,7 +1,7 @@
 import t from 'tap';
 import { build, shareApps } from '../helper.js';
 import { API, CS, call, closeAuth, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
-import { createEdit, runToEnd } from './bulk-helper.js';
+import { createAction, createEdit, runActionToEnd, runToEnd } from './bulk-helper.js';
 import { leadsQuery } from './seed-ids.js';
 
 // Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
@@ -209,5 +209,20 @@ t.test('a lead delete takes its recorded activities along, each with its deleted
   t.equal(recorded(app, `lead_id = ?`, lead.id).length, 2);
   t.equal((await call(app, { method: 'DELETE', path: `/lead/${lead.id}/` })).statusCode, 200);
   t.same(recorded(app, `lead_id = ?`, lead.id), []);
+  t.same(eventsOf(app, 'activity.lead_status_change').map((e) => e.action), ['created', 'deleted']);
+});
+
+t.test('a bulk delete of leads takes their recorded activities along, with their deleted events', async (t) => {
+  const app = await build(t);
+  const lead = (await call(app, { method: 'POST', path: '/lead/', payload: { name: 'Bulk-deleted', status_id: POTENTIAL.id } })).json() as Obj;
+  await call(app, { method: 'PUT', path: `/lead/${lead.id}/`, payload: { status_id: QUALIFIED.id } });
+  const task = (await call(app, { method: 'POST', path: '/task/', payload: { lead_id: lead.id, text: 'Done already', is_complete: true } })).json() as Obj;
+  t.same(recorded(app, `lead_id = ?`, lead.id).map((r) => r.type).sort(), ['Created', 'LeadStatusChange', 'TaskCompleted']);
+  t.equal(recorded(app, `task_id = ?`, task.id).length, 1, 'a task created complete records its completion');
+  const del = await createAction(app, 'delete', { bulk_object_type: 'lead', s_query: leadsQuery(lead.id as string) }, 'close-resources-key');
+  t.equal(del.statusCode, 200, del.body);
+  await runActionToEnd(app, 'delete', del.json().id, 'close-resources-key');
+  t.same(recorded(app, `lead_id = ?`, lead.id), []);
+  t.same(eventsOf(app, 'activity.task_completed').map((e) => e.action), ['created', 'deleted']);
   t.same(eventsOf(app, 'activity.lead_status_change').map((e) => e.action), ['created', 'deleted']);
 });
