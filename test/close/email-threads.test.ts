@@ -86,6 +86,10 @@ t.test('POST and PUT /activity/email/ refuse bad input by name and write nothing
   ];
   for (const [payload, field] of bad) isFieldError(t, await post(app, payload), field);
   isFieldError(t, await call(app, { method: 'PUT', path: `/activity/email/${draft.id}/`, payload: { status: 'inbox' } }), 'status');
+  for (const [payload, field] of [[{ template_id: 'tmpl_nope' }, 'template_id'], [{ to: ['nobody'] }, 'to'], [{ in_reply_to_id: 'acti_nope' }, 'in_reply_to_id'],
+    [{ status: 'outbox' }, 'sender'], [{ opens: [{}] }, 'opens']] as const) {
+    isFieldError(t, await call(app, { method: 'PUT', path: `/activity/email/${draft.id}/`, payload }), field);
+  }
   isError(t, await call(app, { method: 'PUT', path: '/activity/email/acti_nope/', payload: { subject: 'x' } }), 404);
   t.equal(closeState(app), state, 'nothing written');
 });

@@ -82,7 +82,8 @@ export class EmailThreadStore {
     }
     const merged = { ...current, ...definedOf(patch) };
     const user = merged.user_id ?? userId;
-    this.checkRefs(orgId, current.lead_id!, merged);
+    // What the patch names is checked (a draft's own template may have been deleted since).
+    this.checkRefs(orgId, current.lead_id!, patch);
     const parent = patch.in_reply_to_id ? this.replyTo(orgId, current.lead_id!, patch.in_reply_to_id) : undefined;
     if (parent && parent.thread !== current.thread_id && this.countIn(orgId, current.thread_id!) > 1) {
       throw validationError('in_reply_to_id: this email already has replies in its own thread.', { in_reply_to_id: 'Cannot move an email with replies to another thread.' });
