@@ -81,7 +81,7 @@ t.test('a merge records the LeadMerge activity and its events, each carrying the
   t.same((await call(app, { path: `/activity/lead_merge/${activity.id}/` })).json(), activity);
   t.same((await call(app, { path: `/activity/lead_merge/?_type=Note` })).json().data, []);
   t.same((await call(app, { path: `/activity/lead_merge/?lead_id=${source.id}` })).json().data, []);
-  t.same(rows(app, 'SELECT id, lead_id FROM close_lead_merges WHERE org_id = ?', org), [{ id: activity.id, lead_id: destination.id }]);
+  t.same(rows(app, 'SELECT id, lead_id FROM close_lead_merges WHERE org_id = ? AND source_lead_id = ?', org, source.id), [{ id: activity.id, lead_id: destination.id }]);
 
   const events = rows(app, 'SELECT object_type, object_id, action, meta, request_id FROM close_events WHERE org_id = ? ORDER BY seq', org);
   t.equal(new Set(events.map((e) => e.request_id)).size, 1, 'one request');

@@ -6,8 +6,13 @@ import { CS, call, closeOrg, closeState, isError, isFieldError, rows } from './h
 shareApps(t);
 
 const apiUser = CS.users[0]!.id;
-const lead = CS.leads[3]!;
-const opp = CS.leads.find((l) => l.opportunities.length > 0)!.opportunities[0]!;
+// A lead and an opportunity the seed has no comments on (it has a few, test/control/snapshot-comments.test.ts).
+const seeded = new Set((CS.comment_threads ?? []).map((x) => x.object_id));
+const lead = CS.leads.find((l) => !seeded.has(l.id) && l.opportunities.every((o) => !seeded.has(o.id)))!;
+const opp = CS.leads.find((l) => l !== lead && l.opportunities.length > 0 && !seeded.has(l.id) && !seeded.has(l.opportunities[0]!.id))!.opportunities[0]!;
+/** The seed's comments and threads, which every test leaves alone. */
+const SEEDED_COMMENTS = (CS.comments ?? []).length;
+const SEEDED_THREADS = (CS.comment_threads ?? []).length;
 
 const events = (app: Parameters<typeof closeOrg>[0], objectId: string) =>
   rows(app, `SELECT object_type, action, lead_id, changed_fields FROM close_events WHERE org_id = ? AND object_id = ? ORDER BY seq`, closeOrg(app), objectId);
@@ -21,12 +26,12 @@ t.test('the first comment on a lead creates its thread; the next joins it; both 
   t.match(c1, { body: '<body><p>First</p></body>', lead_id: lead.id, created_by: apiUser, updated_by: apiUser, removed_at: null, removed_by: null, mentions: [], organization_id: org });
   t.match(c1.id, /^comm_[0-9A-Za-z]{43}$/);
   t.match(c1.thread_id, /^comthr_[0-9A-Za-z]{43}$/);
-  t.same(rows(app, 'SELECT id, object_type, object_id, lead_id FROM close_comment_threads WHERE org_id = ?', org),
+  t.same(rows(app, 'SELECT id, object_type, object_id, lead_id FROM close_comment_threads WHERE org_id = ? AND object_id = ?', org, lead.id),
     [{ id: c1.thread_id, object_type: 'lead', object_id: lead.id, lead_id: lead.id }]);
   const c2 = (await call(app, { method: 'POST', path: '/comment/', payload: { body: 'Second', object_id: lead.id } })).json();
   t.equal(c2.thread_id, c1.thread_id, 'the second comment joins the thread');
-  t.equal(count(app, 'close_comment_threads', org), 1);
-  t.same(rows(app, 'SELECT id, body FROM close_comments WHERE org_id = ? ORDER BY date_created', org), [{ id: c1.id, body: c1.body }, { id: c2.id, body: 'Second' }]);
+  t.equal(count(app, 'close_comment_threads', org), SEEDED_THREADS + 1);
+  t.same(rows(app, 'SELECT id, body FROM close_comments WHERE org_id = ? AND lead_id = ? ORDER BY date_created', org, lead.id), [{ id: c1.id, body: c1.body }, { id: c2.id, body: 'Second' }]);
 
   const byObject = await call(app, { path: `/comment/?object_id=${lead.id}` });
   t.equal(byObject.statusCode, 200);
@@ -53,8 +58,8 @@ t.test('a comment on an opportunity has its own thread, tied to the lead; deleti
   t.equal(c.lead_id, oppLead.id);
   t.match((await call(app, { path: `/comment_thread/${c.thread_id}/` })).json(), { object_type: 'opportunity', object_id: opp.id, lead_id: oppLead.id });
   t.equal((await call(app, { method: 'DELETE', path: `/opportunity/${opp.id}/` })).statusCode, 200);
-  t.equal(count(app, 'close_comments', org), 0);
-  t.equal(count(app, 'close_comment_threads', org), 0);
+  t.equal(count(app, 'close_comments', org), SEEDED_COMMENTS);
+  t.equal(count(app, 'close_comment_threads', org), SEEDED_THREADS);
   isError(t, await call(app, { path: `/comment/${c.id}/` }), 404);
 });
 
@@ -87,8 +92,8 @@ t.test('removing a comment empties it while others remain; removing the last del
   isError(t, await call(app, { method: 'DELETE', path: `/comment/${a.id}/` }), 404);
   isFieldError(t, await call(app, { method: 'PUT', path: `/comment/${a.id}/`, payload: { body: 'back' } }), 'body');
   t.equal((await call(app, { method: 'DELETE', path: `/comment/${b.id}/` })).statusCode, 200);
-  t.equal(count(app, 'close_comments', org), 0);
-  t.equal(count(app, 'close_comment_threads', org), 0);
+  t.equal(count(app, 'close_comments', org), SEEDED_COMMENTS);
+  t.equal(count(app, 'close_comment_threads', org), SEEDED_THREADS);
   // The thread's updates (B added, A removed) consolidate into one, as Close's do within seconds.
   t.same(events(app, a.thread_id).map((e) => e.action), ['created', 'updated', 'deleted']);
   t.same(events(app, b.id).map((e) => e.action), ['created', 'deleted']);
@@ -102,8 +107,22 @@ t.test("a lead's delete takes its comments and threads, those on its opportuniti
   await call(app, { method: 'POST', path: '/comment/', payload: { body: 'y', object_id: opp.id } });
   await call(app, { method: 'POST', path: '/comment/', payload: { body: 'z', object_id: lead.id } });
   t.equal((await call(app, { method: 'DELETE', path: `/lead/${oppLead.id}/` })).statusCode, 200);
-  t.same(rows(app, 'SELECT object_id FROM close_comment_threads WHERE org_id = ?', org), [{ object_id: lead.id }]);
-  t.same(rows(app, 'SELECT body FROM close_comments WHERE org_id = ?', org), [{ body: 'z' }]);
+  t.same(rows(app, 'SELECT object_id FROM close_comment_threads WHERE org_id = ? AND lead_id IN (?, ?)', org, oppLead.id, lead.id), [{ object_id: lead.id }]);
+  t.same(rows(app, 'SELECT body FROM close_comments WHERE org_id = ? AND lead_id IN (?, ?)', org, oppLead.id, lead.id), [{ body: 'z' }]);
+});
+
+t.test("the seed's comments read back through the API: a removed one keeps its place with an empty body", async (t) => {
+  const app = await build(t);
+  t.ok(SEEDED_THREADS >= 4 && SEEDED_COMMENTS >= 4, 'the seed has comments');
+  const threads = (await call(app, { path: '/comment_thread/' })).json().data as { id: string; object_id: string; num_comments: number }[];
+  t.equal(threads.length, SEEDED_THREADS);
+  for (const th of threads) {
+    const listed = (await call(app, { path: `/comment/?object_id=${th.object_id}` })).json().data as { thread_id: string; removed_at: string | null }[];
+    t.same(listed.map((c) => c.thread_id), listed.map(() => th.id));
+    t.equal(th.num_comments, listed.filter((c) => c.removed_at === null).length);
+  }
+  const removed = CS.comments!.find((c) => c.removed_at !== null)!;
+  t.match((await call(app, { path: `/comment/${removed.id}/` })).json(), { body: '', removed_at: removed.removed_at, removed_by: removed.removed_by });
 });
 
 t.test('bad comment requests are 400s naming the field, and change nothing', async (t) => {
