@@ -37,6 +37,7 @@ t.test('the first comment on a lead creates its thread; the next joins it; both 
   t.equal(byObject.statusCode, 200);
   t.same(byObject.json(), { data: [c1, c2].map((c) => ({ ...c, updated_at: c.updated_at })), has_more: false });
   t.same((await call(app, { path: `/comment/?thread_id=${c1.thread_id}` })).json(), byObject.json());
+  t.same((await call(app, { path: `/comment/?thread_id=&object_id=${lead.id}` })).json(), byObject.json(), 'an empty filter is no filter');
   t.same((await call(app, { path: `/comment/${c2.id}/` })).json(), c2);
 
   const thread = (await call(app, { path: `/comment_thread/${c1.thread_id}/` })).json();

@@ -50,9 +50,9 @@ export class CommentStore {
       const message = 'Exactly one of object_id and thread_id must be provided.';
       throw validationError(message, given.length === 0 ? { object_id: message, thread_id: message } : { thread_id: message });
     }
-    const threadId = q.thread_id ?? this.threadOf(orgId, q.object_id!)?.id;
+    const threadId = given[0] === 'thread_id' ? q.thread_id : this.threadOf(orgId, q.object_id!)?.id;
     // Real API: comments the requestor cannot see are left out; here: an unknown thread or object has none.
-    if (threadId === undefined || threadId === '') return { data: [], has_more: false };
+    if (threadId === undefined) return { data: [], has_more: false };
     const rows = cached(this.db, `SELECT * FROM close_comments INDEXED BY close_comments_thread WHERE org_id = ? AND thread_id = ?
       ORDER BY date_created, id`).all(orgId, threadId) as CommentRow[];
     return { data: rows.map((r) => this.render(orgId, r)), has_more: false };
