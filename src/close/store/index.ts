@@ -23,6 +23,8 @@ import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
 import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
+import { CommentStore } from './comments.js';
+import { LeadMergeStore } from './lead-merge.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -44,6 +46,10 @@ export class CloseStore {
   readonly tasks: TaskStore;
   readonly sequences: SequenceStore;
   readonly emails: EmailStore;
+  /** Comments and their threads, on leads and opportunities. */
+  readonly comments: CommentStore;
+  /** POST /lead/merge/ and its LeadMerge activities. */
+  readonly leadMerges: LeadMergeStore;
   /** Close's event log: what every API write did (src/close/store/events.ts). */
   readonly events: EventLog;
   /** How each written object is rendered and tied to a lead for its events. */
@@ -76,8 +82,10 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.comments = new CommentStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
+    this.leadMerges = new LeadMergeStore(db, ids, this.stamp, this.leads, this.events, () => this.eventKinds);
     this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
     this.webhookDeliveries = new DeliveryQueue(db, clock);
     this.webhookDeliveries.onPaused = (orgId) => this.webhooks.forget(orgId);
