@@ -161,6 +161,18 @@ export const CloseSeedEvent = Type.Object({
   id: S, seq: Type.Integer({ minimum: 1 }), object_type: S, object_id: S, lead_id: NS, action: S, changed_fields: Type.Array(S),
   previous_data: Nullable(Custom), data: Nullable(Custom), meta: Custom, request_id: NS, user_id: NS, api_key_id: NS, ...Dated,
 });
+/** A comment thread: on a lead (`object_type` lead, `object_id` its id) or one of its opportunities. */
+export const CloseSeedCommentThread = Type.Object({
+  id: S, object_type: stringEnum(['lead', 'opportunity'] as const), object_id: S, lead_id: S, ...Dated,
+});
+/** A comment of a thread (`lead_id` the thread's); a removed one has `body` "" and `removed_by` / `removed_at`. */
+export const CloseSeedComment = Type.Object({
+  id: S, thread_id: S, lead_id: S, body: S, created_by: NS, updated_by: NS, removed_by: NS, removed_at: NS, ...Dated,
+});
+/** A LeadMerge activity, on the destination lead (`lead_id`); the source no longer exists. */
+export const CloseSeedLeadMerge = Type.Object({
+  id: S, lead_id: S, source_lead_id: S, destination_lead_id: S, source_display_name: NS, destination_display_name: NS, user_id: NS, ...Dated,
+});
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dropped'] as const;
 /** One delivery of an event to a subscription, as the deliverer records it (times in ms of the organization's clock). */
 export const CloseSeedWebhookDelivery = Type.Object({
@@ -201,6 +213,10 @@ export const CloseSeed = Type.Object({
   webhooks: Type.Optional(Type.Array(CloseSeedWebhook)),
   events: Type.Optional(Type.Array(CloseSeedEvent)),
   webhook_deliveries: Type.Optional(Type.Array(CloseSeedWebhookDelivery)),
+  /** Absent in datasets written before comments and merges were emulated: none. */
+  comment_threads: Type.Optional(Type.Array(CloseSeedCommentThread)),
+  comments: Type.Optional(Type.Array(CloseSeedComment)),
+  lead_merges: Type.Optional(Type.Array(CloseSeedLeadMerge)),
 });
 
 export const SeedFile = Type.Object({

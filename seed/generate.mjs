@@ -1086,6 +1086,61 @@ const sequenceSubscriptions = [
   };
 });
 
+// Comments, their threads and LeadMerge activities: appended after everything above and drawn from their
+// own PRNG, so every id and value before them stays byte-identical.
+const CM = makeRng(0xc0dde27);
+function commentId(prefix) {
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < 43; i++) s += B62[Math.floor(CM.next() * 62)];
+    const id = prefix + s;
+    if (!closeIds.has(id)) {
+      closeIds.add(id);
+      return id;
+    }
+  }
+}
+const COMMENT_AT = Date.UTC(2026, 8, 20, 10, 0, 0);
+const COMMENT_BODIES = [
+  '<body><p>Spoke with procurement, they want a revised quote.</p></body>',
+  '<body><p>Agreed, I will send it tomorrow.</p></body>',
+  '<body><p>Budget is confirmed for next quarter.</p></body>',
+  '<body><p>Can someone check the renewal date?</p></body>',
+  '<body><p>Checked: it renews on the first of the month.</p></body>',
+];
+const commentedLeads = CM.sample(closeLeads.filter((l) => l.opportunities.length === 0), 2).map((l) => ({ object_type: 'lead', object_id: l.id, lead_id: l.id }));
+const commentedOpps = CM.sample(closeLeads.filter((l) => l.opportunities.length > 0), 2)
+  .map((l) => ({ object_type: 'opportunity', object_id: l.opportunities[0].id, lead_id: l.id }));
+const commentThreads = [];
+const comments = [];
+[...commentedLeads, ...commentedOpps].forEach((o, k) => {
+  const thread = { id: commentId('comthr_'), ...o };
+  const n = CM.int(1, 3);
+  let last = COMMENT_AT + k * DAY;
+  for (let j = 0; j < n; j++) {
+    const at = COMMENT_AT + k * DAY + j * 3600_000;
+    last = at;
+    const by = CM.pick(userIds);
+    // The first thread's first comment was removed (its body gone), while the others remain.
+    const removed = k === 0 && j === 0 && n > 1;
+    comments.push({
+      id: commentId('comm_'), thread_id: thread.id, lead_id: o.lead_id, body: removed ? '' : CM.pick(COMMENT_BODIES),
+      created_by: by, updated_by: by, removed_by: removed ? by : null, removed_at: removed ? closeTs(at + 60_000) : null,
+      date_created: closeTs(at), date_updated: closeTs(removed ? at + 60_000 : at),
+    });
+  }
+  commentThreads.push({ ...thread, date_created: closeTs(COMMENT_AT + k * DAY), date_updated: closeTs(last) });
+});
+// Merges done before the dataset's time: the sources are gone, the activities stay on the destinations.
+const leadMerges = CM.sample(closeLeads, 2).map((l, k) => {
+  const at = closeTs(COMMENT_AT + (10 + k) * DAY);
+  return {
+    id: commentId('acti_'), lead_id: l.id, source_lead_id: commentId('lead_'), destination_lead_id: l.id,
+    source_display_name: `${l.name} (duplicate)`, destination_display_name: l.name, user_id: CM.pick(userIds),
+    date_created: at, date_updated: at,
+  };
+});
+
 // ---- activities Close records, and an email thread (appended last, from their own PRNG) ----------
 // Every value above stays byte-identical: these draw from R, never from C. A few leads get the Created
 // activity an import gives, three a status change into their current status, two opportunities one
@@ -1168,6 +1223,9 @@ const close = {
   connected_accounts: connectedAccounts,
   sequences,
   sequence_subscriptions: sequenceSubscriptions,
+  comment_threads: commentThreads,
+  comments,
+  lead_merges: leadMerges,
 };
 
 // ---------------------------------------------------------------------------

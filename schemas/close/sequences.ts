@@ -18,7 +18,8 @@ export const ConnectedAccount = Type.Object({
 export type ConnectedAccountT = Static<typeof ConnectedAccount>;
 export const ConnectedAccountPartial = Type.Partial(ConnectedAccount);
 export const ConnectedAccountList = closeList(ConnectedAccountPartial);
-export const CONNECTED_ACCOUNT_FILTERS = ['user_id'] as const;
+/** `_type`/`_type__in` are not in Close's OpenAPI, but ETL connectors send them [U]: filtered, never ignored. */
+export const CONNECTED_ACCOUNT_FILTERS = ['user_id', '_type', '_type__in'] as const;
 export const ConnectedAccountListQuery = listQuery(optionalStrings(CONNECTED_ACCOUNT_FILTERS));
 
 /** A sequence's statuses. */

@@ -5,10 +5,13 @@ import { GivenDate, listQuery, optionalStrings, Required, S } from './objects.js
 
 const NS = Nullable(S);
 
-/** Close's task types (the `_type` filter's values); only `lead` tasks are kept here. */
+/**
+ * Close's task types (the `_type` filter's values); only `lead` tasks are kept here. `opportunity` is the
+ * name two ETL connectors send for opportunity tasks [U] (Close's docs: `opportunity_due`): both filter.
+ */
 export const TASK_TYPES = [
   'lead', 'outgoing_call', 'incoming_email', 'email_followup', 'missed_call', 'answered_detached_call', 'voicemail',
-  'opportunity_due', 'incoming_sms',
+  'opportunity_due', 'opportunity', 'incoming_sms',
 ] as const;
 export const TASK_VIEWS = ['inbox', 'future', 'archive'] as const;
 

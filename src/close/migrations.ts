@@ -386,6 +386,42 @@ export const closeMigrations: MigrationSet = {
     },
     {
       version: 15,
+      name: 'Close comments, their threads, and lead merge activities',
+      sql: `
+        -- One thread per commented object (a lead or an opportunity); lead_id is the object's lead, so a lead
+        -- delete, bulk delete or merge finds its threads and comments through the lead index.
+        CREATE TABLE close_comment_threads (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL, lead_id TEXT NOT NULL,
+          date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX close_comment_threads_object ON close_comment_threads(org_id, object_id);
+        CREATE INDEX close_comment_threads_lead ON close_comment_threads(org_id, lead_id);
+        CREATE INDEX close_comment_threads_created ON close_comment_threads(org_id, date_created, id);
+        -- A removed comment keeps its row (body emptied, removed_by / removed_at set) until its whole thread is removed.
+        CREATE TABLE close_comments (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, thread_id TEXT NOT NULL, lead_id TEXT NOT NULL, body TEXT NOT NULL,
+          created_by TEXT, updated_by TEXT, removed_by TEXT, removed_at TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX close_comments_thread ON close_comments(org_id, thread_id, date_created, id);
+        CREATE INDEX close_comments_lead ON close_comments(org_id, lead_id);
+        -- A LeadMerge activity, on the destination lead (lead_id), naming both leads as they were.
+        CREATE TABLE close_lead_merges (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, lead_id TEXT NOT NULL, source_lead_id TEXT NOT NULL, destination_lead_id TEXT NOT NULL,
+          source_display_name TEXT, destination_display_name TEXT, user_id TEXT,
+          date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX close_lead_merges_lead ON close_lead_merges(org_id, lead_id);
+        CREATE INDEX close_lead_merges_created ON close_lead_merges(org_id, date_created, id);
+      `,
+    },
+    {
+      version: 16,
       name: 'Close: the activities Close records (status changes, task completions, creations); email threads and replies',
       sql: `
         -- An activity Close records for you: type is its _type (LeadStatusChange, OpportunityStatusChange,

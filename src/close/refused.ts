@@ -97,6 +97,11 @@ function customFieldRoutes(): Record<string, Record<string, string>> {
       : roles;
     out[`POST /custom_field/${word}/`] = fields;
     out[`PUT /custom_field/${word}/:id/`] = fields;
+    // The plural legacy alias (src/close/routes/custom-fields.ts) refuses what its singular path does.
+    if (word !== 'shared' && word !== 'custom_object_type') {
+      out[`POST /custom_fields/${word}/`] = fields;
+      out[`PUT /custom_fields/${word}/:id/`] = fields;
+    }
   }
   return out;
 }

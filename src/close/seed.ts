@@ -7,6 +7,7 @@ import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
+import { checkCommentSeed, exportCommentSeed, insertCommentSeed } from './seed-comments.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -89,7 +90,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return checkWebhookSeed(s, check);
+  return checkWebhookSeed(s, check) ?? checkCommentSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -220,6 +221,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
   insertWebhookSeed(orgId, s, insert);
+  insertCommentSeed(s, insert);
 }
 
 type Row = Record<string, unknown>;
@@ -315,12 +317,14 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],
     unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
     ...exportWebhookSeed(db, orgId),
+    ...exportCommentSeed(db, orgId),
   };
 }
 
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
-  'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries', 'recorded_activities',
+  'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
+  'comment_threads', 'comments', 'lead_merges', 'recorded_activities',
 ] as const;
 
 /**
@@ -338,7 +342,10 @@ export const closeDataset: VendorDataset<'close'> = {
   // "empty": users, statuses, types, custom fields, email templates, connected accounts and sequences stay,
   // so the API key still has its user, and so do webhook subscriptions; leads (with their emails and
   // subscriptions), unsubscribed addresses, the event log and webhook deliveries go.
-  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [] }),
+  empty: (s) => ({
+    ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [],
+    comment_threads: [], comments: [], lead_merges: [],
+  }),
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(

@@ -1,14 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, randomInt } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { cached, openDatabase, routeDb, tenantTables, type Db } from './db.js';
+import { cached, openDatabase, tenantTables, type Db } from './db.js';
 import type { MigrationSet } from './migrations.js';
 import { OrgGone } from './errors.js';
 import { GROWTH, OrgMemory, OVERHEAD, type MemoryStats } from './org-memory.js';
 import { realTimers, type Timers } from './timers.js';
 import { removeStrayFiles } from './org-files.js';
+import { imageId, imageKey, keyOffsets, patchable, rewriteKey, SUFFIX_LENGTH, type Image } from './org-images.js';
+import { closeWhenIdle, type CloseOptions } from './close-idle.js';
+import { routedDb } from './routed-db.js';
 
 // One SQLite database per organization. An organization's data starts as a copy of an *image*: the
 // serialized database of its dataset (the seed, `empty`, a custom dataset or a restored snapshot),
@@ -27,30 +29,8 @@ import { removeStrayFiles } from './org-files.js';
 // DB=<path> each organization is a file `<path>-orgs/<org id>.<generation>.db` (WAL), reopened on its
 // next use after a restart.
 
-const SUFFIX_LENGTH = 43;
 /** The default budget of the organizations' databases in memory (ORG_MEMORY): ~160 used organizations of the seed. */
 export const DEFAULT_ORG_MEMORY = 512 * 1024 * 1024;
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** What an organization's data is built from, and what it keeps of its image. */
-export interface Image {
-  /** The organization key every row of the image carries (`orga_` + a random suffix). */
-  key: string;
-  bytes: Buffer;
-  /** Where the key's suffix sits in `bytes`; null: the image cannot be patched (rewrite instead). */
-  offsets: number[] | null;
-  /** Where a copy is patched before it is opened: allocated once per image (fresh memory is what costs). */
-  scratch: Buffer;
-  /** Facts about the image's data, so an untouched organization answers them without a copy. */
-  facts: {
-    counts: Record<string, Record<string, number>>;
-    /** How many bulk actions and webhook subscriptions (any state) it holds. */
-    jobsOrWebhooks: number;
-    /** The scheduler's lanes with work runnable from the start (src/core/scheduler.ts). */
-    pending: string[];
-    name: string;
-  };
-}
 
 type FunctionDef = [name: string, options: Database.RegistrationOptions, fn: (...args: never[]) => unknown];
 
@@ -407,14 +387,14 @@ export class OrgDatabases {
   };
 
   private buildImage(build: (db: Db, key: string) => Image['facts']): Image {
-    const key = `orga_${Array.from({ length: SUFFIX_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')}`;
+    const key = imageKey();
     const db = this.prepare(openDatabase(':memory:', this.migrations));
     try {
       const facts = db.transaction(() => build(db, key))();
       // Rebuilt compactly: the seed's image is 2.75 MB instead of 3.05 MB, and every organization holds a copy.
       db.exec('VACUUM');
       const bytes = db.serialize();
-      const offsets = findAll(bytes, Buffer.from(key.slice(key.length - SUFFIX_LENGTH), 'latin1'));
+      const offsets = keyOffsets(bytes, key);
       // Room to grow: SQLite reads the database's size from its header, so zero bytes after the last
       // page are free space. Without it an organization's first write that adds a page reallocates
       // the whole in-memory database, and the allocator keeps the old copy: measured +2.6 MB RSS.
@@ -447,32 +427,6 @@ export class OrgDatabases {
   }
 }
 
-export interface CloseOptions {
-  timers: Timers;
-  warn: (message: string) => void;
-}
-
-/** Retries of closeWhenIdle every 10 ms (10 s) before it says so and slows down to one a second. */
-export const FAST_CLOSE_ATTEMPTS = 1000;
-
-/**
- * Closes a database no one uses any more; while a statement still iterates over it (an export
- * streaming when its organization was reset) closing throws, so it is tried again once that has
- * ended: the stream finishes with the data it started with. It runs from a timer, so it never
- * throws: a database still busy after 10 s is told once and tried again every second.
- */
-export function closeWhenIdle(db: Db, opts: CloseOptions, attempts = 0): void {
-  try {
-    if (!db.open) return;
-    db.close();
-  } catch (err) {
-    if (attempts === FAST_CLOSE_ATTEMPTS) {
-      opts.warn(`an organization's database is still busy after ${attempts} attempts to close it (${(err as Error).message}); trying again every second`);
-    }
-    opts.timers.after(attempts < FAST_CLOSE_ATTEMPTS ? 10 : 1000, () => closeWhenIdle(db, opts, attempts + 1));
-  }
-}
-
 /**
  * The organizations that still have rows in the process-wide file (see OrgDatabases.legacy); the
  * seed template such a version kept there is deleted (its rows cascade).
@@ -484,83 +438,4 @@ function legacyOrgs(main: Db): Set<string> {
     for (const id of main.prepare(`SELECT DISTINCT org_id FROM ${table}`).pluck().all() as string[]) out.add(id);
   }
   return out;
-}
-
-function imageId(baseline: string | null): string {
-  if (baseline === null) return 'seed';
-  if (baseline === 'empty') return 'empty';
-  return createHash('sha256').update(baseline).digest('hex');
-}
-
-function findAll(haystack: Buffer, needle: Buffer): number[] {
-  const out: number[] = [];
-  for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length)) out.push(at);
-  return out;
-}
-
-/**
- * Whether patching the key's suffix at its offsets gives every row the new id: patched with a probe
- * id, every organization-keyed column holds the probe and the database is intact.
- */
-function patchable(img: Image): boolean {
-  if (!img.offsets || img.offsets.length === 0) return false;
-  const probe = `orga_${'p'.repeat(SUFFIX_LENGTH)}`;
-  const bytes = Buffer.from(img.bytes);
-  const suffix = Buffer.from(probe.slice(probe.length - SUFFIX_LENGTH), 'latin1');
-  for (const at of img.offsets) suffix.copy(bytes, at);
-  const db = new Database(bytes);
-  try {
-    if (db.pragma('integrity_check', { simple: true }) !== 'ok') return false;
-    if (db.prepare(`SELECT count(*) FROM orgs WHERE id = ?`).pluck().get(probe) !== 1) return false;
-    for (const table of tenantTables(db)) {
-      const wrong = db.prepare(`SELECT count(*) FROM ${table} WHERE org_id IS NOT ?`).pluck().get(probe) as number;
-      if (wrong > 0) return false;
-    }
-    return true;
-  } finally {
-    db.close();
-  }
-}
-
-/** The slow way to give an image's rows an organization's id (an image that cannot be patched). */
-function rewriteKey(db: Db, from: string, to: string): void {
-  db.pragma('foreign_keys = OFF');
-  db.transaction(() => {
-    db.prepare(`UPDATE orgs SET id = ? WHERE id = ?`).run(to, from);
-    for (const table of tenantTables(db)) db.prepare(`UPDATE ${table} SET org_id = ? WHERE org_id = ?`).run(to, from);
-  })();
-  db.pragma('foreign_keys = ON');
-}
-
-/**
- * A `Db` that forwards every call to the database of the organization in context, so the vendors'
- * stores keep one handle and their SQL as it is. Only what the stores use is forwarded.
- */
-function routedDb(dbs: OrgDatabases, main: Db): Db {
-  const target = {
-    prepare: (sql: string) => dbs.currentDb().prepare(sql),
-    exec: (sql: string) => dbs.currentDb().exec(sql),
-    pragma: (text: string, options?: Database.PragmaOptions) => dbs.currentDb().pragma(text, options),
-    function: (name: string, options: Database.RegistrationOptions, fn: (...args: never[]) => unknown) => {
-      dbs.defineFunction([name, options, fn]);
-      return routed;
-    },
-    // A transaction function runs on the database of the organization in context when it is called.
-    transaction: (fn: (...args: unknown[]) => unknown) => {
-      const tx = (...args: unknown[]) => dbs.currentDb().transaction(fn)(...args);
-      return Object.assign(tx, { deferred: tx, immediate: tx, exclusive: tx, default: tx });
-    },
-    // Open while the app is: the organizations' databases close with it.
-    get open() {
-      return main.open;
-    },
-    get inTransaction() {
-      return dbs.current !== undefined && dbs.currentDb().inTransaction;
-    },
-    get memory() {
-      return dbs.current === undefined || dbs.currentDb().memory;
-    },
-  };
-  const routed = routeDb(target as unknown as Db, () => dbs.currentDb());
-  return routed;
 }

@@ -1,6 +1,7 @@
 import type { Ids } from './ids.js';
 import { cached, type Db } from './db.js';
-import type { Image, OrgDatabases } from './org-dbs.js';
+import type { OrgDatabases } from './org-dbs.js';
+import type { Image } from './org-images.js';
 import type { Clocks, StoredClock } from './clock.js';
 import type { Datasets } from './datasets.js';
 import type { Scheduler } from './scheduler.js';

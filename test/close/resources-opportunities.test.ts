@@ -19,7 +19,7 @@ t.test('opportunities list newest first, filter by lead_id and trim with _fields
   t.equal(ofLead.data.length, SEEDED_LEAD.opportunities.length);
   t.ok(ofLead.data.every((o: { lead_id: string }) => o.lead_id === SEEDED_LEAD.id));
   t.ok(ofLead.data.every((o: object) => Object.keys(o).join() === 'id,lead_id,status_type'));
-  isFieldError(t, await call(app, { path: '/opportunity/?_limit=201' }), '_limit');
+  isFieldError(t, await call(app, { path: '/opportunity/?_limit=251' }), '_limit');
 });
 
 t.test('creating an opportunity defaults to the first active status and the key\'s user', async (t) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { closeWhenIdle, FAST_CLOSE_ATTEMPTS } from '../../src/core/org-dbs.js';
+import { closeWhenIdle, FAST_CLOSE_ATTEMPTS } from '../../src/core/close-idle.js';
 import type { Db } from '../../src/core/db.js';
 import { removeDeadSpills } from '../../src/core/org-memory.js';
 import { bearer, build, seed } from '../helper.js';

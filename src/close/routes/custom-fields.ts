@@ -16,14 +16,23 @@ const KINDS: Record<string, FieldObjectType> = {
 /** Real API: `/custom_field_schema/` also covers custom activity/object types; here: these three. */
 const SCHEMA_KINDS: AssociationType[] = ['lead', 'contact', 'opportunity'];
 const ListQuery = pageQuery(PAGE_LIMITS.custom_field);
+/**
+ * Real API: the plural legacy paths `/custom_fields/{lead,contact,opportunity,activity}/` are not in
+ * Close's OpenAPI but still answered, and a maintained Singer tap reads custom fields there; here: each
+ * answers as its singular path does, every method (README "Endpoints", [U] seen in real clients).
+ */
+const PLURAL_ALIASES = new Set(['lead', 'contact', 'opportunity', 'activity']);
 
 export default async function customFieldRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const fields = app.closeStore.customFields;
   const { events, eventKinds: k } = app.closeStore;
 
-  for (const [word, kind] of Object.entries(KINDS)) {
-    const base = `/custom_field/${word}/`;
+  const bases = Object.entries(KINDS).flatMap(([word, kind]) => [
+    { base: `/custom_field/${word}/`, kind },
+    ...(PLURAL_ALIASES.has(word) ? [{ base: `/custom_fields/${word}/`, kind }] : []),
+  ]);
+  for (const { base, kind } of bases) {
     const fk = k.customField(kind);
     app.get(base, { schema: { querystring: ListQuery, response: { 200: CustomFieldList, ...closeErrors } } }, async (req) =>
       trimPage(fields.list(req.closeOrg.id, kind, req.query), req.query._fields));

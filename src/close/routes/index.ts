@@ -15,6 +15,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./users.js'),
     await import('./search.js'),
     await import('./leads.js'),
+    await import('./lead-merge.js'),
     await import('./contacts.js'),
     await import('./opportunities.js'),
     await import('./statuses.js'),
@@ -30,6 +31,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./recorded-activities.js'),
     await import('./events.js'),
     await import('./webhooks.js'),
+    await import('./comments.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

@@ -50,14 +50,21 @@ export function eventKinds(s: CloseStore) {
       ];
     },
   };
+  const customObject: EventKind<Obj> = { type: 'custom_object', render: (o, id) => soft(() => s.customObjects.get(o, id)) as Obj | undefined, leadId: leadOf };
   // An email thread: deleting it deletes its emails, each with its own `deleted` event first.
   const emailThread: EventKind<Obj> = {
     type: 'activity.email_thread', render: (o, id) => s.emailThreads.find(o, id) as Obj | undefined, leadId: leadOf,
     children: (_o, t) => (t['emails'] as Obj[]).map((obj) => ({ kind: activity as EventKind, obj })),
   };
   return {
-    lead, contact, opportunity, activity, task, emailThread,
-    customObject: { type: 'custom_object', render: (o, id) => soft(() => s.customObjects.get(o, id)) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
+    lead, contact, opportunity, activity, task, customObject, emailThread,
+    comment: { type: 'comment', render: (o, id) => s.comments.find(o, id) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
+    commentThread: { type: 'comment_thread', render: (o, id) => s.comments.findThread(o, id) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
+    // Real API: seen as `lead_merge` and as `activity.lead_merge` (close-events-webhooks.md); here: the activity form, as for every activity.
+    leadMerge: { type: 'activity.lead_merge', render: (o, id) => soft(() => s.leadMerges.get(o, id)) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
+    /** A lead's custom objects and comments, for the events of a merge that moves them. */
+    customObjectsOf: (o: string, leadId: string) => s.customObjects.list(o, { lead_id: leadId, _skip: 0, _limit: CHILDREN_MAX }).data as unknown as Obj[],
+    commentsOf: (o: string, leadId: string) => s.comments.ofLead(o, leadId) as unknown as Obj[],
     emailTemplate: { type: 'email_template', render: (o, id) => soft(() => s.emails.getTemplate(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
     sequence: { type: 'sequence', render: (o, id) => soft(() => s.sequences.getSequence(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
     subscription: { type: 'sequence_subscription', render: (o, id) => soft(() => s.sequences.getSubscription(o, id)) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,

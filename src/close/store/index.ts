@@ -23,6 +23,8 @@ import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
 import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
+import { CommentStore } from './comments.js';
+import { LeadMergeStore } from './lead-merge.js';
 import { RecordedActivityStore } from './recorded-activities.js';
 import { EmailThreadStore } from './email-threads.js';
 
@@ -46,6 +48,10 @@ export class CloseStore {
   readonly tasks: TaskStore;
   readonly sequences: SequenceStore;
   readonly emails: EmailStore;
+  /** Comments and their threads, on leads and opportunities. */
+  readonly comments: CommentStore;
+  /** POST /lead/merge/ and its LeadMerge activities. */
+  readonly leadMerges: LeadMergeStore;
   /** Close's event log: what every API write did (src/close/store/events.ts). */
   readonly events: EventLog;
   /** How each written object is rendered and tied to a lead for its events. */
@@ -86,9 +92,12 @@ export class CloseStore {
     this.recorded = new RecordedActivityStore(db, ids, this.stamp);
     this.leads.recorded = this.opportunities.recorded = this.tasks.recorded = this.activities.recorded = this.recorded;
     this.activities.threads = this.emailThreads;
+    this.comments = new CommentStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
-    // Each recorded activity written or deleted gets its event, in the write's transaction (Created ones none: Close lists no such event).
+    this.leadMerges = new LeadMergeStore(db, ids, this.stamp, this.leads, this.events, () => this.eventKinds);
+    // A thread created, changed or gone, and each recorded activity written or deleted, gets its event in the
+    // write's transaction (Created activities none: Close lists no such event).
     this.emailThreads.listener = (orgId, before, after) =>
       this.events.log(orgId, this.eventKinds.emailThread, (after ?? before)!.id, !before ? 'created' : !after ? 'deleted' : 'updated', before, after);
     this.recorded.listener = (orgId, before, after) => {

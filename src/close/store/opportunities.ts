@@ -1,3 +1,4 @@
+import { deleteThreadsOn } from './comments.js';
 import { cached, exists, pick, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
@@ -245,6 +246,8 @@ export class OpportunityStore {
     this.get(orgId, id);
     this.db.transaction(() => {
       this.values.deleteObject('close_opportunities', orgId, id);
+      // Its comment thread goes with it (a thread may not exist without its object).
+      deleteThreadsOn(this.db, orgId, [id]);
     })();
   }
 

@@ -39,9 +39,12 @@ export class SequenceStore {
 
   // ---- connected accounts --------------------------------------------------
 
-  /** Real API: `user_id` filters to one user's accounts; here: the same. Newest first. */
+  /**
+   * Real API: `user_id` filters to one user's accounts; `_type` (sent by ETL connectors, not in the
+   * OpenAPI) is taken to filter by the account's `_type`; here: both, newest first.
+   */
   listAccounts(orgId: string, q: PageParams & ListQuery): ClosePage<ConnectedAccountT> {
-    const w = new Where(q).equals('user_id', 'a.user_id', { noIn: true });
+    const w = new Where(q).equals('user_id', 'a.user_id', { noIn: true }).equals('_type', 'a.type', { comma: false });
     const sql = `SELECT a.* FROM close_connected_accounts a WHERE a.org_id = @org${w.sql()} ORDER BY a.date_created DESC, a.id`;
     const { rows, has_more } = pageRows<AccountRow>(this.db, sql, { ...w.params, org: orgId }, q);
     return { data: rows.map((r) => this.renderAccount(orgId, r)), has_more };
