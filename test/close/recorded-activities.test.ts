@@ -226,3 +226,16 @@ t.test('a bulk delete of leads takes their recorded activities along, with their
   t.same(eventsOf(app, 'activity.task_completed').map((e) => e.action), ['created', 'deleted']);
   t.same(eventsOf(app, 'activity.lead_status_change').map((e) => e.action), ['created', 'deleted']);
 });
+
+t.test("a lead merge moves the source's recorded activities to the destination", async (t) => {
+  const app = await build(t);
+  const source = (await call(app, { method: 'POST', path: '/lead/', payload: { name: 'Merged away', status_id: POTENTIAL.id } })).json() as Obj;
+  await call(app, { method: 'PUT', path: `/lead/${source.id}/`, payload: { status_id: CUSTOMER.id } });
+  const ids = recorded(app, `lead_id = ?`, source.id).map((r) => r.id);
+  t.equal(ids.length, 2);
+  const res = await call(app, { method: 'POST', path: '/lead/merge/', payload: { source: source.id, destination: Q2!.id } });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(recorded(app, `lead_id = ?`, Q2!.id).map((r) => r.id).sort(), [...ids].sort());
+  const [change] = recorded(app, `lead_id = ? AND type = 'LeadStatusChange'`, Q2!.id);
+  t.same(data(await call(app, { path: `/activity/status_change/lead/?lead_id=${Q2!.id}&_fields=id` })), [{ id: change!.id }], 'listed under the destination');
+});
