@@ -82,6 +82,18 @@ export const CloseSeedEmail = Type.Object({
   direction: Type.Optional(Nullable(stringEnum(['outgoing', 'incoming'] as const))), sender: Type.Optional(NS),
   cc: Type.Optional(Type.Array(S)), bcc: Type.Optional(Type.Array(S)), email_account_id: Type.Optional(NS), bulk_action_id: Type.Optional(NS),
   send_at: Type.Optional(NS), date_sent: Type.Optional(NS),
+  /** The thread it belongs to (absent or null: its own, whose id is the email's) and the email it answers. */
+  thread_id: Type.Optional(NS), in_reply_to_id: Type.Optional(NS),
+});
+/** The activity types Close records (src/close/store/recorded-activities.ts). */
+export const RECORDED_ACTIVITY_TYPES = ['LeadStatusChange', 'OpportunityStatusChange', 'TaskCompleted', 'Created'] as const;
+/**
+ * An activity Close recorded on a lead: `fields` holds its own keys as they were when it was recorded
+ * (old/new status ids and labels, task text, source, …).
+ */
+export const CloseSeedRecordedActivity = Type.Object({
+  id: S, type: stringEnum(RECORDED_ACTIVITY_TYPES), user_id: NS, ...Dated, fields: Type.Record(S, Type.Unknown()),
+  contact_id: Type.Optional(NS), opportunity_id: Type.Optional(NS), task_id: Type.Optional(NS),
 });
 export const CloseSeedEmailTemplate = Type.Object({
   id: S, name: S, subject: S, body: S, is_shared: Type.Boolean(), is_archived: Type.Boolean(), ...By, ...Dated,
@@ -95,6 +107,8 @@ export const CloseSeedLead = Type.Object({
   tasks: Type.Optional(Type.Array(CloseSeedTask)),
   /** Absent in datasets written before emails were emulated: none. */
   emails: Type.Optional(Type.Array(CloseSeedEmail)),
+  /** Absent in datasets written before recorded activities were emulated (and on leads without any): none. */
+  recorded_activities: Type.Optional(Type.Array(CloseSeedRecordedActivity)),
 });
 // The API's own enums: a field of an unknown type or kind, restored from a snapshot, was a 500 on
 // every later write or query that met it.

@@ -1141,6 +1141,73 @@ const leadMerges = CM.sample(closeLeads, 2).map((l, k) => {
   };
 });
 
+// ---- activities Close records, and an email thread (appended last, from their own PRNG) ----------
+// Every value above stays byte-identical: these draw from R, never from C. A few leads get the Created
+// activity an import gives, three a status change into their current status, two opportunities one
+// into theirs, each completed seeded task its TaskCompleted; one lead gets a two-email thread and a draft.
+const R = makeRng(0x7ec0a0ed);
+function recordedId() {
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < 43; i++) s += B62[Math.floor(R.next() * 62)];
+    const id = 'acti_' + s;
+    if (!closeIds.has(id)) {
+      closeIds.add(id);
+      return id;
+    }
+  }
+}
+const rBetween = (a, b) => (b <= a ? a : a + Math.floor(R.next() * (b - a + 1)));
+const later = (iso, maxDays = 30) => closeTs(rBetween(Date.parse(iso) + 60000, Math.min(C_T_END, Date.parse(iso) + maxDays * DAY)));
+const statusLabel = (id) => leadStatuses.find((x) => x.id === id).label;
+const oppStatus = (id) => opportunityStatuses.find((x) => x.id === id);
+function record(lead, type, userId, at, fields, refs = {}) {
+  (lead.recorded_activities ??= []).push({ id: recordedId(), type, user_id: userId, date_created: at, date_updated: at, fields, ...refs });
+}
+for (const lead of R.sample(closeLeads, 4)) record(lead, 'Created', lead.created_by, lead.date_created, { source: 'import' });
+for (const lead of R.sample(closeLeads, 3)) {
+  const from = R.pick(leadStatuses.filter((x) => x.id !== lead.status_id));
+  record(lead, 'LeadStatusChange', R.pick(userIds.slice(0, 3)), later(lead.date_created), {
+    old_status_id: from.id, old_status_label: from.label, new_status_id: lead.status_id, new_status_label: statusLabel(lead.status_id),
+  });
+}
+const active = opportunityStatuses.find((x) => x.type === 'active');
+for (const { lead, o } of R.sample(closeLeads.flatMap((lead) => lead.opportunities.filter((o) => o.status_id !== active.id).map((o) => ({ lead, o }))), 2)) {
+  const to = oppStatus(o.status_id);
+  record(lead, 'OpportunityStatusChange', o.user_id, o.date_updated, {
+    old_status_id: active.id, old_status_label: active.label, old_status_type: 'active', new_status_id: to.id, new_status_label: to.label,
+    new_status_type: to.type, pipeline_id: salesPipeline.id, opportunity_value: o.value, opportunity_value_period: o.value_period,
+    opportunity_value_currency: 'USD', opportunity_value_formatted: null, opportunity_confidence: o.confidence ?? 0,
+    opportunity_date_won: o.date_won ?? (to.type === 'won' ? o.date_updated.slice(0, 10) : null),
+  }, { opportunity_id: o.id });
+}
+for (const lead of closeLeads) {
+  for (const task of lead.tasks.filter((x) => x.is_complete)) {
+    record(lead, 'TaskCompleted', task.updated_by, task.date_updated, {
+      task_text: task.text, task_assigned_to: task.assigned_to,
+      task_assigned_to_name: [closeUsers.find((u) => u.id === task.assigned_to)].map((u) => `${u.first_name} ${u.last_name}`)[0],
+    }, { task_id: task.id });
+  }
+}
+{
+  const [lead] = R.sample(closeLeads.filter((l) => l.contacts.some((c) => c.emails.length > 0)), 1);
+  const contact = lead.contacts.find((c) => c.emails.length > 0);
+  const user = closeUsers[0];
+  const sentAt = later(lead.date_created);
+  const repliedAt = later(sentAt, 3);
+  const draftAt = closeTs(Date.parse(repliedAt) + 3600_000);
+  const firstId = recordedId();
+  lead.emails = [
+    { id: firstId, status: 'sent', subject: 'Quick question', to: [contact.emails[0].email], date_created: sentAt, date_updated: sentAt,
+      contact_id: contact.id, user_id: user.id, body_text: 'Do you have ten minutes this week?', direction: 'outgoing', sender: user.email, date_sent: sentAt },
+    { id: recordedId(), status: 'inbox', subject: 'Re: Quick question', to: [user.email], date_created: repliedAt, date_updated: repliedAt,
+      contact_id: contact.id, body_text: 'Thursday works.', direction: 'incoming', sender: contact.emails[0].email, date_sent: repliedAt,
+      thread_id: firstId, in_reply_to_id: firstId },
+    { id: recordedId(), status: 'draft', subject: 'Agenda for Thursday', to: [contact.emails[0].email], date_created: draftAt, date_updated: draftAt,
+      contact_id: contact.id, user_id: user.id, body_text: null, direction: 'outgoing' },
+  ];
+}
+
 const close = {
   organization: closeOrganization,
   users: closeUsers,

@@ -420,5 +420,28 @@ export const closeMigrations: MigrationSet = {
         CREATE INDEX close_lead_merges_created ON close_lead_merges(org_id, date_created, id);
       `,
     },
+    {
+      version: 16,
+      name: 'Close: the activities Close records (status changes, task completions, creations); email threads and replies',
+      sql: `
+        -- An activity Close records for you: type is its _type (LeadStatusChange, OpportunityStatusChange,
+        -- TaskCompleted, Created); fields holds its own keys as JSON (old/new status ids and labels, task text, …),
+        -- frozen when it was recorded (a status renamed later keeps its old label here, as in Close's feed).
+        CREATE TABLE close_recorded_activities (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, type TEXT NOT NULL, lead_id TEXT NOT NULL, contact_id TEXT, user_id TEXT,
+          opportunity_id TEXT, task_id TEXT, fields TEXT NOT NULL DEFAULT '{}',
+          date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX close_recorded_activities_lead ON close_recorded_activities(org_id, lead_id);
+        CREATE INDEX close_recorded_activities_type ON close_recorded_activities(org_id, type, date_created);
+        CREATE INDEX close_recorded_activities_task ON close_recorded_activities(org_id, task_id) WHERE task_id IS NOT NULL;
+        -- An email's thread: thread_id, or (NULL) the email is the first of its own thread, whose id is the email's.
+        ALTER TABLE close_email_activities ADD COLUMN thread_id TEXT;
+        ALTER TABLE close_email_activities ADD COLUMN in_reply_to_id TEXT;
+        CREATE INDEX close_email_activities_thread ON close_email_activities(org_id, COALESCE(thread_id, id));
+      `,
+    },
   ],
 };

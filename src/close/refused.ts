@@ -10,6 +10,17 @@ import { isObject, own } from '../core/own.js';
  * field is in the route's body schema (test/close/request-fields.test.ts checks both against Close's
  * document). Fields Close does not document are ignored, as Close ignores them.
  */
+/** Documented email fields the emulator cannot honour (POST and PUT /activity/email/). */
+const EMAIL_REFUSED = {
+  account_id: 'Not supported by the emulator: emails are not sent through a connected account here.',
+  attachments: 'Not supported by the emulator: files are not emulated.',
+  followup_date: 'Not supported by the emulator: email follow-up tasks are not emulated.',
+  followup_sequence_add_cc_bcc: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+  followup_sequence_delay: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+  followup_sequence_id: 'Not supported by the emulator: email follow-up sequences are not emulated.',
+  opens: 'Not supported by the emulator: email opens are not emulated.',
+};
+
 export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'POST /opportunity/': {
     attachments: 'Not supported by the emulator: files are not emulated.',
@@ -53,6 +64,15 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     organization_id: 'Not supported by the emulator: a task cannot be moved to another organization.',
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
+  },
+  'POST /activity/email/': {
+    ...EMAIL_REFUSED,
+    created_by_id: 'Not supported by the emulator: a new email\'s creator is its user_id (the key\'s user by default) here.',
+    organization_id: 'Not supported by the emulator: an email belongs to the key\'s organization; leave organization_id out.',
+  },
+  'PUT /activity/email/:id/': {
+    ...EMAIL_REFUSED,
+    activity_at: 'Not supported by the emulator: an email\'s activity_at is when it was created here.',
   },
   // Close's CreateWebhook lists event_filter without saying what it does.
   'POST /webhook/': { event_filter: 'Not supported by the emulator: event_filter is undocumented; use extra_filter on each of events.' },

@@ -68,7 +68,10 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       (lead.tasks ?? []).map((x, j) => check(`${at}/tasks/${j}`, 'task_', x.id) ??
         (x.assigned_to === null || userIds.has(x.assigned_to) ? null : `${at}/tasks/${j}/assigned_to: unknown user ${x.assigned_to}`)).find(Boolean) ??
       (lead.emails ?? []).map((x, j) => check(`${at}/emails/${j}`, 'acti_', x.id) ??
-        (!x.contact_id || lead.contacts.some((c) => c.id === x.contact_id) ? null : `${at}/emails/${j}/contact_id: not a contact of this lead`)).find(Boolean);
+        (!x.contact_id || lead.contacts.some((c) => c.id === x.contact_id) ? null : `${at}/emails/${j}/contact_id: not a contact of this lead`)).find(Boolean) ??
+      (lead.recorded_activities ?? []).map((x, j) => check(`${at}/recorded_activities/${j}`, 'acti_', x.id) ??
+        (!x.opportunity_id || lead.opportunities.some((o) => o.id === x.opportunity_id) ? null
+          : `${at}/recorded_activities/${j}/opportunity_id: not an opportunity of this lead`)).find(Boolean);
     if (p) return p;
   }
   const sequenceProblem = checkSequences(s, all, userIds);
@@ -193,9 +196,12 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
     for (const { to, cc, bcc, ...x } of lead.emails ?? []) {
       insert('close_email_activities', {
         contact_id: null, user_id: null, template_id: null, body_text: null, body_html: null, direction: null, sender: null,
-        email_account_id: null, bulk_action_id: null, send_at: null, date_sent: null, ...x, lead_id: lead.id,
+        email_account_id: null, bulk_action_id: null, send_at: null, date_sent: null, thread_id: null, in_reply_to_id: null, ...x, lead_id: lead.id,
         to_addrs: JSON.stringify(to), cc: JSON.stringify(cc ?? []), bcc: JSON.stringify(bcc ?? []),
       });
+    }
+    for (const { type, fields, ...x } of lead.recorded_activities ?? []) {
+      insert('close_recorded_activities', { contact_id: null, opportunity_id: null, task_id: null, ...x, type, fields: JSON.stringify(fields), lead_id: lead.id });
     }
   }
   for (const x of s.email_templates ?? []) {
@@ -250,9 +256,18 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     date_created, date_updated FROM close_tasks WHERE org_id = ? ORDER BY id`).map((x) => ({ ...x, is_complete: x.is_complete === 1 })));
   const emails = byLead(all<Row & { lead_id: string; to_addrs: string; cc: string; bcc: string }>(`SELECT id, lead_id, status, subject, to_addrs, cc, bcc,
     date_created, date_updated, contact_id, user_id, template_id, body_text, body_html, direction, sender, email_account_id, bulk_action_id,
-    send_at, date_sent FROM close_email_activities WHERE org_id = ? ORDER BY id`).map(({ to_addrs, cc, bcc, ...x }) => ({
-    ...x, to: parse(to_addrs), cc: parse(cc), bcc: parse(bcc),
-  })));
+    send_at, date_sent, thread_id, in_reply_to_id FROM close_email_activities WHERE org_id = ? ORDER BY id`)
+    .map(({ to_addrs, cc, bcc, thread_id, in_reply_to_id, ...x }) => ({
+      ...x, to: parse(to_addrs), cc: parse(cc), bcc: parse(bcc),
+      // Only when set, so datasets from before threads read back the same.
+      ...(thread_id === null ? {} : { thread_id }), ...(in_reply_to_id === null ? {} : { in_reply_to_id }),
+    })));
+  const recorded = byLead(all<Row & { lead_id: string; fields: string; contact_id: unknown; opportunity_id: unknown; task_id: unknown }>(`SELECT id, lead_id, type,
+    user_id, date_created, date_updated, fields, contact_id, opportunity_id, task_id FROM close_recorded_activities WHERE org_id = ? ORDER BY id`)
+    .map(({ fields, contact_id, opportunity_id, task_id, ...x }) => ({
+      ...x, fields: parse(fields), ...(contact_id === null ? {} : { contact_id }), ...(opportunity_id === null ? {} : { opportunity_id }),
+      ...(task_id === null ? {} : { task_id }),
+    })));
   const associations = all<{ field_id: string; object_type: string; custom_activity_type_id: string; custom_object_type_id: string }>(
     `SELECT field_id, object_type, custom_activity_type_id, custom_object_type_id FROM close_shared_field_associations WHERE org_id = ?
      ORDER BY field_id, object_type, custom_activity_type_id, custom_object_type_id`);
@@ -281,7 +296,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       FROM close_leads WHERE org_id = ? ORDER BY id`).map((l) => ({
       ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
       activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
-      emails: emails.get(l.id) ?? [],
+      emails: emails.get(l.id) ?? [], ...(recorded.has(l.id) ? { recorded_activities: recorded.get(l.id) } : {}),
     })) as CloseSeedT['leads'],
     bulk_edits: all<BulkActionRow>(`SELECT * FROM close_bulk_actions WHERE org_id = ? ORDER BY seq`).map(({ org_id: _o, ...b }) => ({
       ...b, params: parse(b.params) as Record<string, unknown>, s_query: parse(b.s_query), sort: parse(b.sort) as unknown[],
@@ -309,7 +324,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
   'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
-  'comment_threads', 'comments', 'lead_merges',
+  'comment_threads', 'comments', 'lead_merges', 'recorded_activities',
 ] as const;
 
 /**

@@ -19,6 +19,7 @@ const seedCounts = {
     email_templates: CS.email_templates!.length, email_activities: CS.leads.flatMap((l) => l.emails ?? []).length,
     unsubscribed_emails: CS.unsubscribed_emails!.length, webhooks: 0, events: 0, webhook_deliveries: 0,
     comment_threads: CS.comment_threads!.length, comments: CS.comments!.length, lead_merges: CS.lead_merges!.length,
+    recorded_activities: CS.leads.flatMap((l) => l.recorded_activities ?? []).length,
   },
 };
 

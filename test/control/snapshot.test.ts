@@ -17,6 +17,8 @@ const CLOSE_READS = [
   '/api/v1/activity/?_limit=100', '/api/v1/custom_object/?_limit=100', '/api/v1/status/lead/', '/api/v1/status/opportunity/',
   '/api/v1/custom_field/lead/', '/api/v1/custom_field/shared/', '/api/v1/custom_field_schema/lead/', '/api/v1/custom_activity/',
   '/api/v1/bulk_action/edit/', '/api/v1/me/',
+  '/api/v1/activity/status_change/lead/', '/api/v1/activity/status_change/opportunity/', '/api/v1/activity/task_completed/',
+  '/api/v1/activity/created/', '/api/v1/activity/email/', '/api/v1/activity/emailthread/',
 ];
 
 /** Every read above, as the bytes the vendor APIs answer; `orgId`, if given, is written as orga_X. */

@@ -3,6 +3,7 @@ import type { BulkEditCreateT, BulkEditType } from '../../../schemas/close/bulk-
 import type { CustomFieldReader } from '../store/custom-fields.js';
 import type { CustomValues } from '../store/values.js';
 import type { BulkActionRow } from '../store/bulk-actions.js';
+import type { RecordedActivityStore } from '../store/recorded-activities.js';
 import { planBulkEdit, recheckPlan, type Plan } from './plan.js';
 import { objectsOf, OBJECT_TABLES, type ObjectKind } from './scope.js';
 import { commonAction, eachItem, trackedObjects, type BatchItem, type BulkKind, type Tracking } from './kinds.js';
@@ -13,7 +14,8 @@ export class EditKind implements BulkKind {
   readonly noun = 'bulk edit';
   readonly idPrefix = 'bulkedit_';
 
-  constructor(private readonly db: Db, private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly tracking: Tracking) {}
+  constructor(private readonly db: Db, private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly tracking: Tracking,
+    private readonly recorded: RecordedActivityStore) {}
 
   plan(orgId: string, body: Record<string, unknown>) {
     const b = body as BulkEditCreateT;
@@ -39,8 +41,12 @@ export class EditKind implements BulkKind {
     if (plan.operation === 'status') {
       // A status edit writes the same three columns on every lead: one statement for the batch.
       const leadIds = items.filter((item) => item.object_type !== 'none').map((item) => item.object_id);
+      // Each lead whose status this really changes records its LeadStatusChange (by the bulk edit's creator).
+      const before = cached(this.db, `SELECT id, status_id FROM close_leads WHERE org_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id`)
+        .all(row.org_id, JSON.stringify(leadIds)) as Array<{ id: string; status_id: string }>;
       cached(this.db, `UPDATE close_leads SET status_id = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`)
         .run(plan.lead_status_id, row.created_by, now, row.org_id, JSON.stringify(leadIds));
+      this.recorded.leadStatusChanged(row.org_id, row.created_by, before.map((l) => ({ leadId: l.id, oldStatusId: l.status_id })), plan.lead_status_id!);
       // Inside the batch's transaction, before its items are marked done: a crash rolls it all back.
       if (items.length > 0) midBatch();
       return leadIds.length;

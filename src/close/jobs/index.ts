@@ -13,7 +13,7 @@ export function composeBulkKinds(store: CloseStore): BulkKinds {
   const tracking = { events: store.events, kinds: store.eventKinds };
   const db = store.db;
   return new BulkKinds([
-    new EditKind(db, store.fields, store.values, tracking),
+    new EditKind(db, store.fields, store.values, tracking, store.recorded),
     new DeleteKind(db, store.leads, store.contacts, store.activities, tracking),
     new EmailKind(db, store.emails, (orgId, id) => store.sequences.accountExists(orgId, id), tracking),
     new SequenceKind(db, store.sequences, (orgId, email) => store.emails.isUnsubscribed(orgId, email), tracking),

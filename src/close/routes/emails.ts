@@ -42,7 +42,7 @@ export default async function emailRoutes(fastify: FastifyInstance) {
     trimFields(emails.getEmail(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.delete('/activity/email/:id/', { schema: { params: IdParams, response: { 200: Empty, ...closeErrors } } }, async (req) => {
-    events.track(req.closeOrg.id, k.activity, req.params.id, () => emails.deleteEmail(req.closeOrg.id, req.params.id));
+    events.track(req.closeOrg.id, k.activity, req.params.id, () => app.closeStore.emailThreads.deleteEmail(req.closeOrg.id, req.params.id));
     return {};
   });
 

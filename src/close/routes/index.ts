@@ -27,6 +27,8 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./tasks.js'),
     await import('./sequences.js'),
     await import('./emails.js'),
+    await import('./email-threads.js'),
+    await import('./recorded-activities.js'),
     await import('./events.js'),
     await import('./webhooks.js'),
     await import('./comments.js'),

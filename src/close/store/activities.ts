@@ -13,6 +13,9 @@ import { commaList, orderBy, refuse, Where, type ListQuery } from './filters.js'
 import { own } from '../../core/own.js';
 import type { EmailActivityT } from '../../../schemas/close/emails.js';
 import type { EmailStore } from './emails.js';
+import type { RecordedActivityStore } from './recorded-activities.js';
+import type { RecordedActivityT } from '../../../schemas/close/recorded-activities.js';
+import type { EmailThreadStore } from './email-threads.js';
 
 const ORDER_FIELDS = new Map([['date_created', 'date_created']]);
 
@@ -27,10 +30,14 @@ export type ActivityFilter = PageParams & ListQuery & {
   customOnly?: boolean;
 };
 
+/** The activities Close records (is_email = 2; their _type in the `note` column): src/close/store/recorded-activities.ts. */
+const RECORDED = `SELECT org_id, id, lead_id, NULL, type, user_id, contact_id, date_created, date_updated, 2 FROM close_recorded_activities`;
+
 /** Notes and custom activities, and emails (is_email = 1), as one list. */
 const ALL = `(SELECT org_id, id, lead_id, custom_activity_type_id, note, user_id, NULL AS contact_id, date_created, date_updated, 0 AS is_email
   FROM close_activities UNION ALL
-  SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 1 FROM close_email_activities)`;
+  SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 1 FROM close_email_activities
+  UNION ALL ${RECORDED})`;
 
 /** `_type` values meaning "custom activities of any type" (Close documents `Custom`; `CustomActivity` is their `_type`). */
 const ANY_CUSTOM = ['Custom', 'CustomActivity'];
@@ -42,6 +49,10 @@ const ANY_CUSTOM = ['Custom', 'CustomActivity'];
  * created and edited here.
  */
 export class ActivityStore {
+  /** Recorded activities and email threads (set by CloseStore). */
+  recorded!: RecordedActivityStore;
+  threads!: EmailThreadStore;
+
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly emails: EmailStore,
@@ -53,7 +64,7 @@ export class ActivityStore {
    * filters; here: those filters on any list, `_order_by` only on date_created (activities have no
    * activity_at), and `activity_at__*` a 400 naming it.
    */
-  list(orgId: string, q: ActivityFilter): ClosePage<ActivityT | EmailActivityT> {
+  list(orgId: string, q: ActivityFilter): ClosePage<ActivityT | EmailActivityT | RecordedActivityT> {
     refuse(q, ACTIVITY_REFUSED);
     const w = new Where(q)
       .equals('id', 'id', { inOnly: true }).equals('lead_id', 'lead_id', { comma: true }).equals('user_id', 'user_id', { comma: true })
@@ -61,10 +72,10 @@ export class ActivityStore {
     // Real API: activities may name a contact; here: only emails do (notes and custom activities never).
     w.equals('contact_id', 'contact_id', { comma: true });
     // Real API: thread_emails=true answers email threads in place of their emails, =only threads alone;
-    // here: there are no threads, so either is a 400 naming it (false, the default, lists emails).
+    // here: either is a 400 naming it (false, the default, lists emails; threads are at /activity/emailthread/).
     const threads = typeof q.thread_emails === 'string' ? q.thread_emails : undefined;
     if (threads !== undefined && threads !== 'false' && threads !== '') {
-      throw validationError('thread_emails: email threads are not emulated.', { thread_emails: 'Not supported by the emulator: emails are listed one by one (thread_emails=false).' });
+      throw validationError('thread_emails: email threads are listed at /activity/emailthread/.', { thread_emails: 'Not supported by the emulator: emails are listed one by one (thread_emails=false).' });
     }
     for (const param of ['_type', '_type__in']) {
       const v = own(q, param);
@@ -74,6 +85,7 @@ export class ActivityStore {
       const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
       w.add(`((is_email = 1 AND 'Email' IN (SELECT value FROM json_each(${types})))
         OR (is_email = 0 AND custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
+        OR (is_email = 2 AND note IN (SELECT value FROM json_each(${types})))
         OR (custom_activity_type_id IS NOT NULL AND (custom_activity_type_id IN (SELECT value FROM json_each(${types}))
           OR EXISTS (SELECT 1 FROM json_each(${types}) t WHERE t.value IN (SELECT value FROM json_each(${anyCustom}))))))`);
     }
@@ -84,9 +96,10 @@ export class ActivityStore {
     const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
     const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM ${ALL} WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
       { ...w.params, org: orgId }, q);
-    const others = this.render(orgId, rows.filter((r) => r.is_email !== 1));
-    const byId = new Map<string, ActivityT | EmailActivityT>(others.map((a) => [a.id, a]));
+    const others = this.render(orgId, rows.filter((r) => r.is_email === 0));
+    const byId = new Map<string, ActivityT | EmailActivityT | RecordedActivityT>(others.map((a) => [a.id, a]));
     for (const r of rows) if (r.is_email === 1) byId.set(r.id, this.emails.getEmail(orgId, r.id));
+    for (const r of rows) if (r.is_email === 2) byId.set(r.id, this.recorded.get(orgId, r.id));
     return { data: rows.map((r) => byId.get(r.id)!), has_more };
   }
 
@@ -95,9 +108,10 @@ export class ActivityStore {
     return this.list(orgId, { ...q, customOnly: true }) as ClosePage<ActivityT>;
   }
 
-  /** Any activity, an email included (GET /activity/{id}/). */
-  getAny(orgId: string, id: string): ActivityT | EmailActivityT {
-    return exists(this.db, 'close_email_activities', orgId, id) ? this.emails.getEmail(orgId, id) : this.get(orgId, id);
+  /** Any activity, an email or a recorded one included (GET /activity/{id}/). */
+  getAny(orgId: string, id: string): ActivityT | EmailActivityT | RecordedActivityT {
+    if (exists(this.db, 'close_email_activities', orgId, id)) return this.emails.getEmail(orgId, id);
+    return this.recorded.find(orgId, id) ?? this.get(orgId, id);
   }
 
   /** Any activity but an email; with `customOnly`, one that is a custom activity (else 404). */
@@ -147,7 +161,8 @@ export class ActivityStore {
   }
 
   delete(orgId: string, id: string, customOnly = false): void {
-    if (!customOnly && exists(this.db, 'close_email_activities', orgId, id)) return this.emails.deleteEmail(orgId, id);
+    if (!customOnly && exists(this.db, 'close_email_activities', orgId, id)) return this.threads.deleteEmail(orgId, id);
+    if (!customOnly && this.recorded.find(orgId, id)) return this.recorded.delete(orgId, id);
     this.get(orgId, id, customOnly);
     this.remove(orgId, id);
   }

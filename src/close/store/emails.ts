@@ -9,7 +9,7 @@ import type {
 import { RENDER_REFUSED, TEMPLATE_GET_REFUSED } from '../../../schemas/close/emails.js';
 import { closeDate } from '../dates.js';
 import { pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
-import { refuse, Where, type ListQuery } from './filters.js';
+import { activityWhere, refuse, Where, type ListQuery } from './filters.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import { checkTemplateSize, htmlToText, renderTemplate } from './email-render.js';
 
@@ -29,13 +29,13 @@ interface EmailRow {
   subject: string | null; body_text: string | null; body_html: string | null; status: string; direction: string | null;
   sender: string | null; to_addrs: string; cc: string; bcc: string; email_account_id: string | null; bulk_action_id: string | null;
   send_at: string | null; date_sent: string | null; date_created: string; date_updated: string;
-  user_name: string | null; template_name: string | null;
+  user_name: string | null; template_name: string | null; stored_status: string; thread_id: string | null; in_reply_to_id: string | null;
 }
 
 const BOOLEANS = new Map<string, number>([['true', 1], ['false', 0], ['1', 1], ['0', 0]]);
-/** The status and date sent as of `@now` (see SEND_DELAY_MS). */
-const DUE = `(e.status = 'outbox' AND e.send_at IS NOT NULL AND e.send_at <= @now)`;
-const EMAIL_SELECT = `SELECT e.*, CASE WHEN ${DUE} THEN 'sent' ELSE e.status END AS status,
+/** The status and date sent as of `@now` (see SEND_DELAY_MS; a scheduled email's send_at is its date_scheduled). */
+const DUE = `(e.status IN ('outbox', 'scheduled') AND e.send_at IS NOT NULL AND e.send_at <= @now)`;
+export const EMAIL_SELECT = `SELECT e.*, e.status AS stored_status, CASE WHEN ${DUE} THEN 'sent' ELSE e.status END AS status,
   CASE WHEN ${DUE} THEN e.send_at ELSE e.date_sent END AS date_sent,
   ${userNameSql('e.org_id', 'e.user_id')} AS user_name,
   (SELECT t.name FROM close_email_templates t WHERE t.org_id = e.org_id AND t.id = e.template_id) AS template_name
@@ -196,12 +196,7 @@ export class EmailStore {
    * date_created. `_type` takes only `Email` (a 400 otherwise). Newest first.
    */
   listEmails(orgId: string, q: PageParams & ListQuery): ClosePage<EmailActivityT> {
-    const w = new Where(q)
-      .equals('id', 'e.id', { inOnly: true }).equals('lead_id', 'e.lead_id', { noIn: true }).equals('contact_id', 'e.contact_id', { noIn: true })
-      .equals('user_id', 'e.user_id', { noIn: true }).equals('organization_id', 'e.org_id', { noIn: true })
-      .equals('_type', `'Email'`, { noIn: true, allowed: ['Email'] })
-      .dates('date_created', 'e.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
-      .dates('activity_at', 'e.date_created', false, ['__gt', '__gte', '__lt', '__lte']);
+    const w = activityWhere(q, 'e', 'Email');
     const { rows, has_more } = pageRows<EmailRow>(this.db, `${EMAIL_SELECT} WHERE e.org_id = @org${w.sql()} ORDER BY e.date_created DESC, e.id DESC`,
       { ...w.params, org: orgId, now: this.nowStamp(orgId) }, q);
     return { data: rows.map((r) => emailOf(r)), has_more };
@@ -287,13 +282,15 @@ function emailOf(r: EmailRow): EmailActivityT {
     // Real API: set when an AI agent wrote the email; here: AI agents are not emulated, so always null.
     agent_config_id: null, agent_action_reason: null,
     created_by: r.user_id, created_by_name: r.user_name, updated_by: r.user_id, updated_by_name: r.user_name,
-    activity_at: r.date_created, date_created: r.date_created, date_updated: r.date_updated, date_scheduled: null, date_sent: r.date_sent,
+    activity_at: r.date_created, date_created: r.date_created, date_updated: r.date_updated,
+    date_scheduled: r.stored_status === 'scheduled' ? r.send_at : null, date_sent: r.date_sent,
     direction: r.direction, status: r.status, subject: r.subject, body_text: r.body_text, body_html: r.body_html,
     body_preview: r.body_text === null ? null : r.body_text.slice(0, 200), sender: r.sender,
     to: list(r.to_addrs), cc: list(r.cc), bcc: list(r.bcc), template_id: r.template_id, template_name: r.template_name,
     bulk_email_action_id: r.bulk_action_id, email_account_id: r.email_account_id, attachments: [], envelope: null,
-    followup_sequence_add_cc_bcc: false, followup_sequence_delay: null, followup_sequence_id: null, has_reply: false, in_reply_to_id: null,
+    followup_sequence_add_cc_bcc: false, followup_sequence_delay: null, followup_sequence_id: null, has_reply: false, in_reply_to_id: r.in_reply_to_id,
     message_ids: [], need_smtp_credentials: false, opens: [], opens_summary: null, references: [], send_as_id: null, send_attempts: [],
-    sequence_id: null, sequence_name: null, sequence_subscription_id: null, thread_id: null, users: r.user_id ? [r.user_id] : [],
+    // An email without a thread_id is the first of its own thread, which has its id.
+    sequence_id: null, sequence_name: null, sequence_subscription_id: null, thread_id: r.thread_id ?? r.id, users: r.user_id ? [r.user_id] : [],
   };
 }

@@ -18,7 +18,9 @@ const none = (): null => null;
 /** Up to this many of a deleted lead's activities and tasks get their own `deleted` events. */
 const CHILDREN_MAX = 100_000;
 
-const ACTIVITY_TYPES = new Map([['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity']]);
+const ACTIVITY_TYPES = new Map([['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity'],
+  ['LeadStatusChange', 'activity.lead_status_change'], ['OpportunityStatusChange', 'activity.opportunity_status_change'],
+  ['TaskCompleted', 'activity.task_completed']]);
 
 /**
  * How each object the API writes is rendered for its events (as GET answers it) and tied to a lead.
@@ -42,14 +44,20 @@ export function eventKinds(s: CloseStore) {
       return [
         ...(l['contacts'] as Obj[]).map((obj) => ({ kind: contact as EventKind, obj })),
         ...(l['opportunities'] as Obj[]).map((obj) => ({ kind: opportunity as EventKind, obj })),
-        ...(s.activities.list(o, q).data as unknown as Obj[]).map((obj) => ({ kind: activity as EventKind, obj })),
+        // Created activities have no events (Close's list of events names none).
+        ...(s.activities.list(o, q).data as unknown as Obj[]).filter((a) => a['_type'] !== 'Created').map((obj) => ({ kind: activity as EventKind, obj })),
         ...(s.tasks.list(o, q).data as unknown as Obj[]).map((obj) => ({ kind: task as EventKind, obj })),
       ];
     },
   };
   const customObject: EventKind<Obj> = { type: 'custom_object', render: (o, id) => soft(() => s.customObjects.get(o, id)) as Obj | undefined, leadId: leadOf };
+  // An email thread: deleting it deletes its emails, each with its own `deleted` event first.
+  const emailThread: EventKind<Obj> = {
+    type: 'activity.email_thread', render: (o, id) => s.emailThreads.find(o, id) as Obj | undefined, leadId: leadOf,
+    children: (_o, t) => (t['emails'] as Obj[]).map((obj) => ({ kind: activity as EventKind, obj })),
+  };
   return {
-    lead, contact, opportunity, activity, task, customObject,
+    lead, contact, opportunity, activity, task, customObject, emailThread,
     comment: { type: 'comment', render: (o, id) => s.comments.find(o, id) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
     commentThread: { type: 'comment_thread', render: (o, id) => s.comments.findThread(o, id) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
     // Real API: seen as `lead_merge` and as `activity.lead_merge` (close-events-webhooks.md); here: the activity form, as for every activity.

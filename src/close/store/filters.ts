@@ -100,3 +100,18 @@ export function orderBy(q: ListQuery, fields: ReadonlyMap<string, string>, tail:
   if (expr === undefined) throw bad('_order_by', `"${v}" is not one of ${[...fields.keys()].join(', ')} (- for descending).`);
   return `${expr} ${desc ? 'DESC' : 'ASC'}, ${tail}`;
 }
+
+/**
+ * The filters Close's OpenAPI lists on each typed activity list (emails, threads, status changes, …) over
+ * `alias`'s columns: `id__in`, `lead_id`, `contact_id`, `user_id`, `organization_id`, `_type` (only
+ * `type`), and `date_created__*` / `activity_at__*` (both on date_created: these activities happen when
+ * they are created).
+ */
+export function activityWhere(q: ListQuery, alias: string, type: string): Where {
+  return new Where(q)
+    .equals('id', `${alias}.id`, { inOnly: true }).equals('lead_id', `${alias}.lead_id`, { noIn: true })
+    .equals('contact_id', `${alias}.contact_id`, { noIn: true }).equals('user_id', `${alias}.user_id`, { noIn: true })
+    .equals('organization_id', `${alias}.org_id`, { noIn: true }).equals('_type', `'${type}'`, { noIn: true, allowed: [type] })
+    .dates('date_created', `${alias}.date_created`, false, ['__gt', '__gte', '__lt', '__lte'])
+    .dates('activity_at', `${alias}.date_created`, false, ['__gt', '__gte', '__lt', '__lte']);
+}

@@ -25,6 +25,8 @@ import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
 import { CommentStore } from './comments.js';
 import { LeadMergeStore } from './lead-merge.js';
+import { RecordedActivityStore } from './recorded-activities.js';
+import { EmailThreadStore } from './email-threads.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -58,6 +60,10 @@ export class CloseStore {
   readonly webhooks: WebhookStore;
   /** The deliveries the webhook deliverer sends. */
   readonly webhookDeliveries: DeliveryQueue;
+  /** The activities Close records for you (status changes, task completions, creations). */
+  readonly recorded: RecordedActivityStore;
+  /** Email threads, and creating and updating emails. */
+  readonly emailThreads: EmailThreadStore;
 
   /**
    * `bulkKinds` composes the bulk action kinds from this store (src/close/jobs/index.ts): given by the
@@ -82,10 +88,22 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.emailThreads = new EmailThreadStore(db, ids, this.stamp, clock, this.emails);
+    this.recorded = new RecordedActivityStore(db, ids, this.stamp);
+    this.leads.recorded = this.opportunities.recorded = this.tasks.recorded = this.activities.recorded = this.recorded;
+    this.activities.threads = this.emailThreads;
     this.comments = new CommentStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
     this.leadMerges = new LeadMergeStore(db, ids, this.stamp, this.leads, this.events, () => this.eventKinds);
+    // A thread created, changed or gone, and each recorded activity written or deleted, gets its event in the
+    // write's transaction (Created activities none: Close lists no such event).
+    this.emailThreads.listener = (orgId, before, after) =>
+      this.events.log(orgId, this.eventKinds.emailThread, (after ?? before)!.id, !before ? 'created' : !after ? 'deleted' : 'updated', before, after);
+    this.recorded.listener = (orgId, before, after) => {
+      const obj = (after ?? before)!;
+      if (obj._type !== 'Created') this.events.log(orgId, this.eventKinds.activity, obj.id, after ? 'created' : 'deleted', before, after);
+    };
     this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
     this.webhookDeliveries = new DeliveryQueue(db, clock);
     this.webhookDeliveries.onPaused = (orgId) => this.webhooks.forget(orgId);

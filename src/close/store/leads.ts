@@ -9,6 +9,7 @@ import type { ContactStore } from './contacts.js';
 import type { OpportunityStore } from './opportunities.js';
 import { compileQuery, translateLegacy } from '../query/index.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
+import type { RecordedActivityStore } from './recorded-activities.js';
 import { countRows, pageRows, userNameSql, type CountedPage, type PageParams, type Stamper } from './common.js';
 
 interface LeadRow {
@@ -24,9 +25,13 @@ const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 /** Tables of objects that belong to a lead and go with it. */
 // Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it (its emails too).
 const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks',
-  'close_sequence_subscriptions', 'close_email_activities', 'close_comment_threads', 'close_comments', 'close_lead_merges'] as const;
+  'close_sequence_subscriptions', 'close_email_activities', 'close_comment_threads', 'close_comments', 'close_lead_merges',
+  'close_recorded_activities'] as const;
 
 export class LeadStore {
+  /** Records the lead's Created activity and its status changes (set by CloseStore). */
+  recorded: RecordedActivityStore | null = null;
+
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly statuses: StatusStore,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
@@ -96,6 +101,8 @@ export class LeadStore {
         .run({ ...row, org_id: orgId });
       writeCustom(this.values, orgId, row.id, custom);
       for (const c of contacts) this.contacts.insertIn(orgId, c);
+      // Real API: a lead created with a status records a Created activity, no status change; here: the same.
+      this.recorded?.leadCreated(orgId, userId, row.id);
     })();
     return this.get(orgId, row.id);
   }
@@ -116,6 +123,8 @@ export class LeadStore {
       cached(this.db, `UPDATE close_leads SET name = @name, status_id = @status_id, description = @description, url = @url,
         updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run({ ...next, org_id: orgId });
       writeCustom(this.values, orgId, id, custom);
+      // Only a status that really changes is recorded (the same status again records nothing).
+      this.recorded?.leadStatusChanged(orgId, userId, [{ leadId: id, oldStatusId: current.status_id }], next.status_id);
     })();
     return this.get(orgId, id);
   }

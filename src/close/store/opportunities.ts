@@ -9,6 +9,7 @@ import { orderBy, refuse, Where, type ListQuery } from './filters.js';
 import type { CustomFieldReader } from './custom-fields.js';
 import type { CustomValues } from './values.js';
 import type { StatusStore } from './statuses.js';
+import type { RecordedActivityStore } from './recorded-activities.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { givenDate } from '../dates.js';
 import { idList, ORG_CURRENCY, pageRows, statement, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
@@ -113,6 +114,9 @@ export type OpportunityPage = ClosePage<OpportunityT> & Omit<OpportunityListT, '
 const WRITABLE = ['status_id', 'value', 'value_period', 'user_id', 'note', 'contact_id'] as const;
 
 export class OpportunityStore {
+  /** Records status changes (set by CloseStore). */
+  recorded: RecordedActivityStore | null = null;
+
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly statuses: StatusStore,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues,
@@ -232,6 +236,8 @@ export class OpportunityStore {
         date_lost = @date_lost, updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`)
         .run({ ...next, org_id: orgId });
       writeCustom(this.values, orgId, id, custom);
+      // Real API: an opportunity created with a status records no change; a status that really changes does. Here: the same.
+      if (next.status_id !== current.status_id) this.recorded?.opportunityStatusChanged(orgId, userId, this.get(orgId, id), current.status_id);
     })();
     return this.get(orgId, id);
   }

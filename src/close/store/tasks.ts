@@ -8,6 +8,7 @@ import {
 } from '../../../schemas/close/tasks.js';
 import { closeDate, givenDate } from '../dates.js';
 import { orderBy, refuse, Where, type ListQuery } from './filters.js';
+import type { RecordedActivityStore } from './recorded-activities.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 
 interface TaskRow {
@@ -56,6 +57,9 @@ function dueOf(input: { date?: string | null | undefined; due_date?: string | nu
 }
 
 export class TaskStore {
+  /** Records a TaskCompleted activity when a task is completed, deletes it when it is reopened (set by CloseStore). */
+  recorded: RecordedActivityStore | null = null;
+
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper, private readonly clock: Clocks) {}
 
   /**
@@ -96,8 +100,15 @@ export class TaskStore {
       is_complete: patch.is_complete ? 1 : 0,
     };
     // The filters read t.* and the lead join, so the matching ids are chosen first, then updated in one statement.
-    return this.db.prepare(`UPDATE close_tasks SET ${sets.join(', ')} WHERE org_id = @org AND id IN (SELECT t.id ${FROM} WHERE t.org_id = @org${w.sql()})`)
-      .run(params).changes;
+    return this.db.transaction(() => {
+      // The tasks whose completion this flips: each records (or, reopened, loses) its TaskCompleted activity.
+      const flipped = patch.is_complete === undefined ? [] : this.db.prepare(`SELECT t.id ${FROM} WHERE t.org_id = @org${w.sql()} AND t.is_complete <> @is_complete`)
+        .pluck().all(params) as string[];
+      const n = this.db.prepare(`UPDATE close_tasks SET ${sets.join(', ')} WHERE org_id = @org AND id IN (SELECT t.id ${FROM} WHERE t.org_id = @org${w.sql()})`)
+        .run(params).changes;
+      if (flipped.length > 0) this.recorded?.taskCompletion(orgId, userId, flipped, patch.is_complete === true);
+      return n;
+    })();
   }
 
   /** The GET filters as SQL over `t` (the task) — shared by the list and the bulk update. */
@@ -169,12 +180,16 @@ export class TaskStore {
       org_id: orgId, id: this.ids.base62('task_'), lead_id: input.lead_id, assigned_to: assignee, text: input.text, date,
       is_complete: input.is_complete ? 1 : 0, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
     };
-    cached(this.db, `INSERT INTO close_tasks (org_id, id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by, date_created, date_updated)
-      VALUES (@org_id, @id, @lead_id, @assigned_to, @text, @date, @is_complete, @created_by, @updated_by, @date_created, @date_updated)`).run(row);
+    this.db.transaction(() => {
+      cached(this.db, `INSERT INTO close_tasks (org_id, id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by, date_created, date_updated)
+        VALUES (@org_id, @id, @lead_id, @assigned_to, @text, @date, @is_complete, @created_by, @updated_by, @date_created, @date_updated)`).run(row);
+      // Real API: not documented for a task created complete; here: it is completed then, so it records its activity.
+      if (row.is_complete === 1) this.recorded?.taskCompletion(orgId, userId, [row.id], true);
+    })();
     return this.get(orgId, row.id);
   }
 
-  /** Real API: completing a task (is_complete true) also logs a "task completed" activity; here: no activity is logged. */
+  /** Real API: completing a task (is_complete true) also logs a TaskCompleted activity, reopening it deletes that; here: the same. */
   update(orgId: string, userId: string, id: string, patch: TaskUpdateT): TaskT {
     const current = this.get(orgId, id);
     const date = dueOf(patch);
@@ -184,8 +199,11 @@ export class TaskStore {
       assigned_to: patch.assigned_to === undefined ? current.assigned_to : patch.assigned_to,
       is_complete: (patch.is_complete ?? current.is_complete) ? 1 : 0, updated_by: userId, date_updated: this.stamp.now(orgId),
     };
-    cached(this.db, `UPDATE close_tasks SET text = @text, date = @date, assigned_to = @assigned_to, is_complete = @is_complete,
-      updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
+    this.db.transaction(() => {
+      cached(this.db, `UPDATE close_tasks SET text = @text, date = @date, assigned_to = @assigned_to, is_complete = @is_complete,
+        updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run(next);
+      if (next.is_complete !== (current.is_complete ? 1 : 0)) this.recorded?.taskCompletion(orgId, userId, [id], next.is_complete === 1);
+    })();
     return this.get(orgId, id);
   }
 
