@@ -80,10 +80,15 @@ t.test('a snapshot restored with fewer leads replaces the organization\'s data; 
   const snap = await client.orgs.snapshot('snap-key');
   const leads = snap.close!.leads!;
   t.ok(leads.length > 10);
-  // Subscriptions name contacts of the leads kept, or the dataset is refused.
+  // Every list of lead-owned records (subscriptions, comments, threads, recorded activities, …) keeps
+  // only the leads kept, or the dataset is refused for naming a lead it does not hold.
   const kept = new Set(leads.slice(0, 10).map((l) => l.id));
-  const subs = snap.close!.sequence_subscriptions!.filter((x) => kept.has(x.lead_id));
-  const restored = await client.orgs.restore('snap-key', { ...snap, close: { ...snap.close!, leads: leads.slice(0, 10), sequence_subscriptions: subs } });
+  const close: Record<string, unknown> = { ...snap.close!, leads: leads.slice(0, 10) };
+  for (const [key, list] of Object.entries(close)) {
+    if (key === 'leads' || !Array.isArray(list)) continue;
+    close[key] = list.filter((x: { lead_id?: unknown }) => typeof x !== 'object' || x === null || !('lead_id' in x) || x.lead_id === null || kept.has(x.lead_id as string));
+  }
+  const restored = await client.orgs.restore('snap-key', { ...snap, close: close as typeof snap.close });
   t.equal(restored.counts.close!.leads, 10);
   t.equal(restored.dataset, 'seed', 'a restore does not change what a reset returns to');
   t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM close_leads WHERE org_id = ?').pluck().get(org.id), 10);
