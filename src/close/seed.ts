@@ -7,6 +7,7 @@ import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
+import { checkViewSeed, exportViewSeed, insertViewSeed } from './seed-views.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -86,7 +87,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return checkWebhookSeed(s, check);
+  return checkWebhookSeed(s, check) ?? checkViewSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -214,6 +215,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
   insertWebhookSeed(orgId, s, insert);
+  insertViewSeed(s, insert);
 }
 
 type Row = Record<string, unknown>;
@@ -300,12 +302,14 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],
     unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
     ...exportWebhookSeed(db, orgId),
+    ...exportViewSeed(db, orgId),
   };
 }
 
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
   'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
+  'saved_searches', 'roles', 'send_as', 'dialer_sessions', 'integration_links',
 ] as const;
 
 /**

@@ -23,6 +23,11 @@ import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
 import type { OutboundPolicy } from '../../core/outbound.js';
 import { DeliveryQueue } from './webhook-deliveries.js';
+import { SavedSearchStore } from './saved-searches.js';
+import { RoleStore } from './roles.js';
+import { SendAsStore } from './send-as.js';
+import { DialerStore } from './dialers.js';
+import { IntegrationLinkStore } from './integration-links.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -52,6 +57,12 @@ export class CloseStore {
   readonly webhooks: WebhookStore;
   /** The deliveries the webhook deliverer sends. */
   readonly webhookDeliveries: DeliveryQueue;
+  /** Smart views, roles, send-as associations, dialer sessions (read-only) and integration links. */
+  readonly savedSearches: SavedSearchStore;
+  readonly roles: RoleStore;
+  readonly sendAs: SendAsStore;
+  readonly dialers: DialerStore;
+  readonly integrationLinks: IntegrationLinkStore;
 
   /**
    * `bulkKinds` composes the bulk action kinds from this store (src/close/jobs/index.ts): given by the
@@ -76,6 +87,11 @@ export class CloseStore {
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);
     this.sequences = new SequenceStore(db, ids, this.stamp);
+    this.savedSearches = new SavedSearchStore(db, ids, this.stamp);
+    this.roles = new RoleStore(db, ids, this.stamp);
+    this.sendAs = new SendAsStore(db, ids, this.stamp);
+    this.dialers = new DialerStore(db);
+    this.integrationLinks = new IntegrationLinkStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
     this.webhooks = new WebhookStore(db, ids, clock, this.stamp, opts.outbound);
