@@ -147,7 +147,7 @@ export class Compiler {
     this.views.push(id);
     this.legacy = legacy || saved.legacy;
     try {
-      return this.node(saved.tree, `${path}(${id})`, on, a);
+      return this.node(saved.tree, `${path}.saved_search(${id})`, on, a);
     } finally {
       this.views.pop();
       this.legacy = legacy;

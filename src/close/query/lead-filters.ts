@@ -59,11 +59,11 @@ export function savedSearchLeadCondition(db: Db, orgId: string, id: string | und
 
 /**
  * A smart view's query, as it is written: an s_query (tree or search body) that compiles and selects the
- * view's type, or a legacy `query` string (lead views). `id`: the view being updated (a reference back to it
- * is a cycle). Throws the 400 naming `s_query` or `query`; never evaluates the query.
+ * view's type, or a legacy `query` string (lead views). `id`: the view being written (a reference back to it
+ * is a cycle; it counts as a level of nesting). Throws the 400 naming `s_query` or `query`; never evaluates the query.
  */
-export function checkSavedSearchQuery(db: Db, orgId: string, id: string | null, type: ObjectType, sQuery: unknown, query: string | null): void {
-  const views = id === null ? [] : [id];
+export function checkSavedSearchQuery(db: Db, orgId: string, id: string, type: ObjectType, sQuery: unknown, query: string | null): void {
+  const views = [id];
   const fail = (field: string, message: string): never => {
     throw validationError(`${field}: ${message}`, { [field]: message });
   };

@@ -38,8 +38,8 @@ export class SavedSearchStore {
   create(orgId: string, userId: string, input: SavedSearchCreateT): SavedSearchT {
     const type = emulatedType(input.type ?? 'lead');
     const name = checkName(input.name);
-    checkSavedSearchQuery(this.db, orgId, null, type, input.s_query ?? null, input.query ?? null);
     const id = this.ids.base62('save_');
+    checkSavedSearchQuery(this.db, orgId, id, type, input.s_query ?? null, input.query ?? null);
     const now = this.stamp.now(orgId);
     cached(this.db, `INSERT INTO close_saved_searches (${COLUMNS}) VALUES (@org_id, @id, @name, @type, @description, @is_shared,
       @is_user_dependent, @query, @s_query, @selected_fields, @user_id, @date_created, @date_updated)`).run({
