@@ -18,6 +18,8 @@ const seedCounts = {
     connected_accounts: CS.connected_accounts!.length, sequences: CS.sequences!.length, sequence_subscriptions: CS.sequence_subscriptions!.length,
     email_templates: CS.email_templates!.length, email_activities: CS.leads.flatMap((l) => l.emails ?? []).length,
     unsubscribed_emails: CS.unsubscribed_emails!.length, webhooks: 0, events: 0, webhook_deliveries: 0,
+    saved_searches: CS.saved_searches!.length, roles: CS.roles!.length, send_as: CS.send_as!.length, dialer_sessions: CS.dialer_sessions!.length,
+    integration_links: CS.integration_links!.length,
   },
 };
 
