@@ -9,7 +9,7 @@ import { textSql, textTable, textTableSql } from './search-text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
 import { isObject } from '../../core/own.js';
-import { MAX_SAVED_SEARCH_NESTING, savedQuery, viewType } from './saved.js';
+import { savedSearchNode, viewType } from './saved.js';
 
 // s_query tree → one SQL boolean expression over an object row aliased `a`. Every node compiles to
 // 0/1 (or NULL, which WHERE treats as false); `negate` wraps it in NOT IFNULL(…, 0) so a NULL never
@@ -38,8 +38,8 @@ export class Compiler {
   private depth = 0;
   private nodes = 0;
   private check: string | null = null;
-  /** The smart views being expanded (or written), outermost first: meeting one again is a cycle. */
-  private readonly views: string[];
+  /** The smart views being expanded (or written), outermost first: meeting one again is a cycle (saved.ts). */
+  readonly views: string[];
 
   constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, public legacy = false, readonly prefix = 'p',
     private readonly root = 's_query', views: readonly string[] = []) {
@@ -122,35 +122,9 @@ export class Compiler {
         if (this.legacy && on === 'lead') return this.count(q, path, a);
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
       case 'saved_search':
-        return this.savedSearch(q, path, on, a);
+        return savedSearchNode(this, q, path, on, a);
       default:
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
-    }
-  }
-
-  /**
-   * `{type: "saved_search", saved_search_id}`: the smart view's own query in its place, as if sent inline.
-   * A view referring (through others) to itself, or nested deeper than MAX_SAVED_SEARCH_NESTING, is a 400;
-   * its nodes count towards the query's depth, size and cost like inline ones.
-   */
-  private savedSearch(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
-    const at = `${path}.saved_search_id`;
-    const id = q.saved_search_id;
-    if (typeof id !== 'string' || id === '') return this.fail(at, 'A saved_search node needs a "saved_search_id".');
-    if (this.views.includes(id)) return this.fail(at, `Smart view ${id} refers to itself (${[...this.views, id].join(' → ')}).`);
-    if (this.views.length >= MAX_SAVED_SEARCH_NESTING) return this.fail(at, `Smart views refer to one another more than ${MAX_SAVED_SEARCH_NESTING} levels deep.`);
-    const saved = savedQuery(this.db, this.orgId, id, (message) => this.fail(at, message));
-    if (!saved) return this.fail(at, `Smart view ${id} not found.`);
-    if (saved.type !== on) return this.fail(at, `Smart view ${id} selects ${saved.type}s; this part of the query selects ${on}s.`);
-    this.charge(WEIGHTS.logic);
-    const legacy = this.legacy;
-    this.views.push(id);
-    this.legacy = legacy || saved.legacy;
-    try {
-      return this.node(saved.tree, `${path}.saved_search(${id})`, on, a);
-    } finally {
-      this.views.pop();
-      this.legacy = legacy;
     }
   }
 

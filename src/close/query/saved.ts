@@ -4,6 +4,7 @@ import { isObject } from '../../core/own.js';
 import { translateLegacy } from './legacy.js';
 import { OBJECT_TYPES, type ObjectType } from './fields.js';
 import type { Compiler } from './compile.js';
+import { WEIGHTS } from './budget.js';
 
 // Smart views (saved searches) as parts of other queries: the `saved_search` node compiles the view's
 // own query in its place (compile.ts). A view holds an s_query (a tree, or the search body
@@ -48,6 +49,32 @@ export function savedQuery(db: Db, orgId: string, id: string, fail: (message: st
   } catch (err) {
     if (err instanceof ApiError) return fail(`smart view ${id}: ${err.message}`);
     throw err;
+  }
+}
+
+/**
+ * `{type: "saved_search", saved_search_id}`: the smart view's own query in its place, as if sent inline.
+ * A view referring (through others) to itself, or nested deeper than MAX_SAVED_SEARCH_NESTING, is a 400;
+ * its nodes count towards the query's depth, size and cost like inline ones.
+ */
+export function savedSearchNode(c: Compiler, q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+  const at = `${path}.saved_search_id`;
+  const id = q.saved_search_id;
+  if (typeof id !== 'string' || id === '') return c.fail(at, 'A saved_search node needs a "saved_search_id".');
+  if (c.views.includes(id)) return c.fail(at, `Smart view ${id} refers to itself (${[...c.views, id].join(' → ')}).`);
+  if (c.views.length >= MAX_SAVED_SEARCH_NESTING) return c.fail(at, `Smart views refer to one another more than ${MAX_SAVED_SEARCH_NESTING} levels deep.`);
+  const saved = savedQuery(c.db, c.orgId, id, (message) => c.fail(at, message));
+  if (!saved) return c.fail(at, `Smart view ${id} not found.`);
+  if (saved.type !== on) return c.fail(at, `Smart view ${id} selects ${saved.type}s; this part of the query selects ${on}s.`);
+  c.charge(WEIGHTS.logic);
+  const legacy = c.legacy;
+  c.views.push(id);
+  c.legacy = legacy || saved.legacy;
+  try {
+    return c.node(saved.tree, `${path}.saved_search(${id})`, on, a);
+  } finally {
+    c.views.pop();
+    c.legacy = legacy;
   }
 }
 
