@@ -1,5 +1,6 @@
 import t from 'tap';
 import { build, shareApps } from '../helper.js';
+import { ctl } from '../control/helper.js';
 import { CS, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
 import { ACME_QUERY, CLOSE, leadsQuery } from './seed-ids.js';
 
@@ -178,4 +179,17 @@ t.test('lead_saved_search_id keeps exactly the opportunities of the leads the sm
   t.same([...ids(seeded.json().data)].sort(), CS.leads.filter((l) => qualifiedLeads.has(l.id)).flatMap((l) => l.opportunities.map((o) => o.id)).sort());
   isFieldError(t, await call(app, { path: '/opportunity/?lead_saved_search_id=save_missing' }), 'lead_saved_search_id');
   isFieldError(t, await call(app, { path: `/opportunity/?lead_saved_search_id=${TITLED}` }), 'lead_saved_search_id');
+});
+
+t.test('a bulk edit whose s_query is a smart view edits exactly the leads the view matches', async (t) => {
+  const app = await build(t);
+  const view = (await call(app, { method: 'POST', path: '/saved_search/', payload: { name: 'ACME', s_query: ACME_QUERY } })).json();
+  const edit = await call(app, { method: 'POST', path: '/bulk_action/edit/', payload: { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: viewNode(view.id) } });
+  t.equal(edit.statusCode, 200);
+  t.match((await ctl(app, 'POST', `/jobs/${edit.json().id}/run`)).json(), { status: 'done', n_leads_processed: 2 });
+  const status = (id: string) => rows(app, `SELECT status_id FROM close_leads WHERE org_id = ? AND id = ?`, closeOrg(app), id)[0]!.status_id;
+  t.same([status(CLOSE.acmeInc), status(CLOSE.incAcmeHoldings)], [CLOSE.status.customer, CLOSE.status.customer]);
+  t.equal(status(CLOSE.acmeCorp), CS.leads.find((l) => l.id === CLOSE.acmeCorp)!.status_id, '"ACMECorp" is not in the view: unchanged');
+  t.equal(rows(app, `SELECT count(*) AS n FROM close_bulk_action_items WHERE org_id = ? AND bulk_action_id = ?`, closeOrg(app), edit.json().id)[0]!.n, 2);
+  isFieldError(t, await call(app, { method: 'POST', path: '/bulk_action/edit/', payload: { type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: viewNode(TITLED) } }), 's_query');
 });
