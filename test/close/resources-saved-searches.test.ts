@@ -84,6 +84,7 @@ t.test('bad smart views are 400s naming the field, and change nothing', async (t
   const n = count();
   const post = (payload: unknown) => call(app, { method: 'POST', path: '/saved_search/', payload });
   isFieldError(t, await post({ name: 'x', s_query: { type: 'nonsense' } }), 's_query');
+  isFieldError(t, await post({ name: 'x', s_query: { query: ACME_QUERY, sort: [{ direction: 'up' }] } }), 's_query');
   isFieldError(t, await post({ name: 'x', s_query: { type: 'and', queries: [{ type: 'object_type', object_type: 'contact' }] } }), 's_query');
   isFieldError(t, await post({ name: 'x', type: 'contact', s_query: ACME_QUERY }), 's_query');
   isFieldError(t, await post({ name: 'x' }), 's_query');

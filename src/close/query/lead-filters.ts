@@ -1,5 +1,5 @@
 import type { Db } from '../../core/db.js';
-import { validationError } from '../../core/errors.js';
+import { ApiError, validationError } from '../../core/errors.js';
 import { isObject } from '../../core/own.js';
 import { compileQuery } from './compile.js';
 import { translateLegacy } from './legacy.js';
@@ -69,7 +69,7 @@ export function checkSavedSearchQuery(db: Db, orgId: string, id: string, type: O
   };
   if (isObject(sQuery)) {
     const { tree, sort } = savedTree(sQuery);
-    const q = compileQuery(db, orgId, tree, { root: 's_query', sort, now: new Date(0), savedSearchIds: views });
+    const q = asSQuery(() => compileQuery(db, orgId, tree, { root: 's_query', sort, now: new Date(0), savedSearchIds: views }));
     if (q.objectType !== type) fail('s_query', `A ${type} smart view's query must select ${type}s (an object_type node); this one selects ${q.objectType}s.`);
     db.prepare(`${q.select('a.id')} ORDER BY ${q.orderBy}`); // proves the SQL is valid
     return;
@@ -78,4 +78,16 @@ export function checkSavedSearchQuery(db: Db, orgId: string, id: string, type: O
   if (type !== 'lead') fail('query', `The query string searches leads; a ${type} smart view needs an s_query.`);
   const t = translateLegacy(db, orgId, query, 'query');
   compileQuery(db, orgId, t.sQuery, { root: 'query', now: new Date(0), legacy: true, savedSearchIds: views });
+}
+
+/** A view's sort sits inside its s_query: a 400 the compiler names `sort` names `s_query` here. */
+function asSQuery<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const sort = err instanceof ApiError ? err.details.fields?.['sort'] : undefined;
+    if (sort === undefined) throw err;
+    const message = sort.startsWith('sort') ? `s_query.${sort}` : `s_query.sort: ${sort}`;
+    throw validationError(message, { s_query: message });
+  }
 }
