@@ -6,6 +6,10 @@ import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
 import { WEBHOOK_STATUSES, WebhookEvent } from './close/webhooks.js';
 import { ACCOUNT_TYPES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES, Schedule, Step } from './close/sequences.js';
+import { SAVED_SEARCH_TYPES } from './close/saved-searches.js';
+import { VISIBILITY_BEHAVIORS } from './close/roles.js';
+import { DIALER_SOURCE_TYPES, DIALER_STATUSES, DIALER_TYPES } from './close/dialers.js';
+import { INTEGRATION_LINK_TYPES } from './close/integration-links.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
 // each vendor's dataset; every new organization gets a copy. The same format is an organization's
@@ -180,6 +184,22 @@ export const CloseSeedWebhookDelivery = Type.Object({
   attempts: Type.Integer({ minimum: 0 }), last_status_code: NI, last_error: NS, latency_ms: NI, next_attempt_at: Type.Integer(),
   first_attempt_at: NI, last_attempt_at: NI, response_excerpt: NS, ...Dated,
 });
+/** A smart view as stored: `s_query` a tree or search body (or null with a legacy `query`). */
+export const CloseSeedSavedSearch = Type.Object({
+  id: S, name: S, type: stringEnum(SAVED_SEARCH_TYPES), description: NS, is_shared: Type.Boolean(), is_user_dependent: Nullable(Type.Boolean()),
+  query: NS, s_query: Nullable(Custom), selected_fields: Nullable(Type.Array(Custom)), user_id: NS, ...Dated,
+});
+/** A role of the organization's own (the predefined ones are not data). */
+export const CloseSeedRole = Type.Object({
+  id: S, name: S, permissions: Type.Array(S), visibility_user_lcf_ids: Type.Array(S),
+  visibility_user_lcf_behavior: Nullable(stringEnum(VISIBILITY_BEHAVIORS)), ...Dated,
+});
+export const CloseSeedSendAs = Type.Object({ id: S, allowing_user_id: S, allowed_user_id: S, date_created: S });
+export const CloseSeedDialer = Type.Object({
+  id: S, source_type: stringEnum(DIALER_SOURCE_TYPES), source_value: S, type: stringEnum(DIALER_TYPES), status: stringEnum(DIALER_STATUSES),
+  user_id: NS, user_ids: Type.Array(S), ...Dated,
+});
+export const CloseSeedIntegrationLink = Type.Object({ id: S, name: S, type: stringEnum(INTEGRATION_LINK_TYPES), url: S, created_by: NS, updated_by: NS, ...Dated });
 export const CloseSeed = Type.Object({
   /**
    * `id`: the organization a snapshot was taken from; its id inside the event log's and the deliveries'
@@ -217,6 +237,12 @@ export const CloseSeed = Type.Object({
   comment_threads: Type.Optional(Type.Array(CloseSeedCommentThread)),
   comments: Type.Optional(Type.Array(CloseSeedComment)),
   lead_merges: Type.Optional(Type.Array(CloseSeedLeadMerge)),
+  /** Absent in datasets written before these were emulated: none. Dialer sessions are read-only through the API. */
+  saved_searches: Type.Optional(Type.Array(CloseSeedSavedSearch)),
+  roles: Type.Optional(Type.Array(CloseSeedRole)),
+  send_as: Type.Optional(Type.Array(CloseSeedSendAs)),
+  dialer_sessions: Type.Optional(Type.Array(CloseSeedDialer)),
+  integration_links: Type.Optional(Type.Array(CloseSeedIntegrationLink)),
 });
 
 export const SeedFile = Type.Object({

@@ -566,10 +566,10 @@ const C = makeRng(CLOSE_SEED);
 
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const closeIds = new Set();
-function closeId(prefix) {
+function closeId(prefix, rng = C) {
   for (;;) {
     let s = '';
-    for (let i = 0; i < 43; i++) s += B62[Math.floor(C.next() * 62)];
+    for (let i = 0; i < 43; i++) s += B62[Math.floor(rng.next() * 62)];
     const id = prefix + s;
     if (!closeIds.has(id)) {
       closeIds.add(id);
@@ -1207,6 +1207,60 @@ for (const lead of closeLeads) {
       contact_id: contact.id, user_id: user.id, body_text: null, direction: 'outgoing' },
   ];
 }
+// ---- smart views, a role, send-as associations, dialer sessions, integration links ----
+// Drawn from a PRNG of their own (appended last), so every id and value above stays as it was.
+// Smart views: an s_query tree, the search body Close's UI saves (referring to the first view), a legacy
+// query string and a contact view; dialer sessions run on the first two views and a shared entry.
+const V = makeRng(0x5a7ed71e);
+const viewId = (prefix) => closeId(prefix, V);
+const VIEWS_CREATED = Date.UTC(2026, 9, 1, 9, 0, 0);
+const statusId = (label) => leadStatuses.find((x) => x.label === label).id;
+const leadField = (name) => ({ type: 'regular_field', object_type: 'lead', field_name: name });
+const qualifiedView = viewId('save_');
+const savedSearches = [
+  [qualifiedView, 'Qualified leads', 'lead', {
+    type: 'and', queries: [{ type: 'object_type', object_type: 'lead' },
+      { type: 'field_condition', field: leadField('status_id'), condition: { type: 'term', values: [statusId('Qualified')] } }],
+  }, null, true],
+  [viewId('save_'), 'Qualified leads with an active opportunity', 'lead', {
+    query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, { type: 'saved_search', saved_search_id: qualifiedView },
+      { type: 'has_related', this_object_type: 'lead', related_object_type: 'opportunity', related_query: {
+        type: 'field_condition', field: { type: 'regular_field', object_type: 'opportunity', field_name: 'status_type' }, condition: { type: 'term', values: ['active'] } } }] },
+    sort: [{ field: leadField('date_created'), direction: 'desc' }],
+  }, null, false],
+  [viewId('save_'), 'Customers with opportunities', 'lead', null, 'status:Customer opportunities > 0', true],
+  [viewId('save_'), 'Contacts with a title', 'contact', {
+    type: 'and', queries: [{ type: 'object_type', object_type: 'contact' },
+      { type: 'field_condition', field: { type: 'regular_field', object_type: 'contact', field_name: 'title' }, condition: { type: 'exists' } }],
+  }, null, false],
+].map(([id, name, type, s_query, query, is_shared], k) => ({
+  id, name, type, description: null, is_shared, is_user_dependent: null, query, s_query, selected_fields: null,
+  user_id: userIds[k % 2], date_created: closeTs(VIEWS_CREATED + k * DAY), date_updated: closeTs(VIEWS_CREATED + k * DAY),
+}));
+const roles = [{
+  id: viewId('role_'), name: 'Account Owners Only', permissions: ['edit_all_leads'],
+  visibility_user_lcf_ids: [customFields.find((f) => f.object_type === 'lead' && f.name === 'Account Owner').id],
+  visibility_user_lcf_behavior: 'allow_unassigned', date_created: closeTs(VIEWS_CREATED), date_updated: closeTs(VIEWS_CREATED),
+}];
+const sendAs = [[0, 2], [1, 0]].map(([allowing, allowed], k) => ({
+  id: viewId('sendas_'), allowing_user_id: userIds[allowing], allowed_user_id: userIds[allowed], date_created: closeTs(VIEWS_CREATED + (k + 1) * 3600e3),
+}));
+const dialerSessions = [
+  ['saved-search', savedSearches[0].id, 'power', 'ended', 0, [0]],
+  ['saved-search', savedSearches[1].id, 'predictive', 'active', 1, [1, 2]],
+  ['shared-entry', `sharedentry_${viewId('').slice(0, 20)}`, 'power', 'paused', 0, [0, 1]],
+].map(([source_type, source_value, type, status, user, users], k) => ({
+  id: viewId('dialer_'), source_type, source_value, type, status, user_id: userIds[user], user_ids: users.map((u) => userIds[u]),
+  date_created: closeTs(VIEWS_CREATED + (5 + k) * DAY), date_updated: closeTs(VIEWS_CREATED + (5 + k) * DAY + 3600e3),
+}));
+const integrationLinks = [
+  ['Billing account', 'lead', 'https://billing.example.com/accounts?lead={{ lead.id }}'],
+  ['LinkedIn search', 'contact', 'https://www.linkedin.com/search/results/all/?keywords={{ contact.name }}'],
+  ['New quote', 'opportunity', 'https://quotes.example.com/new?opportunity={{ opportunity.id }}&value={{ opportunity.value }}'],
+].map(([name, type, url], k) => ({
+  id: viewId('intlink_'), name, type, url, created_by: userIds[0], updated_by: userIds[0],
+  date_created: closeTs(VIEWS_CREATED + k * 3600e3), date_updated: closeTs(VIEWS_CREATED + k * 3600e3),
+}));
 
 const close = {
   organization: closeOrganization,
@@ -1226,6 +1280,11 @@ const close = {
   comment_threads: commentThreads,
   comments,
   lead_merges: leadMerges,
+  saved_searches: savedSearches,
+  roles,
+  send_as: sendAs,
+  dialer_sessions: dialerSessions,
+  integration_links: integrationLinks,
 };
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ shareApps(t);
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr|save|role|sendas|dialer|intlink)_[0-9A-Za-z]{32,43}\b/g;
 
 /** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
 const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
@@ -57,6 +57,8 @@ function describe(app: FastifyInstance, token: string): Org {
     account: first(app, 'close_connected_accounts', id), sequence: first(app, 'close_sequences', id),
     subscription: first(app, 'close_sequence_subscriptions', id), emailTemplate: first(app, 'close_email_templates', id),
     comment: first(app, 'close_comments', id), thread: first(app, 'close_comment_threads', id), leadMerge: first(app, 'close_lead_merges', id),
+    savedSearch: first(app, 'close_saved_searches', id, "type = 'lead'"), role: first(app, 'close_roles', id), sendAs: first(app, 'close_send_as', id),
+    dialer: first(app, 'close_dialer_sessions', id), integrationLink: first(app, 'close_integration_links', id),
   };
   // A contact with an email that no subscription to the first sequence names, for subscriptions that fail only on a foreign id.
   const free = app.tenants.db(id).prepare(`SELECT c.id, json_extract(c.emails, '$[0].email') AS email FROM close_contacts c WHERE c.org_id = ?
@@ -188,7 +190,9 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
         `/sequence/${x.one.sequence}/`, `/sequence_subscription/?sequence_id=${x.one.sequence}`, `/sequence_subscription/${x.one.subscription}/`,
         '/email_template/', `/email_template/${x.one.emailTemplate}/`, '/comment_thread/', `/comment_thread/${x.one.thread}/`,
         `/comment/?thread_id=${x.one.thread}`, `/comment/${x.one.comment}/`, '/activity/lead_merge/', `/activity/lead_merge/${x.one.leadMerge}/`,
-        '/custom_fields/lead/']
+        '/custom_fields/lead/', '/saved_search/?type__in=lead,contact', `/saved_search/${x.one.savedSearch}/`,
+        '/role/', `/role/${x.one.role}/`, '/send_as/', `/send_as/${x.one.sendAs}/`, '/dialer/', `/dialer/${x.one.dialer}/`, '/integration_link/',
+        `/integration_link/${x.one.integrationLink}/`]
         .map((url) => close(app, x, { url })),
       close(app, x, { method: 'POST', url: '/data/search/', payload: { query: { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }] }, _limit: 200 } }),
     ]).then((all) => ownIds(t, x, all)));
@@ -200,12 +204,15 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
           ['activity/custom', y.one.customActivity!], ['custom_object', y.one.customObject!], ['status/lead', y.one.leadStatus!], ['custom_field/lead', y.one.customField!],
           ['task', y.one.task!], ['pipeline', y.one.closePipeline!], ['user', y.one.user!], ['organization', y.id],
           ['connected_account', y.one.account!], ['sequence', y.one.sequence!], ['sequence_subscription', y.one.subscription!],
-          ['email_template', y.one.emailTemplate!], ['comment', y.one.comment!], ['comment_thread', y.one.thread!], ['activity/lead_merge', y.one.leadMerge!]];
+          ['email_template', y.one.emailTemplate!], ['comment', y.one.comment!], ['comment_thread', y.one.thread!], ['activity/lead_merge', y.one.leadMerge!],
+          ['saved_search', y.one.savedSearch!], ['role', y.one.role!], ['send_as', y.one.sendAs!], ['dialer', y.one.dialer!], ['integration_link', y.one.integrationLink!]];
         // Each PUT carries a body its resource accepts, so only the id can make it a 404.
-        const putBody: Record<string, object> = { sequence_subscription: { status: 'paused' }, comment: { body: 'hijacked' }, task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' } };
+        const putBody: Record<string, object> = { sequence_subscription: { status: 'paused' }, comment: { body: 'hijacked' }, task: { text: 'hijacked' }, pipeline: { name: 'hijacked' }, organization: { name: 'hijacked' },
+          saved_search: { name: 'hijacked' }, role: { name: 'hijacked' }, integration_link: { name: 'hijacked' } };
         // Served methods only: /activity/{id}/ takes no PUT, /user/{id}/ is read-only, an organization cannot be deleted.
         const unserved = new Set(['activity PUT', 'user PUT', 'user DELETE', 'organization DELETE', 'connected_account PUT', 'connected_account DELETE',
-          'sequence_subscription DELETE', 'comment_thread PUT', 'comment_thread DELETE', 'activity/lead_merge PUT', 'activity/lead_merge DELETE']);
+          'sequence_subscription DELETE', 'comment_thread PUT', 'comment_thread DELETE', 'activity/lead_merge PUT', 'activity/lead_merge DELETE',
+          'send_as PUT', 'dialer PUT', 'dialer DELETE']);
         for (const [kind, id] of targets) {
           for (const method of ['GET', 'PUT', 'DELETE'] as const) {
             if (unserved.has(`${kind} ${method}`)) continue;
@@ -228,6 +235,11 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
           ['POST', '/comment/', { body: 'x', object_id: y.one.opportunity }, 'object_id'],
           ['POST', '/lead/merge/', { source: y.one.lead, destination: x.one.lead }, 'source'],
           ['POST', '/lead/merge/', { source: x.one.lead, destination: y.one.lead }, 'destination'],
+          ['POST', '/saved_search/', { name: 'x', s_query: { type: 'saved_search', saved_search_id: y.one.savedSearch } }, 's_query'],
+          ['POST', '/data/search/', { query: { type: 'saved_search', saved_search_id: y.one.savedSearch } }, 'query'],
+          ['GET', `/opportunity/?lead_saved_search_id=${y.one.savedSearch}`, undefined as unknown as object, 'lead_saved_search_id'],
+          ['POST', '/send_as/bulk/', { allow: [y.one.user] }, 'allow'],
+          ['POST', '/role/', { name: 'x', visibility_user_lcf_ids: [y.one.customField] }, 'visibility_user_lcf_ids'],
           ...(['sequence_id', 'contact_id', 'sender_account_id'] as const).map((field): [string, string, object, string] => {
             const mine = {
               sequence_id: x.one.sequence, contact_id: x.one.freeContact, contact_email: x.one.freeEmail, sender_account_id: x.one.account, sender_name: 'x',
@@ -238,14 +250,15 @@ t.test('Close: reads, lists, searches and another\'s ids', async (t) => {
           }),
         ];
         for (const [method, url, payload, field] of refs) {
-          const res = await close(app, x, { method: method as 'POST' | 'PUT', url, payload });
+          const res = await close(app, x, { method: method as 'GET' | 'POST' | 'PUT', url, ...(method === 'GET' ? {} : { payload }) });
           t.equal(res.statusCode, 400, `${x.token} ${method} ${url} naming ${y.token}'s ${field}`);
           t.ok(field in (res.json()['field-errors'] ?? {}), `the 400 names ${field}: ${res.body}`.slice(0, 200));
           out.push(res);
         }
         const filtered = await Promise.all([`/task/?lead_id=${y.one.lead}`, `/task/?assigned_to=${y.one.user}`, `/opportunity/?status_id=${y.one.opportunityStatus}`,
           `/sequence_subscription/?sequence_id=${y.one.sequence}`, `/connected_account/?user_id=${y.one.user}`,
-          `/comment/?thread_id=${y.one.thread}`, `/comment/?object_id=${y.one.lead}`, `/comment_thread/?ids=${y.one.thread}`, `/activity/lead_merge/?lead_id=${y.one.lead}`]
+          `/comment/?thread_id=${y.one.thread}`, `/comment/?object_id=${y.one.lead}`, `/comment_thread/?ids=${y.one.thread}`, `/activity/lead_merge/?lead_id=${y.one.lead}`,
+          `/dialer/?user_id=${y.one.user}`, `/dialer/?source_value=${y.one.savedSearch}`]
           .map((url) => close(app, x, { url })));
         for (const res of filtered) t.same([res.statusCode, res.json().data], [200, []], `${x.token} ${res.raw.req.url}: nothing of ${y.token}'s`);
         out.push(...filtered);

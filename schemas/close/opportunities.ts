@@ -82,12 +82,12 @@ export type OpportunityListT = Static<typeof OpportunityList>;
 /** The filters Close documents for GET /opportunity/ that the emulator applies. */
 export const OPPORTUNITY_FILTERS = [
   'lead_id', 'organization_id', 'user_id', 'user_id__in', 'status_id', 'status_id__in', 'status_type', 'status_type__in',
-  'status_label', 'status_label__in', 'value_period', 'value_period__in', '_order_by',
+  'status_label', 'status_label__in', 'value_period', 'value_period__in', '_order_by', 'lead_saved_search_id',
   'date_won', 'date_won__gt', 'date_won__gte', 'date_won__lt', 'date_won__lte',
   'date_created', 'date_created__gt', 'date_created__gte', 'date_created__lt', 'date_created__lte',
   'date_updated', 'date_updated__gt', 'date_updated__gte', 'date_updated__lt', 'date_updated__lte',
 ] as const;
 /** The ones it documents and the emulator refuses with a 400 naming them. */
-export const OPPORTUNITY_REFUSED = ['status', 'status__in', 'lead_saved_search_id', 'is_stalled', '_group_by'] as const;
+export const OPPORTUNITY_REFUSED = ['status', 'status__in', 'is_stalled', '_group_by'] as const;
 /** `query` / `lead_query`: the legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
 export const OpportunityListQuery = countedListQuery(optionalStrings([...OPPORTUNITY_FILTERS, ...OPPORTUNITY_REFUSED, 'query', 'lead_query'] as const), PAGE_LIMITS.opportunity);

@@ -443,5 +443,45 @@ export const closeMigrations: MigrationSet = {
         CREATE INDEX close_email_activities_thread ON close_email_activities(org_id, COALESCE(thread_id, id));
       `,
     },
+    {
+      version: 17,
+      name: 'Close smart views, roles, send-as associations, dialer sessions and integration links',
+      sql: `
+        -- A smart view: s_query and selected_fields are JSON (or NULL); query is the legacy string (or NULL).
+        CREATE TABLE close_saved_searches (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, description TEXT, is_shared INTEGER NOT NULL DEFAULT 0,
+          is_user_dependent INTEGER, query TEXT, s_query TEXT, selected_fields TEXT, user_id TEXT,
+          date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        -- A custom role (the built-in ones are not rows): permissions and visibility_user_lcf_ids are JSON lists.
+        CREATE TABLE close_roles (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, name TEXT NOT NULL, permissions TEXT NOT NULL DEFAULT '[]', visibility_user_lcf_ids TEXT NOT NULL DEFAULT '[]',
+          visibility_user_lcf_behavior TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE close_send_as (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, allowing_user_id TEXT NOT NULL, allowed_user_id TEXT NOT NULL, date_created TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX close_send_as_pair ON close_send_as(org_id, allowing_user_id, allowed_user_id);
+        -- A dialer session (read-only through the API: datasets write them); user_ids is a JSON list.
+        CREATE TABLE close_dialer_sessions (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, source_type TEXT NOT NULL, source_value TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,
+          user_id TEXT, user_ids TEXT NOT NULL DEFAULT '[]', date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE close_integration_links (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, url TEXT NOT NULL,
+          created_by TEXT, updated_by TEXT, date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+      `,
+    },
   ],
 };

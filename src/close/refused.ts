@@ -89,7 +89,7 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
 
 /** Custom field writes (one route pair per kind): Close's docs add role restrictions, and `required` for custom object fields. */
 function customFieldRoutes(): Record<string, Record<string, string>> {
-  const roles = { editable_with_roles: 'Not supported by the emulator: roles are not emulated, anyone may edit values.' };
+  const roles = { editable_with_roles: 'Not supported by the emulator: permissions per role are not enforced, anyone may edit values.' };
   const out: Record<string, Record<string, string>> = {};
   for (const word of ['lead', 'contact', 'opportunity', 'activity', 'shared', 'custom_object_type']) {
     const fields = word === 'custom_object_type'

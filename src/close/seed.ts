@@ -8,6 +8,7 @@ import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bu
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
 import { checkCommentSeed, exportCommentSeed, insertCommentSeed } from './seed-comments.js';
+import { checkViewSeed, exportViewSeed, insertViewSeed } from './seed-views.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -90,7 +91,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return checkWebhookSeed(s, check) ?? checkCommentSeed(s, check);
+  return checkWebhookSeed(s, check) ?? checkCommentSeed(s, check) ?? checkViewSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -222,6 +223,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
   insertWebhookSeed(orgId, s, insert);
   insertCommentSeed(s, insert);
+  insertViewSeed(s, insert);
 }
 
 type Row = Record<string, unknown>;
@@ -318,6 +320,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
     ...exportWebhookSeed(db, orgId),
     ...exportCommentSeed(db, orgId),
+    ...exportViewSeed(db, orgId),
   };
 }
 
@@ -325,6 +328,7 @@ const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
   'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
   'comment_threads', 'comments', 'lead_merges', 'recorded_activities',
+  'saved_searches', 'roles', 'send_as', 'dialer_sessions', 'integration_links',
 ] as const;
 
 /**

@@ -36,7 +36,7 @@ const SURFACES: Record<Surface, { info: Json; securitySchemes: Json; security: J
   close: {
     info: {
       title: 'Close API (crm-bulk-emulator)',
-      description: "The part of Close's REST API the emulator answers: bulk actions (edit, delete, email, sequence subscription), search, leads, contacts, opportunities, activities (emails included), custom objects and fields, statuses, pipelines, tasks, users, email templates, connected accounts, sequences and their subscriptions, unsubscribes.",
+      description: "The part of Close's REST API the emulator answers: bulk actions (edit, delete, email, sequence subscription), search, leads, contacts, opportunities, activities (emails included), custom objects and fields, statuses, pipelines, tasks, users, email templates, connected accounts, sequences and their subscriptions, unsubscribes, smart views, roles, send-as, dialer sessions, integration links.",
     },
     securitySchemes: {
       apiKey: { type: 'http', scheme: 'basic', description: 'HTTP Basic with the API key as username and an empty password (`curl -u "$KEY:"`).' },

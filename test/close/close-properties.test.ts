@@ -90,7 +90,10 @@ t.test('every served operation that answers a Close object with a schema is one 
       }
     }
   }
-  t.same([...named].sort(), ['BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'Contact', 'EmailActivity', 'Lead', 'Opportunity'],
+  t.same([...named].sort(), [
+    'BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'Contact', 'EmailActivity', 'IntegrationLink', 'Lead',
+    'Opportunity', 'SavedSearch',
+  ],
     'the objects Close gives a schema');
 });
 
@@ -135,6 +138,18 @@ t.test('one object of each kind, single, listed and nested, carries every proper
     carriesAll(t, schema, made, `POST /bulk_action/${kind}/`);
     carriesAll(t, schema, ((await get(app, `/bulk_action/${kind}/`)).data as Obj[])[0], `GET /bulk_action/${kind}/`);
     carriesAll(t, schema, await get(app, `/bulk_action/${kind}/${made.id}/`), `GET /bulk_action/${kind}/{id}/`);
+  }
+
+  // Smart views and integration links: listed, single, created and updated.
+  for (const [path, schema, body, change] of [
+    ['/saved_search/', 'SavedSearch', { name: 'Props', s_query: ACME_QUERY }, { name: 'Props 2' }],
+    ['/integration_link/', 'IntegrationLink', { name: 'Props', type: 'lead', url: 'https://a.example/{{ lead.id }}' }, { name: 'Props 2' }],
+  ] as const) {
+    const made = await post(app, path, body);
+    carriesAll(t, schema, made, `POST ${path}`);
+    carriesAll(t, schema, ((await get(app, path)).data as Obj[])[0], `GET ${path}`);
+    carriesAll(t, schema, await get(app, `${path}${made.id}/`), `GET ${path}{id}/`);
+    carriesAll(t, schema, await put(app, `${path}${made.id}/`, change), `PUT ${path}{id}/`);
   }
 
   // Emails are only written by the bulk email engine, through the store.

@@ -123,7 +123,7 @@ t.test('bad opportunity filters and unsupported documented parameters are 400s n
     ['value_period=weekly', 'value_period'], ['value_period__in=annual,daily', 'value_period__in'],
     ['date_created__gte=yesterday', 'date_created__gte'], ['date_won=2026-13-45', 'date_won'], ['date_updated__lt=soon', 'date_updated__lt'],
     ['_group_by=user_id', '_group_by'], ['query=colour:red', 'query'], ['lead_query=colour:red', 'lead_query'],
-    ['lead_saved_search_id=save_1', 'lead_saved_search_id'], ['is_stalled=true', 'is_stalled'], ['status=Won', 'status'], ['status__in=Won', 'status__in'],
+    ['lead_saved_search_id=save_1', 'lead_saved_search_id'], ['lead_saved_search_id=save_1&query=name:x', 'lead_saved_search_id'], ['is_stalled=true', 'is_stalled'], ['status=Won', 'status'], ['status__in=Won', 'status__in'],
     ['_limit=-1', '_limit'], ['_limit=251', '_limit'],
   ];
   for (const [qs, field] of cases) isFieldError(t, await call(app, { path: `/opportunity/?${qs}` }), field);

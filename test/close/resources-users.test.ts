@@ -163,7 +163,13 @@ t.test('users and memberships travel in snapshots and POST /_mock/orgs datasets,
   const accounts = snap.close.connected_accounts.filter((a: { user_id: string }) => kept.has(a.user_id));
   const sending = new Set(accounts.map((a: { id: string }) => a.id));
   const subs = snap.close.sequence_subscriptions.filter((x: { sender_account_id: string }) => sending.has(x.sender_account_id));
-  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: { ...snap.close, users, leads, connected_accounts: accounts, sequence_subscriptions: subs } } });
+  // And the smart views, send-as associations and dialer sessions that name them.
+  const views = snap.close.saved_searches.filter((x: { user_id: string }) => kept.has(x.user_id));
+  const sendAs = snap.close.send_as.filter((x: { allowing_user_id: string; allowed_user_id: string }) => kept.has(x.allowing_user_id) && kept.has(x.allowed_user_id));
+  const dialers = snap.close.dialer_sessions.filter((x: { user_ids: string[] }) => x.user_ids.every((u) => kept.has(u)));
+  const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: {
+    ...snap.close, users, leads, connected_accounts: accounts, sequence_subscriptions: subs, saved_searches: views, send_as: sendAs, dialer_sessions: dialers,
+  } } });
   t.equal(made.statusCode, 201);
   t.equal(made.json().counts.close.users, 2);
   const other = made.json().id;

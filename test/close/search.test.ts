@@ -128,7 +128,7 @@ t.test('bad requests answer 400 in Close\'s field-errors envelope', async (t) =>
     ['no query', {}, 'query', /required/],
     ['unknown node', { query: { type: 'nope' } }, 'query', /^query\.type: Unknown query node type "nope"/],
     ['unknown field', { query: { type: 'field_condition', field: { type: 'regular_field', object_type: 'lead', field_name: 'nope' }, condition: { type: 'exists' } } }, 'query', /Unknown lead field "nope"/],
-    ['saved_search', { query: { type: 'saved_search', saved_search_id: 'save_x' } }, 'query', /not supported/],
+    ['saved_search', { query: { type: 'saved_search', saved_search_id: 'save_x' } }, 'query', /Smart view save_x not found/],
     ['_limit above 200', { query: { type: 'match_all' }, _limit: 201 }, '_limit', /200/],
     ['a bad sort', { query: { type: 'match_all' }, sort: [{ direction: 'sideways', field: created }] }, 'sort', /direction/],
   ];

@@ -20,6 +20,8 @@ const seedCounts = {
     unsubscribed_emails: CS.unsubscribed_emails!.length, webhooks: 0, events: 0, webhook_deliveries: 0,
     comment_threads: CS.comment_threads!.length, comments: CS.comments!.length, lead_merges: CS.lead_merges!.length,
     recorded_activities: CS.leads.flatMap((l) => l.recorded_activities ?? []).length,
+    saved_searches: CS.saved_searches!.length, roles: CS.roles!.length, send_as: CS.send_as!.length, dialer_sessions: CS.dialer_sessions!.length,
+    integration_links: CS.integration_links!.length,
   },
 };
 

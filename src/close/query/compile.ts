@@ -9,6 +9,7 @@ import { textSql, textTable, textTableSql } from './search-text.js';
 import { orderBy } from './sort.js';
 import type { MomentEnv } from './moments.js';
 import { isObject } from '../../core/own.js';
+import { savedSearchNode, viewType } from './saved.js';
 
 // s_query tree → one SQL boolean expression over an object row aliased `a`. Every node compiles to
 // 0/1 (or NULL, which WHERE treats as false); `negate` wraps it in NOT IFNULL(…, 0) so a NULL never
@@ -37,10 +38,13 @@ export class Compiler {
   private depth = 0;
   private nodes = 0;
   private check: string | null = null;
+  /** The smart views being expanded (or written), outermost first: meeting one again is a cycle (saved.ts). */
+  readonly views: string[];
 
-  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, readonly legacy = false, readonly prefix = 'p',
-    private readonly root = 's_query') {
+  constructor(readonly db: Db, readonly orgId: string, readonly env: MomentEnv, public legacy = false, readonly prefix = 'p',
+    private readonly root = 's_query', views: readonly string[] = []) {
     this.params = { org: orgId };
+    this.views = [...views];
   }
 
   charge(weight: number): void {
@@ -118,8 +122,7 @@ export class Compiler {
         if (this.legacy && on === 'lead') return this.count(q, path, a);
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
       case 'saved_search':
-        // Real API: runs the saved search's query; here: saved searches are not emulated.
-        return this.fail(path, 'saved_search queries are not supported by the emulator; send the saved search\'s query inline.');
+        return savedSearchNode(this, q, path, on, a);
       default:
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
     }
@@ -226,10 +229,14 @@ export function objectTypeOf(q: Record<string, unknown>, path: string, c: Compil
 export function selectedType(q: unknown, root: string, c: Compiler): ObjectType {
   if (!isObject(q) || q.negate === true) return 'lead';
   if (q.type === 'object_type') return objectTypeOf(q, root, c);
+  const view = viewType(q, c);
+  if (view) return view;
   if (q.type !== 'and' || !Array.isArray(q.queries)) return 'lead';
   const found = new Set<ObjectType>();
   q.queries.forEach((child, i) => {
     if (isObject(child) && child.type === 'object_type' && child.negate !== true) found.add(objectTypeOf(child, `${root}.queries[${i}]`, c));
+    const v = isObject(child) && child.negate !== true ? viewType(child, c) : undefined;
+    if (v) found.add(v);
   });
   if (found.size > 1) return c.fail(`${root}.queries`, `Conflicting object_type nodes (${[...found].join(', ')}); a query returns one object type.`);
   return [...found][0] ?? 'lead';
@@ -247,6 +254,8 @@ export interface CompileOptions {
   legacy?: boolean;
   /** Names of the SQL parameters start with this (default `p`), so the SQL can sit inside another query's. */
   paramPrefix?: string;
+  /** The smart views being written: a saved_search node reaching one of them is a cycle (a 400). */
+  savedSearchIds?: readonly string[];
   /** Keeps only slice `index` of `count` of the matched set (the legacy `slice:i/n`). */
   slice?: { index: number; count: number } | null;
   /** Only a page (LIMIT) of the sorted matches is wanted: the ORDER BY may walk a sort index (sort.ts). */
@@ -271,7 +280,7 @@ export function compileQuery(db: Db, orgId: string, query: unknown, opts: Compil
   registerSliceFunction(db);
   registerDeadlineFunction(db);
   const root = opts.root ?? 's_query';
-  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix, root);
+  const c = new Compiler(db, orgId, { now: opts.now, tzOffsetMinutes: opts.tzOffsetMinutes ?? 0 }, opts.legacy === true, opts.paramPrefix, root, opts.savedSearchIds);
   const objectType = opts.objectType ?? selectedType(query, root, c);
   const where = c.resolveTexts(c.node(query, root, objectType, 'a'));
   if (c.cost > QUERY_BUDGET) throw overBudget(root, c.cost);

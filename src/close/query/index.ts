@@ -8,7 +8,8 @@ import { compileQuery, type CompiledQuery } from './compile.js';
 export type { ObjectType } from './fields.js';
 export { parseTzOffset } from './moments.js';
 export { search, type SearchOptions, type SearchResult } from './search.js';
-export { translateLegacy, legacyLeadCondition, type Legacy } from './legacy.js';
+export { translateLegacy, type Legacy } from './legacy.js';
+export { legacyLeadCondition, savedSearchLeadCondition, checkSavedSearchQuery } from './lead-filters.js';
 export { compileQuery, type CompileOptions, type CompiledQuery } from './compile.js';
 
 /** Compiles an s_query for a bulk edit: it must select leads. */

@@ -1,7 +1,6 @@
 import { cached, type Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import { own } from '../../core/own.js';
-import { compileQuery } from './compile.js';
 import { words } from './text.js';
 
 // Close's legacy search string (`query` on GET /lead/, /opportunity/ and bulk edits), translated into
@@ -372,32 +371,4 @@ export function translateLegacy(db: Db, orgId: string, text: string, field = 'qu
   const body = p.parse();
   const sQuery = { type: 'and', queries: [{ type: 'object_type', object_type: 'lead' }, ...(body.type === 'and' && !body.negate ? (body.queries as object[]) : [body])] };
   return { sQuery, sort: p.sort, slice: p.slice };
-}
-
-/**
- * `GET /opportunity/?query=…&lead_query=…`: both are legacy lead searches; an opportunity matches when
- * its lead matches every one given. Returns an SQL condition on the opportunity row aliased `o` and its
- * parameters, or null when neither is given. sort: and slice: order and split leads, so here → 400.
- */
-export function legacyLeadCondition(db: Db, orgId: string, strings: Record<'query' | 'lead_query', string | undefined>, tzOffsetMinutes = 0):
-  { sql: string; params: Record<string, unknown> } | null {
-  const trees: unknown[] = [];
-  const given: string[] = [];
-  for (const field of ['query', 'lead_query'] as const) {
-    const text = strings[field];
-    if (text === undefined || text.trim() === '') continue;
-    const t = translateLegacy(db, orgId, text, field);
-    if (t.sort.length > 0 || t.slice) {
-      const message = `${field}: sort: and slice: apply to lead lists and bulk edits, not to opportunities.`;
-      throw validationError(message, { [field]: message });
-    }
-    trees.push(t.sQuery);
-    given.push(field);
-  }
-  if (trees.length === 0) return null;
-  const q = compileQuery(db, orgId, { type: 'and', queries: trees }, {
-    // A cost or timeout 400 names the parameter given (both: `query`).
-    root: given.length === 1 ? given[0] : 'query', objectType: 'lead', now: new Date(0), tzOffsetMinutes, legacy: true, paramPrefix: 'legacy_p',
-  });
-  return { sql: `o.lead_id IN (${q.select('a.id')})`, params: q.params };
 }

@@ -32,6 +32,11 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./events.js'),
     await import('./webhooks.js'),
     await import('./comments.js'),
+    await import('./saved-searches.js'),
+    await import('./roles.js'),
+    await import('./send-as.js'),
+    await import('./dialers.js'),
+    await import('./integration-links.js'),
   ];
   for (const m of modules) await app.register(m.default);
 }

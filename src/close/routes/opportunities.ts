@@ -14,7 +14,7 @@ export default async function opportunityRoutes(fastify: FastifyInstance) {
   const { events, eventKinds: k } = app.closeStore;
 
   app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList, ...closeErrors } } }, async (req) =>
-    trimPage(opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset'])), req.query._fields));
+    trimPage(opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset']), app.clock.now(req.closeOrg.id)), req.query._fields));
 
   app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     events.track(req.closeOrg.id, k.opportunity, null, () => opportunities.create(req.closeOrg.id, req.closeUserId, req.body)));

@@ -70,6 +70,7 @@ export function eventKinds(s: CloseStore) {
     subscription: { type: 'sequence_subscription', render: (o, id) => soft(() => s.sequences.getSubscription(o, id)) as Obj | undefined, leadId: leadOf } as EventKind<Obj>,
     leadStatus: { type: 'status.lead', render: (o, id) => soft(() => s.statuses.getLead(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
     opportunityStatus: { type: 'status.opportunity', render: (o, id) => soft(() => s.statuses.getOpportunity(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
+    savedSearch: { type: 'saved_search', render: (o, id) => soft(() => s.savedSearches.get(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
     pipeline: { type: 'pipeline', render: (o, id) => soft(() => s.pipelines.get(o, id)) as Obj | undefined, leadId: none } as EventKind<Obj>,
     // The object id of an unsubscribed address is the address (lowercased).
     unsubscribed: {

@@ -27,6 +27,11 @@ import { CommentStore } from './comments.js';
 import { LeadMergeStore } from './lead-merge.js';
 import { RecordedActivityStore } from './recorded-activities.js';
 import { EmailThreadStore } from './email-threads.js';
+import { SavedSearchStore } from './saved-searches.js';
+import { RoleStore } from './roles.js';
+import { SendAsStore } from './send-as.js';
+import { DialerStore } from './dialers.js';
+import { IntegrationLinkStore } from './integration-links.js';
 
 /** Close state, apart from the HTTP layer: routes call these, nothing else writes Close tables. */
 export class CloseStore {
@@ -64,6 +69,12 @@ export class CloseStore {
   readonly recorded: RecordedActivityStore;
   /** Email threads, and creating and updating emails. */
   readonly emailThreads: EmailThreadStore;
+  /** Smart views, roles, send-as associations, dialer sessions (read-only) and integration links. */
+  readonly savedSearches: SavedSearchStore;
+  readonly roles: RoleStore;
+  readonly sendAs: SendAsStore;
+  readonly dialers: DialerStore;
+  readonly integrationLinks: IntegrationLinkStore;
 
   /**
    * `bulkKinds` composes the bulk action kinds from this store (src/close/jobs/index.ts): given by the
@@ -93,6 +104,11 @@ export class CloseStore {
     this.leads.recorded = this.opportunities.recorded = this.tasks.recorded = this.activities.recorded = this.recorded;
     this.activities.threads = this.emailThreads;
     this.comments = new CommentStore(db, ids, this.stamp);
+    this.savedSearches = new SavedSearchStore(db, ids, this.stamp);
+    this.roles = new RoleStore(db, ids, this.stamp);
+    this.sendAs = new SendAsStore(db, ids, this.stamp);
+    this.dialers = new DialerStore(db);
+    this.integrationLinks = new IntegrationLinkStore(db, ids, this.stamp);
     this.events = new EventLog(db, ids, clock);
     this.eventKinds = eventKinds(this);
     this.leadMerges = new LeadMergeStore(db, ids, this.stamp, this.leads, this.events, () => this.eventKinds);

@@ -14,7 +14,7 @@ import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import { givenDate } from '../dates.js';
 import { idList, ORG_CURRENCY, pageRows, statement, userNameSql, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { renderEmails } from './contacts.js';
-import { legacyLeadCondition } from '../query/legacy.js';
+import { legacyLeadCondition, savedSearchLeadCondition } from '../query/lead-filters.js';
 
 interface OpportunityRow {
   org_id: string; id: string; lead_id: string; status_id: string; value: number | null; value_period: string;
@@ -125,14 +125,17 @@ export class OpportunityStore {
   /**
    * The opportunities matching Close's documented filters, in `_order_by` order (default newest
    * first), with Close's aggregates over every match; `query` / `lead_query` (the legacy lead search)
-   * keep the opportunities whose lead matches. Real API: the spec's filters, `_order_by`, `_group_by`,
-   * `query`, `lead_query`, `lead_saved_search_id`, `is_stalled` and `status`; here: all but the last
-   * four, which are a 400 naming them.
+   * keep the opportunities whose lead matches, and so does `lead_saved_search_id` (a lead smart view's
+   * query, evaluated at `now`). Real API: the spec's filters, `_order_by`, `_group_by`, `query`,
+   * `lead_query`, `lead_saved_search_id`, `is_stalled` and `status`; here: all but the last three and
+   * `_group_by`, which are a 400 naming them.
    */
-  list(orgId: string, q: PageParams & ListQuery, tzOffsetMinutes = 0): OpportunityPage {
+  list(orgId: string, q: PageParams & ListQuery, tzOffsetMinutes = 0, now = new Date(0)): OpportunityPage {
     refuse(q, OPPORTUNITY_REFUSED);
     const str = (name: string) => (typeof q[name] === 'string' ? q[name] as string : undefined);
-    const legacy = legacyLeadCondition(this.db, orgId, { query: str('query'), lead_query: str('lead_query') }, tzOffsetMinutes);
+    const text = legacyLeadCondition(this.db, orgId, { query: str('query'), lead_query: str('lead_query') }, tzOffsetMinutes);
+    const view = savedSearchLeadCondition(this.db, orgId, str('lead_saved_search_id'), now, tzOffsetMinutes);
+    const legacy = text && view ? { sql: `${text.sql} AND ${view.sql}`, params: { ...text.params, ...view.params } } : text ?? view;
     const w = new Where(q)
       .equals('lead_id', 'o.lead_id', { noIn: true }).equals('organization_id', 'o.org_id', { noIn: true }).equals('user_id', 'o.user_id')
       .equals('status_id', 'o.status_id').equals('status_type', 's.type', { allowed: STATUS_TYPES })
