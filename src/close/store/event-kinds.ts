@@ -18,7 +18,10 @@ const none = (): null => null;
 /** Up to this many of a deleted lead's activities and tasks get their own `deleted` events. */
 const CHILDREN_MAX = 100_000;
 
-const ACTIVITY_TYPES = new Map([['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity']]);
+const ACTIVITY_TYPES = new Map([
+  ['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity'],
+  ['Call', 'activity.call'], ['Meeting', 'activity.meeting'], ['SMS', 'activity.sms'],
+]);
 
 /**
  * How each object the API writes is rendered for its events (as GET answers it) and tied to a lead.

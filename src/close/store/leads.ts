@@ -24,7 +24,7 @@ const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 /** Tables of objects that belong to a lead and go with it. */
 // Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it (its emails too).
 const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks',
-  'close_sequence_subscriptions', 'close_email_activities'] as const;
+  'close_sequence_subscriptions', 'close_email_activities', 'close_typed_activities'] as const;
 
 export class LeadStore {
   constructor(
