@@ -7,6 +7,9 @@ import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
+import {
+  ACTIVITY_EXPORT_COLUMNS, checkTypedActivitySeed, exportTypedActivitySeed, insertTypedActivitySeed, noteColumns, noteKeys,
+} from './seed-activities.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -86,7 +89,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return checkWebhookSeed(s, check);
+  return checkTypedActivitySeed(s, check) ?? checkWebhookSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -181,7 +184,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       values(o.id, o.custom);
     }
     for (const a of lead.activities) {
-      insert('close_activities', { ...a, lead_id: lead.id });
+      insert('close_activities', { ...a, ...noteColumns(a), lead_id: lead.id });
       values(a.id, a.custom);
     }
     for (const o of lead.custom_objects) {
@@ -213,6 +216,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
+  insertTypedActivitySeed(s, insert);
   insertWebhookSeed(orgId, s, insert);
 }
 
@@ -240,8 +244,9 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     FROM close_contacts WHERE org_id = ? ORDER BY id`).map((c) => withCustom({ ...c, emails: parse(c.emails), phones: parse(c.phones) })));
   const opportunities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, status_id, value, value_period, confidence, contact_id, user_id, note,
     created_by, updated_by, date_created, date_updated, date_won, date_lost FROM close_opportunities WHERE org_id = ? ORDER BY id`).map(withCustom));
-  const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated
-    FROM close_activities WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated,
+    ${ACTIVITY_EXPORT_COLUMNS} FROM close_activities WHERE org_id = ? ORDER BY id`).map(({ contact_id, created_by, updated_by, note_html, title, pinned, activity_at, ...a }) =>
+    ({ ...withCustom(a), ...noteKeys({ contact_id, created_by, updated_by, note_html, title, pinned, activity_at }) })));
   const objects = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_object_type_id, name, date_created, date_updated
     FROM close_custom_objects WHERE org_id = ? ORDER BY id`).map(withCustom));
   const tasks = byLead(all<{ lead_id: string; is_complete: number }>(`SELECT id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by,
@@ -300,12 +305,13 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],
     unsubscribed_emails: all(`SELECT email, date_created FROM close_unsubscribed_emails WHERE org_id = ? ORDER BY email`),
     ...exportWebhookSeed(db, orgId),
+    ...exportTypedActivitySeed(db, orgId),
   };
 }
 
 const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
-  'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
+  'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries', 'typed_activities',
 ] as const;
 
 /**
@@ -323,7 +329,7 @@ export const closeDataset: VendorDataset<'close'> = {
   // "empty": users, statuses, types, custom fields, email templates, connected accounts and sequences stay,
   // so the API key still has its user, and so do webhook subscriptions; leads (with their emails and
   // subscriptions), unsubscribed addresses, the event log and webhook deliveries go.
-  empty: (s) => ({ ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [] }),
+  empty: (s) => ({ ...s, leads: [], typed_activities: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [] }),
   name: (s) => s.organization.name,
   // Memberships are columns of close_users (active, role_id), not rows of their own: `users` counts them.
   counts: (db, orgId) => Object.fromEntries(

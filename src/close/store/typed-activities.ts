@@ -35,7 +35,7 @@ function noteOf(p: { note?: string | null | undefined; note_html?: string | null
   if (p.note !== undefined) out.note = p.note;
   if (p.note_html !== undefined) {
     out.note_html = p.note_html;
-    if (p.note === undefined) out.note = p.note_html === null ? null : htmlToText(p.note_html);
+    if (p.note === undefined) out.note = p.note_html === null ? null : htmlToText(p.note_html).trim();
   }
   return out;
 }
@@ -116,7 +116,7 @@ export class TypedActivityStore {
   }
 
   createCall(orgId: string, userId: string, input: CallCreateT): TypedActivityT {
-    return this.insert(orgId, userId, 'Call', input, { ...this.callFields(input), direction: input.direction, source: input.source });
+    return this.insert(orgId, userId, 'Call', input, () => ({ ...this.callFields(input), direction: input.direction, source: input.source }));
   }
 
   /**
@@ -125,7 +125,7 @@ export class TypedActivityStore {
    */
   createSms(orgId: string, userId: string, input: SmsCreateT): TypedActivityT {
     const direction = input.direction ?? (input.status === 'inbox' ? 'inbound' : 'outbound');
-    return this.insert(orgId, userId, 'SMS', input, { ...this.smsFields(orgId, input, null), direction, source: input.source });
+    return this.insert(orgId, userId, 'SMS', input, (at) => ({ ...this.smsFields(orgId, input, null, at), direction, source: input.source }));
   }
 
   update(orgId: string, userId: string, kind: TableKind, id: string, patch: CallUpdateT | SmsUpdateT | MeetingUpdateT): TypedActivityT {
@@ -169,9 +169,10 @@ export class TypedActivityStore {
     };
   }
 
-  private smsFields(orgId: string, p: SmsUpdateT, dateSent: string | null) {
+  /** `now`: when a sent or received one was sent (a new one's date_created). */
+  private smsFields(orgId: string, p: SmsUpdateT, dateSent: string | null, now?: string) {
     const status = p.status === 'outbox' ? 'sent' : p.status;
-    const sent = status === 'sent' || status === 'inbox' ? dateSent ?? this.stamp.now(orgId) : status === undefined ? undefined : null;
+    const sent = status === 'sent' || status === 'inbox' ? dateSent ?? now ?? this.stamp.now(orgId) : status === undefined ? undefined : null;
     return {
       status, text: p.text, local_phone: phoneOf(p.local_phone, 'local_phone'), remote_phone: phoneOf(p.remote_phone, 'remote_phone'), date_sent: sent,
     };
@@ -183,8 +184,9 @@ export class TypedActivityStore {
     return { title: p.title, note: p.note, location: p.location, status: p.status, starts_at: starts, ends_at: ends };
   }
 
-  private insert(orgId: string, userId: string, kind: TableKind, input: CallCreateT | SmsCreateT, own: Record<string, unknown>): TypedActivityT {
+  private insert(orgId: string, userId: string, kind: TableKind, input: CallCreateT | SmsCreateT, ownOf: (now: string) => Record<string, unknown>): TypedActivityT {
     const common = this.creating(orgId, userId, input);
+    const own = ownOf(common.date_updated);
     cached(this.db, `INSERT INTO close_typed_activities (org_id, id, type, lead_id, contact_id, user_id, created_by, updated_by, activity_at, fields,
       date_created, date_updated) VALUES (@org_id, @id, @type, @lead_id, @contact_id, @user_id, @created_by, @updated_by, @activity_at, @fields,
       @date_created, @date_updated)`).run({ ...common, org_id: orgId, type: kind, fields: JSON.stringify(kindFields(kind, own)) });
