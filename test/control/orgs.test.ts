@@ -18,6 +18,7 @@ const seedCounts = {
     connected_accounts: CS.connected_accounts!.length, sequences: CS.sequences!.length, sequence_subscriptions: CS.sequence_subscriptions!.length,
     email_templates: CS.email_templates!.length, email_activities: CS.leads.flatMap((l) => l.emails ?? []).length,
     unsubscribed_emails: CS.unsubscribed_emails!.length, webhooks: 0, events: 0, webhook_deliveries: 0,
+    typed_activities: CS.typed_activities!.length,
   },
 };
 
