@@ -32,7 +32,7 @@ const [type0, type1] = [CS.custom_activity_types[0]!.id, CS.custom_activity_type
 t.test('each documented activity filter answers what filtering the whole list gives', async (t) => {
   const app = await build(t);
   const all = await everything(app);
-  t.equal(all.length, CS.leads.flatMap((l) => l.activities).length);
+  t.equal(all.length, CS.leads.flatMap((l) => l.activities).length + CS.typed_activities!.length, 'notes, custom activities, calls, meetings and SMS');
   const [l0, l1] = CS.leads.filter((l) => l.activities.length > 0).map((l) => l.id);
   const middle = [...all].sort((a, b) => a.date_created.localeCompare(b.date_created))[Math.floor(all.length / 2)]!.date_created;
   const at = encodeURIComponent(middle);
@@ -51,7 +51,9 @@ t.test('each documented activity filter answers what filtering the whole list gi
     ['contact_id__in=cont_a,cont_b', () => false],
     ['_type=Note', (a) => a._type === 'Note'],
     ['_type=Custom', (a) => a._type === 'CustomActivity'],
-    ['_type=Call', () => false],
+    ['_type=Call', (a) => a._type === 'Call'],
+    ['_type__in=SMS,Meeting', (a) => a._type === 'SMS' || a._type === 'Meeting'],
+    ['_type=Whatsapp', () => false],
     [`_type=${type0}`, (a) => a.custom_activity_type_id === type0],
     [`_type__in=Note,${type1}`, (a) => a._type === 'Note' || a.custom_activity_type_id === type1],
     [`date_created__gte=${at}`, (a) => a.date_created >= middle],

@@ -25,7 +25,7 @@ const ACTIVITY_TYPES = new Map([
 
 /**
  * How each object the API writes is rendered for its events (as GET answers it) and tied to a lead.
- * Real API: many more object types have events (calls, SMS, imports, …); here: those the emulator writes.
+ * Real API: many more object types have events (imports, comments, …); here: those the emulator writes.
  */
 export function eventKinds(s: CloseStore) {
   const contact: EventKind<Obj> = { type: 'contact', render: (o, id) => soft(() => s.contacts.get(o, id)) as Obj | undefined, leadId: leadOf };
