@@ -15,7 +15,7 @@ import type { EmailActivityT } from '../../../schemas/close/emails.js';
 import type { EmailStore } from './emails.js';
 import type { TypedActivityStore } from './typed-activities.js';
 import type { TypedActivityT } from '../../../schemas/close/typed-activities.js';
-import { renderNotes, TYPED_SEGMENTS, type NoteRow } from './typed-render.js';
+import { TABLE_KINDS } from './typed-render.js';
 
 const ORDER_FIELDS = new Map([['date_created', 'date_created']]);
 
@@ -38,6 +38,8 @@ const ALL = `(SELECT org_id, id, lead_id, custom_activity_type_id, note, user_id
   FROM close_activities UNION ALL
   SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 1 FROM close_email_activities
   ${TYPED})`;
+
+const TABLE_KIND_NAMES: readonly string[] = TABLE_KINDS;
 
 /** Every activity one list row can be. */
 type AnyActivity = ActivityT | EmailActivityT | TypedActivityT;
@@ -76,13 +78,15 @@ export class ActivityStore {
     if (threads !== undefined && threads !== 'false' && threads !== '') {
       throw validationError('thread_emails: email threads are not emulated.', { thread_emails: 'Not supported by the emulator: emails are listed one by one (thread_emails=false).' });
     }
-    for (const param of ['_type', '_type__in']) {
-      const v = own(q, param);
-      if (typeof v !== 'string') continue;
+    const typeParams = ['_type', '_type__in'].map((p) => own(q, p)).filter((v): v is string => typeof v === 'string').map(commaList);
+    // Only calls, meetings or SMS asked for: their own table alone, newest first along its index.
+    const typedOnly = typeParams.length > 0 && typeParams.every((types) => types.length > 0 && types.every((t) => TABLE_KIND_NAMES.includes(t)));
+    for (const types of typedOnly ? typeParams : []) w.add(types.length === 1 ? `type = ${w.bind(types[0])}` : `type IN (SELECT value FROM json_each(${w.bind(JSON.stringify(types))}))`);
+    for (const list of typedOnly ? [] : typeParams) {
       // Real API: Note, Call, Email, … and custom activity type ids; here: the kinds above (any other matches nothing).
-      const types = w.bind(JSON.stringify(commaList(v)));
+      const types = w.bind(JSON.stringify(list));
       const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
-      const typed = w.bind(JSON.stringify(commaList(v).filter((t) => t !== 'Note' && [...TYPED_SEGMENTS.values()].includes(t as never))));
+      const typed = w.bind(JSON.stringify(list.filter((t) => TABLE_KIND_NAMES.includes(t))));
       w.add(`((is_email = 1 AND 'Email' IN (SELECT value FROM json_each(${types})))
         OR (is_email = 2 AND id IN (SELECT id FROM close_typed_activities WHERE org_id = @org AND type IN (SELECT value FROM json_each(${typed}))))
         OR (is_email = 0 AND custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
@@ -94,6 +98,7 @@ export class ActivityStore {
     w.equals('custom_activity_type_id', 'custom_activity_type_id');
     if (q.customOnly) w.add('custom_activity_type_id IS NOT NULL');
     const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
+    if (typedOnly) return this.typed.page(orgId, w, q, order);
     const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM ${ALL} WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
       { ...w.params, org: orgId }, q);
     // Custom activities here; notes, calls, meetings and SMS with their own fields by TypedActivityStore.
@@ -203,7 +208,7 @@ export class ActivityStore {
   /** Custom activities as below; notes with their own fields (src/close/store/typed-render.ts). */
   private render(orgId: string, rows: ActivityRow[]): ActivityT[] {
     const custom = this.values.flatFor(orgId, rows.map((r) => r.id));
-    const notes = new Map(renderNotes(this.db, orgId, rows.filter((r) => r.custom_activity_type_id === null) as unknown as NoteRow[]).map((n) => [n.id, n]));
+    const notes = this.typed.findMany(orgId, rows.filter((r) => r.custom_activity_type_id === null).map((r) => r.id));
     return rows.map((r) => (notes.get(r.id) as unknown as ActivityT | undefined) ?? ({
       id: r.id, _type: r.custom_activity_type_id ? 'CustomActivity' : 'Note', lead_id: r.lead_id,
       custom_activity_type_id: r.custom_activity_type_id, note: r.note, user_id: r.user_id, organization_id: orgId,

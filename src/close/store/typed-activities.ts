@@ -8,7 +8,7 @@ import { givenDate } from '../dates.js';
 import { htmlToText } from './email-render.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import { Where, type ListQuery } from './filters.js';
-import { kindFields, renderNotes, renderTyped, type NoteRow, type TableKind, type TypedKind, type TypedRow } from './typed-render.js';
+import { kindFields, NAMES_SQL, renderNotes, renderTyped, type NoteRow, type TableKind, type TypedKind, type TypedRow } from './typed-render.js';
 
 /** Close's "E.164": `+`, a digit 1-9, up to 14 more digits (spaces, dashes, dots and brackets are dropped first). */
 const E164 = /^\+[1-9][0-9]{1,14}$/;
@@ -63,13 +63,23 @@ export class TypedActivityStore {
       .dates('activity_at', 'COALESCE(a.activity_at, a.date_created)', false, ['__gt', '__gte', '__lt', '__lte']);
     const params = { ...w.params, org: orgId, kind };
     if (kind === 'Note') {
-      const { rows, has_more } = pageRows<NoteRow>(this.db, `SELECT * FROM close_activities a WHERE a.org_id = @org AND a.custom_activity_type_id IS NULL${w.sql()}
+      const { rows, has_more } = pageRows<NoteRow>(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_activities a WHERE a.org_id = @org AND a.custom_activity_type_id IS NULL${w.sql()}
         ORDER BY a.date_created DESC, a.id DESC`, params, q);
-      return { data: renderNotes(this.db, orgId, rows), has_more };
+      return { data: renderNotes(orgId, rows as Parameters<typeof renderNotes>[1]), has_more };
     }
-    const { rows, has_more } = pageRows<TypedRow>(this.db, `SELECT * FROM close_typed_activities a INDEXED BY close_typed_activities_type
+    const { rows, has_more } = pageRows<TypedRow>(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_typed_activities a INDEXED BY close_typed_activities_type
       WHERE a.org_id = @org AND a.type = @kind${w.sql()} ORDER BY a.date_created DESC, a.id DESC`, params, q);
-    return { data: renderTyped(this.db, orgId, rows), has_more };
+    return { data: renderTyped(orgId, rows as Parameters<typeof renderTyped>[1]), has_more };
+  }
+
+  /**
+   * Calls, meetings and SMS matching `w` (over close_typed_activities' own column names), in `order`:
+   * GET /activity/ when its `_type` names only these kinds.
+   */
+  page(orgId: string, w: Where, q: PageParams, order: string): ClosePage<TypedActivityT> {
+    const { rows, has_more } = pageRows<TypedRow>(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_typed_activities a
+      WHERE a.org_id = @org${w.sql()} ORDER BY ${order}`, { ...w.params, org: orgId }, q);
+    return { data: renderTyped(orgId, rows as Parameters<typeof renderTyped>[1]), has_more };
   }
 
   get(orgId: string, kind: TypedKind, id: string): TypedActivityT {
@@ -86,10 +96,11 @@ export class TypedActivityStore {
   /** Notes, calls, meetings and SMS among `ids` (others left out), rendered. */
   findMany(orgId: string, ids: string[]): Map<string, TypedActivityT> {
     const list = JSON.stringify(ids);
-    const notes = cached(this.db, `SELECT * FROM close_activities WHERE org_id = ? AND custom_activity_type_id IS NULL
-      AND id IN (SELECT value FROM json_each(?))`).all(orgId, list) as NoteRow[];
-    const typed = cached(this.db, `SELECT * FROM close_typed_activities WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(orgId, list) as TypedRow[];
-    return new Map([...renderNotes(this.db, orgId, notes), ...renderTyped(this.db, orgId, typed)].map((a) => [a.id, a]));
+    const notes = cached(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_activities a WHERE a.org_id = ? AND a.custom_activity_type_id IS NULL
+      AND a.id IN (SELECT value FROM json_each(?))`).all(orgId, list) as Parameters<typeof renderNotes>[1];
+    const typed = cached(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_typed_activities a WHERE a.org_id = ? AND a.id IN (SELECT value FROM json_each(?))`)
+      .all(orgId, list) as Parameters<typeof renderTyped>[1];
+    return new Map<string, TypedActivityT>([...renderNotes(orgId, notes), ...renderTyped(orgId, typed)].map((a) => [a.id, a]));
   }
 
   createNote(orgId: string, userId: string, input: NoteCreateT): TypedActivityT {

@@ -1,4 +1,4 @@
-import { cached, type Db } from '../../core/db.js';
+import { userNameSql } from './common.js';
 import type {
   CallActivityT, MeetingActivityT, NoteActivityT, SmsActivityT, TypedActivityT,
 } from '../../../schemas/close/typed-activities.js';
@@ -52,60 +52,55 @@ const DISPOSITIONS = new Map([
   ['completed', 'answered'], ['no-answer', 'no-answer'], ['timeout', 'no-answer'], ['busy', 'busy'], ['failed', 'error'], ['cancel', 'abandoned'],
 ]);
 
-/** Users' full names (as userNameSql gives them), by id. */
-export function userNames(db: Db, orgId: string, ids: (string | null)[]): Map<string, string | null> {
-  const wanted = [...new Set(ids.filter((x): x is string => x !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = cached(db, `SELECT id, NULLIF(TRIM(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')), '') AS name
-    FROM close_users WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))`).all(orgId, JSON.stringify(wanted)) as { id: string; name: string | null }[];
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
+/** The users' names a note's or typed activity's row is read with (userNameSql), after `a.*`. */
+export const NAMES_SQL = `${userNameSql('a.org_id', 'a.user_id')} AS user_name, ${userNameSql('a.org_id', 'a.created_by')} AS created_by_name,
+  ${userNameSql('a.org_id', 'a.updated_by')} AS updated_by_name`;
+interface Names { user_name: string | null; created_by_name: string | null; updated_by_name: string | null }
 
-type Common = NoteRow | TypedRow;
-function base(r: Common, names: Map<string, string | null>) {
-  const name = (id: string | null) => (id === null ? null : names.get(id) ?? null);
-  return {
-    id: r.id, organization_id: r.org_id, lead_id: r.lead_id, contact_id: r.contact_id, user_id: r.user_id, user_name: name(r.user_id),
-    users: r.user_id ? [r.user_id] : [], created_by: r.created_by, created_by_name: name(r.created_by),
-    updated_by: r.updated_by, updated_by_name: name(r.updated_by), activity_at: r.activity_at ?? r.date_created,
-    date_created: r.date_created, date_updated: r.date_updated,
-  };
-}
-
-const people = (rows: Common[]) => rows.flatMap((r) => [r.user_id, r.created_by, r.updated_by]);
-
-export function renderNotes(db: Db, orgId: string, rows: NoteRow[]): NoteActivityT[] {
-  const names = userNames(db, orgId, people(rows));
+export function renderNotes(orgId: string, rows: (NoteRow & Names)[]): NoteActivityT[] {
   return rows.map((r) => ({
-    ...base(r, names), _type: 'Note', note: r.note, note_html: r.note_html, title: r.title, pinned: r.pinned === 1, attachments: [],
+    id: r.id, _type: 'Note', organization_id: orgId, lead_id: r.lead_id, contact_id: r.contact_id, user_id: r.user_id, user_name: r.user_name,
+    users: r.user_id ? [r.user_id] : [], created_by: r.created_by, created_by_name: r.created_by_name, updated_by: r.updated_by,
+    updated_by_name: r.updated_by_name, activity_at: r.activity_at ?? r.date_created, date_created: r.date_created, date_updated: r.date_updated,
+    note: r.note, note_html: r.note_html, title: r.title, pinned: r.pinned === 1, attachments: [],
   }));
 }
 
 const nulls = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, null]));
 const SEQUENCE_NULLS = nulls(['sequence_id', 'sequence_name', 'sequence_subscription_id']);
 
-export function renderTyped(db: Db, orgId: string, rows: TypedRow[]): TypedActivityT[] {
-  const names = userNames(db, orgId, people(rows));
+/** One object literal per row (no intermediate spreads): lists render up to 100 of these per request. */
+export function renderTyped(orgId: string, rows: (TypedRow & Names)[]): TypedActivityT[] {
   return rows.map((r) => {
     const f = JSON.parse(r.fields) as Record<string, unknown>;
-    const b = { ...base(r, names), _type: r.type };
+    const users = r.user_id ? [r.user_id] : [];
+    const activityAt = r.activity_at ?? r.date_created;
     if (r.type === 'Call') {
       const phone = f['phone'] as string | null;
       return {
-        ...b, ...(f as object), ...SEQUENCE_NULLS, disposition: DISPOSITIONS.get(f['status'] as string) ?? null,
+        id: r.id, _type: 'Call', organization_id: orgId, lead_id: r.lead_id, contact_id: r.contact_id, user_id: r.user_id, user_name: r.user_name, users,
+        created_by: r.created_by, created_by_name: r.created_by_name, updated_by: r.updated_by, updated_by_name: r.updated_by_name,
+        activity_at: activityAt, date_created: r.date_created, date_updated: r.date_updated, ...f,
+        sequence_id: null, sequence_name: null, sequence_subscription_id: null, disposition: DISPOSITIONS.get(f['status'] as string) ?? null,
         local_phone: null, remote_phone: phone, local_phone_formatted: null, remote_phone_formatted: phone, local_country_iso: null, remote_country_iso: null,
         voicemail_duration: null, outcome_id: null, cost: null,
       } as CallActivityT;
     }
+    const common = {
+      id: r.id, _type: r.type, organization_id: orgId, lead_id: r.lead_id, contact_id: r.contact_id, user_id: r.user_id, user_name: r.user_name, users,
+      created_by: r.created_by, created_by_name: r.created_by_name, updated_by: r.updated_by, updated_by_name: r.updated_by_name,
+      activity_at: activityAt, date_created: r.date_created, date_updated: r.date_updated,
+    };
     if (r.type === 'Meeting') {
       const starts = f['starts_at'] as string | null;
       const ends = f['ends_at'] as string | null;
       const seconds = starts && ends ? Math.max(0, Math.round((Date.parse(ends) - Date.parse(starts)) / 1000)) : 0;
       // Real API: meetings come from a connected calendar; here: from a dataset (source "calendar").
-      return { ...b, ...(f as object), duration: seconds, source: 'calendar', outcome_id: null, is_recurring: false } as MeetingActivityT;
+      return { ...common, ...f, duration: seconds, source: 'calendar', outcome_id: null, is_recurring: false } as MeetingActivityT;
     }
     return {
-      ...b, ...(f as object), ...SEQUENCE_NULLS, local_phone_formatted: f['local_phone'] as string | null, remote_phone_formatted: f['remote_phone'] as string | null,
+      ...common, ...f, sequence_id: null, sequence_name: null, sequence_subscription_id: null,
+      local_phone_formatted: f['local_phone'] as string | null, remote_phone_formatted: f['remote_phone'] as string | null,
       local_country_iso: null, remote_country_iso: null, template_id: null, cost: null, error_message: null, attachments: [],
       agent_config_id: null, agent_action_reason: null,
     } as unknown as SmsActivityT;
