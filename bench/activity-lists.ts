@@ -13,7 +13,7 @@ const YEAR_MS = 365 * 86_400_000;
 const END = Date.parse('2026-09-01T00:00:00Z');
 
 /** `n` calls (half), SMS (three in ten) and meetings on the organization's leads, owners drawn from its users. */
-export function insertActivities(db: Db, org: string, n: number): number {
+function insertActivities(db: Db, org: string, n: number): number {
   let state = 11;
   const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;

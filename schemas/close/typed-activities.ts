@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, stringEnum } from '../common.js';
 import { closeList } from './common.js';
+import { EMAIL_FILTERS } from './emails.js';
 import { GivenDate, listQuery, optionalStrings, Required, S } from './objects.js';
 
 // Notes, calls, meetings and SMS: the activities a user logs, each with Close's own fields
@@ -69,12 +70,8 @@ export const TYPED_PROPERTIES = {
   duration: Type.Integer(), direction: NS, status: S, note: NS,
 };
 
-/** The filters Close documents for each typed list (GET /activity/note/, …/call/, …/meeting/, …/sms/). */
-export const TYPED_FILTERS = [
-  'id__in', 'lead_id', 'contact_id', 'user_id', 'organization_id', '_type',
-  'date_created__gte', 'date_created__lte', 'date_created__gt', 'date_created__lt',
-  'activity_at__gte', 'activity_at__lte', 'activity_at__gt', 'activity_at__lt',
-] as const;
+/** The filters Close documents for each typed list (GET /activity/note/, …/call/, …/meeting/, …/sms/): the email list's. */
+export const TYPED_FILTERS = EMAIL_FILTERS;
 export const TypedListQuery = listQuery(optionalStrings(TYPED_FILTERS));
 
 /** Creating one: the lead (which must exist), and who, whom and when. */
