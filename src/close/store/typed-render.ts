@@ -7,8 +7,7 @@ import type {
 // (rows of close_typed_activities) are answered, and the stored order of each type's own fields,
 // shared by the store and the dataset format (src/close/seed-activities.ts).
 
-/** Close's `_type` of each typed list (`/activity/<segment>/`). */
-export const TYPED_SEGMENTS = new Map([['note', 'Note'], ['call', 'Call'], ['meeting', 'Meeting'], ['sms', 'SMS']] as const);
+/** Close's `_type` of each typed list (`/activity/note/`, `/call/`, `/meeting/`, `/sms/`). */
 export type TypedKind = 'Note' | 'Call' | 'Meeting' | 'SMS';
 /** The kinds kept in close_typed_activities (notes are rows of close_activities). */
 export const TABLE_KINDS = ['Call', 'Meeting', 'SMS'] as const;
