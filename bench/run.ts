@@ -2,7 +2,7 @@
 // run on the same machine, as a ratio, with its target and pass/miss. Never part of npm test.
 // Servers run as child processes (dist/server.mjs, dist/bench/bare.js); autocannon loads them from
 // this process over loopback, each stage for BENCH_SECONDS (default 3) or a bounded number of requests.
-//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit bulk-delete events query lists export import org idle-orgs webhook-writes mixed)
+//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit bulk-delete events query lists activity-lists export import org idle-orgs webhook-writes mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)
 //   BENCH_MIXED=200000      requests of the memory stage; BENCH_EXPORT_ROWS=1000000; BENCH_LEADS=100000
 //   BENCH_ORG_BASELINE=/path/server.mjs  stage org measured again on an older build; BENCH_ORGS=1000; BENCH_IDLE_ORGS=1000
@@ -20,6 +20,7 @@ import { bulkEditStage } from './bulk-edit.js';
 import { bulkDeleteStage } from './bulk-delete.js';
 import { eventsStage } from './events.js';
 import { listsStage } from './lists.js';
+import { activityListsStage } from './activity-lists.js';
 import { orgStage } from './orgs.js';
 import { idleOrgsStage, webhookWritesStage } from './scheduler.js';
 
@@ -284,7 +285,7 @@ async function mixed() {
 }
 
 const stages: [string, () => Promise<void>][] = [
-  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['bulk-delete', bulkDeleteStage], ['events', eventsStage], ['query', queryStage], ['lists', listsStage],
+  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['bulk-delete', bulkDeleteStage], ['events', eventsStage], ['query', queryStage], ['lists', listsStage], ['activity-lists', activityListsStage],
   ['export', exportStage], ['import', importStage], ['org', orgStage], ['idle-orgs', idleOrgsStage],
   ['webhook-writes', webhookWritesStage], ['mixed', mixed],
 ];

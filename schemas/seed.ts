@@ -10,6 +10,9 @@ import { SAVED_SEARCH_TYPES } from './close/saved-searches.js';
 import { VISIBILITY_BEHAVIORS } from './close/roles.js';
 import { DIALER_SOURCE_TYPES, DIALER_STATUSES, DIALER_TYPES } from './close/dialers.js';
 import { INTEGRATION_LINK_TYPES } from './close/integration-links.js';
+import {
+  CALL_STATUSES, MEETING_STATUSES, MeetingAttendee, PHONE_DIRECTIONS, PHONE_SOURCES, SMS_STATUSES,
+} from './close/typed-activities.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
 // each vendor's dataset; every new organization gets a copy. The same format is an organization's
@@ -69,7 +72,34 @@ export const CloseSeedOpportunity = Type.Object({
   /** When absent, a won (lost) opportunity was won (lost) when last updated. */
   date_won: Type.Optional(NS), date_lost: Type.Optional(NS),
 });
-export const CloseSeedActivity = Type.Object({ id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom });
+/** A note (no custom activity type) or a custom activity; a note's own keys are absent when null (or false). */
+export const CloseSeedActivity = Type.Object({
+  id: S, custom_activity_type_id: NS, note: NS, user_id: NS, ...Dated, custom: Custom,
+  contact_id: Type.Optional(NS), created_by: Type.Optional(NS), updated_by: Type.Optional(NS), note_html: Type.Optional(NS),
+  title: Type.Optional(NS), pinned: Type.Optional(Type.Boolean()), activity_at: Type.Optional(NS),
+});
+/** What every call, meeting and SMS of a dataset has; `activity_at` null: when created. */
+const TypedCommon = {
+  id: S, lead_id: S, contact_id: Type.Optional(NS), user_id: Type.Optional(NS), created_by: Type.Optional(NS), updated_by: Type.Optional(NS),
+  activity_at: Type.Optional(NS), ...Dated,
+};
+const Opt = Type.Optional(NS);
+/** A call, meeting or SMS (src/close/store/typed-render.ts KIND_FIELDS gives each absent key's default). */
+export const CloseSeedTypedActivity = Type.Union([
+  Type.Object({
+    ...TypedCommon, _type: Type.Literal('Call'), direction: Type.Optional(stringEnum(PHONE_DIRECTIONS)),
+    duration: Type.Optional(Type.Integer({ minimum: 0 })), phone: Opt, status: Type.Optional(stringEnum(CALL_STATUSES)),
+    source: Type.Optional(stringEnum(PHONE_SOURCES)), note: Opt, note_html: Opt, recording_url: Opt, voicemail_url: Opt,
+  }),
+  Type.Object({
+    ...TypedCommon, _type: Type.Literal('Meeting'), title: Opt, starts_at: Opt, ends_at: Opt, attendees: Type.Optional(Type.Array(MeetingAttendee)),
+    location: Opt, note: Opt, status: Type.Optional(stringEnum(MEETING_STATUSES)),
+  }),
+  Type.Object({
+    ...TypedCommon, _type: Type.Literal('SMS'), direction: Type.Optional(stringEnum(PHONE_DIRECTIONS)), status: Type.Optional(stringEnum(SMS_STATUSES)),
+    text: Opt, local_phone: Opt, remote_phone: Opt, source: Type.Optional(stringEnum(PHONE_SOURCES)), date_sent: Opt, date_scheduled: Opt,
+  }),
+]);
 /** A lead task: `date` null (dateless), a date (YYYY-MM-DD) or a Close timestamp; who created it defaults to the lead's creator. */
 export const CloseSeedTask = Type.Object({
   id: S, assigned_to: NS, text: S, date: NS, is_complete: Type.Boolean(), ...By, ...Dated,
@@ -243,6 +273,8 @@ export const CloseSeed = Type.Object({
   send_as: Type.Optional(Type.Array(CloseSeedSendAs)),
   dialer_sessions: Type.Optional(Type.Array(CloseSeedDialer)),
   integration_links: Type.Optional(Type.Array(CloseSeedIntegrationLink)),
+  /** Calls, meetings and SMS of the leads. Absent in datasets written before they were emulated: none. */
+  typed_activities: Type.Optional(Type.Array(CloseSeedTypedActivity)),
 });
 
 export const SeedFile = Type.Object({

@@ -1262,6 +1262,67 @@ const integrationLinks = [
   date_created: closeTs(VIEWS_CREATED + k * 3600e3), date_updated: closeTs(VIEWS_CREATED + k * 3600e3),
 }));
 
+// ---- calls, meetings and SMS (issue 23) -------------------------------------
+// Drawn from their own PRNG, after everything else, so every id and value above stays the same.
+const A = makeRng(0xac7cafe5);
+function actId() {
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < 43; i++) s += B62[Math.floor(A.next() * 62)];
+    const id = 'acti_' + s;
+    if (!closeIds.has(id)) {
+      closeIds.add(id);
+      return id;
+    }
+  }
+}
+const aBetween = (a, b) => (b <= a ? a : a + Math.floor(A.next() * (b - a + 1)));
+const phoneOf = () => `+1415555${String(A.int(0, 9999)).padStart(4, '0')}`;
+const withContacts = closeLeads.filter((l) => l.contacts.length > 0);
+const CALL_NOTES = ['Asked about pricing tiers.', 'Left a voicemail.', 'Walked through the onboarding plan.', 'Scheduled a follow-up demo.', null];
+const SMS_TEXTS = ['Thanks for your time today!', 'Running 5 minutes late.', 'Sounds good, talk Friday.', 'Can you send the proposal?'];
+const MEETING_TITLES = ['Discovery meeting', 'Product demo', 'Contract review', 'Quarterly check-in'];
+const typedActivities = [];
+const typedCommon = (lead) => {
+  const contact = A.pick(lead.contacts);
+  const user = A.pick(closeUsers).id;
+  const created = aBetween(Date.parse(lead.date_created) + 60000, C_T_END);
+  return {
+    id: actId(), lead_id: lead.id, contact_id: contact.id, user_id: user, created_by: user, updated_by: user, activity_at: null,
+    date_created: closeTs(created), date_updated: closeTs(created), contact, created,
+  };
+};
+for (let k = 0; k < 12; k++) {
+  const { contact: _c, created: _t, ...common } = typedCommon(A.pick(withContacts));
+  const status = A.weighted([['completed', 6], ['no-answer', 2], ['busy', 1]]);
+  typedActivities.push({
+    ...common, _type: 'Call', direction: A.chance(0.7) ? 'outbound' : 'inbound', duration: status === 'completed' ? A.int(30, 1800) : 0,
+    phone: phoneOf(), status, source: 'External', note: A.pick(CALL_NOTES), note_html: null, recording_url: null, voicemail_url: null,
+  });
+}
+for (let k = 0; k < 6; k++) {
+  const { contact, created, ...common } = typedCommon(A.pick(withContacts));
+  const owner = closeUsers.find((u) => u.id === common.user_id);
+  const starts = created + A.int(1, 14) * DAY;
+  typedActivities.push({
+    ...common, _type: 'Meeting', title: A.pick(MEETING_TITLES), starts_at: closeTs(starts), ends_at: closeTs(starts + A.pick([30, 45, 60]) * 60000),
+    attendees: [
+      { email: owner.email, name: `${owner.first_name} ${owner.last_name}`, status: 'yes', contact_id: null, user_id: owner.id, is_organizer: true },
+      { email: contact.emails[0]?.email ?? null, name: contact.name, status: A.pick(['yes', 'maybe', 'no']), contact_id: contact.id, user_id: null, is_organizer: false },
+    ],
+    location: A.chance(0.5) ? 'Zoom' : null, note: null, status: starts > C_T_END ? 'upcoming' : 'completed',
+  });
+}
+for (let k = 0; k < 10; k++) {
+  const { contact: _c, created: _t, ...common } = typedCommon(A.pick(withContacts));
+  const inbound = A.chance(0.4);
+  typedActivities.push({
+    ...common, _type: 'SMS', direction: inbound ? 'inbound' : 'outbound', status: inbound ? 'inbox' : 'sent', text: A.pick(SMS_TEXTS),
+    local_phone: '+14155550001', remote_phone: phoneOf(), source: 'External', date_sent: common.date_created, date_scheduled: null,
+  });
+}
+typedActivities.sort((a, b) => (a.id < b.id ? -1 : 1));
+
 const close = {
   organization: closeOrganization,
   users: closeUsers,
@@ -1285,6 +1346,7 @@ const close = {
   send_as: sendAs,
   dialer_sessions: dialerSessions,
   integration_links: integrationLinks,
+  typed_activities: typedActivities,
 };
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList } from './common.js';
 import { EmailActivity } from './emails.js';
+import { TYPED_PROPERTIES } from './typed-activities.js';
 import { CustomFieldsInput, GivenDate, listQuery, optionalStrings, Required, S, withCustom, type CustomKeys } from './objects.js';
 
 const NS = Nullable(Type.String());
@@ -13,8 +14,8 @@ export const Activity = withCustom({
 export type ActivityT = Static<typeof Activity> & CustomKeys;
 export const ActivityPartial = Type.Partial(Activity);
 export const ActivityList = closeList(ActivityPartial);
-/** GET /activity/ and /activity/{id}/: a note, a custom activity or an email (every key of both, each optional). */
-export const AnyActivityPartial = Type.Partial(withCustom({ ...EmailActivity.properties, ...Activity.properties, lead_id: NS }));
+/** GET /activity/ and /activity/{id}/: any activity kind (every key of each, each optional). */
+export const AnyActivityPartial = Type.Partial(withCustom({ ...EmailActivity.properties, ...TYPED_PROPERTIES, ...Activity.properties, lead_id: NS }));
 export const AnyActivityList = closeList(AnyActivityPartial);
 /** The filters Close documents for GET /activity/ (and its typed lists) that the emulator applies. */
 export const ACTIVITY_FILTERS = [

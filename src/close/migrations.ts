@@ -483,5 +483,31 @@ export const closeMigrations: MigrationSet = {
         ) WITHOUT ROWID;
       `,
     },
+    {
+      version: 18,
+      name: 'Close notes with their own fields; calls, meetings and SMS (close_typed_activities)',
+      sql: `
+        -- A note's contact, creator, last editor, HTML, title, pin and when it happened (NULL: when created).
+        ALTER TABLE close_activities ADD COLUMN contact_id TEXT;
+        ALTER TABLE close_activities ADD COLUMN created_by TEXT;
+        ALTER TABLE close_activities ADD COLUMN updated_by TEXT;
+        ALTER TABLE close_activities ADD COLUMN note_html TEXT;
+        ALTER TABLE close_activities ADD COLUMN title TEXT;
+        ALTER TABLE close_activities ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE close_activities ADD COLUMN activity_at TEXT;
+        -- A call, meeting or SMS (type: Call | Meeting | SMS, Close's _type). fields: the type's own fields as a JSON
+        -- object, in the order src/close/store/typed-activities.ts writes them; activity_at NULL means when created.
+        CREATE TABLE close_typed_activities (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL, type TEXT NOT NULL, lead_id TEXT NOT NULL, contact_id TEXT, user_id TEXT,
+          created_by TEXT, updated_by TEXT, activity_at TEXT, fields TEXT NOT NULL DEFAULT '{}',
+          date_created TEXT NOT NULL, date_updated TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX close_typed_activities_lead ON close_typed_activities(org_id, lead_id);
+        -- GET /activity/call/ (…) newest first walks this index.
+        CREATE INDEX close_typed_activities_type ON close_typed_activities(org_id, type, date_created);
+      `,
+    },
   ],
 };

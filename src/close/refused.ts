@@ -1,6 +1,20 @@
 import { validationError } from '../core/errors.js';
 import { isObject, own } from '../core/own.js';
 
+const FILES = 'Not supported by the emulator: files are not emulated.';
+/** Call fields Close documents on create and update that name what the emulator does not keep. */
+const CALL_REFUSED = {
+  conversation_type_id: 'Not supported by the emulator: conversation types are not emulated.',
+  custom_fields: 'Not supported by the emulator: calls carry no custom fields here.',
+  outcome_id: 'Not supported by the emulator: outcomes are not emulated.',
+  playbook_id: 'Not supported by the emulator: playbooks are not emulated.',
+  quality_info: 'Not supported by the emulator: call quality is not emulated.',
+};
+const SMS_REFUSED = {
+  attachments: FILES,
+  template_id: 'Not supported by the emulator: SMS templates are not emulated.',
+};
+
 /**
  * Body fields Close documents for a write we serve but the emulator cannot honour yet, per route
  * (`METHOD /path/:id/` under /api/v1), each with the reason a 400 gives. Real API: each is honoured;
@@ -41,6 +55,12 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
     pinned: 'Not supported by the emulator: activities cannot be pinned here.',
     status: 'Not supported by the emulator: custom activities are always published here.',
   },
+  'POST /activity/note/': { attachments: FILES },
+  'PUT /activity/note/:id/': { attachments: FILES },
+  'POST /activity/call/': CALL_REFUSED,
+  'PUT /activity/call/:id/': CALL_REFUSED,
+  'POST /activity/sms/': SMS_REFUSED,
+  'PUT /activity/sms/:id/': SMS_REFUSED,
   'POST /lead/': {
     addresses: 'Not supported by the emulator: lead addresses are not emulated.',
     'contacts[].urls': 'Not supported by the emulator: contact URLs are not emulated.',

@@ -9,6 +9,9 @@ import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
 import { checkCommentSeed, exportCommentSeed, insertCommentSeed } from './seed-comments.js';
 import { checkViewSeed, exportViewSeed, insertViewSeed } from './seed-views.js';
+import {
+  ACTIVITY_EXPORT_COLUMNS, checkTypedActivitySeed, exportTypedActivitySeed, insertTypedActivitySeed, noteColumns, noteKeys,
+} from './seed-activities.js';
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -91,7 +94,7 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
       ?? (new Set(b.items.map((x) => x.seq)).size === b.items.length ? null : `${at}/items: duplicate seq`);
     if (p) return p;
   }
-  return checkWebhookSeed(s, check) ?? checkCommentSeed(s, check) ?? checkViewSeed(s, check);
+  return checkTypedActivitySeed(s, check) ?? checkWebhookSeed(s, check) ?? checkCommentSeed(s, check) ?? checkViewSeed(s, check);
 }
 
 // Real API: only bulkedit_ is documented; here: the other kinds' prefixes (src/close/jobs/*.ts).
@@ -186,7 +189,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       values(o.id, o.custom);
     }
     for (const a of lead.activities) {
-      insert('close_activities', { ...a, lead_id: lead.id });
+      insert('close_activities', { ...a, ...noteColumns(a), lead_id: lead.id });
       values(a.id, a.custom);
     }
     for (const o of lead.custom_objects) {
@@ -221,6 +224,7 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
   for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
+  insertTypedActivitySeed(s, insert);
   insertWebhookSeed(orgId, s, insert);
   insertCommentSeed(s, insert);
   insertViewSeed(s, insert);
@@ -250,8 +254,9 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     FROM close_contacts WHERE org_id = ? ORDER BY id`).map((c) => withCustom({ ...c, emails: parse(c.emails), phones: parse(c.phones) })));
   const opportunities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, status_id, value, value_period, confidence, contact_id, user_id, note,
     created_by, updated_by, date_created, date_updated, date_won, date_lost FROM close_opportunities WHERE org_id = ? ORDER BY id`).map(withCustom));
-  const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated
-    FROM close_activities WHERE org_id = ? ORDER BY id`).map(withCustom));
+  const activities = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_activity_type_id, note, user_id, date_created, date_updated,
+    ${ACTIVITY_EXPORT_COLUMNS} FROM close_activities WHERE org_id = ? ORDER BY id`).map(({ contact_id, created_by, updated_by, note_html, title, pinned, activity_at, ...a }) =>
+    ({ ...withCustom(a), ...noteKeys({ contact_id, created_by, updated_by, note_html, title, pinned, activity_at }) })));
   const objects = byLead(all<Row & { lead_id: string; id: string }>(`SELECT id, lead_id, custom_object_type_id, name, date_created, date_updated
     FROM close_custom_objects WHERE org_id = ? ORDER BY id`).map(withCustom));
   const tasks = byLead(all<{ lead_id: string; is_complete: number }>(`SELECT id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by,
@@ -321,6 +326,7 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
     ...exportWebhookSeed(db, orgId),
     ...exportCommentSeed(db, orgId),
     ...exportViewSeed(db, orgId),
+    ...exportTypedActivitySeed(db, orgId),
   };
 }
 
@@ -328,7 +334,7 @@ const RECORDS = [
   'leads', 'contacts', 'opportunities', 'activities', 'custom_objects', 'tasks', 'bulk_edits', 'connected_accounts', 'sequences', 'sequence_subscriptions',
   'email_templates', 'email_activities', 'unsubscribed_emails', 'webhooks', 'events', 'webhook_deliveries',
   'comment_threads', 'comments', 'lead_merges', 'recorded_activities',
-  'saved_searches', 'roles', 'send_as', 'dialer_sessions', 'integration_links',
+  'saved_searches', 'roles', 'send_as', 'dialer_sessions', 'integration_links', 'typed_activities',
 ] as const;
 
 /**
@@ -347,7 +353,7 @@ export const closeDataset: VendorDataset<'close'> = {
   // so the API key still has its user, and so do webhook subscriptions; leads (with their emails and
   // subscriptions), unsubscribed addresses, the event log and webhook deliveries go.
   empty: (s) => ({
-    ...s, leads: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [],
+    ...s, leads: [], typed_activities: [], bulk_edits: [], sequence_subscriptions: [], unsubscribed_emails: [], events: [], webhook_deliveries: [],
     comment_threads: [], comments: [], lead_merges: [],
   }),
   name: (s) => s.organization.name,

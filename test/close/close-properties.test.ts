@@ -91,8 +91,8 @@ t.test('every served operation that answers a Close object with a schema is one 
     }
   }
   t.same([...named].sort(), [
-    'BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'Contact', 'EmailActivity', 'IntegrationLink', 'Lead',
-    'Opportunity', 'SavedSearch',
+    'ActivityBase', 'BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'CallActivity', 'Contact',
+    'EmailActivity', 'IntegrationLink', 'Lead', 'Opportunity', 'SMSActivity', 'SavedSearch',
   ],
     'the objects Close gives a schema');
 });
@@ -160,6 +160,22 @@ t.test('one object of each kind, single, listed and nested, carries every proper
   }));
   carriesAll(t, 'EmailActivity', await get(app, `/activity/email/${emailId}/`), 'GET /activity/email/{id}/');
   carriesAll(t, 'EmailActivity', ((await get(app, '/activity/email/')).data as Obj[])[0], 'GET /activity/email/');
+});
+
+t.test('notes, calls and SMS carry every property Close lists, single, listed, created and updated', async (t) => {
+  const app = await build(t);
+  for (const [segment, schema, body, change] of [
+    ['note', 'ActivityBase', { note: 'n' }, { note: 'm' }],
+    ['call', 'CallActivity', { direction: 'outbound', duration: 10 }, { duration: 20 }],
+    ['sms', 'SMSActivity', { status: 'sent', text: 'hi' }, { text: 'hello' }],
+  ] as const) {
+    const made = await post(app, `/activity/${segment}/`, { lead_id: SEEDED_LEAD.id, ...body });
+    carriesAll(t, schema, made, `POST /activity/${segment}/`);
+    carriesAll(t, schema, await get(app, `/activity/${segment}/${made.id}/`), `GET /activity/${segment}/{id}/`);
+    carriesAll(t, schema, ((await get(app, `/activity/${segment}/`)).data as Obj[])[0], `GET /activity/${segment}/`);
+    carriesAll(t, schema, await put(app, `/activity/${segment}/${made.id}/`, change), `PUT /activity/${segment}/{id}/`);
+    carriesAll(t, schema, await get(app, `/activity/${made.id}/`), `GET /activity/{id}/ (${segment})`);
+  }
 });
 
 t.test('a property going missing is caught', async (t) => {

@@ -32,8 +32,8 @@ const [type0, type1] = [CS.custom_activity_types[0]!.id, CS.custom_activity_type
 t.test('each documented activity filter answers what filtering the whole list gives', async (t) => {
   const app = await build(t);
   const all = await everything(app);
-  // Notes and custom activities, emails, and the activities Close records.
-  t.equal(all.length, CS.leads.flatMap((l) => [...l.activities, ...(l.emails ?? []), ...(l.recorded_activities ?? [])]).length);
+  // Notes and custom activities, emails, the activities Close records, calls, meetings and SMS.
+  t.equal(all.length, CS.leads.flatMap((l) => [...l.activities, ...(l.emails ?? []), ...(l.recorded_activities ?? [])]).length + CS.typed_activities!.length);
   const [l0, l1] = CS.leads.filter((l) => l.activities.length > 0).map((l) => l.id);
   const middle = [...all].sort((a, b) => a.date_created.localeCompare(b.date_created))[Math.floor(all.length / 2)]!.date_created;
   const at = encodeURIComponent(middle);
@@ -52,7 +52,9 @@ t.test('each documented activity filter answers what filtering the whole list gi
     ['contact_id__in=cont_a,cont_b', () => false],
     ['_type=Note', (a) => a._type === 'Note'],
     ['_type=Custom', (a) => a._type === 'CustomActivity'],
-    ['_type=Call', () => false],
+    ['_type=Call', (a) => a._type === 'Call'],
+    ['_type__in=SMS,Meeting', (a) => a._type === 'SMS' || a._type === 'Meeting'],
+    ['_type=Whatsapp', () => false],
     [`_type=${type0}`, (a) => a.custom_activity_type_id === type0],
     [`_type__in=Note,${type1}`, (a) => a._type === 'Note' || a.custom_activity_type_id === type1],
     [`date_created__gte=${at}`, (a) => a.date_created >= middle],

@@ -22,6 +22,7 @@ const seedCounts = {
     recorded_activities: CS.leads.flatMap((l) => l.recorded_activities ?? []).length,
     saved_searches: CS.saved_searches!.length, roles: CS.roles!.length, send_as: CS.send_as!.length, dialer_sessions: CS.dialer_sessions!.length,
     integration_links: CS.integration_links!.length,
+    typed_activities: CS.typed_activities!.length,
   },
 };
 

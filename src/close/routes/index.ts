@@ -22,6 +22,7 @@ export default async function registerRoutes(app: FastifyInstance) {
     await import('./pipelines.js'),
     await import('./custom-fields.js'),
     await import('./activities.js'),
+    await import('./typed-activities.js'),
     await import('./custom-objects.js'),
     await import('./bulk-actions.js'),
     await import('./tasks.js'),

@@ -16,6 +16,9 @@ import type { EmailStore } from './emails.js';
 import type { RecordedActivityStore } from './recorded-activities.js';
 import type { RecordedActivityT } from '../../../schemas/close/recorded-activities.js';
 import type { EmailThreadStore } from './email-threads.js';
+import type { TypedActivityStore } from './typed-activities.js';
+import type { TypedActivityT } from '../../../schemas/close/typed-activities.js';
+import { TABLE_KINDS } from './typed-render.js';
 
 const ORDER_FIELDS = new Map([['date_created', 'date_created']]);
 
@@ -32,21 +35,28 @@ export type ActivityFilter = PageParams & ListQuery & {
 
 /** The activities Close records (is_email = 2; their _type in the `note` column): src/close/store/recorded-activities.ts. */
 const RECORDED = `SELECT org_id, id, lead_id, NULL, type, user_id, contact_id, date_created, date_updated, 2 FROM close_recorded_activities`;
+/** Calls, meetings and SMS (is_email = 3, rendered by TypedActivityStore), in the list below. */
+const TYPED = `UNION ALL SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 3 FROM close_typed_activities`;
 
 /** Notes and custom activities, and emails (is_email = 1), as one list. */
-const ALL = `(SELECT org_id, id, lead_id, custom_activity_type_id, note, user_id, NULL AS contact_id, date_created, date_updated, 0 AS is_email
+const ALL = `(SELECT org_id, id, lead_id, custom_activity_type_id, note, user_id, contact_id, date_created, date_updated, 0 AS is_email
   FROM close_activities UNION ALL
   SELECT org_id, id, lead_id, NULL, NULL, user_id, contact_id, date_created, date_updated, 1 FROM close_email_activities
-  UNION ALL ${RECORDED})`;
+  UNION ALL ${RECORDED}
+  ${TYPED})`;
+
+const TABLE_KIND_NAMES: readonly string[] = TABLE_KINDS;
+
+/** Every activity one list row can be. */
+type AnyActivity = ActivityT | EmailActivityT | TypedActivityT | RecordedActivityT;
 
 /** `_type` values meaning "custom activities of any type" (Close documents `Custom`; `CustomActivity` is their `_type`). */
 const ANY_CUSTOM = ['Custom', 'CustomActivity'];
 
 /**
  * Activities of leads. Real API: many activity kinds (Note, Call, Email, …) with their own endpoints,
- * all of them in /activity/; here: notes (`_type: "Note"`), custom activities (`_type: "CustomActivity"`)
- * and emails (`_type: "Email"`, kept by src/close/store/emails.ts); only custom activities can be
- * created and edited here.
+ * all of them in /activity/; here: notes, calls, meetings and SMS (src/close/store/typed-activities.ts),
+ * custom activities (`_type: "CustomActivity"`) and emails (`_type: "Email"`, src/close/store/emails.ts).
  */
 export class ActivityStore {
   /** Recorded activities and email threads (set by CloseStore). */
@@ -56,6 +66,7 @@ export class ActivityStore {
   constructor(
     private readonly db: Db, private readonly ids: Ids, private readonly stamp: Stamper,
     private readonly fields: CustomFieldReader, private readonly values: CustomValues, private readonly emails: EmailStore,
+    private readonly typed: TypedActivityStore,
   ) {}
 
   /**
@@ -64,12 +75,12 @@ export class ActivityStore {
    * filters; here: those filters on any list, `_order_by` only on date_created (activities have no
    * activity_at), and `activity_at__*` a 400 naming it.
    */
-  list(orgId: string, q: ActivityFilter): ClosePage<ActivityT | EmailActivityT | RecordedActivityT> {
+  list(orgId: string, q: ActivityFilter): ClosePage<AnyActivity> {
     refuse(q, ACTIVITY_REFUSED);
     const w = new Where(q)
       .equals('id', 'id', { inOnly: true }).equals('lead_id', 'lead_id', { comma: true }).equals('user_id', 'user_id', { comma: true })
       .equals('organization_id', 'org_id', { noIn: true }).dates('date_created', 'date_created', false, ['__gt', '__gte', '__lt', '__lte']);
-    // Real API: activities may name a contact; here: only emails do (notes and custom activities never).
+    // Real API: activities may name a contact; here: all but custom activities may.
     w.equals('contact_id', 'contact_id', { comma: true });
     // Real API: thread_emails=true answers email threads in place of their emails, =only threads alone;
     // here: either is a 400 naming it (false, the default, lists emails; threads are at /activity/emailthread/).
@@ -77,13 +88,17 @@ export class ActivityStore {
     if (threads !== undefined && threads !== 'false' && threads !== '') {
       throw validationError('thread_emails: email threads are listed at /activity/emailthread/.', { thread_emails: 'Not supported by the emulator: emails are listed one by one (thread_emails=false).' });
     }
-    for (const param of ['_type', '_type__in']) {
-      const v = own(q, param);
-      if (typeof v !== 'string') continue;
-      // Real API: Note, Call, Email, … and custom activity type ids; here: notes, emails and custom activities (any other matches nothing).
-      const types = w.bind(JSON.stringify(commaList(v)));
+    const typeParams = ['_type', '_type__in'].map((p) => own(q, p)).filter((v): v is string => typeof v === 'string').map(commaList);
+    // Only calls, meetings or SMS asked for: their own table alone, newest first along its index.
+    const typedOnly = typeParams.length > 0 && typeParams.every((types) => types.length > 0 && types.every((t) => TABLE_KIND_NAMES.includes(t)));
+    for (const types of typedOnly ? typeParams : []) w.add(types.length === 1 ? `type = ${w.bind(types[0])}` : `type IN (SELECT value FROM json_each(${w.bind(JSON.stringify(types))}))`);
+    for (const list of typedOnly ? [] : typeParams) {
+      // Real API: Note, Call, Email, … and custom activity type ids; here: the kinds above (any other matches nothing).
+      const types = w.bind(JSON.stringify(list));
       const anyCustom = w.bind(JSON.stringify(ANY_CUSTOM));
+      const typed = w.bind(JSON.stringify(list.filter((t) => TABLE_KIND_NAMES.includes(t))));
       w.add(`((is_email = 1 AND 'Email' IN (SELECT value FROM json_each(${types})))
+        OR (is_email = 3 AND id IN (SELECT id FROM close_typed_activities WHERE org_id = @org AND type IN (SELECT value FROM json_each(${typed}))))
         OR (is_email = 0 AND custom_activity_type_id IS NULL AND 'Note' IN (SELECT value FROM json_each(${types})))
         OR (is_email = 2 AND note IN (SELECT value FROM json_each(${types})))
         OR (custom_activity_type_id IS NOT NULL AND (custom_activity_type_id IN (SELECT value FROM json_each(${types}))
@@ -94,12 +109,17 @@ export class ActivityStore {
     w.equals('custom_activity_type_id', 'custom_activity_type_id');
     if (q.customOnly) w.add('custom_activity_type_id IS NOT NULL');
     const order = orderBy(q, ORDER_FIELDS, 'date_created DESC, id DESC');
+    if (typedOnly) return this.typed.page(orgId, w, q, order);
     const { rows, has_more } = pageRows<ActivityRow>(this.db, `SELECT * FROM ${ALL} WHERE org_id = @org${w.sql()} ORDER BY ${order}`,
       { ...w.params, org: orgId }, q);
-    const others = this.render(orgId, rows.filter((r) => r.is_email === 0));
-    const byId = new Map<string, ActivityT | EmailActivityT | RecordedActivityT>(others.map((a) => [a.id, a]));
+    // Custom activities here; notes, calls, meetings and SMS with their own fields by TypedActivityStore;
+    // emails by the email store; recorded ones (status changes, completions, creations) by theirs.
+    const isTyped = (r: ActivityRow) => r.is_email === 3 || (r.is_email === 0 && r.custom_activity_type_id === null);
+    const others = this.render(orgId, rows.filter((r) => r.is_email === 0 && !isTyped(r)));
+    const byId = new Map<string, AnyActivity>(others.map((a) => [a.id, a]));
     for (const r of rows) if (r.is_email === 1) byId.set(r.id, this.emails.getEmail(orgId, r.id));
     for (const r of rows) if (r.is_email === 2) byId.set(r.id, this.recorded.get(orgId, r.id));
+    for (const [id, a] of this.typed.findMany(orgId, rows.filter(isTyped).map((r) => r.id))) byId.set(id, a);
     return { data: rows.map((r) => byId.get(r.id)!), has_more };
   }
 
@@ -108,13 +128,13 @@ export class ActivityStore {
     return this.list(orgId, { ...q, customOnly: true }) as ClosePage<ActivityT>;
   }
 
-  /** Any activity, an email or a recorded one included (GET /activity/{id}/). */
-  getAny(orgId: string, id: string): ActivityT | EmailActivityT | RecordedActivityT {
+  /** Any activity, an email, a recorded or a typed one included (GET /activity/{id}/). */
+  getAny(orgId: string, id: string): AnyActivity {
     if (exists(this.db, 'close_email_activities', orgId, id)) return this.emails.getEmail(orgId, id);
-    return this.recorded.find(orgId, id) ?? this.get(orgId, id);
+    return this.recorded.find(orgId, id) ?? this.typed.find(orgId, id) ?? this.get(orgId, id);
   }
 
-  /** Any activity but an email; with `customOnly`, one that is a custom activity (else 404). */
+  /** A note or custom activity; with `customOnly`, one that is a custom activity (else 404). */
   get(orgId: string, id: string, customOnly = false): ActivityT {
     const row = cached(this.db, `SELECT * FROM close_activities WHERE org_id = ? AND id = ?`).get(orgId, id) as ActivityRow | undefined;
     if (!row || (customOnly && row.custom_activity_type_id === null)) throw notFound(`${customOnly ? 'Custom activity' : 'Activity'} ${id} not found.`);
@@ -163,6 +183,7 @@ export class ActivityStore {
   delete(orgId: string, id: string, customOnly = false): void {
     if (!customOnly && exists(this.db, 'close_email_activities', orgId, id)) return this.threads.deleteEmail(orgId, id);
     if (!customOnly && this.recorded.find(orgId, id)) return this.recorded.delete(orgId, id);
+    if (!customOnly && this.typed.remove(orgId, id)) return;
     this.get(orgId, id, customOnly);
     this.remove(orgId, id);
   }
@@ -170,6 +191,7 @@ export class ActivityStore {
   /** Deletes the activity if it exists (a bulk delete's item); whether it did. */
   remove(orgId: string, id: string): boolean {
     return this.db.transaction(() => {
+      if (this.typed.remove(orgId, id)) return true;
       if (!exists(this.db, 'close_activities', orgId, id)) return false;
       this.values.deleteObject('close_activities', orgId, id);
       return true;
@@ -197,9 +219,11 @@ export class ActivityStore {
     if (userId && !exists(this.db, 'close_users', orgId, userId)) throw validationError(`User ${userId} not found.`, { user_id: 'User not found.' });
   }
 
+  /** Custom activities as below; notes with their own fields (src/close/store/typed-render.ts). */
   private render(orgId: string, rows: ActivityRow[]): ActivityT[] {
     const custom = this.values.flatFor(orgId, rows.map((r) => r.id));
-    return rows.map((r) => ({
+    const notes = this.typed.findMany(orgId, rows.filter((r) => r.custom_activity_type_id === null).map((r) => r.id));
+    return rows.map((r) => (notes.get(r.id) as unknown as ActivityT | undefined) ?? ({
       id: r.id, _type: r.custom_activity_type_id ? 'CustomActivity' : 'Note', lead_id: r.lead_id,
       custom_activity_type_id: r.custom_activity_type_id, note: r.note, user_id: r.user_id, organization_id: orgId,
       date_created: r.date_created, date_updated: r.date_updated, ...custom.get(r.id),

@@ -18,13 +18,16 @@ const none = (): null => null;
 /** Up to this many of a deleted lead's activities and tasks get their own `deleted` events. */
 const CHILDREN_MAX = 100_000;
 
-const ACTIVITY_TYPES = new Map([['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity'],
+const ACTIVITY_TYPES = new Map([
+  ['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity'],
+  ['Call', 'activity.call'], ['Meeting', 'activity.meeting'], ['SMS', 'activity.sms'],
   ['LeadStatusChange', 'activity.lead_status_change'], ['OpportunityStatusChange', 'activity.opportunity_status_change'],
-  ['TaskCompleted', 'activity.task_completed']]);
+  ['TaskCompleted', 'activity.task_completed'],
+]);
 
 /**
  * How each object the API writes is rendered for its events (as GET answers it) and tied to a lead.
- * Real API: many more object types have events (calls, SMS, imports, …); here: those the emulator writes.
+ * Real API: many more object types have events (imports, comments, …); here: those the emulator writes.
  */
 export function eventKinds(s: CloseStore) {
   const contact: EventKind<Obj> = { type: 'contact', render: (o, id) => soft(() => s.contacts.get(o, id)) as Obj | undefined, leadId: leadOf };

@@ -11,6 +11,7 @@ import { ContactStore } from './contacts.js';
 import { OpportunityStore } from './opportunities.js';
 import { LeadStore } from './leads.js';
 import { ActivityStore } from './activities.js';
+import { TypedActivityStore } from './typed-activities.js';
 import { CustomObjectStore } from './custom-objects.js';
 import { CustomFieldStore } from './custom-field-store.js';
 import { BulkActionStore } from './bulk-actions.js';
@@ -46,6 +47,8 @@ export class CloseStore {
   readonly opportunities: OpportunityStore;
   readonly leads: LeadStore;
   readonly activities: ActivityStore;
+  /** Notes, calls, meetings and SMS with their own fields and lists. */
+  readonly typedActivities: TypedActivityStore;
   readonly customObjects: CustomObjectStore;
   readonly customFields: CustomFieldStore;
   /** Bulk actions of every kind (edit, delete, email, sequence subscription). */
@@ -94,7 +97,8 @@ export class CloseStore {
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);
     this.emails = new EmailStore(db, ids, this.stamp, clock, this.fields);
-    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values, this.emails);
+    this.typedActivities = new TypedActivityStore(db, ids, this.stamp);
+    this.activities = new ActivityStore(db, ids, this.stamp, this.fields, this.values, this.emails, this.typedActivities);
     this.customObjects = new CustomObjectStore(db, ids, this.stamp, this.fields, this.values);
     this.customFields = new CustomFieldStore(db, ids, this.stamp, this.fields, this.values);
     this.tasks = new TaskStore(db, ids, this.stamp, clock);

@@ -26,7 +26,7 @@ const WRITABLE = ['name', 'status_id', 'description', 'url'] as const;
 // Real API: deleting a lead deletes its tasks too; here: the same, with everything else that hangs off it (its emails too).
 const CHILD_TABLES = ['close_contacts', 'close_opportunities', 'close_activities', 'close_custom_objects', 'close_tasks',
   'close_sequence_subscriptions', 'close_email_activities', 'close_comment_threads', 'close_comments', 'close_lead_merges',
-  'close_recorded_activities'] as const;
+  'close_recorded_activities', 'close_typed_activities'] as const;
 
 export class LeadStore {
   /** Records the lead's Created activity and its status changes (set by CloseStore). */
