@@ -66,8 +66,10 @@ for (const [segment, type, extra] of [['note', 'Note', { note: 'n' }], ['call', 
     isFieldError(t, await call(app, { path: `/activity/${segment}/?_type=Email` }), '_type');
     isFieldError(t, await call(app, { path: `/activity/${segment}/?date_created__gt=soon` }), 'date_created__gt');
     isFieldError(t, await call(app, { path: `/activity/${segment}/?_limit=201` }), '_limit');
-    // Each typed list holds only its own type; /activity/ holds them all.
-    t.same(await ids(app, `/activity/?lead_id=${f.B}`), [f.c3]);
+    // Each typed list holds only its own type; /activity/ holds them all (the lead's Created activity too).
+    const created = await ids(app, `/activity/created/?lead_id=${f.B}`);
+    t.equal(created.length, 1, 'POST /lead/ recorded the lead\'s Created activity');
+    t.same((await ids(app, `/activity/?lead_id=${f.B}`)).sort(), [f.c3, ...created].sort());
     // `_type` naming only calls, meetings or SMS reads their own table: the same filters and order.
     t.same(await ids(app, `/activity/?_type=${type}&${both}`), [f.c3, f.c2, f.c1], '/activity/ _type');
     t.same(await ids(app, `/activity/?_type__in=${type},Meeting&_type=${type}&${both}&_order_by=date_created`), [f.c1, f.c2, f.c3], '/activity/ _type and _type__in, oldest first');

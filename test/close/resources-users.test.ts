@@ -167,10 +167,14 @@ t.test('users and memberships travel in snapshots and POST /_mock/orgs datasets,
   const views = snap.close.saved_searches.filter((x: { user_id: string }) => kept.has(x.user_id));
   const sendAs = snap.close.send_as.filter((x: { allowing_user_id: string; allowed_user_id: string }) => kept.has(x.allowing_user_id) && kept.has(x.allowed_user_id));
   const dialers = snap.close.dialer_sessions.filter((x: { user_ids: string[] }) => x.user_ids.every((u) => kept.has(u)));
+  // And the calls, meetings and SMS whose user, creator or last editor is one of them.
+  const typed = snap.close.typed_activities.filter((x: Record<string, unknown>) =>
+    ['user_id', 'created_by', 'updated_by'].every((k) => x[k] === null || x[k] === undefined || kept.has(x[k] as string)));
   const made = await ctl(app, 'POST', '/orgs', { credential: 'users-ds', dataset: { close: {
     ...snap.close, users, leads, connected_accounts: accounts, sequence_subscriptions: subs, saved_searches: views, send_as: sendAs, dialer_sessions: dialers,
+    typed_activities: typed,
   } } });
-  t.equal(made.statusCode, 201);
+  t.equal(made.statusCode, 201, made.body.slice(0, 300));
   t.equal(made.json().counts.close.users, 2);
   const other = made.json().id;
   const o = (await call(app, { path: `/organization/${other}/`, key: 'users-ds' })).json();

@@ -40,6 +40,11 @@ export default async function statusRoutes(fastify: FastifyInstance) {
   app.post('/status/opportunity/', { schema: { querystring: FieldsQuery, body: OpportunityStatusInput, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
     trimFields(events.track(req.closeOrg.id, k.opportunityStatus, null, () => statuses.createOpportunity(req.closeOrg.id, req.body)), req.query._fields));
 
+  // Real API: Close publishes PUT and DELETE here, not GET, but client libraries read a status back (the npm
+  // close.io client's status.opportunity.read); here: GET answers it, as GET /status/lead/{id}/ does.
+  app.get('/status/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
+    trimFields(statuses.getOpportunity(req.closeOrg.id, req.params.id), req.query._fields));
+
   // Renames; type and pipeline_id only unchanged.
   app.put('/status/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: OpportunityStatusUpdate, response: { 200: OpportunityStatusPartial, ...closeErrors } } }, async (req) =>
     trimFields(events.track(req.closeOrg.id, k.opportunityStatus, req.params.id, () => statuses.updateOpportunity(req.closeOrg.id, req.params.id, req.body)), req.query._fields));

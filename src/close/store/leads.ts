@@ -102,7 +102,7 @@ export class LeadStore {
       writeCustom(this.values, orgId, row.id, custom);
       for (const c of contacts) this.contacts.insertIn(orgId, c);
       // Real API: a lead created with a status records a Created activity, no status change; here: the same.
-      this.recorded?.leadCreated(orgId, userId, row.id);
+      this.recorded?.leadCreated(orgId, userId, row.id, row.date_created);
     })();
     return this.get(orgId, row.id);
   }

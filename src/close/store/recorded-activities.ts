@@ -85,8 +85,9 @@ export class RecordedActivityStore {
   }
 
   /** A lead created. Real API: `source` says how (the API, an import, the app, …); here: `api` through POST /lead/, `import` in datasets. */
-  leadCreated(orgId: string, userId: string | null, leadId: string): string {
-    return this.insert(orgId, 'Created', { lead_id: leadId, user_id: userId }, { source: 'api' });
+  leadCreated(orgId: string, userId: string | null, leadId: string, at: string): string {
+    // The lead's own stamp: the activity is the creation itself, and takes no stamp of its own.
+    return this.insert(orgId, 'Created', { lead_id: leadId, user_id: userId, stamp: at }, { source: 'api' });
   }
 
   // ---- the API
@@ -182,8 +183,8 @@ export class RecordedActivityStore {
   }
 
   private insert(orgId: string, type: RecordedType, refs: { lead_id: string; user_id: string | null; contact_id?: string | null;
-    opportunity_id?: string; task_id?: string; date?: string | undefined }, fields: Record<string, unknown>): string {
-    const now = this.stamp.now(orgId);
+    opportunity_id?: string; task_id?: string; date?: string | undefined; stamp?: string }, fields: Record<string, unknown>): string {
+    const now = refs.stamp ?? this.stamp.now(orgId);
     const id = this.ids.base62('acti_');
     cached(this.db, `INSERT INTO close_recorded_activities (org_id, id, type, lead_id, contact_id, user_id, opportunity_id, task_id, fields, date_created, date_updated)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(orgId, id, type, refs.lead_id, refs.contact_id ?? null, refs.user_id, refs.opportunity_id ?? null,
