@@ -130,7 +130,7 @@ t.test('email templates, saved searches, sequences and statuses: list, create, r
     ['sequence', 'close_sequences', { name: 'Seq', steps: [] }, { name: 'Seq2' }],
     ['status.lead', 'close_lead_statuses', { label: 'Cold' }, { label: 'Colder' }],
     // Close: an opportunity status "must belong to a pipeline (specified by pipeline_id)".
-    ['status.opportunity', 'close_opportunity_statuses', { label: 'Maybe', type: 'active', pipeline_id: CS.pipelines[0]!.id }, { label: 'Perhaps' }],
+    ['status.opportunity', 'close_opportunity_statuses', { label: 'Maybe', type: 'active', pipeline_id: CS.pipelines![0]!.id }, { label: 'Perhaps' }],
   ];
   for (const [kind, table, body, change] of cases) {
     const list = kind.startsWith('status.') ? `${kind}.list` : `${kind}.search`;
