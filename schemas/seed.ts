@@ -11,7 +11,7 @@ import { VISIBILITY_BEHAVIORS } from './close/roles.js';
 import { DIALER_SOURCE_TYPES, DIALER_STATUSES, DIALER_TYPES } from './close/dialers.js';
 import { INTEGRATION_LINK_TYPES } from './close/integration-links.js';
 import {
-  CALL_STATUSES, MEETING_STATUSES, MeetingAttendee, PHONE_DIRECTIONS, PHONE_SOURCES, SMS_STATUSES,
+  CALL_STATUSES, MEETING_STATUSES, MeetingAttendee, PHONE_DIRECTIONS, PHONE_SOURCES, SMS_STATUSES, WHATSAPP_DIRECTIONS, FormValues,
 } from './close/typed-activities.js';
 
 // The seed file format (seed/default.json). One file holds the credentials the seed declares and
@@ -99,7 +99,17 @@ export const CloseSeedTypedActivity = Type.Union([
     ...TypedCommon, _type: Type.Literal('SMS'), direction: Type.Optional(stringEnum(PHONE_DIRECTIONS)), status: Type.Optional(stringEnum(SMS_STATUSES)),
     text: Opt, local_phone: Opt, remote_phone: Opt, source: Type.Optional(stringEnum(PHONE_SOURCES)), date_sent: Opt, date_scheduled: Opt,
   }),
+  Type.Object({
+    ...TypedCommon, _type: Type.Literal('WhatsAppMessage'), external_whatsapp_message_id: S, direction: Type.Optional(stringEnum(WHATSAPP_DIRECTIONS)),
+    message_markdown: S, local_phone: S, remote_phone: S, integration_link: Opt, response_to_id: Opt, source: Type.Optional(S),
+  }),
+  // Real API: Close's web forms create these; here: datasets alone do (they are read-only through the API).
+  Type.Object({
+    ...TypedCommon, _type: Type.Literal('FormSubmission'), form_id: S, form_configuration_id: S, form_name: Opt, ip_address: Opt, origin: Opt,
+    source_url: Opt, values: Type.Optional(FormValues), values_by_name: Type.Optional(FormValues),
+  }),
 ]);
+
 /** A lead task: `date` null (dateless), a date (YYYY-MM-DD) or a Close timestamp; who created it defaults to the lead's creator. */
 export const CloseSeedTask = Type.Object({
   id: S, assigned_to: NS, text: S, date: NS, is_complete: Type.Boolean(), ...By, ...Dated,

@@ -1321,6 +1321,55 @@ for (let k = 0; k < 10; k++) {
     local_phone: '+14155550001', remote_phone: phoneOf(), source: 'External', date_sent: common.date_created, date_scheduled: null,
   });
 }
+
+// ---- WhatsApp messages and form submissions (issue 23) ----------------------
+// Drawn from their own PRNG, after the calls, meetings and SMS, so every id and value above stays the same.
+const W = makeRng(0x3a75f0e1);
+function wId(prefix, n = 43) {
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < n; i++) s += B62[Math.floor(W.next() * 62)];
+    const id = prefix + s;
+    if (!closeIds.has(id)) {
+      closeIds.add(id);
+      return id;
+    }
+  }
+}
+const WA_TEXTS = ['Hi! Is *Thursday* still good for the demo?', 'Sure, _see you then_.', 'Here is the link to the proposal.', 'Thanks, talk soon!'];
+const wCommon = (lead, user) => {
+  const created = Date.parse(lead.date_created) + 60000 + Math.floor(W.next() * (C_T_END - Date.parse(lead.date_created) - 60000));
+  return {
+    id: wId('acti_'), lead_id: lead.id, contact_id: W.pick(lead.contacts).id, user_id: user, created_by: user, updated_by: user,
+    activity_at: closeTs(created), date_created: closeTs(created), date_updated: closeTs(created),
+  };
+};
+for (let k = 0; k < 6; k++) {
+  const incoming = W.chance(0.5);
+  typedActivities.push({
+    ...wCommon(W.pick(withContacts), W.pick(closeUsers).id), _type: 'WhatsAppMessage', external_whatsapp_message_id: `wamid.${wId('', 24)}`,
+    direction: incoming ? 'incoming' : 'outgoing', message_markdown: W.pick(WA_TEXTS), local_phone: '+14155550001',
+    remote_phone: `+1415555${String(W.int(0, 9999)).padStart(4, '0')}`, integration_link: null, response_to_id: null, source: 'api',
+  });
+}
+const FORMS = [
+  { id: wId('form_', 22), configuration: wId('formconf_', 22), name: 'Contact us', fields: ['Name', 'Email', 'Message'] },
+  { id: wId('form_', 22), configuration: wId('formconf_', 22), name: 'Demo request', fields: ['Name', 'Email', 'Company size', 'Subscribe'] },
+];
+const ANSWERS = { Name: null, Email: null, Message: 'Please call me back.', 'Company size': '11-50', Subscribe: true };
+for (let k = 0; k < 5; k++) {
+  const form = FORMS[k % FORMS.length];
+  const lead = W.pick(withContacts);
+  const common = wCommon(lead, null);
+  const contact = lead.contacts.find((c) => c.id === common.contact_id);
+  const byName = Object.fromEntries(form.fields.map((f) => [f, f === 'Name' ? contact.name : f === 'Email' ? contact.emails[0]?.email ?? null : ANSWERS[f]]));
+  typedActivities.push({
+    ...common, created_by: null, updated_by: null, _type: 'FormSubmission', form_id: form.id, form_configuration_id: form.configuration,
+    form_name: form.name, ip_address: `203.0.113.${W.int(1, 254)}`, origin: 'webform',
+    source_url: W.pick(['https://example.com/contact/?utm_source=ads', 'https://example.com/demo']),
+    values: Object.fromEntries(form.fields.map((f, i) => [`field_${form.id.slice(5, 13)}${i}`, byName[f]])), values_by_name: byName,
+  });
+}
 typedActivities.sort((a, b) => (a.id < b.id ? -1 : 1));
 
 const close = {

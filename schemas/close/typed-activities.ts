@@ -54,7 +54,25 @@ export const SmsActivity = Type.Object({
 });
 export type SmsActivityT = Static<typeof SmsActivity>;
 
-export type TypedActivityT = NoteActivityT | CallActivityT | MeetingActivityT | SmsActivityT;
+/** Close's CommunicationDirection: a WhatsApp message's (calls and SMS say inbound/outbound). */
+export const WHATSAPP_DIRECTIONS = ['incoming', 'outgoing'] as const;
+
+export const WhatsAppMessageActivity = Type.Object({
+  ...Base, ...Sequence, external_whatsapp_message_id: S, direction: S, message_markdown: S, message_html: S, text: S,
+  local_phone: S, remote_phone: S, local_phone_formatted: S, remote_phone_formatted: S, integration_link: NS, integration_name: NS,
+  response_to_id: NS, source: S, attachments: Type.Array(Type.Unknown()),
+});
+export type WhatsAppMessageActivityT = Static<typeof WhatsAppMessageActivity>;
+
+/** A form field's answer: text, a checkbox, or nothing. */
+export const FormValues = Type.Record(S, Type.Union([S, Type.Boolean(), Type.Null()]));
+export const FormSubmissionActivity = Type.Object({
+  ...Base, form_id: S, form_configuration_id: S, form_name: NS, ip_address: NS, origin: NS, source_url: NS, source_url_normalized: NS,
+  values: FormValues, values_by_name: FormValues,
+});
+export type FormSubmissionActivityT = Static<typeof FormSubmissionActivity>;
+
+export type TypedActivityT = NoteActivityT | CallActivityT | MeetingActivityT | SmsActivityT | WhatsAppMessageActivityT | FormSubmissionActivityT;
 
 export const NotePartial = Type.Partial(NoteActivity);
 export const CallPartial = Type.Partial(CallActivity);
@@ -64,15 +82,29 @@ export const NoteList = closeList(NotePartial);
 export const CallList = closeList(CallPartial);
 export const MeetingList = closeList(MeetingPartial);
 export const SmsList = closeList(SmsPartial);
-/** Every key any of the four answers (for GET /activity/, which mixes them). */
+export const WhatsAppPartial = Type.Partial(WhatsAppMessageActivity);
+export const FormSubmissionPartial = Type.Partial(FormSubmissionActivity);
+export const WhatsAppList = closeList(WhatsAppPartial);
+export const FormSubmissionList = closeList(FormSubmissionPartial);
+/** Every key any of them answers (for GET /activity/, which mixes them). */
 export const TYPED_PROPERTIES = {
   ...NoteActivity.properties, ...CallActivity.properties, ...MeetingActivity.properties, ...SmsActivity.properties,
-  duration: Type.Integer(), direction: NS, status: S, note: NS,
+  ...WhatsAppMessageActivity.properties, ...FormSubmissionActivity.properties,
+  duration: Type.Integer(), direction: NS, status: S, note: NS, local_phone: NS, remote_phone: NS, local_phone_formatted: NS,
+  remote_phone_formatted: NS, text: NS,
 };
 
 /** The filters Close documents for each typed list (GET /activity/note/, …/call/, …/meeting/, …/sms/): the email list's. */
 export const TYPED_FILTERS = EMAIL_FILTERS;
 export const TypedListQuery = listQuery(optionalStrings(TYPED_FILTERS));
+/** GET /activity/whatsapp_message/: the same, and the id the message has in WhatsApp. */
+export const WHATSAPP_FILTERS = [...TYPED_FILTERS, 'external_whatsapp_message_id'] as const;
+export const WhatsAppListQuery = listQuery(optionalStrings(WHATSAPP_FILTERS));
+/** GET /activity/form_submission/: the same, the `__in` forms, and the form(s). */
+export const FORM_SUBMISSION_FILTERS = [
+  ...TYPED_FILTERS, 'lead_id__in', 'user_id__in', 'contact_id__in', '_type__in', 'form_id', 'form_id__in',
+] as const;
+export const FormSubmissionListQuery = listQuery(optionalStrings(FORM_SUBMISSION_FILTERS));
 
 /** Creating one: the lead (which must exist), and who, whom and when. */
 const Creating = {
@@ -84,12 +116,12 @@ const Creating = {
 const Updating = { contact_id: Opt(S), user_id: Opt(S), activity_at: GivenDate };
 
 const noteFields = { note: Opt(S), note_html: Opt(S), title: Opt(S), pinned: Opt(Type.Boolean()) };
-// `attachments` is documented; any but none is refused (src/close/refused.ts): files are not emulated.
-const Attachments = { attachments: Type.Optional(Nullable(Type.Array(Type.Unknown()))) };
-export const NoteCreate = Type.Object({ ...Creating, ...noteFields, ...Attachments });
+// `attachments` is documented on notes, SMS and WhatsApp messages; any but none is refused before the
+// body is validated (src/close/refused.ts): files are not emulated.
+export const NoteCreate = Type.Object({ ...Creating, ...noteFields });
 export type NoteCreateT = Static<typeof NoteCreate>;
 // Real API: a note's user cannot be changed (UpdateNoteActivity has no user_id); here: the same.
-export const NoteUpdate = Type.Object({ contact_id: Opt(S), activity_at: GivenDate, ...noteFields, ...Attachments });
+export const NoteUpdate = Type.Object({ contact_id: Opt(S), activity_at: GivenDate, ...noteFields });
 export type NoteUpdateT = Static<typeof NoteUpdate>;
 
 const callFields = {
@@ -103,7 +135,7 @@ export type CallCreateT = Static<typeof CallCreate>;
 export const CallUpdate = Type.Object({ lead_id: Type.Optional(Required), ...Updating, ...callFields });
 export type CallUpdateT = Static<typeof CallUpdate>;
 
-const smsFields = { local_phone: Opt(S), remote_phone: Opt(S), text: Opt(S), ...Attachments };
+const smsFields = { local_phone: Opt(S), remote_phone: Opt(S), text: Opt(S) };
 export const SmsCreate = Type.Object({
   ...Creating, ...smsFields, status: stringEnum(SMS_STATUSES),
   direction: Type.Optional(stringEnum(PHONE_DIRECTIONS)), source: Type.Optional(stringEnum(PHONE_SOURCES)),
@@ -120,3 +152,23 @@ export const MeetingUpdate = Type.Object({
   status: Type.Optional(stringEnum(MEETING_STATUSES)),
 });
 export type MeetingUpdateT = Static<typeof MeetingUpdate>;
+
+/**
+ * Close's CreateWhatsAppMessage: every field it marks required is required here too (a 400 naming it).
+ * `attachments` is refused unless empty (src/close/refused.ts): files are not emulated.
+ */
+const whatsAppFields = {
+  direction: stringEnum(WHATSAPP_DIRECTIONS), local_phone: Required, remote_phone: Required, message_markdown: S,
+  integration_link: Opt(S), response_to_id: Opt(S),
+};
+export const WhatsAppCreate = Type.Object({
+  lead_id: Required, contact_id: Required, user_id: Opt(S), activity_at: Type.String({ minLength: 1 }), external_whatsapp_message_id: Required,
+  ...whatsAppFields,
+});
+export type WhatsAppCreateT = Static<typeof WhatsAppCreate>;
+export const WhatsAppUpdate = Type.Partial(Type.Object({
+  contact_id: Required, user_id: S, activity_at: Type.String({ minLength: 1 }), ...whatsAppFields,
+}));
+export type WhatsAppUpdateT = Static<typeof WhatsAppUpdate>;
+/** POST /activity/whatsapp_message/ `send_to_inbox`, as on POST /activity/sms/. */
+export const WhatsAppCreateQuery = SmsCreateQuery;

@@ -61,6 +61,8 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'PUT /activity/call/:id/': CALL_REFUSED,
   'POST /activity/sms/': SMS_REFUSED,
   'PUT /activity/sms/:id/': SMS_REFUSED,
+  'POST /activity/whatsapp_message/': { attachments: FILES },
+  'PUT /activity/whatsapp_message/:id/': { attachments: FILES },
   'POST /lead/': {
     addresses: 'Not supported by the emulator: lead addresses are not emulated.',
     'contacts[].urls': 'Not supported by the emulator: contact URLs are not emulated.',

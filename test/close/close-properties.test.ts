@@ -92,7 +92,7 @@ t.test('every served operation that answers a Close object with a schema is one 
   }
   t.same([...named].sort(), [
     'ActivityBase', 'BulkDeleteAction', 'BulkEditAction', 'BulkEmailAction', 'BulkSequenceSubscriptionAction', 'CallActivity', 'Contact',
-    'EmailActivity', 'IntegrationLink', 'Lead', 'Opportunity', 'SMSActivity', 'SavedSearch',
+    'EmailActivity', 'FormSubmissionActivity', 'IntegrationLink', 'Lead', 'Opportunity', 'SMSActivity', 'SavedSearch', 'WhatsAppMessageActivity',
   ],
     'the objects Close gives a schema');
 });
@@ -162,9 +162,14 @@ t.test('one object of each kind, single, listed and nested, carries every proper
   carriesAll(t, 'EmailActivity', ((await get(app, '/activity/email/')).data as Obj[])[0], 'GET /activity/email/');
 });
 
-t.test('notes, calls and SMS carry every property Close lists, single, listed, created and updated', async (t) => {
+t.test('notes, calls, SMS and WhatsApp messages carry every property Close lists, single, listed, created and updated', async (t) => {
   const app = await build(t);
+  const whatsApp = {
+    contact_id: SEEDED_LEAD.contacts[0]!.id, activity_at: '2026-01-01T00:00:00Z', direction: 'outgoing', external_whatsapp_message_id: 'wamid.p',
+    local_phone: '+14155550001', remote_phone: '+14155550100', message_markdown: '*hi*',
+  };
   for (const [segment, schema, body, change] of [
+    ['whatsapp_message', 'WhatsAppMessageActivity', whatsApp, { message_markdown: '_hello_' }],
     ['note', 'ActivityBase', { note: 'n' }, { note: 'm' }],
     ['call', 'CallActivity', { direction: 'outbound', duration: 10 }, { duration: 20 }],
     ['sms', 'SMSActivity', { status: 'sent', text: 'hi' }, { text: 'hello' }],
@@ -176,6 +181,11 @@ t.test('notes, calls and SMS carry every property Close lists, single, listed, c
     carriesAll(t, schema, await put(app, `/activity/${segment}/${made.id}/`, change), `PUT /activity/${segment}/{id}/`);
     carriesAll(t, schema, await get(app, `/activity/${made.id}/`), `GET /activity/{id}/ (${segment})`);
   }
+  // Form submissions come from the dataset (Close publishes no create).
+  const form = CS.typed_activities!.find((a) => a._type === 'FormSubmission')!;
+  carriesAll(t, 'FormSubmissionActivity', await get(app, `/activity/form_submission/${form.id}/`), 'GET /activity/form_submission/{id}/');
+  carriesAll(t, 'FormSubmissionActivity', ((await get(app, '/activity/form_submission/')).data as Obj[])[0], 'GET /activity/form_submission/');
+  carriesAll(t, 'FormSubmissionActivity', await get(app, `/activity/${form.id}/`), 'GET /activity/{id}/ (form_submission)');
 });
 
 t.test('a property going missing is caught', async (t) => {

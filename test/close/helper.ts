@@ -38,6 +38,7 @@ const TABLES = [
   'close_tasks', 'close_email_templates', 'close_email_activities', 'close_unsubscribed_emails', 'close_events',
   'close_comment_threads', 'close_comments', 'close_lead_merges',
   'close_saved_searches', 'close_roles', 'close_send_as', 'close_dialer_sessions', 'close_integration_links',
+  'close_typed_activities',
 ];
 export const closeState = (app: FastifyInstance, key = KEY) => TABLES.map((t) => snapshot(app, t, closeOrg(app, key))).join('\n');
 

@@ -22,7 +22,7 @@ const ACTIVITY_TYPES = new Map([
   ['Note', 'activity.note'], ['Email', 'activity.email'], ['CustomActivity', 'activity.custom_activity'],
   ['Call', 'activity.call'], ['Meeting', 'activity.meeting'], ['SMS', 'activity.sms'],
   ['LeadStatusChange', 'activity.lead_status_change'], ['OpportunityStatusChange', 'activity.opportunity_status_change'],
-  ['TaskCompleted', 'activity.task_completed'],
+  ['TaskCompleted', 'activity.task_completed'], ['WhatsAppMessage', 'activity.whatsapp_message'], ['FormSubmission', 'activity.form_submission'],
 ]);
 
 /**

@@ -3,6 +3,7 @@ import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type {
   CallCreateT, CallUpdateT, MeetingUpdateT, NoteActivityT, NoteCreateT, NoteUpdateT, SmsCreateT, SmsUpdateT, TypedActivityT,
+  WhatsAppCreateT, WhatsAppMessageActivityT, WhatsAppUpdateT,
 } from '../../../schemas/close/typed-activities.js';
 import { givenDate } from '../dates.js';
 import { htmlToText } from './email-render.js';
@@ -40,6 +41,13 @@ function noteOf(p: { note?: string | null | undefined; note_html?: string | null
   return out;
 }
 
+/** What creating any typed activity may name (each body has some of these). */
+interface Creating {
+  lead_id: string; contact_id?: string | null | undefined; user_id?: string | null | undefined; created_by_id?: string | null | undefined;
+  organization_id?: string | null | undefined; date_created?: string | null | undefined; activity_at?: string | null | undefined;
+}
+type Patch = CallUpdateT | SmsUpdateT | MeetingUpdateT | WhatsAppUpdateT;
+
 const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
@@ -55,12 +63,16 @@ export class TypedActivityStore {
    * (activity_at is the creation time unless one was given). `_type` takes only the list's own type.
    */
   list(orgId: string, kind: TypedKind, q: PageParams & ListQuery): ClosePage<TypedActivityT> {
+    // Close documents the `__in` forms (lead_id__in, …, _type__in) on the form submission list alone.
+    const noIn = kind !== 'FormSubmission';
     const w = new Where(q)
-      .equals('id', 'a.id', { inOnly: true }).equals('lead_id', 'a.lead_id', { comma: true, noIn: true })
-      .equals('contact_id', 'a.contact_id', { comma: true, noIn: true }).equals('user_id', 'a.user_id', { comma: true, noIn: true })
-      .equals('organization_id', 'a.org_id', { noIn: true }).equals('_type', `'${kind}'`, { noIn: true, allowed: [kind] })
+      .equals('id', 'a.id', { inOnly: true }).equals('lead_id', 'a.lead_id', { comma: true, noIn })
+      .equals('contact_id', 'a.contact_id', { comma: true, noIn }).equals('user_id', 'a.user_id', { comma: true, noIn })
+      .equals('organization_id', 'a.org_id', { noIn: true }).equals('_type', `'${kind}'`, { comma: true, noIn, allowed: [kind] })
       .dates('date_created', 'a.date_created', false, ['__gt', '__gte', '__lt', '__lte'])
       .dates('activity_at', 'COALESCE(a.activity_at, a.date_created)', false, ['__gt', '__gte', '__lt', '__lte']);
+    if (kind === 'WhatsAppMessage') w.equals('external_whatsapp_message_id', `json_extract(a.fields, '$.external_whatsapp_message_id')`, { noIn: true });
+    if (kind === 'FormSubmission') w.equals('form_id', `json_extract(a.fields, '$.form_id')`, { comma: true });
     const params = { ...w.params, org: orgId, kind };
     if (kind === 'Note') {
       const { rows, has_more } = pageRows<NoteRow>(this.db, `SELECT a.*, ${NAMES_SQL} FROM close_activities a WHERE a.org_id = @org AND a.custom_activity_type_id IS NULL${w.sql()}
@@ -139,12 +151,23 @@ export class TypedActivityStore {
     return this.insert(orgId, userId, 'SMS', input, (at) => ({ ...this.smsFields(orgId, input, null, at), direction, source: input.source }));
   }
 
-  update(orgId: string, userId: string, kind: TableKind, id: string, patch: CallUpdateT | SmsUpdateT | MeetingUpdateT): TypedActivityT {
+  /**
+   * Real API: a WhatsApp message is logged by an integration (sending it is WhatsApp's business); here:
+   * the same, stored as given. `response_to_id` must be another WhatsApp message of the organization.
+   */
+  createWhatsApp(orgId: string, userId: string, input: WhatsAppCreateT): WhatsAppMessageActivityT {
+    return this.insert(orgId, userId, 'WhatsAppMessage', input, () => ({
+      ...this.whatsAppFields(orgId, input, null), external_whatsapp_message_id: input.external_whatsapp_message_id, direction: input.direction,
+    })) as WhatsAppMessageActivityT;
+  }
+
+  update(orgId: string, userId: string, kind: TableKind, id: string, patch: Patch): TypedActivityT {
     const current = this.get(orgId, kind, id) as unknown as Record<string, unknown>;
     const row = cached(this.db, `SELECT * FROM close_typed_activities WHERE org_id = ? AND id = ?`).get(orgId, id) as TypedRow;
     const own = kind === 'Call' ? this.callFields(patch as CallUpdateT)
       : kind === 'SMS' ? this.smsFields(orgId, patch as SmsUpdateT, current['date_sent'] as string | null)
-        : this.meetingFields(patch as MeetingUpdateT);
+        : kind === 'WhatsAppMessage' ? { ...this.whatsAppFields(orgId, patch as WhatsAppUpdateT, id), direction: (patch as WhatsAppUpdateT).direction }
+          : this.meetingFields(patch as MeetingUpdateT);
     const leadId = (patch as { lead_id?: string }).lead_id ?? row.lead_id;
     if (leadId !== row.lead_id) this.checkLead(orgId, leadId);
     const fields = kindFields(kind, { ...(JSON.parse(row.fields) as object), ...defined(own) });
@@ -189,13 +212,25 @@ export class TypedActivityStore {
     };
   }
 
+  /** `self`: the message being updated (it cannot answer itself). */
+  private whatsAppFields(orgId: string, p: WhatsAppUpdateT | WhatsAppCreateT, self: string | null) {
+    const reply = p.response_to_id;
+    if (reply && (reply === self || this.find(orgId, reply)?._type !== 'WhatsAppMessage')) {
+      throw bad('response_to_id', `${reply} is not another WhatsApp message activity of this organization.`);
+    }
+    return {
+      message_markdown: p.message_markdown, local_phone: phoneOf(p.local_phone, 'local_phone'), remote_phone: phoneOf(p.remote_phone, 'remote_phone'),
+      integration_link: urlOf(p.integration_link, 'integration_link'), response_to_id: reply,
+    };
+  }
+
   private meetingFields(p: MeetingUpdateT) {
     const starts = p.starts_at ? givenDate(p.starts_at, 'starts_at') : p.starts_at;
     const ends = p.ends_at ? givenDate(p.ends_at, 'ends_at') : p.ends_at;
     return { title: p.title, note: p.note, location: p.location, status: p.status, starts_at: starts, ends_at: ends };
   }
 
-  private insert(orgId: string, userId: string, kind: TableKind, input: CallCreateT | SmsCreateT, ownOf: (now: string) => Record<string, unknown>): TypedActivityT {
+  private insert(orgId: string, userId: string, kind: TableKind, input: Creating, ownOf: (now: string) => Record<string, unknown>): TypedActivityT {
     const common = this.creating(orgId, userId, input);
     const own = ownOf(common.date_updated);
     cached(this.db, `INSERT INTO close_typed_activities (org_id, id, type, lead_id, contact_id, user_id, created_by, updated_by, activity_at, fields,
@@ -205,7 +240,7 @@ export class TypedActivityStore {
   }
 
   /** The columns every new activity has, after checking what it names (400s naming the field). */
-  private creating(orgId: string, userId: string, input: NoteCreateT | CallCreateT | SmsCreateT) {
+  private creating(orgId: string, userId: string, input: Creating) {
     this.checkLead(orgId, input.lead_id);
     if (input.contact_id) this.checkContact(orgId, input.lead_id, input.contact_id);
     this.checkUser(orgId, input.user_id, 'user_id');

@@ -1,16 +1,18 @@
 import { userNameSql } from './common.js';
 import type {
-  CallActivityT, MeetingActivityT, NoteActivityT, SmsActivityT, TypedActivityT,
+  CallActivityT, FormSubmissionActivityT, MeetingActivityT, NoteActivityT, SmsActivityT, TypedActivityT, WhatsAppMessageActivityT,
 } from '../../../schemas/close/typed-activities.js';
+import { htmlToText } from './email-render.js';
+import { whatsAppHtml } from './whatsapp.js';
 
-// How notes (rows of close_activities without a custom activity type) and calls, meetings and SMS
-// (rows of close_typed_activities) are answered, and the stored order of each type's own fields,
+// How notes (rows of close_activities without a custom activity type) and calls, meetings, SMS,
+// WhatsApp messages and form submissions (rows of close_typed_activities) are answered, and the stored order of each type's own fields,
 // shared by the store and the dataset format (src/close/seed-activities.ts).
 
-/** Close's `_type` of each typed list (`/activity/note/`, `/call/`, `/meeting/`, `/sms/`). */
-export type TypedKind = 'Note' | 'Call' | 'Meeting' | 'SMS';
-/** The kinds kept in close_typed_activities (notes are rows of close_activities). */
-export const TABLE_KINDS = ['Call', 'Meeting', 'SMS'] as const;
+/** The kinds kept in close_typed_activities (notes are rows of close_activities), by Close's `_type`. */
+export const TABLE_KINDS = ['Call', 'Meeting', 'SMS', 'WhatsAppMessage', 'FormSubmission'] as const;
+/** Close's `_type` of each typed list (`/activity/note/`, `/call/`, `/meeting/`, `/sms/`, `/whatsapp_message/`, `/form_submission/`). */
+export type TypedKind = 'Note' | (typeof TABLE_KINDS)[number];
 export type TableKind = (typeof TABLE_KINDS)[number];
 
 /** Each kind's own fields, in the order they are stored (close_typed_activities.fields), with their defaults. */
@@ -23,6 +25,13 @@ export const KIND_FIELDS: ReadonlyMap<TableKind, Readonly<Record<string, unknown
   ['SMS', {
     direction: 'outbound', status: 'sent', text: null, local_phone: null, remote_phone: null, source: 'External', date_sent: null,
     date_scheduled: null,
+  }],
+  ['WhatsAppMessage', {
+    external_whatsapp_message_id: null, direction: 'outgoing', message_markdown: null, local_phone: null, remote_phone: null,
+    integration_link: null, response_to_id: null, source: 'api',
+  }],
+  ['FormSubmission', {
+    form_id: null, form_configuration_id: null, form_name: null, ip_address: null, origin: null, source_url: null, values: {}, values_by_name: {},
   }],
 ]);
 
@@ -97,6 +106,18 @@ export function renderTyped(orgId: string, rows: (TypedRow & Names)[]): TypedAct
       // Real API: meetings come from a connected calendar; here: from a dataset (source "calendar").
       return { ...common, ...f, duration: seconds, source: 'calendar', outcome_id: null, is_recurring: false } as MeetingActivityT;
     }
+    if (r.type === 'WhatsAppMessage') {
+      const html = whatsAppHtml((f['message_markdown'] as string | null) ?? '');
+      // Real API: integration_name is the OAuth app's that created the message; here: API keys only, so null.
+      return {
+        ...common, ...f, message_html: html, text: htmlToText(html).trim(), local_phone_formatted: f['local_phone'] as string | null,
+        remote_phone_formatted: f['remote_phone'] as string | null, integration_name: null, attachments: [],
+        sequence_id: null, sequence_name: null, sequence_subscription_id: null,
+      } as unknown as WhatsAppMessageActivityT;
+    }
+    if (r.type === 'FormSubmission') {
+      return { ...common, ...f, source_url_normalized: normalizedUrl(f['source_url'] as string | null) } as unknown as FormSubmissionActivityT;
+    }
     return {
       ...common, ...f, sequence_id: null, sequence_name: null, sequence_subscription_id: null,
       local_phone_formatted: f['local_phone'] as string | null, remote_phone_formatted: f['remote_phone'] as string | null,
@@ -104,4 +125,15 @@ export function renderTyped(orgId: string, rows: (TypedRow & Names)[]): TypedAct
       agent_config_id: null, agent_action_reason: null,
     } as unknown as SmsActivityT;
   });
+}
+
+/**
+ * Real API: `source_url_normalized` is the page the form was sent from, normalised (its exact rules are
+ * not documented); here: the URL without its query string, fragment and trailing slash, host lowercased.
+ */
+function normalizedUrl(url: string | null): string | null {
+  if (url === null || !URL.canParse(url)) return url;
+  const u = new URL(url);
+  const path = u.pathname.endsWith('/') ? u.pathname.slice(0, -1) : u.pathname;
+  return `${u.protocol}//${u.host}${path}`;
 }
