@@ -62,10 +62,8 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'POST /activity/sms/': SMS_REFUSED,
   'PUT /activity/sms/:id/': SMS_REFUSED,
   'POST /lead/': {
-    addresses: 'Not supported by the emulator: lead addresses are not emulated.',
     'contacts[].urls': 'Not supported by the emulator: contact URLs are not emulated.',
   },
-  'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
   'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'POST /task/': {
