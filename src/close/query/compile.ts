@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
-import { OBJECT_TYPES, TABLES, isObjectType, resolveField, type ObjectType, type Scope } from './fields.js';
+import { OBJECT_TYPES, TABLES, article, isObjectType, resolveField, type ObjectType, type Scope } from './fields.js';
 import { condition } from './conditions.js';
 import { SLICE_FN, registerSliceFunction } from './slice.js';
 import { TEXT_FN, TEXT_MODES, registerTextFunction, textValueProblem, type TextMode } from './text.js';
@@ -118,14 +118,14 @@ export class Compiler {
       case 'has_related':
         return this.hasRelated(q, path, on, a);
       case 'text':
-        if (!isObjectType(on)) return this.fail(`${path}.type`, `A text node does not apply inside a ${on} query; use a field_condition.`);
+        if (!isObjectType(on)) return this.fail(`${path}.type`, `A text node does not apply inside ${article(on)} query; use a field_condition.`);
         return this.fullText(q, path, on, a);
       case '__count':
         // Only trees translated from the legacy string (legacy.ts) may count related objects.
         if (this.legacy && on === 'lead') return this.count(q, path, a);
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
       case 'saved_search':
-        if (!isObjectType(on)) return this.fail(`${path}.type`, `A saved_search node does not apply inside a ${on} query.`);
+        if (!isObjectType(on)) return this.fail(`${path}.type`, `A saved_search node does not apply inside ${article(on)} query.`);
         return savedSearchNode(this, q, path, on, a);
       default:
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
@@ -155,7 +155,7 @@ export class Compiler {
     const rel = q.related_object_type as Scope;
     if (!RELATED[on].includes(rel)) {
       const supported = RELATED[on].length ? `supported: ${RELATED[on].join(', ')}` : 'it has no related objects here';
-      return this.fail(`${path}.related_object_type`, `A ${on} has no related ${JSON.stringify(q.related_object_type)}; ${supported}.`);
+      return this.fail(`${path}.related_object_type`, `${article(on, true)} has no related ${JSON.stringify(q.related_object_type)}; ${supported}.`);
     }
     if (!isObject(q.related_query)) return this.fail(`${path}.related_query`, 'has_related needs a "related_query" (use {"type": "match_all"} for any).');
     this.charge(WEIGHTS.has_related);

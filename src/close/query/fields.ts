@@ -14,6 +14,8 @@ export const OBJECT_TYPES: readonly ObjectType[] = ['lead', 'contact', 'opportun
 export type Scope = ObjectType | 'address' | 'sequence_subscription';
 export const SCOPES: readonly Scope[] = [...OBJECT_TYPES, 'address', 'sequence_subscription'];
 export const isObjectType = (s: Scope): s is ObjectType => (OBJECT_TYPES as readonly string[]).includes(s);
+/** `a lead`, `an address` (`A lead`, `An address` with `capital`), for messages. */
+export const article = (word: string, capital = false) => `${capital ? 'A' : 'a'}${'aeiou'.includes(word[0] ?? '') ? 'n' : ''} ${word}`;
 export const TABLES: Record<ObjectType, string> = { lead: 'close_leads', contact: 'close_contacts', opportunity: 'close_opportunities' };
 
 /** instant = a timestamp; day = a date YYYY-MM-DD; enum = one of a fixed set (choices, status type). */
@@ -120,7 +122,7 @@ export function resolveField(db: Db, orgId: string, field: unknown, on: Scope, p
       return fail(`${path}.object_type`, `Unsupported field object_type ${JSON.stringify(ot)}; use ${SCOPES.join(', ')}.`);
     }
     if (ot !== on) {
-      return fail(`${path}.object_type`, `A ${ot} field cannot be used on a ${on}; wrap it in a has_related query.`);
+      return fail(`${path}.object_type`, `${article(ot, true)} field cannot be used on ${article(on)}; wrap it in a has_related query.`);
     }
     const name = field.field_name;
     const def = own(REGULAR_FIELDS[on], name);
@@ -130,7 +132,7 @@ export function resolveField(db: Db, orgId: string, field: unknown, on: Scope, p
     return { source: 'regular', name: name as string, label: `${on}.${name as string}`, ...def };
   }
   if (field.type === 'custom_field') {
-    if (!isObjectType(on)) return fail(`${path}.type`, `A ${on} has no custom fields.`);
+    if (!isObjectType(on)) return fail(`${path}.type`, `${article(on, true)} has no custom fields.`);
     const id = field.custom_field_id;
     if (typeof id !== 'string') return fail(`${path}.custom_field_id`, 'A custom_field needs a "custom_field_id".');
     const row = cached(db, `SELECT object_type, type, accepts_multiple_values FROM close_custom_fields WHERE org_id = ? AND id = ?`)
