@@ -4,6 +4,7 @@ import { stringEnum } from './blueai/common.js';
 import { BULK_STATUSES } from './close/bulk-edit.js';
 import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
+import { LeadAddress } from './close/leads.js';
 import { WEBHOOK_STATUSES, WebhookEvent } from './close/webhooks.js';
 import { ACCOUNT_TYPES, SEQUENCE_STATUSES, SUBSCRIPTION_STATUSES, Schedule, Step } from './close/sequences.js';
 import { SAVED_SEARCH_TYPES } from './close/saved-searches.js';
@@ -153,6 +154,8 @@ export const CloseSeedLead = Type.Object({
   emails: Type.Optional(Type.Array(CloseSeedEmail)),
   /** Absent in datasets written before recorded activities were emulated (and on leads without any): none. */
   recorded_activities: Type.Optional(Type.Array(CloseSeedRecordedActivity)),
+  /** Absent on leads without addresses (and in datasets written before addresses were emulated); each checked as the API checks it. */
+  addresses: Type.Optional(Type.Array(Type.Partial(LeadAddress))),
 });
 // The API's own enums: a field of an unknown type or kind, restored from a snapshot, was a 500 on
 // every later write or query that met it.

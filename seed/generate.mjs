@@ -1372,6 +1372,25 @@ for (let k = 0; k < 5; k++) {
 }
 typedActivities.sort((a, b) => (a.id < b.id ? -1 : 1));
 
+// ---- lead addresses (issue 29) ----------------------------------------------
+// Drawn from their own PRNG, after everything else; only adds an `addresses` key to some leads, so
+// every id and value above stays the same. Some leads get two (the legacy `addresses > 1`).
+const AD = makeRng(0xadd7e55e);
+const PLACES = [
+  { city: 'San Francisco', state: 'CA', zipcode: '94103', country: 'US' }, { city: 'Austin', state: 'TX', zipcode: '78701', country: 'US' },
+  { city: 'Baltimore', state: 'MD', zipcode: '21201', country: 'US' }, { city: 'New York', state: 'NY', zipcode: '10001', country: 'US' },
+  { city: 'Toronto', state: 'ON', zipcode: 'M5V 2T6', country: 'CA' }, { city: 'Berlin', state: null, zipcode: '10115', country: 'DE' },
+  { city: 'London', state: null, zipcode: 'EC1A 1BB', country: 'GB' }, { city: 'Tokyo', state: null, zipcode: '100-0001', country: 'JP' },
+];
+const STREETS = ['Howard St', 'Main St', 'Market St', 'Congress Ave', 'King St W', 'Friedrichstr.', 'Old St', 'Marunouchi'];
+const anAddress = (label) => ({
+  label, address_1: `${AD.int(1, 999)} ${AD.pick(STREETS)}`, address_2: AD.chance(0.3) ? `Suite ${AD.int(100, 999)}` : null, ...AD.pick(PLACES),
+});
+for (const lead of AD.sample(closeLeads, 24)) {
+  lead.addresses = [anAddress(AD.pick(['business', 'business', 'mailing']))];
+  if (AD.chance(0.35)) lead.addresses.push(anAddress(AD.pick(['mailing', 'other'])));
+}
+
 const close = {
   organization: closeOrganization,
   users: closeUsers,

@@ -7,6 +7,10 @@ import { Opportunity } from './opportunities.js';
 
 const NS = Nullable(Type.String());
 
+/** One of a lead's addresses, as answered (src/close/store/addresses.ts; Close's `tz_ids` is not computed here). */
+export const LeadAddress = Type.Object({ label: NS, address_1: NS, address_2: NS, city: NS, state: NS, zipcode: NS, country: NS });
+export type LeadAddressT = Static<typeof LeadAddress>;
+
 export const Lead = withCustom({
   id: S, name: NS, display_name: S, status_id: S, status_label: S, description: NS, url: NS, organization_id: S,
   contacts: Type.Array(Contact), contact_ids: Type.Array(S), html_url: S, opportunities: Type.Array(Opportunity),
@@ -16,10 +20,11 @@ export const Lead = withCustom({
   created_by_name: NS, updated_by_name: NS,
   /** The first email and the first phone of its contacts, in creation order; null without any. */
   primary_email: Nullable(Email), primary_phone: Nullable(Phone),
-  /** Always empty here: addresses are refused on write; calls and integrations are not emulated. */
-  addresses: Empty, recent_calls: Empty, integration_links: Empty,
-  /** Always null here: a lead has no addresses to summarise. */
-  primary_address_summary: Type.Null(),
+  addresses: Type.Array(LeadAddress),
+  /** Always empty here: calls and integrations are not emulated. */
+  recent_calls: Empty, integration_links: Empty,
+  /** The first address's city, state and country (src/close/store/addresses.ts); null without any. */
+  primary_address_summary: NS,
 });
 export type LeadT = Static<typeof Lead> & CustomKeys;
 
@@ -30,6 +35,11 @@ const LeadFields = {
   status: Type.Optional(Required),
   description: Type.Optional(NS),
   url: Type.Optional(NS),
+  /**
+   * The lead's addresses (a PUT replaces the list; null = none). Each element is checked by
+   * src/close/store/addresses.ts, which names the bad key (`addresses.0.country`) in Close's envelope.
+   */
+  addresses: Type.Optional(Nullable(Type.Array(Type.Unknown()))),
 };
 export const LeadCreate = withCustom({ ...LeadFields, contacts: Type.Optional(Type.Array(NestedContact)) });
 export type LeadCreateT = Static<typeof LeadCreate> & CustomKeys;

@@ -509,5 +509,15 @@ export const closeMigrations: MigrationSet = {
         CREATE INDEX close_typed_activities_type ON close_typed_activities(org_id, type, date_created);
       `,
     },
+    {
+      version: 19,
+      name: 'Close lead addresses (a JSON list on the lead)',
+      sql: `
+        -- A lead's addresses in order, each {label, address_1, address_2, city, state, zipcode, country}
+        -- (src/close/store/addresses.ts). On the lead's row, not a table: they have no id, go with the lead
+        -- and are replaced whole by a PUT.
+        ALTER TABLE close_leads ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
+      `,
+    },
   ],
 };

@@ -64,10 +64,8 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'POST /activity/whatsapp_message/': { attachments: FILES },
   'PUT /activity/whatsapp_message/:id/': { attachments: FILES },
   'POST /lead/': {
-    addresses: 'Not supported by the emulator: lead addresses are not emulated.',
     'contacts[].urls': 'Not supported by the emulator: contact URLs are not emulated.',
   },
-  'PUT /lead/:id/': { addresses: 'Not supported by the emulator: lead addresses are not emulated.' },
   'POST /contact/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'PUT /contact/:id/': { urls: 'Not supported by the emulator: contact URLs are not emulated.' },
   'POST /task/': {

@@ -3,6 +3,8 @@ import { cached, rowInserter, type Db } from '../core/db.js';
 import type { VendorDataset } from '../core/datasets.js';
 import type { CloseSeedT } from '../../schemas/seed.js';
 import type { BulkActionRow } from './store/bulk-actions.js';
+import { readAddresses } from './store/addresses.js';
+import { ApiError } from '../core/errors.js';
 import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
@@ -12,6 +14,19 @@ import { checkViewSeed, exportViewSeed, insertViewSeed } from './seed-views.js';
 import {
   ACTIVITY_EXPORT_COLUMNS, checkTypedActivitySeed, exportTypedActivitySeed, insertTypedActivitySeed, noteColumns, noteKeys,
 } from './seed-activities.js';
+
+/** A lead's addresses in a dataset, checked as POST /lead/ checks them: the first problem, or null. */
+function addressProblem(at: string, addresses: unknown): string | null {
+  try {
+    readAddresses(addresses);
+    return null;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    const errors = (e.details as { fields?: Record<string, string> }).fields ?? {};
+    const [key, message] = Object.entries(errors)[0] ?? ['addresses', 'invalid'];
+    return `${at}/${key.replaceAll('.', '/')}: ${message}`;
+  }
+}
 
 const CLOSE_ID = (prefix: string, length = 43) => new RegExp(`^${prefix}[0-9A-Za-z]{${length}}$`);
 export const CLOSE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -75,7 +90,8 @@ export function checkCloseSeed(s: CloseSeedT): string | null {
         (!x.contact_id || lead.contacts.some((c) => c.id === x.contact_id) ? null : `${at}/emails/${j}/contact_id: not a contact of this lead`)).find(Boolean) ??
       (lead.recorded_activities ?? []).map((x, j) => check(`${at}/recorded_activities/${j}`, 'acti_', x.id) ??
         (!x.opportunity_id || lead.opportunities.some((o) => o.id === x.opportunity_id) ? null
-          : `${at}/recorded_activities/${j}/opportunity_id: not an opportunity of this lead`)).find(Boolean);
+          : `${at}/recorded_activities/${j}/opportunity_id: not an opportunity of this lead`)).find(Boolean) ??
+      addressProblem(at, lead.addresses);
     if (p) return p;
   }
   const sequenceProblem = checkSequences(s, all, userIds);
@@ -172,7 +188,9 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
       created_by: o.created_by !== undefined ? o.created_by : lead.created_by,
       updated_by: o.updated_by !== undefined ? o.updated_by : lead.created_by,
     });
-    insert('close_leads', { ...lead, updated_by: lead.updated_by !== undefined ? lead.updated_by : lead.created_by });
+    insert('close_leads', {
+      ...lead, updated_by: lead.updated_by !== undefined ? lead.updated_by : lead.created_by, addresses: JSON.stringify(readAddresses(lead.addresses)),
+    });
     values(lead.id, lead.custom);
     for (const c of lead.contacts) {
       insert('close_contacts', { ...c, lead_id: lead.id, emails: JSON.stringify(c.emails), phones: JSON.stringify(c.phones), ...by(c) });
@@ -299,9 +317,10 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       }));
       return { ...f, accepts_multiple_values: f.accepts_multiple_values === 1, choices: f.choices === null ? null : parse(f.choices), associations: own.length ? own : null };
     }) as CloseSeedT['custom_fields'],
-    leads: all<Row & { id: string }>(`SELECT id, name, status_id, description, url, created_by, updated_by, date_created, date_updated
-      FROM close_leads WHERE org_id = ? ORDER BY id`).map((l) => ({
-      ...withCustom(l), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
+    leads: all<Row & { id: string; addresses: string }>(`SELECT id, name, status_id, description, url, created_by, updated_by, date_created, date_updated,
+      addresses FROM close_leads WHERE org_id = ? ORDER BY id`).map(({ addresses, ...l }) => ({
+      // Only on leads with addresses, so datasets written before addresses read back the same.
+      ...withCustom(l), ...(addresses === '[]' ? {} : { addresses: parse(addresses) }), contacts: contacts.get(l.id) ?? [], opportunities: opportunities.get(l.id) ?? [],
       activities: activities.get(l.id) ?? [], custom_objects: objects.get(l.id) ?? [], tasks: tasks.get(l.id) ?? [],
       emails: emails.get(l.id) ?? [], ...(recorded.has(l.id) ? { recorded_activities: recorded.get(l.id) } : {}),
     })) as CloseSeedT['leads'],

@@ -1,6 +1,6 @@
 import type { Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
-import { OBJECT_TYPES, TABLES, resolveField, type ObjectType } from './fields.js';
+import { OBJECT_TYPES, TABLES, article, isObjectType, resolveField, type ObjectType, type Scope } from './fields.js';
 import { condition } from './conditions.js';
 import { SLICE_FN, registerSliceFunction } from './slice.js';
 import { TEXT_FN, TEXT_MODES, registerTextFunction, textValueProblem, type TextMode } from './text.js';
@@ -18,7 +18,9 @@ import { savedSearchNode, viewType } from './saved.js';
 
 
 /** Which related object types a has_related node may name, per this_object_type. */
-const RELATED: Record<ObjectType, readonly ObjectType[]> = { lead: ['contact', 'opportunity'], contact: ['lead'], opportunity: ['lead'] };
+const RELATED: Record<Scope, readonly Scope[]> = {
+  lead: ['contact', 'opportunity', 'address'], contact: ['lead', 'sequence_subscription'], opportunity: ['lead'], address: [], sequence_subscription: [],
+};
 
 /**
  * Real API: limits not documented; here: a query nested deeper than MAX_DEPTH nodes or of more than
@@ -80,7 +82,7 @@ export class Compiler {
     return `${prefix}${this.n++}`;
   }
 
-  node(q: unknown, path: string, on: ObjectType, a: string): string {
+  node(q: unknown, path: string, on: Scope, a: string): string {
     if (!isObject(q)) return this.fail(path, 'A query node must be an object with a "type".');
     if (q.negate !== undefined && q.negate !== null && typeof q.negate !== 'boolean') this.fail(`${path}.negate`, '"negate" must be a boolean.');
     if (this.depth >= MAX_DEPTH) return this.fail(path, `The query is nested more than ${MAX_DEPTH} levels deep.`);
@@ -94,7 +96,7 @@ export class Compiler {
     }
   }
 
-  private positive(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+  private positive(q: Record<string, unknown>, path: string, on: Scope, a: string): string {
     switch (q.type) {
       case 'and':
       case 'or': {
@@ -116,24 +118,28 @@ export class Compiler {
       case 'has_related':
         return this.hasRelated(q, path, on, a);
       case 'text':
+        if (!isObjectType(on)) return this.fail(`${path}.type`, `A text node does not apply inside ${article(on)} query; use a field_condition.`);
         return this.fullText(q, path, on, a);
       case '__count':
         // Only trees translated from the legacy string (legacy.ts) may count related objects.
         if (this.legacy && on === 'lead') return this.count(q, path, a);
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
       case 'saved_search':
+        if (!isObjectType(on)) return this.fail(`${path}.type`, `A saved_search node does not apply inside ${article(on)} query.`);
         return savedSearchNode(this, q, path, on, a);
       default:
         return this.fail(`${path}.type`, `Unknown query node type ${JSON.stringify(q.type)}; supported: and, or, object_type, field_condition, has_related, match_all, text.`);
     }
   }
 
-  /** `{type: "__count", rel, gte}`: the lead has at least `gte` related contacts/opportunities. */
+  /** `{type: "__count", rel, gte}`: the lead has at least `gte` related contacts/opportunities/addresses. */
   private count(q: Record<string, unknown>, path: string, a: string): string {
-    const table = q.rel === 'contact' ? 'close_contacts' : q.rel === 'opportunity' ? 'close_opportunities' : null;
+    const table = q.rel === 'contact' ? 'close_contacts' : q.rel === 'opportunity' ? 'close_opportunities' : q.rel === 'address' ? 'address' : null;
     if (!table || typeof q.gte !== 'number' || !Number.isInteger(q.gte)) return this.fail(path, 'A count node needs "rel" and an integer "gte".');
     this.charge(WEIGHTS.count);
     if (q.gte <= 0) return '(1)';
+    // Addresses are a JSON list on the lead's own row.
+    if (table === 'address') return `json_array_length(${a}.addresses) >= ${this.param(q.gte)}`;
     const r = this.alias('r');
     const related = `FROM ${table} ${r} WHERE ${r}.org_id = @org AND ${r}.lead_id = ${a}.id`;
     // "At least one" is EXISTS (stops at the first row); "at least n" counts no further than n.
@@ -142,18 +148,24 @@ export class Compiler {
     return `(SELECT count(*) FROM (SELECT 1 ${related} LIMIT ${n})) >= ${n}`;
   }
 
-  private hasRelated(q: Record<string, unknown>, path: string, on: ObjectType, a: string): string {
+  private hasRelated(q: Record<string, unknown>, path: string, on: Scope, a: string): string {
     if (q.this_object_type !== on) {
       return this.fail(`${path}.this_object_type`, `this_object_type must be "${on}" here (got ${JSON.stringify(q.this_object_type)}).`);
     }
-    const rel = q.related_object_type as ObjectType;
+    const rel = q.related_object_type as Scope;
     if (!RELATED[on].includes(rel)) {
-      return this.fail(`${path}.related_object_type`, `A ${on} has no related ${JSON.stringify(q.related_object_type)}; supported: ${RELATED[on].join(', ')}.`);
+      const supported = RELATED[on].length ? `supported: ${RELATED[on].join(', ')}` : 'it has no related objects here';
+      return this.fail(`${path}.related_object_type`, `${article(on, true)} has no related ${JSON.stringify(q.related_object_type)}; ${supported}.`);
     }
     if (!isObject(q.related_query)) return this.fail(`${path}.related_query`, 'has_related needs a "related_query" (use {"type": "match_all"} for any).');
     this.charge(WEIGHTS.has_related);
     const r = this.alias('r');
     const inner = this.node(q.related_query, `${path}.related_query`, rel, r);
+    if (rel === 'address') return `EXISTS (SELECT 1 FROM json_each(${a}.addresses) ${r} WHERE ${inner})`;
+    if (rel === 'sequence_subscription') {
+      return `${a}.id IN (SELECT ${r}.contact_id FROM close_sequence_subscriptions ${r} WHERE ${r}.org_id = @org AND ${this.deadline()} AND (${inner}))`;
+    }
+    if (!isObjectType(rel)) return this.fail(`${path}.related_object_type`, `Unsupported related object type ${rel}.`);
     return on === 'lead'
       ? `${a}.id IN (SELECT ${r}.lead_id FROM ${this.scan(rel, r)} WHERE ${r}.org_id = @org AND ${this.deadline()} AND (${inner}))`
       : `${a}.lead_id IN (SELECT ${r}.id FROM ${this.scan('lead', r)} WHERE ${r}.org_id = @org AND ${this.deadline()} AND (${inner}))`;

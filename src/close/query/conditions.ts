@@ -5,6 +5,7 @@ import { firstDayAtOrAfter, resolveMoment } from './moments.js';
 import { TEXT_FN, TEXT_MODES, textValueProblem, type TextMode } from './text.js';
 import { WEIGHTS } from './budget.js';
 import { isObject } from '../../core/own.js';
+import { ADDRESS_KEYS } from '../store/addresses.js';
 
 // field_condition → SQL. `anyValue` hides where a field's values live; a condition only says what one
 // value must satisfy, and the field matches if any of its values does (multi-value custom fields,
@@ -23,6 +24,12 @@ function anyValue(c: Compiler, f: ResolvedField, a: string, pred: Pred): string 
   if (f.listKey) {
     const e = c.alias('e');
     return `EXISTS (SELECT 1 FROM json_each(${a}.${f.column}) ${e} WHERE ${pred(`json_extract(${e}.value, '$.${f.listKey}')`)})`;
+  }
+  if (f.json) {
+    // A JSON object row (an address): one key, or every part as one text (`location`).
+    const part = (k: string) => `json_extract(${a}.value, '$.${k}')`;
+    const x = f.json === '*' ? `concat_ws(' ', ${ADDRESS_KEYS.filter((k) => k !== 'label').map(part).join(', ')})` : part(f.json);
+    return `(${x} IS NOT NULL AND ${pred(x)})`;
   }
   if (f.statusType) {
     return `${a}.status_id IN (SELECT s.id FROM close_opportunity_statuses s WHERE s.org_id = @org AND ${pred('s.type')})`;
@@ -45,7 +52,7 @@ export function condition(c: Compiler, f: ResolvedField, cond: unknown, path: st
     return c.fail(`${path}.type`, `A ${type} condition does not apply to ${f.label} (${f.kind} values); use ${allowed.join(', ')}.`);
   }
   // A list (custom values, emails, phones, status type, a term's values) costs more per row than one column.
-  const list = f.source === 'custom' || f.listKey || f.statusType || type === 'term' || (type === 'reference' && Array.isArray(cond.object_ids) && cond.object_ids.length > 1);
+  const list = f.source === 'custom' || f.listKey || f.json || f.statusType || type === 'term' || (type === 'reference' && Array.isArray(cond.object_ids) && cond.object_ids.length > 1);
   c.charge(list ? WEIGHTS.values : WEIGHTS.column);
   switch (type) {
     case 'text': {

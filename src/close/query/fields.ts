@@ -7,6 +7,15 @@ import type { Fail } from './moments.js';
 
 export type ObjectType = 'lead' | 'contact' | 'opportunity';
 export const OBJECT_TYPES: readonly ObjectType[] = ['lead', 'contact', 'opportunity'];
+/**
+ * What a query node may be evaluated on: an object type a query selects, or a kind reachable only
+ * inside a has_related node (a lead's addresses, a contact's sequence subscriptions).
+ */
+export type Scope = ObjectType | 'address' | 'sequence_subscription';
+export const SCOPES: readonly Scope[] = [...OBJECT_TYPES, 'address', 'sequence_subscription'];
+export const isObjectType = (s: Scope): s is ObjectType => (OBJECT_TYPES as readonly string[]).includes(s);
+/** `a lead`, `an address` (`A lead`, `An address` with `capital`), for messages. */
+export const article = (word: string, capital = false) => `${capital ? 'A' : 'a'}${'aeiou'.includes(word[0] ?? '') ? 'n' : ''} ${word}`;
 export const TABLES: Record<ObjectType, string> = { lead: 'close_leads', contact: 'close_contacts', opportunity: 'close_opportunities' };
 
 /** instant = a timestamp; day = a date YYYY-MM-DD; enum = one of a fixed set (choices, status type). */
@@ -27,6 +36,8 @@ interface Regular {
   column?: string;
   /** A JSON list column of objects; the value is this key of each element (contact emails/phones). */
   listKey?: string;
+  /** A key of the JSON object each row is (an address: a json_each row of the lead's list); `*` = all its parts as one text. */
+  json?: string;
   /** opportunity.status_type: the type of the opportunity's status. */
   statusType?: true;
   refTypes?: readonly string[];
@@ -41,7 +52,14 @@ const dated = {
   updated_by: { kind: 'ref', column: 'updated_by', refTypes: USER },
 } as const satisfies Record<string, Regular>;
 
-export const REGULAR_FIELDS: Record<ObjectType, Record<string, Regular>> = {
+/**
+ * Real API: Close's own filters (its app's "Copy filters") reach a lead's addresses as
+ * `has_related` → `address` with these regular fields, `location` being the whole address as text
+ * (unpublished, seen in the wild); here: the same fields over the lead's stored list.
+ */
+const address = (key: string): Regular => ({ kind: key === 'label' ? 'enum' : 'text', json: key });
+
+export const REGULAR_FIELDS: Record<Scope, Record<string, Regular>> = {
   lead: {
     id: { kind: 'ref', column: 'id', refTypes: ['lead'], notNull: true },
     name: { kind: 'text', column: 'name' },
@@ -70,6 +88,18 @@ export const REGULAR_FIELDS: Record<ObjectType, Record<string, Regular>> = {
     note: { kind: 'text', column: 'note' },
     ...dated,
   },
+  address: {
+    label: address('label'), address_1: address('address_1'), address_2: address('address_2'), city: address('city'),
+    state: address('state'), zipcode: address('zipcode'), country: address('country'), location: address('*'),
+  },
+  sequence_subscription: {
+    id: { kind: 'ref', column: 'id', refTypes: ['sequence_subscription'], notNull: true },
+    sequence_id: { kind: 'ref', column: 'sequence_id', refTypes: ['sequence'], notNull: true },
+    contact_id: { kind: 'ref', column: 'contact_id', refTypes: ['contact'], notNull: true },
+    status: { kind: 'enum', column: 'status', notNull: true },
+    sender_email: { kind: 'text', column: 'sender_email' },
+    ...dated,
+  },
 };
 
 const CUSTOM_KINDS: Record<string, { kind: Kind; refTypes?: readonly string[] }> = {
@@ -84,15 +114,15 @@ export type ResolvedField =
 
 
 /** Resolves `{type: regular_field | custom_field, …}` for an object of type `on`; 400 for anything else. */
-export function resolveField(db: Db, orgId: string, field: unknown, on: ObjectType, path: string, fail: Fail): ResolvedField {
+export function resolveField(db: Db, orgId: string, field: unknown, on: Scope, path: string, fail: Fail): ResolvedField {
   if (!isObject(field)) return fail(path, 'A field must be an object with a "type".');
   if (field.type === 'regular_field') {
     const ot = field.object_type;
-    if (typeof ot !== 'string' || !(OBJECT_TYPES as readonly string[]).includes(ot)) {
-      return fail(`${path}.object_type`, `Unsupported field object_type ${JSON.stringify(ot)}; use lead, contact or opportunity.`);
+    if (typeof ot !== 'string' || !(SCOPES as readonly string[]).includes(ot)) {
+      return fail(`${path}.object_type`, `Unsupported field object_type ${JSON.stringify(ot)}; use ${SCOPES.join(', ')}.`);
     }
     if (ot !== on) {
-      return fail(`${path}.object_type`, `A ${ot} field cannot be used on a ${on}; wrap it in a has_related query.`);
+      return fail(`${path}.object_type`, `${article(ot, true)} field cannot be used on ${article(on)}; wrap it in a has_related query.`);
     }
     const name = field.field_name;
     const def = own(REGULAR_FIELDS[on], name);
@@ -102,6 +132,7 @@ export function resolveField(db: Db, orgId: string, field: unknown, on: ObjectTy
     return { source: 'regular', name: name as string, label: `${on}.${name as string}`, ...def };
   }
   if (field.type === 'custom_field') {
+    if (!isObjectType(on)) return fail(`${path}.type`, `${article(on, true)} has no custom fields.`);
     const id = field.custom_field_id;
     if (typeof id !== 'string') return fail(`${path}.custom_field_id`, 'A custom_field needs a "custom_field_id".');
     const row = cached(db, `SELECT object_type, type, accepts_multiple_values FROM close_custom_fields WHERE org_id = ? AND id = ?`)

@@ -2,6 +2,7 @@ import { cached, type Db } from '../../core/db.js';
 import { validationError } from '../../core/errors.js';
 import { own } from '../../core/own.js';
 import { words } from './text.js';
+import { RELATIONS, relatedTerm, type LegacyScope, type Term } from './legacy-related.js';
 
 // Close's legacy search string (`query` on GET /lead/, /opportunity/ and bulk edits), translated into
 // the s_query tree the compiler already takes, so both languages share one evaluation path.
@@ -11,8 +12,8 @@ import { words } from './text.js';
 //   query   := or
 //   or      := and ('or' and)*
 //   and     := unary (['and'] unary)*          (adjacent terms are and-ed)
-//   unary   := 'not' unary | '(' or ')' | term
-//   term    := value | key ':' value | key op value          op := > >= < <= =
+//   unary   := 'not' unary | '(' or ')' | rel '(' or ')' | term     (rel: legacy-related.ts, no space before '(')
+//   term    := '*' | value | key ':' value | key op value     op := > >= < <= =    ('*' alone: every lead)
 //   (after ':' or an op, an unquoted value runs to the next space or parenthesis, so a datetime's
 //   colons are part of it: `date_updated > 2024-01-01T00:00:00.000000+0000`)
 //   key, value := word | "quoted string"    (a value may be * = "has a value")
@@ -32,7 +33,11 @@ type Tok =
 
 type Op = '>' | '>=' | '<' | '<=' | '=';
 
-export interface SortKey { direction: 'asc' | 'desc'; field: { type: 'regular_field'; object_type: 'lead'; field_name: string } }
+export interface SortKey {
+  direction: 'asc' | 'desc';
+  /** `__activities`: the lead's number of activities (sort.ts), only in trees translated from the legacy string. */
+  field: { type: 'regular_field'; object_type: 'lead'; field_name: string } | { type: '__activities' };
+}
 export interface Slice { index: number; count: number }
 export interface Legacy { sQuery: Record<string, unknown>; sort: SortKey[]; slice: Slice | null }
 
@@ -100,15 +105,26 @@ const DATE = (v: string) => v.length === 10 && v[4] === '-' && v[7] === '-' && [
 const FIELDS: Record<string, string> = {
   name: 'name', company: 'name', email_address: 'email', phone: 'phone', url: 'url', status: 'status', lead_status: 'status',
   created: 'date_created', updated: 'date_updated', date_created: 'date_created', date_updated: 'date_updated',
-  contacts: 'contacts', opportunities: 'opportunities',
+  contacts: 'contacts', opportunities: 'opportunities', addresses: 'addresses',
+  // Real API: address terms match any of the lead's addresses; here: the same (city and state as words, country and zipcode exactly).
+  city: 'address.city', state: 'address.state', zipcode: 'address.zipcode', country: 'address.country',
 };
-const SORTS: Record<string, string> = { created: 'date_created', updated: 'date_updated', name: 'name', date_created: 'date_created', date_updated: 'date_updated' };
+/**
+ * `activities`: Real API: undocumented (Close's own script sorts `addresses > 1 sort:activities`);
+ * here [D]: the number of the lead's activities (notes, emails, calls, meetings, SMS, custom and
+ * recorded ones), fewest first (`-activities`: most first).
+ */
+const SORTS: Record<string, string> = {
+  created: 'date_created', updated: 'date_updated', name: 'name', date_created: 'date_created', date_updated: 'date_updated', activities: '__activities',
+};
 
 class Parser {
   private pos = 0;
   private depth = 0;
   readonly sort: SortKey[] = [];
   slice: Slice | null = null;
+  /** The object the terms being read are about: the lead, or the related object of an enclosing `rel(…)`. */
+  private scope: LegacyScope = 'lead';
 
   constructor(private readonly db: Db, private readonly orgId: string, private readonly toks: Tok[], private readonly field: string) {}
 
@@ -117,7 +133,7 @@ class Parser {
     throw validationError(text, { [this.field]: text });
   }
 
-  private failAt(t: Tok | undefined, message: string): never {
+  failAt(t: Tok | undefined, message: string): never {
     return this.fail(t ? `${JSON.stringify(t.k === 'str' ? `"${t.v}"` : t.v)} at position ${t.at}: ${message}.` : `${message} at the end of the query.`);
   }
 
@@ -192,8 +208,11 @@ class Parser {
     if (t.k !== 'word' && t.k !== 'str') return this.failAt(t, 'Expected a search term');
     this.pos++;
     const sep = this.peek();
+    if (t.k === 'word' && sep?.k === '(' && sep.at === t.at + t.v.length) return this.relation(t);
     if (sep?.k !== ':' && sep?.k !== 'op') {
-      if (t.k === 'word' && t.v === '*') this.failAt(t, '"*" needs a field (field:*)');
+      // Real API: `*` alone (`* sort:created`, in Close's own scripts) matches every lead; here: the same.
+      if (t.k === 'word' && t.v === '*') return { type: 'match_all' };
+      if (this.scope === 'sequence_subscription') this.failAt(t, 'Inside sequence_subscription(…) only sequence: and status: apply');
       if (words(t.v).length === 0) this.failAt(t, 'The term has no words to search for');
       return { type: 'text', value: t.v, mode: t.k === 'str' ? 'phrase' : 'beginning_of_words' };
     }
@@ -211,11 +230,34 @@ class Parser {
     return this.field_(t, sep.k === 'op' ? sep.v : ':', value);
   }
 
+  /**
+   * `rel(query)` (the name touching its parenthesis): the current object has a related `rel` that
+   * matches `query`, whose terms are about that related object (legacy-related.ts).
+   */
+  private relation(t: Tok): Record<string, unknown> {
+    const rel = t.v.toLowerCase() as LegacyScope;
+    if (!RELATIONS[this.scope].includes(rel)) {
+      const open = RELATIONS[this.scope].map((r) => `${r}(…)`).join(', ') || 'none';
+      this.failAt(t, `Related-object queries "${t.v}(…)" are not emulated inside ${this.scope === 'lead' ? 'a lead query' : `${this.scope}(…)`}; supported: ${open}`);
+    }
+    this.pos++;
+    const outer = this.scope;
+    this.scope = rel;
+    try {
+      const q = this.or(false);
+      if (this.peek()?.k !== ')') this.failAt(this.peek(), 'Expected ")"');
+      this.pos++;
+      return { type: 'has_related', this_object_type: outer, related_object_type: rel, related_query: q };
+    } finally {
+      this.scope = outer;
+    }
+  }
+
   private sortKey(v: Tok): void {
     const desc = v.v.startsWith('-');
     const name = own(SORTS, (desc ? v.v.slice(1) : v.v).toLowerCase());
     if (!name) this.failAt(v, `Unknown sort field; supported: ${Object.keys(SORTS).join(', ')} (prefix - for descending)`);
-    this.sort.push({ direction: desc ? 'desc' : 'asc', field: { type: 'regular_field', object_type: 'lead', field_name: name } });
+    this.sort.push({ direction: desc ? 'desc' : 'asc', field: name === '__activities' ? { type: '__activities' } : { type: 'regular_field', object_type: 'lead', field_name: name } });
   }
 
   private sliceOf(v: Tok): void {
@@ -234,6 +276,10 @@ class Parser {
     const op = given === '=' ? ':' : given;
     const any = v.k === 'word' && v.v === '*';
     if (any && op !== ':') this.failAt(v, '"*" only works with ":"');
+    if (this.scope !== 'lead') {
+      const term: Term = { key, op, value: v.v, quoted: v.k === 'str', any };
+      return relatedTerm(this.db, this.orgId, this.scope, term, (which, message) => this.failAt(which === 'key' ? keyTok : v, message));
+    }
     if (key.toLowerCase().startsWith('custom.')) return this.custom(keyTok, key.slice('custom.'.length), op, v, any);
     const f = own(FIELDS, key.toLowerCase());
     if (!f) return this.failAt(keyTok, `Unknown field; supported: ${Object.keys(FIELDS).join(', ')}, custom.<name>, sort, slice`);
@@ -266,6 +312,18 @@ class Parser {
       case 'date_created':
       case 'date_updated':
         return this.dateCond(regular('lead', f), given, v, any);
+      case 'address.city':
+      case 'address.state':
+      case 'address.zipcode':
+      case 'address.country': {
+        const name = f.slice('address.'.length);
+        if (op !== ':') this.failAt(keyTok, `${key} is text; comparisons need a number or date field`);
+        const field = regular('address', name);
+        if (any) return related('address', cond(field, { type: 'exists' }));
+        if (name === 'city' || name === 'state') return related('address', textual('address', name));
+        // Country codes are stored upper-case (store/addresses.ts): `country:us` finds US.
+        return related('address', cond(field, { type: 'term', values: [name === 'country' ? v.v.toUpperCase() : v.v] }));
+      }
       default:
         return this.count(keyTok, f, op, v, any);
     }
@@ -276,7 +334,7 @@ class Parser {
    * ("at least gte related objects"), which the compiler accepts only in translated trees.
    */
   private count(keyTok: Tok, rel: string, op: string, v: Tok, any: boolean): Record<string, unknown> {
-    const relType = rel === 'contacts' ? 'contact' : 'opportunity';
+    const relType = rel === 'contacts' ? 'contact' : rel === 'addresses' ? 'address' : 'opportunity';
     if (any) return related(relType, { type: 'match_all' });
     const n = this.number(v);
     if (!Number.isInteger(n) || n < 0) this.failAt(v, `${keyTok.v} counts take a whole number`);

@@ -5,6 +5,7 @@ import { own } from '../../core/own.js';
 import { CustomValues } from '../store/values.js';
 import { displayName, renderEmails } from '../store/contacts.js';
 import { derivedValues } from '../store/opportunities.js';
+import { addressSummary, parseAddresses } from '../store/addresses.js';
 import { compileQuery } from './compile.js';
 import { TABLES, type ObjectType } from './fields.js';
 import type { SearchResponseT } from '../../../schemas/close/search.js';
@@ -108,10 +109,11 @@ function publicObject(type: ObjectType, r: Row, orgId: string, statuses: Map<str
     date_created: r.date_created, date_updated: r.date_updated,
   };
   if (type === 'lead') {
+    const addresses = parseAddresses(r.addresses as string);
     return {
       ...common, name: r.name, display_name: r.name ?? '', status_id: r.status_id,
       status_label: statuses.get(r.status_id as string)?.label ?? null, description: r.description, url: r.url,
-      html_url: `https://app.close.com/lead/${String(r.id)}/`,
+      html_url: `https://app.close.com/lead/${String(r.id)}/`, addresses, primary_address_summary: addressSummary(addresses),
     };
   }
   if (type === 'contact') {

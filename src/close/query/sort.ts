@@ -30,6 +30,10 @@ export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string, p
     if (key.direction !== 'asc' && key.direction !== 'desc') return c.fail(`${path}.direction`, '"direction" must be "asc" or "desc".');
     const dir = key.direction === 'asc' ? 'ASC' : 'DESC';
     first ??= dir;
+    if (c.legacy && on === 'lead' && isObject(key.field) && key.field.type === '__activities') {
+      parts.push(`${activityCount(a)} ${dir}`);
+      return;
+    }
     const f = resolveField(c.db, c.orgId, key.field, on, `${path}.field`, c.fail.bind(c));
     let expr: string;
     let notNull = false;
@@ -52,3 +56,8 @@ export function orderBy(c: Compiler, sort: unknown, on: ObjectType, a: string, p
   parts.push(`${plus}${a}.id ${first ?? 'DESC'}`);
   return parts.join(', ');
 }
+
+/** Every kind of activity a lead has (legacy `sort:activities`), each table through its lead index. */
+const ACTIVITY_TABLES = ['close_activities', 'close_email_activities', 'close_typed_activities', 'close_recorded_activities'] as const;
+const activityCount = (a: string) =>
+  `(${ACTIVITY_TABLES.map((t) => `(SELECT count(*) FROM ${t} x WHERE x.org_id = @org AND x.lead_id = ${a}.id)`).join(' + ')})`;

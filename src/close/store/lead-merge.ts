@@ -7,6 +7,7 @@ import { pageRows, userNameSql, type ClosePage, type PageParams, type Stamper } 
 import { commaList, refuse, Where, type ListQuery } from './filters.js';
 import { own } from '../../core/own.js';
 import type { LeadStore } from './leads.js';
+import { parseAddresses } from './addresses.js';
 import type { EventKind, EventLog } from './events.js';
 import type { EventKinds } from './event-kinds.js';
 
@@ -81,7 +82,12 @@ export class LeadMergeStore {
       }
       cached(this.db, `UPDATE close_custom_values SET object_id = @dst WHERE org_id = @org AND object_id = @src
         AND field_id NOT IN (SELECT field_id FROM close_custom_values WHERE org_id = @org AND object_id = @dst)`).run({ org: orgId, src: source, dst: destination });
-      cached(this.db, `UPDATE close_leads SET updated_by = ?, date_updated = ? WHERE org_id = ? AND id = ?`).run(userId, now, orgId, destination);
+      // Real API: not documented what happens to the source's addresses; here [D]: appended to the destination's.
+      const addresses = cached(this.db, `SELECT id, addresses FROM close_leads WHERE org_id = ? AND id IN (?, ?)`)
+        .all(orgId, source, destination) as { id: string; addresses: string }[];
+      const list = (id: string) => parseAddresses(addresses.find((a) => a.id === id)?.addresses);
+      cached(this.db, `UPDATE close_leads SET updated_by = ?, date_updated = ?, addresses = ? WHERE org_id = ? AND id = ?`)
+        .run(userId, now, JSON.stringify([...list(destination), ...list(source)]), orgId, destination);
       this.leads.removeMany(orgId, [source]);
       cached(this.db, `INSERT INTO close_lead_merges (org_id, id, lead_id, source_lead_id, destination_lead_id, source_display_name,
         destination_display_name, user_id, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)

@@ -11,10 +11,12 @@ import { compileQuery, translateLegacy } from '../query/index.js';
 import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import type { RecordedActivityStore } from './recorded-activities.js';
 import { countRows, pageRows, userNameSql, type CountedPage, type PageParams, type Stamper } from './common.js';
+import { addressSummary, parseAddresses, readAddresses } from './addresses.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;
   created_by: string | null; updated_by: string | null; date_created: string; date_updated: string; status_label: string | null;
+  addresses: string;
   created_by_name: string | null; updated_by_name: string | null;
 }
 
@@ -89,15 +91,16 @@ export class LeadStore {
     const statusId = this.resolveStatus(orgId, input) ?? this.statuses.defaultLead(orgId)?.id;
     if (!statusId) throw validationError('The organization has no lead statuses.', { status_id: 'This field is required.' });
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'lead'));
+    const addresses = JSON.stringify(readAddresses(input.addresses));
     const now = this.stamp.now(orgId);
     const row = {
       id: this.ids.base62('lead_'), name: input.name ?? null, status_id: statusId, description: input.description ?? null,
-      url: input.url ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
+      url: input.url ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now, addresses,
     };
     const contacts = (input.contacts ?? []).map((c, i) => this.contacts.prepare(orgId, userId, row.id, c, `contacts.${i}.`));
     this.db.transaction(() => {
-      cached(this.db, `INSERT INTO close_leads (org_id, id, name, status_id, description, url, created_by, updated_by, date_created, date_updated)
-        VALUES (@org_id, @id, @name, @status_id, @description, @url, @created_by, @updated_by, @date_created, @date_updated)`)
+      cached(this.db, `INSERT INTO close_leads (org_id, id, name, status_id, description, url, created_by, updated_by, date_created, date_updated, addresses)
+        VALUES (@org_id, @id, @name, @status_id, @description, @url, @created_by, @updated_by, @date_created, @date_updated, @addresses)`)
         .run({ ...row, org_id: orgId });
       writeCustom(this.values, orgId, row.id, custom);
       for (const c of contacts) this.contacts.insertIn(orgId, c);
@@ -115,13 +118,15 @@ export class LeadStore {
     const current = this.get(orgId, id);
     const statusId = this.resolveStatus(orgId, patch);
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'lead'));
+    // Real API: `addresses` in a PUT replaces the lead's list; here: the same (absent = unchanged).
+    const addresses = JSON.stringify(patch.addresses === undefined ? current.addresses : readAddresses(patch.addresses));
     const next = {
       id, name: current.name, status_id: current.status_id, description: current.description, url: current.url,
-      ...pick({ ...patch, status_id: statusId }, WRITABLE), updated_by: userId, date_updated: this.stamp.now(orgId),
+      ...pick({ ...patch, status_id: statusId }, WRITABLE), updated_by: userId, date_updated: this.stamp.now(orgId), addresses,
     };
     this.db.transaction(() => {
       cached(this.db, `UPDATE close_leads SET name = @name, status_id = @status_id, description = @description, url = @url,
-        updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`).run({ ...next, org_id: orgId });
+        updated_by = @updated_by, date_updated = @date_updated, addresses = @addresses WHERE org_id = @org_id AND id = @id`).run({ ...next, org_id: orgId });
       writeCustom(this.values, orgId, id, custom);
       // Only a status that really changes is recorded (the same status again records nothing).
       this.recorded?.leadStatusChanged(orgId, userId, [{ leadId: id, oldStatusId: current.status_id }], next.status_id);
@@ -182,6 +187,7 @@ export class LeadStore {
     const opportunities = this.opportunities.forLeads(orgId, ids);
     return rows.map((r) => {
       const leadContacts = contacts.get(r.id)!;
+      const addresses = parseAddresses(r.addresses);
       return {
         id: r.id, name: r.name,
         // Real API: display_name falls back to other data when the lead has no name; here: name, or "".
@@ -195,7 +201,7 @@ export class LeadStore {
         // Real API: the lead's primary email and phone; here: the first of its contacts' (in creation order).
         primary_email: leadContacts.find((c) => c.emails.length)?.emails[0] ?? null,
         primary_phone: leadContacts.find((c) => c.phones.length)?.phones[0] ?? null,
-        addresses: [], recent_calls: [], integration_links: [], primary_address_summary: null,
+        addresses, recent_calls: [], integration_links: [], primary_address_summary: addressSummary(addresses),
         ...custom.get(r.id),
       };
     });
