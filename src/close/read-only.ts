@@ -82,8 +82,7 @@ export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntr
   ...pair('/activity/sms/', SMS, SMS),
   ...pair('/activity/email/', EMAIL, { ...EMAIL, lead_id: 'ignore', date_created: 'ignore' }),
   ['PUT /activity/meeting/:id/', activity('Meeting', {
-    lead_id: 'ignore', date_created: 'ignore', title: 'ignore', starts_at: 'ignore', ends_at: 'ignore', duration: 'ignore', attendees: 'ignore',
-    location: 'ignore', status: 'ignore', source: 'ignore', is_recurring: 'ignore', activity_at: 'ignore', contact_id: 'ignore', user_id: 'ignore',
+    lead_id: 'ignore', date_created: 'ignore', duration: 'ignore', attendees: 'ignore', source: 'ignore', is_recurring: 'ignore',
   })],
   ...pair('/activity/custom/', { ...STAMPS, _type: { equals: 'CustomActivity' } },
     { ...STAMPS, _type: { equals: 'CustomActivity' }, lead_id: 'ignore', custom_activity_type_id: 'ignore', date_created: 'ignore' }),
@@ -99,12 +98,12 @@ export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntr
   ...both2('/sequence/', { ...STAMPS, ...CREATED }),
   ...pair('/sequence_subscription/', { ...STAMPS, ...CREATED, lead_id: 'ignore', status: 'ignore', created_by_id: 'ignore', updated_by_id: 'ignore' },
     { ...STAMPS, ...CREATED, lead_id: 'ignore', created_by_id: 'ignore', updated_by_id: 'ignore', sequence_id: 'ignore', contact_id: 'ignore',
-      contact_email: 'ignore', sender_account_id: 'ignore', sender_name: 'ignore', sender_email: 'ignore', calls_assigned_to: 'ignore' }),
+      contact_email: 'ignore' }),
   ...both2('/saved_search/', SAVED_SEARCH),
   ...both2('/role/', { ...STAMPS, ...CREATED, is_builtin: 'ignore' }),
   ...both2('/integration_link/', { ...STAMPS, ...CREATED }),
   ...pair('/comment/', { ...STAMPS, ...CREATED, ...COMMENT() }, { ...STAMPS, ...CREATED, ...COMMENT(), object_id: 'ignore' }),
-  ...both2('/webhook/', { ...STAMPS, ...CREATED, status: 'ignore' }),
+  ...pair('/webhook/', { ...STAMPS, ...CREATED, status: 'ignore' }, { ...STAMPS, ...CREATED }),
   ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD' }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore' }],
 ].map(([route, table]) => [route, clean(table as Record<string, Rule | undefined>)]));
 
@@ -164,4 +163,16 @@ export function dropReadOnly(method: string, route: string, body: unknown, ctx: 
   }
   const names = Object.keys(errors);
   if (names.length) throw validationError(`Read-only fields with another value: ${names.join(', ')}.`, errors);
+}
+
+/**
+ * At boot (an onRoute hook): a key the route's body schema takes must not be dropped unconditionally,
+ * else a value a client means would be lost without a word. Throws, naming the route and the keys.
+ */
+export function checkReadOnlyTable(method: string, route: string, body: unknown): void {
+  const table = own(READ_ONLY_FIELDS, `${method} ${route}`);
+  const props = isObject(body) && isObject(body.properties) ? body.properties : null;
+  if (!table || !props) return;
+  const clash = Object.entries(table).filter(([k, rule]) => rule === 'ignore' && !k.includes('[].') && Object.hasOwn(props, k)).map(([k]) => k);
+  if (clash.length) throw new Error(`${method} ${route}: read-only keys the body schema takes: ${clash.join(', ')}`);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { dropReadOnly } from '../read-only.js';
+import { checkReadOnlyTable, dropReadOnly } from '../read-only.js';
 import { refuseUnsupported } from '../refused.js';
 
 const PREFIX = '/api/v1';
@@ -14,6 +14,10 @@ export default async function registerRoutes(app: FastifyInstance) {
     const id = (req.params as { id?: string } | undefined)?.id;
     dropReadOnly(req.method, route, req.body, { orgId: req.closeOrg?.id ?? '', id });
     refuseUnsupported(req.method, route, req.body);
+  });
+  app.addHook('onRoute', (opts) => {
+    const route = opts.url.startsWith(PREFIX) ? opts.url.slice(PREFIX.length) : opts.url;
+    for (const method of [opts.method].flat()) checkReadOnlyTable(method, route, opts.schema?.body);
   });
   const modules = [
     await import('./me.js'),
