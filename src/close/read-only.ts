@@ -7,11 +7,12 @@ import { isObject, own } from '../core/own.js';
  * - `org`: dropped when it is the caller's organization id, else a 400 naming it (another organization);
  * - `id`: dropped on a create; on an update, dropped when it is the path's id, else a 400 (an id never changes);
  * - `null`: dropped when null (a GET shows null where the write takes a string or a list);
- * - `{ equals }`: dropped when it is that value (`_type` of the route's own type), else a 400 naming it;
+ * - `{ equals }`: dropped when it is that value (`_type` of the route's own type), else a 400 naming it
+ *   (with `keep`: else left for REFUSED_FIELDS to refuse with its own reason);
  * - `{ sameAs }`: dropped when it equals another key of the same body (an email's `activity_at` is its
  *   `date_created` here), else left for the body schema or REFUSED_FIELDS to judge.
  */
-type Rule = 'ignore' | 'org' | 'id' | 'null' | { equals: string } | { sameAs: string };
+type Rule = 'ignore' | 'org' | 'id' | 'null' | { equals: string; keep?: true } | { sameAs: string };
 type Table = Readonly<Record<string, Rule>>;
 
 /** Stamps and the names derived from them, read-only on every object that has them. */
@@ -104,7 +105,7 @@ export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntr
   ...both2('/integration_link/', { ...STAMPS, ...CREATED }),
   ...pair('/comment/', { ...STAMPS, ...CREATED, ...COMMENT() }, { ...STAMPS, ...CREATED, ...COMMENT(), object_id: 'ignore' }),
   ...pair('/webhook/', { ...STAMPS, ...CREATED, status: 'ignore' }, { ...STAMPS, ...CREATED }),
-  ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD' }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore' }],
+  ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD', keep: true }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore' }],
 ].map(([route, table]) => [route, clean(table as Record<string, Rule | undefined>)]));
 
 function COMMENT(): Table {
@@ -132,7 +133,7 @@ function judge(rule: Rule, value: unknown, ctx: { orgId: string; id: string | un
   if (rule === 'null') return value === null;
   if (rule === 'org') return value === ctx.orgId || value === null || `Not your organization: leave organization_id out or send ${ctx.orgId}.`;
   if (rule === 'id') return ctx.id === undefined || value === ctx.id || 'An object\'s id cannot be changed.';
-  return value === rule.equals || `Must be "${rule.equals}" here (or left out).`;
+  return value === rule.equals || (rule.keep ? false : `Must be "${rule.equals}" here (or left out).`);
 }
 
 /**

@@ -53,8 +53,9 @@ export default async function userRoutes(fastify: FastifyInstance) {
     if (Object.hasOwn(body, 'lead_statuses') && order(body.lead_statuses) === order(current.lead_statuses)) delete body.lead_statuses;
     const others = Object.keys(req.body).filter((k) => k !== 'name');
     if (others.length) {
-      throw validationError(`${others.join(', ')}: only name can be updated here`,
-        Object.fromEntries(others.map((k) => [k, 'Only the organization\'s name can be updated in the emulator.'])));
+      throw validationError(`${others.join(', ')}: only name can be updated here`, Object.fromEntries(others.map((k) => [k, k === 'lead_statuses'
+        ? 'Not supported by the emulator: lead statuses keep their order here.'
+        : 'Only the organization\'s name can be updated in the emulator.'])));
     }
     if (req.body.name !== undefined) users.rename(req.closeOrg.id, req.params.id, req.body.name, req.closeUserId);
     return trimFields(users.organization(req.closeOrg.id, req.params.id, expand), req.query._fields);
