@@ -21,7 +21,6 @@ const STAMPS: Table = {
 };
 /** Stamps a create does not take either (the key's user, the clock's now). */
 const CREATED: Table = { date_created: 'ignore', created_by: 'ignore' };
-const both = (t: Table): [Table, Table] => [t, t];
 
 /** A contact as a GET shows it, nested in a lead create: created fresh (new id), on the new lead. */
 const CONTACT: Table = {
@@ -63,6 +62,9 @@ const EMAIL = activity('Email', {
 const customField = (kind: string): Table => ({
   ...STAMPS, ...CREATED, object_type: { equals: kind }, associations: 'null', custom_activity_type_id: 'null', custom_object_type_id: 'null',
 });
+const COMMENT: Table = {
+  thread_id: 'ignore', lead_id: 'ignore', mentions: 'ignore', removed_by: 'ignore', removed_at: 'ignore', created_at: 'ignore', updated_at: 'ignore',
+};
 const SAVED_SEARCH: Table = { ...STAMPS, ...CREATED, shared_with: 'null', sharing_settings: 'null', user_id: 'ignore' };
 
 /**
@@ -88,35 +90,32 @@ export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntr
   ...pair('/activity/custom/', { ...STAMPS, _type: { equals: 'CustomActivity' } },
     { ...STAMPS, _type: { equals: 'CustomActivity' }, lead_id: 'ignore', custom_activity_type_id: 'ignore', date_created: 'ignore' }),
   ...pair('/custom_object/', { ...STAMPS, ...CREATED }, { ...STAMPS, ...CREATED, lead_id: 'ignore', custom_object_type_id: 'ignore' }),
-  ...both2('/status/lead/', STAMPS),
+  ...same('/status/lead/', STAMPS),
   ...pair('/status/opportunity/', STAMPS, STAMPS),
-  ...both2('/pipeline/', { ...STAMPS, ...CREATED }),
+  ...same('/pipeline/', { ...STAMPS, ...CREATED }),
   ...['lead', 'contact', 'opportunity', 'activity', 'shared', 'custom_object_type'].flatMap((kind) => [
-    ...both2(`/custom_field/${kind}/`, customField(kind === 'custom_object_type' ? 'custom_object' : kind)),
-    ...(kind === 'shared' || kind === 'custom_object_type' ? [] : both2(`/custom_fields/${kind}/`, customField(kind))),
+    ...same(`/custom_field/${kind}/`, customField(kind === 'custom_object_type' ? 'custom_object' : kind)),
+    ...(kind === 'shared' || kind === 'custom_object_type' ? [] : same(`/custom_fields/${kind}/`, customField(kind))),
   ]),
-  ...both2('/email_template/', { ...STAMPS, ...CREATED, attachments: 'null' }),
-  ...both2('/sequence/', { ...STAMPS, ...CREATED }),
+  ...same('/email_template/', { ...STAMPS, ...CREATED, attachments: 'null' }),
+  ...same('/sequence/', { ...STAMPS, ...CREATED }),
   ...pair('/sequence_subscription/', { ...STAMPS, ...CREATED, lead_id: 'ignore', status: 'ignore', created_by_id: 'ignore', updated_by_id: 'ignore' },
     { ...STAMPS, ...CREATED, lead_id: 'ignore', created_by_id: 'ignore', updated_by_id: 'ignore', sequence_id: 'ignore', contact_id: 'ignore',
       contact_email: 'ignore' }),
-  ...both2('/saved_search/', SAVED_SEARCH),
-  ...both2('/role/', { ...STAMPS, ...CREATED, is_builtin: 'ignore' }),
-  ...both2('/integration_link/', { ...STAMPS, ...CREATED }),
-  ...pair('/comment/', { ...STAMPS, ...CREATED, ...COMMENT() }, { ...STAMPS, ...CREATED, ...COMMENT(), object_id: 'ignore' }),
+  ...same('/saved_search/', SAVED_SEARCH),
+  ...same('/role/', { ...STAMPS, ...CREATED, is_builtin: 'ignore' }),
+  ...same('/integration_link/', { ...STAMPS, ...CREATED }),
+  ...pair('/comment/', { ...STAMPS, ...CREATED, ...COMMENT }, { ...STAMPS, ...CREATED, ...COMMENT, object_id: 'ignore' }),
   ...pair('/webhook/', { ...STAMPS, ...CREATED, status: 'ignore' }, { ...STAMPS, ...CREATED }),
   ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD', keep: true }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore' }],
 ].map(([route, table]) => [route, clean(table as Record<string, Rule | undefined>)]));
 
-function COMMENT(): Table {
-  return { thread_id: 'ignore', lead_id: 'ignore', mentions: 'ignore', removed_by: 'ignore', removed_at: 'ignore', created_at: 'ignore', updated_at: 'ignore' };
-}
 function pair(base: string, create: Record<string, Rule | undefined>, update: Record<string, Rule | undefined>): [string, Record<string, Rule | undefined>][] {
   return [[`POST ${base}`, create], [`PUT ${base}:id/`, update]];
 }
-function both2(base: string, table: Table): [string, Table][] {
-  const [c, u] = both(table);
-  return [[`POST ${base}`, c], [`PUT ${base}:id/`, u]];
+/** The same table for a route's create and its update. */
+function same(base: string, table: Table): [string, Table][] {
+  return [[`POST ${base}`, table], [`PUT ${base}:id/`, table]];
 }
 function nested(list: string, table: Table): Table {
   return Object.fromEntries(Object.entries(table).map(([k, rule]) => [`${list}[].${k}`, rule]));
