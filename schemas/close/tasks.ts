@@ -44,10 +44,17 @@ export const TaskCreate = Type.Object({
   _type: Type.Optional(S),
   lead_id: Required,
   text: Required,
+  /** One of the organization's users (an import of history); the key's user when omitted or null. */
+  created_by: Type.Optional(NS),
   ...Writable,
 });
 export type TaskCreateT = Static<typeof TaskCreate>;
-export const TaskUpdate = Type.Object({ text: Type.Optional(Required), ...Writable });
+/**
+ * Real API: Close's UpdateTask lists `lead_id` and `created_by`; here: both are taken when they are the
+ * task's own (a task sent back as it was read), another value is a 400 naming it (moving a task to
+ * another lead, or changing its creator, is not emulated).
+ */
+export const TaskUpdate = Type.Object({ text: Type.Optional(Required), lead_id: Type.Optional(S), created_by: Type.Optional(NS), ...Writable });
 export type TaskUpdateT = Static<typeof TaskUpdate>;
 
 /** The filters Close documents for GET /task/ that the emulator applies. */

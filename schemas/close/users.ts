@@ -69,5 +69,10 @@ export const OrganizationPartial = Type.Partial(Organization);
 
 /** Real API: `_expand` names relations to nest; here: only the two documented ones. */
 export const OrganizationQuery = Type.Object({ _fields: Type.Optional(S), _expand: Type.Optional(S) });
-/** Close also takes `currency` and a reordered `lead_statuses`; the route refuses those (and anything else) by name. */
-export const OrganizationUpdate = Type.Object({ name: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: true });
+/**
+ * Close also takes `currency` and a reordered `lead_statuses`; another currency is refused by name
+ * (src/close/refused.ts), `lead_statuses` is taken in today's order only (the route), anything else refused.
+ */
+export const OrganizationUpdate = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1 })), lead_statuses: Type.Optional(Type.Array(Type.Unknown())),
+}, { additionalProperties: true });

@@ -71,24 +71,18 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   'POST /task/': {
     agent_config_id: 'Not supported by the emulator: AI agents are not emulated.',
     contact_id: 'Not supported by the emulator: lead tasks carry no contact here.',
-    created_by: 'Not supported by the emulator: a new task\'s creator is always the key\'s user here.',
-    organization_id: 'Not supported by the emulator: a task belongs to the key\'s organization; leave organization_id out.',
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
   },
   'PUT /task/:id/': {
     agent_config_id: 'Not supported by the emulator: AI agents are not emulated.',
     contact_id: 'Not supported by the emulator: lead tasks carry no contact here.',
-    created_by: 'Not supported by the emulator: a task\'s creator cannot be changed here.',
-    lead_id: 'Not supported by the emulator: a task cannot be moved to another lead here.',
-    organization_id: 'Not supported by the emulator: a task cannot be moved to another organization.',
     priority: 'Not supported by the emulator: task priorities are not emulated.',
     resolution: 'Not supported by the emulator: task resolutions are not emulated.',
   },
   'POST /activity/email/': {
     ...EMAIL_REFUSED,
     created_by_id: 'Not supported by the emulator: a new email\'s creator is its user_id (the key\'s user by default) here.',
-    organization_id: 'Not supported by the emulator: an email belongs to the key\'s organization; leave organization_id out.',
   },
   'PUT /activity/email/:id/': {
     ...EMAIL_REFUSED,
@@ -96,11 +90,9 @@ export const REFUSED_FIELDS: Readonly<Record<string, Readonly<Record<string, str
   },
   // Close's CreateWebhook lists event_filter without saying what it does.
   'POST /webhook/': { event_filter: 'Not supported by the emulator: event_filter is undocumented; use extra_filter on each of events.' },
-  // Close: "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`."
-  'PUT /organization/:id/': {
-    currency: 'Not supported by the emulator: the currency is always USD here.',
-    lead_statuses: 'Not supported by the emulator: lead statuses keep their order here.',
-  },
+  // Close: "Update an organization's `name`, `currency`, and reorder existing `lead_statuses`." The
+  // route takes `lead_statuses` in their current order (as a GET gives them) and refuses another.
+  'PUT /organization/:id/': { currency: 'Not supported by the emulator: the currency is always USD here.' },
   // Real API: "Only the assigned_to, date and is_complete fields may be updated" (what Close does with the rest is not documented).
   'PUT /task/': Object.fromEntries(['organization_id', 'priority', 'resolution', 'text']
     .map((field) => [field, 'Not supported by the emulator: Close updates only assigned_to, date and is_complete in bulk.'])),

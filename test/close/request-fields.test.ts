@@ -2,6 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { build, shareApps } from '../helper.js';
 import { REFUSED_FIELDS } from '../../src/close/refused.js';
+import { READ_ONLY_FIELDS } from '../../src/close/read-only.js';
 import { closePathOf, ourTemplate, PREFIX } from './close-spec.js';
 import { CS, SEEDED_LEAD, call, closeOrg, closeState, fieldId, isFieldError, rows, stored } from './helper.js';
 
@@ -81,8 +82,11 @@ t.test('every body field Close documents for a write we serve is in our body sch
       const fields = documented[key] ?? PROSE[key];
       if (!fields) continue;
       const ours = Object.keys(op.requestBody?.content['application/json']?.schema.properties ?? {});
-      const refused = Object.keys(REFUSED_FIELDS[`${method.toUpperCase()} ${ourTemplate(path).replace(/\{(\w+)\}/g, ':$1')}`] ?? {});
-      for (const f of fields) t.ok(ours.includes(f) || refused.includes(f), `${key}: ${f} is honoured or refused`);
+      const route = `${method.toUpperCase()} ${ourTemplate(path).replace(/\{(\w+)\}/g, ':$1')}`;
+      const refused = Object.keys(REFUSED_FIELDS[route] ?? {});
+      // A read-only field kept when it is the caller's own (organization_id, id, _type) and refused otherwise (src/close/read-only.ts).
+      const guarded = Object.entries(READ_ONLY_FIELDS[route] ?? {}).filter(([, rule]) => rule !== 'ignore').map(([k]) => k);
+      for (const f of fields) t.ok(ours.includes(f) || refused.includes(f) || guarded.includes(f), `${key}: ${f} is honoured or refused`);
       for (const f of refused.filter((r) => !r.includes('[].'))) {
         t.ok(fields.includes(f), `${key}: refused ${f} is documented`);
         t.notOk(ours.includes(f), `${key}: refused ${f} is not also in the body schema`);
@@ -117,8 +121,6 @@ t.test('a documented field the emulator cannot honour is a 400 naming it and sto
     [`/opportunity/${SEEDED_LEAD.opportunities[0]!.id}/`, 'PUT', { attachments: [{ url: 'https://x', filename: 'a.pdf' }] }, 'attachments'],
     ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', priority: 'high' }, 'priority'],
     ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', contact_id: SEEDED_LEAD.contacts[0]!.id }, 'contact_id'],
-    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', created_by: otherUser }, 'created_by'],
-    ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', organization_id: closeOrg(app) }, 'organization_id'],
     ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', resolution: 'skipped' }, 'resolution'],
     ['/task/', 'POST', { lead_id: SEEDED_LEAD.id, text: 'Call', agent_config_id: 'x' }, 'agent_config_id'],
     [`/organization/${closeOrg(app)}/`, 'PUT', { currency: 'EUR' }, 'currency'],

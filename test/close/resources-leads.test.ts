@@ -158,8 +158,9 @@ t.test('creating a lead with bad input is a 400 naming the field, and stores not
     [{ name: 'x', [`custom.${F.primary}`]: 'cont_nobody' }, `custom.${F.primary}`],
     [{ name: 'x', [`custom.${F.department}`]: 'Sales' }, `custom.${F.department}`],
     [{ name: 'x', 'custom.cf_doesNotExist': 'x' }, 'custom.cf_doesNotExist'],
-    [{ name: 'x', 'custom.Industry': 'Software' }, 'custom.Industry'],
-    [{ name: 'x', custom: { Industry: 'Software' } }, 'custom'],
+    // By name (deprecated, accepted): a value the field does not take, and a name no field has.
+    [{ name: 'x', 'custom.Industry': 'Space' }, 'custom.Industry'],
+    [{ name: 'x', custom: { Nope: 'Software' } }, 'custom.Nope'],
     [{ name: 'x', contacts: [{ name: 'ok' }, { name: 'bad', [`custom.${F.products}`]: ['CRM'] }] }, `contacts.1.custom.${F.products}`],
     [{ name: 'x', contacts: [{ emails: [{ type: 'office' }] }] }, 'contacts.0.emails.0.email'],
   ];

@@ -1,14 +1,23 @@
 import type { FastifyInstance } from 'fastify';
+import { checkReadOnlyTable, dropReadOnly } from '../read-only.js';
 import { refuseUnsupported } from '../refused.js';
 
 const PREFIX = '/api/v1';
 
 /** Every Close route module; each is an encapsulated plugin under the Close prefix. */
 export default async function registerRoutes(app: FastifyInstance) {
-  // Documented fields we cannot honour are refused here, in one place, before the body schema runs.
+  // Read-only fields sent back from a GET are dropped, and documented fields we cannot honour are
+  // refused, here, in one place, before the body schema runs.
   app.addHook('preValidation', async (req) => {
     const url = req.routeOptions.url ?? '';
-    refuseUnsupported(req.method, url.startsWith(PREFIX) ? url.slice(PREFIX.length) : url, req.body);
+    const route = url.startsWith(PREFIX) ? url.slice(PREFIX.length) : url;
+    const id = (req.params as { id?: string } | undefined)?.id;
+    dropReadOnly(req.method, route, req.body, { orgId: req.closeOrg?.id ?? '', id });
+    refuseUnsupported(req.method, route, req.body);
+  });
+  app.addHook('onRoute', (opts) => {
+    const route = opts.url.startsWith(PREFIX) ? opts.url.slice(PREFIX.length) : opts.url;
+    for (const method of [opts.method].flat()) checkReadOnlyTable(method, route, opts.schema?.body);
   });
   const modules = [
     await import('./me.js'),

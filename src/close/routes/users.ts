@@ -45,11 +45,17 @@ export default async function userRoutes(fastify: FastifyInstance) {
 
   app.put('/organization/:id/', { schema: { params: IdParams, querystring: OrganizationQuery, body: OrganizationUpdate, response: { 200: OrganizationPartial, ...closeErrors } } }, async (req) => {
     const expand = expansions(req.query._expand);
-    // Real API: `currency` and a reordered `lead_statuses` are writable too; here: only `name`, anything else is refused by name.
+    // Real API: `currency` and a reordered `lead_statuses` are writable too; here: only `name`, anything else is refused by name
+    // — but `lead_statuses` in their current order (an organization sent back as it was read) is taken, as it changes nothing.
+    const current = users.organization(req.closeOrg.id, req.params.id, expand);
+    const order = (list: unknown) => Array.isArray(list) ? list.map((x) => (typeof x === 'object' && x !== null ? (x as { id?: unknown }).id : x)).join(' ') : null;
+    const body = req.body as Record<string, unknown>;
+    if (Object.hasOwn(body, 'lead_statuses') && order(body.lead_statuses) === order(current.lead_statuses)) delete body.lead_statuses;
     const others = Object.keys(req.body).filter((k) => k !== 'name');
     if (others.length) {
-      throw validationError(`${others.join(', ')}: only name can be updated here`,
-        Object.fromEntries(others.map((k) => [k, 'Only the organization\'s name can be updated in the emulator.'])));
+      throw validationError(`${others.join(', ')}: only name can be updated here`, Object.fromEntries(others.map((k) => [k, k === 'lead_statuses'
+        ? 'Not supported by the emulator: lead statuses keep their order here.'
+        : 'Only the organization\'s name can be updated in the emulator.'])));
     }
     if (req.body.name !== undefined) users.rename(req.closeOrg.id, req.params.id, req.body.name, req.closeUserId);
     return trimFields(users.organization(req.closeOrg.id, req.params.id, expand), req.query._fields);

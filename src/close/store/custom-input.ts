@@ -16,7 +16,8 @@ export function applicableFields(reader: CustomFieldReader, orgId: string, kind:
 }
 
 /**
- * The custom values of a request body — its `custom.cf_…` keys and its `custom_fields` object — each
+ * The custom values of a request body — its `custom.cf_…` and `custom.<Field Name>` keys, its
+ * `custom_fields` object and its deprecated `custom` object — each
  * checked against the fields that apply (type, choices, references) → field id → normalised value
  * (null clears). Throws a 400 naming the key (prefixed with `path`, e.g. `contacts.0.`), before
  * anything is written.
@@ -39,47 +40,49 @@ export function readCustom(
     out.set(field.id, checked.value);
   };
   for (const [key, value] of Object.entries(body)) {
-    // Real API: a `custom` object keyed by field name is a deprecated alternative; here: refused, so
-    // values sent that way are not silently lost.
-    if (key === 'custom') throw validationError('Use flat "custom.cf_…" keys.', { [path + key]: 'Not supported: send each value as a "custom.cf_<id>" key.' });
-    if (key === 'custom_fields') {
-      readCustomFields(value, fields, path, set);
+    // Real API: the `custom` object keyed by field name or id is deprecated ("will be removed") but still
+    // accepted; here: the same, resolved as `custom_fields` is.
+    if (key === 'custom' || key === 'custom_fields') {
+      readCustomFields(key, value, fields, path, set);
       continue;
     }
     const m = CUSTOM_KEY.exec(key);
     if (!m) continue;
-    const field = byId.get(m[1]!);
-    // Real API: `custom.<Field Name>` is also accepted (deprecated); here: only `custom.cf_<id>`.
-    if (!field) {
-      throw validationError(`Unknown custom field ${key}`, { [path + key]: 'Unknown custom field, or one that does not apply to this object.' });
-    }
-    set(key, field, value);
+    // Real API: `custom.<Field Name>` is deprecated but still accepted besides `custom.cf_<id>`; here: both.
+    set(key, resolve(m[1]!, fields, path + key), value);
   }
   return out;
 }
 
 /**
- * `custom_fields`: an object of field id (or exact field name) → value, as Close documents it for
- * opportunities and custom activities. Real API: how a name shared by two fields resolves is not
- * documented; here: such a name is refused (use the id).
+ * A field named by its id, else by its exact name among the fields that apply. Real API: how a name
+ * shared by two fields resolves is not documented; here: such a name is refused (use the id).
+ */
+function resolve(name: string, fields: CustomFieldT[], key: string): CustomFieldT {
+  const byId = fields.find((f) => f.id === name);
+  if (byId) return byId;
+  const byName = fields.filter((f) => f.name === name);
+  if (byName.length === 1) return byName[0]!;
+  const why = byName.length > 1
+    ? `Several custom fields that apply here are named "${name}": use the id (${byName.map((f) => f.id).join(', ')}).`
+    : 'Unknown custom field, or one that does not apply to this object.';
+  throw validationError(`${byName.length > 1 ? 'Ambiguous' : 'Unknown'} custom field ${key}`, { [key]: why });
+}
+
+/**
+ * `custom_fields` (as Close documents it for opportunities and custom activities) or the deprecated
+ * `custom`: an object of field id or exact field name → value.
  */
 function readCustomFields(
-  value: unknown, fields: CustomFieldT[], path: string, set: (key: string, field: CustomFieldT, value: unknown) => void,
+  which: string, value: unknown, fields: CustomFieldT[], path: string, set: (key: string, field: CustomFieldT, value: unknown) => void,
 ): void {
   if (value === null || value === undefined) return;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw validationError('custom_fields must be an object.', { [`${path}custom_fields`]: 'Must be an object of custom field id → value.' });
+    throw validationError(`${which} must be an object.`, { [`${path}${which}`]: 'Must be an object of custom field id or name → value.' });
   }
   for (const [name, v] of Object.entries(value)) {
-    const key = `custom_fields.${name}`;
-    const byId = fields.find((f) => f.id === name);
-    const byName = fields.filter((f) => f.name === name);
-    const field = byId ?? (byName.length === 1 ? byName[0] : undefined);
-    if (!field) {
-      const why = byName.length > 1 ? 'Several custom fields have this name: use the id.' : 'Unknown custom field, or one that does not apply to this object.';
-      throw validationError(`Unknown custom field ${name}`, { [path + key]: why });
-    }
-    set(key, field, v);
+    const key = `${which}.${name}`;
+    set(key, resolve(name, fields, path + key), v);
   }
 }
 

@@ -175,10 +175,13 @@ export class TaskStore {
     // Real API: assigned_to defaults to the user creating the task; here: the same (the API key's user).
     const assignee = input.assigned_to === undefined ? userId : input.assigned_to;
     this.checkAssignee(orgId, assignee);
+    const creator = input.created_by ?? userId;
+    // Any user of the organization, active or not: a creator is history (a task restored from an export).
+    if (creator !== userId && !exists(this.db, 'close_users', orgId, creator)) throw validationError(`User ${creator} not found.`, { created_by: 'User not found.' });
     const now = this.stamp.now(orgId);
     const row = {
       org_id: orgId, id: this.ids.base62('task_'), lead_id: input.lead_id, assigned_to: assignee, text: input.text, date,
-      is_complete: input.is_complete ? 1 : 0, created_by: userId, updated_by: userId, date_created: now, date_updated: now,
+      is_complete: input.is_complete ? 1 : 0, created_by: creator, updated_by: userId, date_created: now, date_updated: now,
     };
     this.db.transaction(() => {
       cached(this.db, `INSERT INTO close_tasks (org_id, id, lead_id, assigned_to, text, date, is_complete, created_by, updated_by, date_created, date_updated)
@@ -193,7 +196,14 @@ export class TaskStore {
   update(orgId: string, userId: string, id: string, patch: TaskUpdateT): TaskT {
     const current = this.get(orgId, id);
     const date = dueOf(patch);
-    if (patch.assigned_to !== undefined) this.checkAssignee(orgId, patch.assigned_to);
+    const moved = (['lead_id', 'created_by'] as const).filter((k) => patch[k] !== undefined && patch[k] !== current[k]);
+    if (moved.length) {
+      throw validationError(`${moved.join(', ')}: not the task's own.`, Object.fromEntries(moved.map((k) => [k, k === 'lead_id'
+        ? 'Not supported by the emulator: a task cannot be moved to another lead here.'
+        : 'Not supported by the emulator: a task\'s creator cannot be changed here.'])));
+    }
+    // The task's own assignee is kept as it is, even one who has left (a task sent back as it was read).
+    if (patch.assigned_to !== undefined && patch.assigned_to !== current.assigned_to) this.checkAssignee(orgId, patch.assigned_to);
     const next = {
       org_id: orgId, id, text: patch.text ?? current.text, date: date === undefined ? current.date : date,
       assigned_to: patch.assigned_to === undefined ? current.assigned_to : patch.assigned_to,

@@ -130,7 +130,7 @@ export class TypedActivityStore {
       contact_id: current.contact_id, note: current.note, note_html: current.note_html, title: current.title, pinned: current.pinned ? 1 : 0,
       activity_at: this.storedActivityAt(orgId, 'close_activities', id),
       ...defined({ contact_id: patch.contact_id, title: patch.title, pinned: patch.pinned === undefined ? undefined : patch.pinned ? 1 : 0 }),
-      ...noteOf(patch), ...this.updating(orgId, current.lead_id!, patch),
+      ...noteOf(patch), ...this.updating(orgId, current.lead_id!, patch, current),
     };
     cached(this.db, `UPDATE close_activities SET contact_id = @contact_id, note = @note, note_html = @note_html, title = @title, pinned = @pinned,
       activity_at = @activity_at, updated_by = @updated_by, date_updated = @date_updated WHERE org_id = @org_id AND id = @id`)
@@ -173,7 +173,7 @@ export class TypedActivityStore {
     const fields = kindFields(kind, { ...(JSON.parse(row.fields) as object), ...defined(own) });
     const next = {
       lead_id: leadId, contact_id: row.contact_id, user_id: row.user_id, activity_at: row.activity_at,
-      ...this.updating(orgId, leadId, patch), fields: JSON.stringify(fields),
+      ...this.updating(orgId, leadId, patch, current as { activity_at?: string | null }), fields: JSON.stringify(fields),
     };
     // A contact of the old lead does not follow the activity to another lead.
     if (leadId !== row.lead_id && patch.contact_id === undefined && next.contact_id !== null) this.checkContact(orgId, leadId, next.contact_id);
@@ -257,14 +257,17 @@ export class TypedActivityStore {
     };
   }
 
-  /** contact_id, user_id and activity_at a patch sets (checked against the activity's lead). */
-  private updating(orgId: string, leadId: string, p: { contact_id?: string | null | undefined; user_id?: string | null | undefined; activity_at?: string | null | undefined }) {
+  /**
+   * contact_id, user_id and activity_at a patch sets (checked against the activity's lead). An
+   * activity_at equal to the one a GET shows (`current`) changes nothing: an activity sent back as it
+   * was read keeps following its creation time when it had no activity_at of its own.
+   */
+  private updating(orgId: string, leadId: string, p: { contact_id?: string | null | undefined; user_id?: string | null | undefined; activity_at?: string | null | undefined },
+    current: { activity_at?: string | null | undefined }) {
     if (p.contact_id) this.checkContact(orgId, leadId, p.contact_id);
     this.checkUser(orgId, p.user_id, 'user_id');
-    return defined({
-      contact_id: p.contact_id, user_id: p.user_id,
-      activity_at: p.activity_at === undefined ? undefined : p.activity_at === null ? null : givenDate(p.activity_at, 'activity_at'),
-    });
+    const at = p.activity_at === undefined ? undefined : p.activity_at === null ? null : givenDate(p.activity_at, 'activity_at');
+    return defined({ contact_id: p.contact_id, user_id: p.user_id, activity_at: at !== undefined && at === current.activity_at ? undefined : at });
   }
 
   private storedActivityAt(orgId: string, table: string, id: string): string | null {
