@@ -509,5 +509,13 @@ export const closeMigrations: MigrationSet = {
         CREATE INDEX close_typed_activities_type ON close_typed_activities(org_id, type, date_created);
       `,
     },
+    {
+      version: 19,
+      name: 'Close sequence subscriptions: why a paused one is paused (pause_reason)',
+      sql: `
+        -- One of Close's StatusReason values (manual, bulk-action, …) while paused; NULL otherwise.
+        ALTER TABLE close_sequence_subscriptions ADD COLUMN pause_reason TEXT;
+      `,
+    },
   ],
 };
