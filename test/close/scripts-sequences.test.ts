@@ -3,6 +3,7 @@ import { build, shareApps } from '../helper.js';
 import { CS, call, closeOrg, closeState, isError, isFieldError, rows } from './helper.js';
 import { createAction, runActionToEnd } from './bulk-helper.js';
 import { leadsQuery } from './seed-ids.js';
+import { ctl, digest, isControlError } from '../control/helper.js';
 
 // Issue 29: what Close's sequence scripts read and write: `subscription_counts_by_status` on a sequence
 // (export_sequences_data.py), `pause_reason` on a subscription (export_sequence_subscriptions_public.py),
@@ -115,4 +116,27 @@ t.test('a bad sender change is a 400 naming the field and changes nothing', asyn
   isFieldError(t, await put({ sender_name: 'x', status: 'finished' }), 'status');
   isError(t, await call(app, { method: 'PUT', path: '/sequence_subscription/sub_nope/', payload: { sender_name: 'x' } }), 404);
   t.equal(closeState(app), before);
+});
+
+t.test('snapshots carry pause_reason: restored byte-identical; a reason on a subscription that is not paused is a 400', async (t) => {
+  const app = await build(t);
+  const org = closeOrg(app);
+  const [active, other] = SUBS.filter((s) => s.status === 'active');
+  await call(app, { method: 'PUT', path: `/sequence_subscription/${active!.id}/`, payload: { status: 'paused' } });
+  app.tenants.db(org).prepare(`UPDATE close_sequence_subscriptions SET status = 'paused', pause_reason = 'email-bounced' WHERE org_id = ? AND id = ?`).run(org, other!.id);
+  const snap = (await ctl(app, 'GET', `/orgs/${org}/snapshot`)).json();
+  const exported = snap.close.sequence_subscriptions as { id: string; pause_reason?: string }[];
+  t.equal(exported.find((s) => s.id === active!.id)!.pause_reason, undefined, 'manual on a paused one is implied');
+  t.equal(exported.find((s) => s.id === other!.id)!.pause_reason, 'email-bounced');
+  const rowsBefore = rows(app, `SELECT id, status, pause_reason FROM close_sequence_subscriptions WHERE org_id = ? ORDER BY id`, org);
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/snapshot`, snap)).statusCode, 200);
+  t.same(rows(app, `SELECT id, status, pause_reason FROM close_sequence_subscriptions WHERE org_id = ? ORDER BY id`, org), rowsBefore, 'the same rows');
+  t.same((await ctl(app, 'GET', `/orgs/${org}/snapshot`)).json().close, snap.close, 'the same export');
+  const before = digest(app, org);
+  const finished = exported.findIndex((s) => s.id === SUBS.find((x) => x.status === 'finished')!.id);
+  const bad = (x: Record<string, unknown>) => ({ ...snap, close: { ...snap.close, sequence_subscriptions: exported.map((s, i) => (i === finished ? { ...s, ...x } : s)) } });
+  const at = new RegExp(`sequence_subscriptions/${finished}/pause_reason`);
+  isControlError(t, await ctl(app, 'PUT', `/orgs/${org}/snapshot`, bad({ pause_reason: 'manual' })), 400, 'VALIDATION_ERROR', at);
+  isControlError(t, await ctl(app, 'PUT', `/orgs/${org}/snapshot`, bad({ status: 'paused', pause_reason: 'bored' })), 400, 'VALIDATION_ERROR', at);
+  t.equal(digest(app, org), before, 'nothing changed');
 });
