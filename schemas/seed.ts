@@ -194,6 +194,8 @@ export const CloseSeedSequence = Type.Object({
 export const CloseSeedSequenceSubscription = Type.Object({
   id: S, sequence_id: S, contact_id: S, lead_id: S, contact_email: S, sender_account_id: S, sender_name: S, sender_email: S,
   status: stringEnum(SUBSCRIPTION_STATUSES), calls_assigned_to: Type.Array(S), bulk_action_id: NS, created_by: NS, updated_by: NS, ...Dated,
+  /** Why a paused one is paused (one of Close's StatusReason values); absent: `manual` when paused, else none. */
+  pause_reason: Type.Optional(NS),
 });
 /** A webhook subscription with its signature key (a restored one signs with the same key). */
 export const CloseSeedWebhook = Type.Object({

@@ -40,6 +40,8 @@ export type OpportunityT = Static<typeof Opportunity> & CustomKeys;
 
 const OpportunityFields = {
   status_id: Type.Optional(Required),
+  /** A status label, as Close's import scripts send it (`status_id` wins when both are given). */
+  status: Type.Optional(Required),
   value: Type.Optional(Nullable(Type.Integer())),
   value_period: Type.Optional(stringEnum(VALUE_PERIODS)),
   /** Percent; null → 0. Real API: an integer, its range not stated; here: 0–100. */

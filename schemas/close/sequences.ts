@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { closeList, PAGE_LIMITS } from './common.js';
 import { listQuery, optionalStrings, Required, S } from './objects.js';
@@ -22,6 +22,8 @@ export const ConnectedAccountList = closeList(ConnectedAccountPartial);
 export const CONNECTED_ACCOUNT_FILTERS = ['user_id', '_type', '_type__in'] as const;
 export const ConnectedAccountListQuery = listQuery(optionalStrings(CONNECTED_ACCOUNT_FILTERS));
 
+/** A subscription's statuses. */
+export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'finished', 'goal', 'error'] as const;
 /** A sequence's statuses. */
 export const SEQUENCE_STATUSES = ['active', 'paused'] as const;
 export const STEP_TYPES = ['email', 'call'] as const;
@@ -40,9 +42,12 @@ export const Step = Type.Object({
   call_assigned_to: Type.Optional(Type.Array(S)),
 });
 export type StepT = Static<typeof Step>;
+/** How many of a sequence's subscriptions are in each status (every status, zero included). */
+const CountsByStatus = Type.Object(Object.fromEntries(SUBSCRIPTION_STATUSES.map((st) => [st, Type.Integer({ minimum: 0 })])) as Record<(typeof SUBSCRIPTION_STATUSES)[number], TInteger>);
 export const Sequence = Type.Object({
   id: S, organization_id: S, name: S, status: S, timezone: S, schedule: Nullable(Schedule), steps: Type.Array(Step),
   created_by: NS, updated_by: NS, date_created: S, date_updated: S,
+  subscription_counts_by_status: CountsByStatus,
 });
 export type SequenceT = Static<typeof Sequence>;
 export const SequencePartial = Type.Partial(Sequence);
@@ -63,13 +68,21 @@ export type SequenceCreateT = Static<typeof SequenceCreate>;
 export const SequenceUpdate = Type.Object({ name: Type.Optional(Required), ...SequenceWritable });
 export type SequenceUpdateT = Static<typeof SequenceUpdate>;
 
-/** A subscription's statuses. */
-export const SUBSCRIPTION_STATUSES = ['active', 'paused', 'finished', 'goal', 'error'] as const;
+/**
+ * Why a subscription is paused: Close's `StatusReason` values (OpenAPI) that pause one. Here a pause through
+ * the API is `manual`, a bulk sequence pause `bulk-action`; the others come only from a dataset.
+ */
+export const PAUSE_REASONS = [
+  'manual', 'bulk-action', 'reply-received', 'call-answered', 'meeting-booked', 'lead-status-changed', 'outcome-met',
+  'rate-limited', 'sending-throttled-too-long', 'membership-inactive', 'account-invalid', 'account-failures', 'send-as-error', 'email-bounced',
+] as const;
 /** What PUT /sequence_subscription/{id}/ may set. */
 export const SUBSCRIPTION_SETTABLE = ['active', 'paused'] as const;
 export const Subscription = Type.Object({
   id: S, organization_id: S, sequence_id: S, contact_id: S, lead_id: S, contact_email: S, sender_account_id: S, sender_name: S,
   sender_email: S, status: S, calls_assigned_to: Type.Array(S), created_by_id: NS, updated_by_id: NS, date_created: S, date_updated: S,
+  /** Why it is paused (PAUSE_REASONS), null unless paused. */
+  pause_reason: NS,
 });
 export type SubscriptionT = Static<typeof Subscription>;
 export const SubscriptionPartial = Type.Partial(Subscription);
@@ -82,5 +95,11 @@ export const SubscriptionCreate = Type.Object({
   sender_email: Required, calls_assigned_to: Type.Optional(Type.Array(S)),
 });
 export type SubscriptionCreateT = Static<typeof SubscriptionCreate>;
-export const SubscriptionUpdate = Type.Object({ status: Required });
+/**
+ * Close: `status` (active | paused) and the sender (`sender_account_id`, `sender_name`, `sender_email`), each
+ * optional; a sender change names all three (Close's own script sends the three together).
+ */
+export const SubscriptionUpdate = Type.Object({
+  status: Type.Optional(Required), sender_account_id: Type.Optional(Required), sender_name: Type.Optional(Required), sender_email: Type.Optional(Required),
+});
 export type SubscriptionUpdateT = Static<typeof SubscriptionUpdate>;

@@ -519,5 +519,13 @@ export const closeMigrations: MigrationSet = {
         ALTER TABLE close_leads ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
       `,
     },
+    {
+      version: 20,
+      name: 'Close sequence subscriptions: why a paused one is paused (pause_reason)',
+      sql: `
+        -- One of Close's StatusReason values (manual, bulk-action, …) while paused; NULL otherwise.
+        ALTER TABLE close_sequence_subscriptions ADD COLUMN pause_reason TEXT;
+      `,
+    },
   ],
 };

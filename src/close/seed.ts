@@ -7,6 +7,7 @@ import { readAddresses } from './store/addresses.js';
 import { ApiError } from '../core/errors.js';
 import { BULK_EDIT_TYPES } from '../../schemas/close/bulk-edit.js';
 import { BULK_OBJECT_TYPES, SEQUENCE_ACTION_TYPES } from '../../schemas/close/bulk-actions.js';
+import { PAUSE_REASONS } from '../../schemas/close/sequences.js';
 import { MAX_TEMPLATE_BODY, MAX_TEMPLATE_SUBJECT } from './store/email-render.js';
 import { checkWebhookSeed, exportWebhookSeed, insertWebhookSeed } from './seed-webhooks.js';
 import { checkCommentSeed, exportCommentSeed, insertCommentSeed } from './seed-comments.js';
@@ -139,6 +140,9 @@ function checkSequences(s: CloseSeedT, all: <T extends { id: string }>(kind: str
     if (!contactLead.has(x.contact_id)) return `${at}/contact_id: unknown contact ${x.contact_id}`;
     if (contactLead.get(x.contact_id) !== x.lead_id) return `${at}/lead_id: not the contact's lead`;
     if (!accounts.has(x.sender_account_id)) return `${at}/sender_account_id: unknown connected account ${x.sender_account_id}`;
+    if (x.pause_reason != null && (x.status !== 'paused' || !(PAUSE_REASONS as readonly string[]).includes(x.pause_reason))) {
+      return `${at}/pause_reason: only a paused subscription has one, one of ${PAUSE_REASONS.join(', ')}`;
+    }
     const pair = `${x.contact_id} ${x.sequence_id}`;
     if (pairs.has(pair)) return `${at}: the contact already has a subscription to this sequence`;
     pairs.add(pair);
@@ -241,7 +245,10 @@ export function insertCloseSeed(db: Db, orgId: string, s: CloseSeedT): void {
   }
   for (const a of s.connected_accounts ?? []) insert('close_connected_accounts', a);
   for (const x of s.sequences ?? []) insert('close_sequences', { ...x, schedule: x.schedule === null ? null : JSON.stringify(x.schedule), steps: JSON.stringify(x.steps) });
-  for (const x of s.sequence_subscriptions ?? []) insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to) });
+  for (const x of s.sequence_subscriptions ?? []) {
+    const pause_reason = x.pause_reason ?? (x.status === 'paused' ? 'manual' : null);
+    insert('close_sequence_subscriptions', { ...x, calls_assigned_to: JSON.stringify(x.calls_assigned_to), pause_reason });
+  }
   insertTypedActivitySeed(s, insert);
   insertWebhookSeed(orgId, s, insert);
   insertCommentSeed(s, insert);
@@ -335,9 +342,13 @@ export function exportClose(db: Db, orgId: string): CloseSeedT {
       date_created, date_updated FROM close_sequences WHERE org_id = ? ORDER BY id`)
       .map((x) => ({ ...x, schedule: x.schedule === null ? null : parse(x.schedule), steps: parse(x.steps) })) as CloseSeedT['sequences'],
     sequence_subscriptions: all<Row & { calls_assigned_to: string }>(`SELECT id, sequence_id, contact_id, lead_id, contact_email, sender_account_id,
-      sender_name, sender_email, status, calls_assigned_to, bulk_action_id, created_by, updated_by, date_created, date_updated
+      sender_name, sender_email, status, calls_assigned_to, bulk_action_id, created_by, updated_by, date_created, date_updated, pause_reason
       FROM close_sequence_subscriptions WHERE org_id = ? ORDER BY id`)
-      .map((x) => ({ ...x, calls_assigned_to: parse(x.calls_assigned_to) })) as CloseSeedT['sequence_subscriptions'],
+      // pause_reason only where it says more than its absence would (a paused one's `manual` is implied).
+      .map(({ pause_reason, ...x }) => ({
+        ...x, calls_assigned_to: parse(x.calls_assigned_to),
+        ...(pause_reason !== null && !(pause_reason === 'manual' && x['status'] === 'paused') ? { pause_reason } : {}),
+      })) as CloseSeedT['sequence_subscriptions'],
     email_templates: all<Row & { is_shared: number; is_archived: number }>(`SELECT id, name, subject, body, is_shared, is_archived, created_by, updated_by,
       date_created, date_updated FROM close_email_templates WHERE org_id = ? ORDER BY date_created, id`)
       .map((x) => ({ ...x, is_shared: x.is_shared === 1, is_archived: x.is_archived === 1 })) as CloseSeedT['email_templates'],

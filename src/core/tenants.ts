@@ -301,6 +301,11 @@ export class Tenants {
     return counts;
   }
 
+  /** The organization's credentials with when each was added, oldest first. */
+  credentialRecords(orgId: string): Array<{ token: string; created_at: string }> {
+    return cached(this.main, `SELECT token, created_at FROM credentials WHERE org_id = ? ORDER BY created_at, token`).all(orgId) as Array<{ token: string; created_at: string }>;
+  }
+
   credentials(orgId: string): string[] {
     return cached(this.main, `SELECT token FROM credentials WHERE org_id = ? ORDER BY created_at, token`).pluck().all(orgId) as string[];
   }

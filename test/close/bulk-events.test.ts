@@ -41,7 +41,8 @@ t.test('a bulk edit records each lead\'s updated event with meta.bulk_action_id,
     t.equal(e.request_id, null, 'no request: the background worker');
     t.ok(e.changed_fields.includes('status_id'), 'status_id changed');
     t.equal(e.previous_data!.status_id !== CLOSE.status.customer, true, 'previous_data has the old status');
-    t.same(e.data, await api(app, `/lead/${e.object_id}/`), 'data is GET\'s answer');
+    const { contacts: _c, opportunities: _o, ...lead } = await api(app, `/lead/${e.object_id}/`);
+    t.same(e.data, lead, 'data is GET\'s answer, less the nested contacts and opportunities');
   }
   const listed = await api(app, `/event/?object_type=lead&action=updated`);
   t.same(listed.data.map((e: Ev) => e.meta.bulk_action_id), leads.map(() => id), 'the event log API shows them');

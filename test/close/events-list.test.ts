@@ -51,7 +51,6 @@ t.test('cursors page older and newer without duplicates or gaps; _limit defaults
   isFieldError(t, await call(app, { path: '/event/?_cursor=bm9wZQ' }), '_cursor');
   isFieldError(t, await call(app, { path: '/event/?_cursor=!!' }), '_cursor');
   isFieldError(t, await call(app, { path: '/event/?_skip=0' }), '_skip');
-  isFieldError(t, await call(app, { path: '/event/?_cursor=' }), '_cursor');
   isFieldError(t, await call(app, { path: `/event/?_cursor=${Buffer.from('n|2026-11-02T20:00:00.000000|x').toString('base64url')}` }), '_cursor');
   t.equal((await call(app, { path: '/event/?_limit=0' })).statusCode, 400, '_limit below 1');
 });

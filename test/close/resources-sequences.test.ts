@@ -111,7 +111,7 @@ t.test('GET /sequence_subscription/ filters by sequence_id, contact_id and lead_
     id: one.id, organization_id: closeOrg(app), sequence_id: one.sequence_id, contact_id: one.contact_id, lead_id: one.lead_id,
     contact_email: one.contact_email, sender_account_id: one.sender_account_id, sender_name: one.sender_name, sender_email: one.sender_email,
     status: 'finished', calls_assigned_to: one.calls_assigned_to, created_by_id: one.created_by, updated_by_id: one.updated_by,
-    date_created: one.date_created, date_updated: one.date_updated,
+    date_created: one.date_created, date_updated: one.date_updated, pause_reason: null,
   });
   isFieldError(t, await call(app, { path: '/sequence_subscription/' }), 'sequence_id');
   isFieldError(t, await call(app, { path: '/sequence_subscription/?_limit=5' }), 'sequence_id');

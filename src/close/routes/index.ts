@@ -22,6 +22,7 @@ export default async function registerRoutes(app: FastifyInstance) {
   const modules = [
     await import('./me.js'),
     await import('./users.js'),
+    await import('./api-keys.js'),
     await import('./search.js'),
     await import('./leads.js'),
     await import('./lead-merge.js'),

@@ -40,6 +40,10 @@ export function eventKinds(s: CloseStore) {
   const lead: EventKind<Obj> = {
     type: 'lead', render: (o, id) => soft(() => s.leads.get(o, id)) as Obj | undefined, leadId: (l) => l['id'] as string,
     renderMany: (o, ids) => s.leads.findMany(o, ids) as unknown as Map<string, Obj>,
+    // Real API: a lead's event data has no nested `contacts` or `opportunities` (they have their own events, and
+    // Close's restore script posts a deleted lead's previous_data, then its contacts from their events, each
+    // once); here: the same, the lead as GET answers it less those two lists (`contact_ids` stays).
+    eventData: ({ contacts: _c, opportunities: _o, ...rest }) => rest,
     // Real API: a deleted lead's activities, opportunities, tasks and contacts get their own `deleted` events;
     // here: the same (custom objects and sequence subscriptions deleted with it get none).
     children: (o, l) => {

@@ -69,7 +69,8 @@ export function listEvents(log: EventLog, orgId: string, q: EventListQuery): Eve
   }
   // Real API: _limit defaults to and is capped at 50; here: the same, a larger one answers 50.
   const limit = Math.min(q._limit ?? EVENT_LIMIT, EVENT_LIMIT);
-  const cursor = q._cursor === undefined ? null : decodeCursor(q._cursor);
+  // Real API: Close's own scripts start paging with `_cursor=` (empty): the first page; here: the same.
+  const cursor = q._cursor === undefined || q._cursor === '' ? null : decodeCursor(q._cursor);
   const older = '(date_updated < @cd OR (date_updated = @cd AND seq < @cs))';
   const newer = '(date_updated > @cd OR (date_updated = @cd AND seq > @cs))';
   let data: Array<{ seq: number; event: CloseEventT }>;

@@ -28,6 +28,8 @@ export interface EventKind<O extends object = object> {
   leadId(obj: O): string | null;
   /** Objects deleted with this one, each with its kind (a lead's contacts, opportunities, activities, tasks). */
   children?(orgId: string, obj: O): Array<{ kind: EventKind; obj: object }>;
+  /** The object as its events' `data` / `previous_data` show it, when that differs from the render (a lead without its children). */
+  eventData?(obj: O): object;
 }
 
 interface EventRow {
@@ -212,7 +214,7 @@ export class EventLog {
     const obj = (after ?? before)!;
     this.record(orgId, {
       object_type: typeof kind.type === 'string' ? kind.type : kind.type(obj), object_id: objectId, lead_id: kind.leadId(obj),
-      action, previous_data: before, data: after,
+      action, previous_data: before && kind.eventData ? kind.eventData(before) : before, data: after && kind.eventData ? kind.eventData(after) : after,
     });
   }
 

@@ -58,7 +58,7 @@ export class LeadMergeStore {
       this.events.log(orgId, k.lead, body.source, 'deleted', source, null);
       const after = k.lead.render(orgId, body.destination)!;
       this.events.log(orgId, k.lead, body.destination, 'updated', before, after);
-      this.events.record(orgId, { object_type: 'lead', object_id: body.destination, lead_id: body.destination, action: 'merged', previous_data: null, data: after });
+      this.events.record(orgId, { object_type: 'lead', object_id: body.destination, lead_id: body.destination, action: 'merged', previous_data: null, data: k.lead.eventData!(after) });
       return activity;
     })());
   }

@@ -185,7 +185,9 @@ export class OpportunityStore {
 
   create(orgId: string, userId: string, input: OpportunityCreateT): OpportunityT {
     if (!exists(this.db, 'close_leads', orgId, input.lead_id)) throw validationError(`Lead ${input.lead_id} not found.`, { lead_id: 'Lead not found.' });
-    const statusId = this.statusFor(orgId, input.status_id, input.pipeline_id ?? undefined);
+    const label = input.status_id === undefined && input.status !== undefined ? input.status : undefined;
+    const statusId = this.statusFor(orgId, label === undefined ? input.status_id
+      : this.statuses.opportunityStatusIdByLabel(orgId, label, { only: input.pipeline_id ?? undefined }), input.pipeline_id ?? undefined);
     this.checkRefs(orgId, { ...input, status_id: statusId }, input.lead_id);
     if (input.created_by && !exists(this.db, 'close_users', orgId, input.created_by)) {
       throw validationError(`User ${input.created_by} not found.`, { created_by: 'User not found.' });
@@ -217,8 +219,10 @@ export class OpportunityStore {
     return this.get(orgId, row.id);
   }
 
-  update(orgId: string, userId: string, id: string, patch: OpportunityUpdateT): OpportunityT {
+  update(orgId: string, userId: string, id: string, given: OpportunityUpdateT): OpportunityT {
     const current = this.get(orgId, id);
+    const patch = given.status === undefined || given.status_id !== undefined ? given
+      : { ...given, status_id: this.statuses.opportunityStatusIdByLabel(orgId, given.status, { prefer: current.pipeline_id ?? undefined }) };
     this.checkRefs(orgId, patch, current.lead_id);
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'opportunity'));
     const now = this.stamp.now(orgId);

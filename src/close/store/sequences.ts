@@ -1,13 +1,14 @@
 import { cached, exists, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
-import { notFound, validationError } from '../../core/errors.js';
+import { notFound } from '../../core/errors.js';
 import {
-  SEQUENCE_ONE_REFUSED, SEQUENCE_STATUSES, STEP_TYPES, SUBSCRIPTION_FILTERS, SUBSCRIPTION_SETTABLE,
+  SEQUENCE_ONE_REFUSED, SUBSCRIPTION_FILTERS, SUBSCRIPTION_SETTABLE, SUBSCRIPTION_STATUSES,
   type ConnectedAccountT, type ScheduleT, type SequenceCreateT, type SequenceT, type SequenceUpdateT, type StepT,
   type SubscriptionCreateT, type SubscriptionT, type SubscriptionUpdateT,
 } from '../../../schemas/close/sequences.js';
 import { refuse, Where, type ListQuery } from './filters.js';
 import { pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
+import { bad, scheduleOf, statusOf, stepsOf, timezoneOf } from './sequence-input.js';
 
 interface AccountRow { id: string; user_id: string; type: string; email: string; name: string | null; date_created: string }
 interface SequenceRow {
@@ -16,7 +17,7 @@ interface SequenceRow {
 }
 interface SubscriptionRow {
   id: string; sequence_id: string; contact_id: string; lead_id: string; contact_email: string; sender_account_id: string;
-  sender_name: string; sender_email: string; status: string; calls_assigned_to: string; bulk_action_id: string | null;
+  sender_name: string; sender_email: string; status: string; pause_reason: string | null; calls_assigned_to: string; bulk_action_id: string | null;
   created_by: string | null; updated_by: string | null; date_created: string; date_updated: string;
 }
 
@@ -26,8 +27,6 @@ export interface BulkSubscription {
   senderName: string; senderEmail: string; bulkActionId: string;
 }
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const bad = (field: string, message: string) => validationError(`${field}: ${message}`, { [field]: message });
 const INSERT_SUB = `INSERT INTO close_sequence_subscriptions (org_id, id, sequence_id, contact_id, lead_id, contact_email, sender_account_id,
   sender_name, sender_email, status, calls_assigned_to, bulk_action_id, created_by, updated_by, date_created, date_updated)
   VALUES (@org, @id, @sequence_id, @contact_id, @lead_id, @contact_email, @sender_account_id, @sender_name, @sender_email, @status,
@@ -81,9 +80,9 @@ export class SequenceStore {
   /** Real API: `timezone` is an IANA zone; here: the same, UTC when absent; `status` active when absent. */
   createSequence(orgId: string, userId: string, input: SequenceCreateT): SequenceT {
     const row = {
-      org: orgId, id: this.ids.base62('seq_'), name: input.name, status: this.status(input.status) ?? 'active',
-      timezone: this.timezone(input.timezone) ?? 'UTC', schedule: this.schedule(input.schedule) ?? null,
-      steps: this.steps(input.steps) ?? '[]', user: userId, now: this.stamp.now(orgId),
+      org: orgId, id: this.ids.base62('seq_'), name: input.name, status: statusOf(input.status) ?? 'active',
+      timezone: timezoneOf(input.timezone) ?? 'UTC', schedule: scheduleOf(input.schedule) ?? null,
+      steps: stepsOf(this.ids, input.steps) ?? '[]', user: userId, now: this.stamp.now(orgId),
     };
     cached(this.db, `INSERT INTO close_sequences (org_id, id, name, status, timezone, schedule, steps, created_by, updated_by, date_created, date_updated)
       VALUES (@org, @id, @name, @status, @timezone, @schedule, @steps, @user, @user, @now, @now)`).run(row);
@@ -93,12 +92,12 @@ export class SequenceStore {
   /** Real API: `steps`, when sent, replaces every step (those left out are removed); here: the same. */
   updateSequence(orgId: string, userId: string, id: string, patch: SequenceUpdateT): SequenceT {
     const current = this.getSequence(orgId, id);
-    const schedule = this.schedule(patch.schedule);
+    const schedule = scheduleOf(patch.schedule);
     const next = {
-      org: orgId, id, name: patch.name ?? current.name, status: this.status(patch.status) ?? current.status,
-      timezone: this.timezone(patch.timezone) ?? current.timezone,
+      org: orgId, id, name: patch.name ?? current.name, status: statusOf(patch.status) ?? current.status,
+      timezone: timezoneOf(patch.timezone) ?? current.timezone,
       schedule: schedule === undefined ? (current.schedule === null ? null : JSON.stringify(current.schedule)) : schedule,
-      steps: this.steps(patch.steps) ?? JSON.stringify(current.steps), user: userId, now: this.stamp.now(orgId),
+      steps: stepsOf(this.ids, patch.steps) ?? JSON.stringify(current.steps), user: userId, now: this.stamp.now(orgId),
     };
     cached(this.db, `UPDATE close_sequences SET name = @name, status = @status, timezone = @timezone, schedule = @schedule, steps = @steps,
       updated_by = @user, date_updated = @now WHERE org_id = @org AND id = @id`).run(next);
@@ -168,15 +167,33 @@ export class SequenceStore {
 
   /**
    * Real API: setting `status` to `active` restarts the subscription and needs a plan with Workflow runs (else
-   * a 400); `paused` works on every plan; here: every organization may set either, from any status.
+   * a 400); `paused` works on every plan; here: every organization may set either, from any status. Pausing
+   * sets `pause_reason` to `manual` (an already paused one keeps its reason); resuming clears it. The sender
+   * (`sender_account_id`, `sender_name`, `sender_email`) may change with or without `status`; as on a create,
+   * `sender_email` must be the (new or current) account's email.
    */
   updateSubscription(orgId: string, userId: string, id: string, patch: SubscriptionUpdateT): SubscriptionT {
-    this.getSubscription(orgId, id);
-    if (!(SUBSCRIPTION_SETTABLE as readonly string[]).includes(patch.status)) {
+    const current = this.getSubscription(orgId, id);
+    if (Object.values(patch).every((v) => v === undefined)) {
+      throw bad('status', 'Send status, or the sender (sender_account_id, sender_name, sender_email).');
+    }
+    if (patch.status !== undefined && !(SUBSCRIPTION_SETTABLE as readonly string[]).includes(patch.status)) {
       throw bad('status', `"${patch.status}" is not one of ${SUBSCRIPTION_SETTABLE.join(', ')}.`);
     }
-    cached(this.db, `UPDATE close_sequence_subscriptions SET status = ?, updated_by = ?, date_updated = ? WHERE org_id = ? AND id = ?`)
-      .run(patch.status, userId, this.stamp.now(orgId), orgId, id);
+    const accountId = patch.sender_account_id ?? current.sender_account_id;
+    const senderEmail = patch.sender_email ?? current.sender_email;
+    if (patch.sender_account_id !== undefined || patch.sender_email !== undefined) {
+      const account = cached(this.db, `SELECT email FROM close_connected_accounts WHERE org_id = ? AND id = ?`).pluck().get(orgId, accountId) as string | undefined;
+      if (account === undefined) throw bad('sender_account_id', `Connected account ${accountId} not found.`);
+      if (account.toLowerCase() !== senderEmail.toLowerCase()) throw bad('sender_email', 'Not the email address of the sender account.');
+    }
+    const status = patch.status ?? current.status;
+    const pauseReason = status !== 'paused' ? null : current.status === 'paused' ? current.pause_reason : 'manual';
+    cached(this.db, `UPDATE close_sequence_subscriptions SET status = @status, pause_reason = @reason, sender_account_id = @account,
+      sender_name = @name, sender_email = @email, updated_by = @user, date_updated = @now WHERE org_id = @org AND id = @id`).run({
+      status, reason: pauseReason, account: accountId, name: patch.sender_name ?? current.sender_name, email: senderEmail,
+      user: userId, now: this.stamp.now(orgId), org: orgId, id,
+    });
     return this.getSubscription(orgId, id);
   }
 
@@ -199,7 +216,9 @@ export class SequenceStore {
    * `sequenceId`, or to every sequence when null) move to `to`. Returns how many changed.
    */
   setStatusForBulk(orgId: string, userId: string | null, contactId: string, sequenceId: string | null, from: string, to: string, bulkActionId: string): number {
-    return cached(this.db, `UPDATE close_sequence_subscriptions SET status = @to, bulk_action_id = @bulk, updated_by = @user, date_updated = @now
+    // Real API: a bulk pause's StatusReason is `bulk-action`; here: the same; any other move clears the reason.
+    return cached(this.db, `UPDATE close_sequence_subscriptions SET status = @to, bulk_action_id = @bulk, updated_by = @user, date_updated = @now,
+      pause_reason = CASE WHEN @to = 'paused' THEN 'bulk-action' ELSE NULL END
       WHERE org_id = @org AND contact_id = @contact AND status = @from AND (@sequence IS NULL OR sequence_id = @sequence)`)
       .run({ org: orgId, contact: contactId, sequence: sequenceId, from, to, bulk: bulkActionId, user: userId, now: this.stamp.now(orgId) }).changes;
   }
@@ -215,43 +234,7 @@ export class SequenceStore {
       .get(orgId, contactId, sequenceId) !== undefined;
   }
 
-  // ---- validation and rendering ---------------------------------------------
-
-  private status(v: string | undefined): string | undefined {
-    if (v !== undefined && !(SEQUENCE_STATUSES as readonly string[]).includes(v)) throw bad('status', `"${v}" is not one of ${SEQUENCE_STATUSES.join(', ')}.`);
-    return v;
-  }
-
-  private timezone(v: string | undefined): string | undefined {
-    if (v === undefined) return v;
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: v });
-    } catch {
-      throw bad('timezone', `"${v}" is not a known time zone.`);
-    }
-    return v;
-  }
-
-  /** JSON of a valid schedule, null to clear it, undefined when not sent. */
-  private schedule(v: ScheduleT | null | undefined): string | null | undefined {
-    if (v === undefined || v === null) return v;
-    for (const r of v.ranges) {
-      if (!HHMM.test(r.start) || !HHMM.test(r.end)) throw bad('schedule', 'Range start and end are HH:MM times.');
-      if (r.start >= r.end) throw bad('schedule', 'A range ends after it starts.');
-    }
-    return JSON.stringify(v);
-  }
-
-  /** JSON of valid steps, each with an id (a new one for a step sent without). */
-  private steps(v: StepT[] | undefined): string | undefined {
-    if (v === undefined) return v;
-    const out = v.map((step) => {
-      if (!(STEP_TYPES as readonly string[]).includes(step.step_type)) throw bad('steps', `step_type "${step.step_type}" is not one of ${STEP_TYPES.join(', ')}.`);
-      if (step.step_type === 'email' && !step.email_template_id) throw bad('steps', 'An email step needs an email_template_id.');
-      return { ...step, id: step.id ?? this.ids.base62('seqstep_') };
-    });
-    return JSON.stringify(out);
-  }
+  // ---- rendering -----------------------------------------------------------------
 
   private renderAccount(orgId: string, r: AccountRow): ConnectedAccountT {
     const identity = { name: r.name, email: r.email };
@@ -267,13 +250,23 @@ export class SequenceStore {
       id: r.id, organization_id: orgId, name: r.name, status: r.status, timezone: r.timezone,
       schedule: r.schedule === null ? null : JSON.parse(r.schedule) as ScheduleT, steps: JSON.parse(r.steps) as StepT[],
       created_by: r.created_by, updated_by: r.updated_by, date_created: r.date_created, date_updated: r.date_updated,
+      subscription_counts_by_status: this.countsByStatus(orgId, r.id),
     };
+  }
+
+  /** Real API: `{"active": n, "paused": n, "finished": n, …}` (Close's export script reads these three); here: every status, zeros included. */
+  private countsByStatus(orgId: string, sequenceId: string): SequenceT['subscription_counts_by_status'] {
+    const counts = Object.fromEntries(SUBSCRIPTION_STATUSES.map((st) => [st, 0])) as SequenceT['subscription_counts_by_status'];
+    const rows = cached(this.db, `SELECT status, count(*) AS n FROM close_sequence_subscriptions WHERE org_id = ? AND sequence_id = ? GROUP BY status`)
+      .all(orgId, sequenceId) as { status: keyof typeof counts; n: number }[];
+    for (const r of rows) if (Object.hasOwn(counts, r.status)) counts[r.status] = r.n;
+    return counts;
   }
 
   private renderSubscription(orgId: string, r: SubscriptionRow): SubscriptionT {
     return {
       id: r.id, organization_id: orgId, sequence_id: r.sequence_id, contact_id: r.contact_id, lead_id: r.lead_id, contact_email: r.contact_email,
-      sender_account_id: r.sender_account_id, sender_name: r.sender_name, sender_email: r.sender_email, status: r.status,
+      sender_account_id: r.sender_account_id, sender_name: r.sender_name, sender_email: r.sender_email, status: r.status, pause_reason: r.pause_reason,
       calls_assigned_to: JSON.parse(r.calls_assigned_to) as string[], created_by_id: r.created_by, updated_by_id: r.updated_by,
       date_created: r.date_created, date_updated: r.date_updated,
     };

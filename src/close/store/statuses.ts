@@ -86,6 +86,27 @@ export class StatusStore {
     return r ? opp(r) : undefined;
   }
 
+  /**
+   * The id of the opportunity status a label names (`status` on an opportunity write, as Close's import
+   * scripts send `status_label` back), case-insensitive like a lead's `status`. `only`: that pipeline's
+   * statuses alone (a create with `pipeline_id`); `prefer`: that pipeline's first (an update, the opportunity's
+   * own pipeline). Real API: how a label found in several pipelines resolves is not documented; here: a
+   * 400 naming `status` (send `status_id`, or `pipeline_id` on a create). Unknown label → 400 naming `status`.
+   */
+  opportunityStatusIdByLabel(orgId: string, label: string, pipeline: { only?: string; prefer?: string }): string {
+    const rows = (cached(this.db, `${OPP_SELECT} WHERE s.org_id = ? AND lower(s.label) = lower(?) ORDER BY ${OPP_ORDER}`)
+      .all(orgId, label) as Row<OpportunityStatusT>[]).filter((r) => pipeline.only === undefined || r.pipeline_id === pipeline.only);
+    const preferred = rows.filter((r) => r.pipeline_id === pipeline.prefer);
+    const [one, ...more] = preferred.length > 0 ? preferred : rows;
+    const where = pipeline.only === undefined ? '' : ` in pipeline ${pipeline.only}`;
+    if (!one) throw validationError(`Opportunity status "${label}" not found${where}.`, { status: `Opportunity status not found${where}.` });
+    if (more.length > 0) {
+      throw validationError(`Opportunity status "${label}" is in several pipelines; send status_id (or pipeline_id).`,
+        { status: 'Several opportunity statuses have this label; send status_id (or pipeline_id).' });
+    }
+    return one.id;
+  }
+
   hasPipeline(orgId: string, pipelineId: string): boolean {
     return cached(this.db, `SELECT 1 FROM close_pipelines WHERE org_id = ? AND id = ?`).get(orgId, pipelineId) !== undefined;
   }

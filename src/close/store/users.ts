@@ -41,11 +41,18 @@ export class UserStore {
     return cached(this.db, `SELECT 1 FROM close_users WHERE org_id = ? AND id = ? AND role_id = 'admin'`).get(orgId, userId) !== undefined;
   }
 
+  /**
+   * Real API: `memberships` lists the user's memberships in every organization it belongs to (Close's
+   * clone script reads `memberships[0].id`); here: its one membership, in the key's organization.
+   */
   me(org: Org, userId: string): MeT {
-    const user = this.find(org.id, userId);
-    if (!user) throw notFound('The organization has no users.');
-    const { id, first_name, last_name, email, date_created } = user;
-    return { id, first_name, last_name, email, date_created, organizations: [{ id: org.id, name: this.orgName(org.id) }] };
+    const row = cached(this.db, `SELECT ${COLUMNS} FROM close_users WHERE org_id = ? AND id = ?`).get(org.id, userId) as UserRow | undefined;
+    if (!row) throw notFound('The organization has no users.');
+    const { id, first_name, last_name, email, date_created } = row;
+    return {
+      id, first_name, last_name, email, date_created, organizations: [{ id: org.id, name: this.orgName(org.id) }],
+      memberships: [this.membership(org.id, row, false)],
+    };
   }
 
   /**
@@ -64,11 +71,6 @@ export class UserStore {
     const r = cached(this.db, `SELECT ${COLUMNS} FROM close_users WHERE org_id = ? AND id = ?`).get(orgId, id) as UserRow | undefined;
     if (!r) throw notFound(`User ${id} not found.`);
     return this.user(orgId, r);
-  }
-
-  private find(orgId: string, id: string): UserT | undefined {
-    const r = cached(this.db, `SELECT ${COLUMNS} FROM close_users WHERE org_id = ? AND id = ?`).get(orgId, id) as UserRow | undefined;
-    return r && this.user(orgId, r);
   }
 
   private user(orgId: string, r: UserRow): UserT {
