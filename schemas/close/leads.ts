@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../common.js';
 import { countedList } from './common.js';
-import { countedListQuery, Required, S, withCustom, type CustomKeys } from './objects.js';
+import { countedListQuery, GivenDate, Required, S, withCustom, type CustomKeys } from './objects.js';
 import { Contact, Email, Empty, NestedContact, Phone } from './contacts.js';
 import { Opportunity } from './opportunities.js';
 
@@ -41,7 +41,12 @@ const LeadFields = {
    */
   addresses: Type.Optional(Nullable(Type.Array(Type.Unknown()))),
 };
-export const LeadCreate = withCustom({ ...LeadFields, contacts: Type.Optional(Type.Array(NestedContact)) });
+export const LeadCreate = withCustom({
+  ...LeadFields, contacts: Type.Optional(Type.Array(NestedContact)),
+  /** Stored as given (imports of history); the creator is then also the last editor. */
+  date_created: GivenDate,
+  created_by: Type.Optional(NS),
+});
 export type LeadCreateT = Static<typeof LeadCreate> & CustomKeys;
 export const LeadUpdate = withCustom(LeadFields);
 export type LeadUpdateT = Static<typeof LeadUpdate> & CustomKeys;

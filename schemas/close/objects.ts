@@ -4,8 +4,12 @@ import { CUSTOM_KEYS, PAGE_LIMITS, pageQuery } from './common.js';
 /** The flat `custom.cf_…` keys an object carries next to its own (present only when set). */
 export type CustomKeys = { [key: `custom.${string}`]: unknown };
 
-/** An object schema that also names `custom.cf_…` keys, so they survive serialisation. */
-export const withCustom = <P extends TProperties>(props: P) => Type.Object(props, { patternProperties: CUSTOM_KEYS });
+/**
+ * An object schema that also names `custom.cf_…` keys, so they survive serialisation, and the legacy
+ * `custom` dict (field name → value) an answer carries when `_fields` names it (src/close/legacy-custom.ts).
+ */
+export const withCustom = <P extends TProperties>(props: P) =>
+  Type.Object({ ...props, custom: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }, { patternProperties: CUSTOM_KEYS });
 
 /** `_skip` / `_limit` (≤ `max`, PAGE_LIMITS) / `_fields` plus a resource's own filters. */
 export const listQuery = <P extends TProperties>(extra: P, max: number = PAGE_LIMITS.default) => Type.Object({ ...pageQuery(max).properties, ...extra });

@@ -15,7 +15,7 @@ export const Role = Type.Object({
   date_created: Nullable(S), date_updated: Nullable(S),
 });
 export type RoleT = Static<typeof Role>;
-export const RoleList = closeList(Role);
+export const RoleList = closeList(Type.Partial(Role));
 
 const Writable = {
   permissions: Type.Optional(Type.Array(Required)),

@@ -3,6 +3,7 @@ import { Nullable } from '../common.js';
 import { closeList } from './common.js';
 import { S } from './objects.js';
 import { Pipeline } from './pipelines.js';
+import { CustomField } from './custom-fields.js';
 
 /** A Close user; `organizations` lists the ids of the organizations it is an active member of. */
 export const User = Type.Object({
@@ -63,6 +64,10 @@ export const Organization = Type.Object({
   pipelines: Type.Array(Pipeline),
   memberships: Type.Array(Membership),
   inactive_memberships: Type.Array(Membership),
+  /** [U] read by Close's own scripts (bulk_update_leads_info.py): each kind's custom fields. */
+  lead_custom_fields: Type.Array(CustomField),
+  contact_custom_fields: Type.Array(CustomField),
+  opportunity_custom_fields: Type.Array(CustomField),
 });
 export type OrganizationT = Static<typeof Organization>;
 export const OrganizationPartial = Type.Partial(Organization);

@@ -4,7 +4,9 @@ import { isObject, own } from '../core/own.js';
 /**
  * What becomes of a read-only key of an object Close gave out when a client sends it back in a write:
  * - `ignore`: dropped, whatever its value (derived or stamped fields: `display_name`, `date_updated`, …);
- * - `org`: dropped when it is the caller's organization id, else a 400 naming it (another organization);
+ * - `org`: dropped, whatever organization it names: Close's own scripts copy objects between organizations
+ *   (clone_organization.py, import_leads_from_close_json.py) with the source's `organization_id` in the body,
+ *   and a write always lands in the key's organization;
  * - `id`: dropped on a create; on an update, dropped when it is the path's id, else a 400 (an id never changes);
  * - `null`: dropped when null (a GET shows null where the write takes a string or a list);
  * - `{ equals }`: dropped when it is that value (`_type` of the route's own type), else a 400 naming it
@@ -21,6 +23,11 @@ const STAMPS: Table = {
 };
 /** Stamps a create does not take either (the key's user, the clock's now). */
 const CREATED: Table = { date_created: 'ignore', created_by: 'ignore' };
+
+/** A table without the creation stamps: for creates that take them as given. */
+function withoutCreated(table: Table): Table {
+  return Object.fromEntries(Object.entries(table).filter(([key]) => !Object.hasOwn(CREATED, key)));
+}
 
 /** A contact as a GET shows it, nested in a lead create: created fresh (new id), on the new lead. */
 const CONTACT: Table = {
@@ -76,7 +83,8 @@ const SAVED_SEARCH: Table = { ...STAMPS, ...CREATED, shared_with: 'null', sharin
  * `contacts[].key` names a key inside each element of the `contacts` list.
  */
 export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntries([
-  ...pair('/lead/', { ...LEAD, ...nested('contacts', CONTACT) }, { ...LEAD, contacts: 'ignore' }),
+  // A lead create takes its own date_created and created_by (imports of history, as Close's import script sends them).
+  ...pair('/lead/', { ...withoutCreated(LEAD), ...nested('contacts', CONTACT) }, { ...LEAD, contacts: 'ignore' }),
   ...pair('/contact/', { ...CONTACT, lead_id: undefined }, CONTACT),
   ...pair('/opportunity/', OPPORTUNITY, { ...OPPORTUNITY, pipeline_id: 'ignore', date_created: 'ignore', created_by: 'ignore' }),
   ...pair('/task/', TASK, TASK),
@@ -107,7 +115,7 @@ export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntr
   ...same('/integration_link/', { ...STAMPS, ...CREATED }),
   ...pair('/comment/', { ...STAMPS, ...CREATED, ...COMMENT }, { ...STAMPS, ...CREATED, ...COMMENT, object_id: 'ignore' }),
   ...pair('/webhook/', { ...STAMPS, ...CREATED, status: 'ignore' }, { ...STAMPS, ...CREATED }),
-  ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD', keep: true }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore' }],
+  ['PUT /organization/:id/', { ...STAMPS, ...CREATED, currency: { equals: 'USD', keep: true }, currency_symbol: 'ignore', opportunity_statuses: 'ignore', pipelines: 'ignore', memberships: 'ignore', inactive_memberships: 'ignore', lead_custom_fields: 'ignore', contact_custom_fields: 'ignore', opportunity_custom_fields: 'ignore' }],
 ].map(([route, table]) => [route, clean(table as Record<string, Rule | undefined>)]));
 
 function pair(base: string, create: Record<string, Rule | undefined>, update: Record<string, Rule | undefined>): [string, Record<string, Rule | undefined>][] {
@@ -130,7 +138,8 @@ function judge(rule: Rule, value: unknown, ctx: { orgId: string; id: string | un
   if (rule === 'ignore') return true;
   if (typeof rule === 'object' && 'sameAs' in rule) return Object.hasOwn(sent, rule.sameAs) && sent[rule.sameAs] === value;
   if (rule === 'null') return value === null;
-  if (rule === 'org') return value === ctx.orgId || value === null || `Not your organization: leave organization_id out or send ${ctx.orgId}.`;
+  // Real API: organization_id is read-only and the write lands in the key's organization, whatever it names.
+  if (rule === 'org') return true;
   if (rule === 'id') return ctx.id === undefined || value === ctx.id || 'An object\'s id cannot be changed.';
   return value === rule.equals || (rule.keep ? false : `Must be "${rule.equals}" here (or left out).`);
 }

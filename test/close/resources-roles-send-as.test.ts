@@ -31,7 +31,10 @@ t.test('roles list the predefined ones, then the organization\'s own; one reads 
     date_created: '2026-10-01T09:00:00.000000+00:00', date_updated: '2026-10-01T09:00:00.000000+00:00',
   });
   isError(t, await call(app, { path: '/role/role_missing/' }), 404);
-  isFieldError(t, await call(app, { path: '/role/?_limit=10' }), '_limit');
+  // Paged as every Close list (Close's clone script pages roles with _skip).
+  const all = (await call(app, { path: '/role/' })).json().data as { id: string }[];
+  t.same((await call(app, { path: '/role/?_skip=1&_limit=2&_fields=id' })).json(), { data: all.slice(1, 3).map((r) => ({ id: r.id })), has_more: all.length > 3 });
+  isFieldError(t, await call(app, { path: '/role/?_limit=201' }), '_limit');
 });
 
 t.test('a role is created, updated and deleted, as stored', async (t) => {

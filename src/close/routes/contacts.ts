@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/close/common.js';
 import { ContactCreate, ContactList, ContactListQuery, ContactPartial, ContactUpdate } from '../../../schemas/close/contacts.js';
 import { trimFields } from '../fields.js';
+import { trimPageWithCustom, trimWithCustom } from '../legacy-custom.js';
 import { trimPage } from './trim.js';
 
 export default async function contactRoutes(fastify: FastifyInstance) {
@@ -11,7 +12,7 @@ export default async function contactRoutes(fastify: FastifyInstance) {
   const { events, eventKinds: k } = app.closeStore;
 
   app.get('/contact/', { schema: { querystring: ContactListQuery, response: { 200: ContactList, ...closeErrors } } }, async (req) =>
-    trimPage(contacts.list(req.closeOrg.id, req.query), req.query._fields));
+    trimPageWithCustom(app.closeStore.db, req.closeOrg.id, contacts.list(req.closeOrg.id, req.query), req.query._fields));
 
   // Real API: adding or removing a contact also fires the lead's `updated` (its contact_ids change), editing one does
   // not; here: the same, the lead's changed_fields being every key of its answer that changed (contacts, contact_ids, …).
@@ -20,7 +21,7 @@ export default async function contactRoutes(fastify: FastifyInstance) {
       () => events.track(req.closeOrg.id, k.contact, null, () => contacts.create(req.closeOrg.id, req.closeUserId, req.body))), req.query._fields));
 
   app.get('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
-    trimFields(contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
+    trimWithCustom(app.closeStore.db, req.closeOrg.id, contacts.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/contact/:id/', { schema: { params: IdParams, querystring: FieldsQuery, body: ContactUpdate, response: { 200: ContactPartial, ...closeErrors } } }, async (req) =>
     trimFields(events.track(req.closeOrg.id, k.contact, req.params.id, () => contacts.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)), req.query._fields));

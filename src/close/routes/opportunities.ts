@@ -5,6 +5,7 @@ import {
   Opportunity, OpportunityCreate, OpportunityList, OpportunityListQuery, OpportunityPartial, OpportunityUpdate,
 } from '../../../schemas/close/opportunities.js';
 import { trimFields } from '../fields.js';
+import { trimPageWithCustom, trimWithCustom } from '../legacy-custom.js';
 import { parseTzOffset } from '../query/index.js';
 import { trimPage } from './trim.js';
 
@@ -14,13 +15,13 @@ export default async function opportunityRoutes(fastify: FastifyInstance) {
   const { events, eventKinds: k } = app.closeStore;
 
   app.get('/opportunity/', { schema: { querystring: OpportunityListQuery, response: { 200: OpportunityList, ...closeErrors } } }, async (req) =>
-    trimPage(opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset']), app.clock.now(req.closeOrg.id)), req.query._fields));
+    trimPageWithCustom(app.closeStore.db, req.closeOrg.id, opportunities.list(req.closeOrg.id, req.query, parseTzOffset(req.headers['x-tz-offset']), app.clock.now(req.closeOrg.id)), req.query._fields));
 
   app.post('/opportunity/', { schema: { body: OpportunityCreate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     events.track(req.closeOrg.id, k.opportunity, null, () => opportunities.create(req.closeOrg.id, req.closeUserId, req.body)));
 
   app.get('/opportunity/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: OpportunityPartial, ...closeErrors } } }, async (req) =>
-    trimFields(opportunities.get(req.closeOrg.id, req.params.id), req.query._fields));
+    trimWithCustom(app.closeStore.db, req.closeOrg.id, opportunities.get(req.closeOrg.id, req.params.id), req.query._fields));
 
   app.put('/opportunity/:id/', { schema: { params: IdParams, body: OpportunityUpdate, response: { 200: Opportunity, ...closeErrors } } }, async (req) =>
     events.track(req.closeOrg.id, k.opportunity, req.params.id, () => opportunities.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)));

@@ -92,7 +92,7 @@ export class CloseStore {
     this.stamp = new Stamper(clock);
     this.statuses = new StatusStore(db, ids);
     this.pipelines = new PipelineStore(db, ids, this.statuses);
-    this.users = new UserStore(db, this.stamp, this.statuses, this.pipelines);
+    this.users = new UserStore(db, this.stamp, this.statuses, this.pipelines, this.fields);
     this.contacts = new ContactStore(db, ids, this.stamp, this.fields, this.values);
     this.opportunities = new OpportunityStore(db, ids, this.stamp, this.statuses, this.fields, this.values);
     this.leads = new LeadStore(db, ids, this.stamp, this.statuses, this.fields, this.values, this.contacts, this.opportunities);

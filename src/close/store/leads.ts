@@ -1,4 +1,4 @@
-import { cached, pick, type Db } from '../../core/db.js';
+import { cached, exists, pick, type Db } from '../../core/db.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
 import type { LeadCreateT, LeadT, LeadUpdateT } from '../../../schemas/close/leads.js';
@@ -12,6 +12,7 @@ import { applicableFields, readCustom, writeCustom } from './custom-input.js';
 import type { RecordedActivityStore } from './recorded-activities.js';
 import { countRows, pageRows, userNameSql, type CountedPage, type PageParams, type Stamper } from './common.js';
 import { addressSummary, parseAddresses, readAddresses } from './addresses.js';
+import { givenDate } from '../dates.js';
 
 interface LeadRow {
   org_id: string; id: string; name: string | null; status_id: string; description: string | null; url: string | null;
@@ -92,10 +93,17 @@ export class LeadStore {
     if (!statusId) throw validationError('The organization has no lead statuses.', { status_id: 'This field is required.' });
     const custom = readCustom(this.fields, orgId, input, applicableFields(this.fields, orgId, 'lead'));
     const addresses = JSON.stringify(readAddresses(input.addresses));
+    // Real API: created_by and date_created may be given on create (imports of history, as Close's own import
+    // script sends them); here: stored as given, the creator then also the last editor (as for opportunities).
+    if (input.created_by && !exists(this.db, 'close_users', orgId, input.created_by)) {
+      throw validationError(`User ${input.created_by} not found.`, { created_by: 'User not found.' });
+    }
+    const creator = input.created_by || userId;
+    const given = input.date_created ? givenDate(input.date_created, 'date_created') : null;
     const now = this.stamp.now(orgId);
     const row = {
       id: this.ids.base62('lead_'), name: input.name ?? null, status_id: statusId, description: input.description ?? null,
-      url: input.url ?? null, created_by: userId, updated_by: userId, date_created: now, date_updated: now, addresses,
+      url: input.url ?? null, created_by: creator, updated_by: creator, date_created: given ?? now, date_updated: now, addresses,
     };
     const contacts = (input.contacts ?? []).map((c, i) => this.contacts.prepare(orgId, userId, row.id, c, `contacts.${i}.`));
     this.db.transaction(() => {

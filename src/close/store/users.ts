@@ -9,6 +9,7 @@ import type { MembershipT, OrganizationT, UserT } from '../../../schemas/close/u
 import { ORG_CURRENCY, pageRows, type ClosePage, type PageParams, type Stamper } from './common.js';
 import type { StatusStore } from './statuses.js';
 import type { PipelineStore } from './pipelines.js';
+import type { CustomFieldReader } from './custom-fields.js';
 
 interface UserRow {
   id: string; first_name: string | null; last_name: string | null; email: string;
@@ -29,7 +30,10 @@ const ORDER: Record<UserOrder, string> = {
 
 /** Users of an organization and their memberships (one per user: active or ended), and the organization itself. */
 export class UserStore {
-  constructor(private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore, private readonly pipelines: PipelineStore) {}
+  constructor(
+    private readonly db: Db, private readonly stamp: Stamper, private readonly statuses: StatusStore, private readonly pipelines: PipelineStore,
+    private readonly fields: CustomFieldReader,
+  ) {}
 
   /** The user an API key belongs to: the organization's first active member (the seed lists it first). */
   apiUser(orgId: string): string {
@@ -100,6 +104,11 @@ export class UserStore {
       pipelines: this.pipelines.all(orgId),
       memberships: users.filter((u) => u.active).map((u) => this.membership(orgId, u, expandUser.active)),
       inactive_memberships: users.filter((u) => !u.active).map((u) => this.membership(orgId, u, expandUser.inactive)),
+      // Real API: not in the OpenAPI's (empty) organization schema, but Close's own scripts read
+      // `org['lead_custom_fields']` to find fields by name [U]; here: each kind's fields as /custom_field/{kind}/ lists them.
+      lead_custom_fields: this.fields.list(orgId, 'lead'),
+      contact_custom_fields: this.fields.list(orgId, 'contact'),
+      opportunity_custom_fields: this.fields.list(orgId, 'opportunity'),
     };
   }
 
