@@ -34,7 +34,8 @@ export const NestedContact = withCustom(ContactFields);
 export type NestedContactT = Static<typeof NestedContact> & CustomKeys;
 export const ContactCreate = withCustom({ lead_id: Required, ...ContactFields });
 export type ContactCreateT = Static<typeof ContactCreate> & CustomKeys;
-export const ContactUpdate = withCustom(ContactFields);
+/** `lead_id` only as the contact's own (a GET sent back); another → 400 naming it (src/close/store/contacts.ts). */
+export const ContactUpdate = withCustom({ ...ContactFields, lead_id: Type.Optional(S) });
 export type ContactUpdateT = Static<typeof ContactUpdate> & CustomKeys;
 
 export const ContactPartial = Type.Partial(Contact);

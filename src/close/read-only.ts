@@ -85,7 +85,7 @@ const SAVED_SEARCH: Table = { ...STAMPS, ...CREATED, shared_with: 'null', sharin
 export const READ_ONLY_FIELDS: Readonly<Record<string, Table>> = Object.fromEntries([
   // A lead create takes its own date_created and created_by (imports of history, as Close's import script sends them).
   ...pair('/lead/', { ...withoutCreated(LEAD), ...nested('contacts', CONTACT) }, { ...LEAD, contacts: 'ignore' }),
-  ...pair('/contact/', { ...CONTACT, lead_id: undefined }, CONTACT),
+  ...pair('/contact/', { ...CONTACT, lead_id: undefined }, { ...CONTACT, lead_id: undefined }),
   ...pair('/opportunity/', OPPORTUNITY, { ...OPPORTUNITY, pipeline_id: 'ignore', date_created: 'ignore', created_by: 'ignore' }),
   ...pair('/task/', TASK, TASK),
   ...pair('/activity/note/', activity('Note'), activity('Note')),

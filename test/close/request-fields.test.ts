@@ -212,12 +212,15 @@ t.test('a custom activity created with custom_fields, date_created and its own o
   t.same((await call(app, { path: `/activity/custom/${a.id}/` })).json(), put.json());
 });
 
-t.test('a custom activity with another organization_id, a bad date_created or an unknown custom_fields key is a 400 and stores nothing', async (t) => {
+t.test('a custom activity with a bad date_created or an unknown custom_fields key is a 400 and stores nothing; another organization_id is ignored', async (t) => {
   const app = await build(t);
   const before = closeState(app);
   const base = { lead_id: SEEDED_LEAD.id, custom_activity_type_id: discovery };
-  isFieldError(t, await call(app, { method: 'POST', path: '/activity/custom/', payload: { ...base, organization_id: 'orga_other' } }), 'organization_id');
   isFieldError(t, await call(app, { method: 'POST', path: '/activity/custom/', payload: { ...base, date_created: 'soon' } }), 'date_created');
   isFieldError(t, await call(app, { method: 'POST', path: '/activity/custom/', payload: { ...base, custom_fields: { 'Demo Outcome': 'Positive' } } }), 'custom_fields.Demo Outcome');
   t.equal(closeState(app), before, 'nothing stored');
+  // Real API: organization_id is read-only; a write lands in the key's organization (Close's clone script relies on it).
+  const made = await call(app, { method: 'POST', path: '/activity/custom/', payload: { ...base, organization_id: 'orga_other' } });
+  t.equal(made.statusCode, 200);
+  t.equal(made.json().organization_id, closeOrg(app));
 });

@@ -152,6 +152,10 @@ t.test('read-only fields with a value no GET of the caller gives are 400s naming
   isFieldError(t, await call(app, { method: 'POST', path: '/task/', payload: { ...task, _type: 'outgoing_call' } }), '_type');
   isFieldError(t, await call(app, { method: 'PUT', path: `/task/${task.id}/`, payload: { ...task, lead_id: CS.leads[5]!.id } }), 'lead_id');
   isFieldError(t, await call(app, { method: 'PUT', path: `/task/${task.id}/`, payload: { ...task, created_by: CS.users[1]!.id } }), 'created_by');
+  const contact = (await call(app, { path: '/contact/?_limit=1' })).json().data[0] as Obj;
+  isFieldError(t, await call(app, { method: 'PUT', path: `/contact/${contact.id}/`, payload: { ...contact, lead_id: CS.leads[5]!.id } }), 'lead_id');
+  const opp = (await call(app, { path: '/opportunity/?_limit=1' })).json().data[0] as Obj;
+  isFieldError(t, await call(app, { method: 'PUT', path: `/opportunity/${opp.id}/`, payload: { ...opp, lead_id: CS.leads[5]!.id } }), 'lead_id');
   const note = (await call(app, { path: '/activity/note/?_limit=1' })).json().data[0] as Obj;
   isFieldError(t, await call(app, { method: 'POST', path: '/activity/note/', payload: { ...note, _type: 'Call' } }), '_type');
   const lead = (await call(app, { path: `/lead/${CS.leads[0]!.id}/` })).json() as Obj;

@@ -113,6 +113,11 @@ export class ContactStore {
 
   update(orgId: string, userId: string, id: string, patch: ContactUpdateT): ContactT {
     const current = this.get(orgId, id);
+    // Real API: a contact may be moved to another lead; here: its own lead_id (a GET sent back) is taken,
+    // another is a 400 rather than ignored.
+    if (patch.lead_id !== undefined && patch.lead_id !== current.lead_id) {
+      throw validationError('lead_id: a contact cannot be moved to another lead in the emulator.', { lead_id: 'Not supported by the emulator: a contact keeps its lead.' });
+    }
     const custom = readCustom(this.fields, orgId, patch, applicableFields(this.fields, orgId, 'contact'));
     const set = pick({ ...patch, emails: emails(patch.emails), phones: phones(patch.phones) }, WRITABLE);
     const next = {

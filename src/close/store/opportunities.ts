@@ -221,6 +221,11 @@ export class OpportunityStore {
 
   update(orgId: string, userId: string, id: string, given: OpportunityUpdateT): OpportunityT {
     const current = this.get(orgId, id);
+    // Real API: Close's UpdateOpportunity body is undocumented; whether an opportunity moves to another lead is
+    // not said; here: its own lead_id (a GET sent back) is taken, another is a 400 rather than ignored.
+    if (given.lead_id !== undefined && given.lead_id !== current.lead_id) {
+      throw validationError('lead_id: an opportunity cannot be moved to another lead in the emulator.', { lead_id: 'Not supported by the emulator: an opportunity keeps its lead.' });
+    }
     const patch = given.status === undefined || given.status_id !== undefined ? given
       : { ...given, status_id: this.statuses.opportunityStatusIdByLabel(orgId, given.status, { prefer: current.pipeline_id ?? undefined }) };
     this.checkRefs(orgId, patch, current.lead_id);
