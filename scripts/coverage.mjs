@@ -12,15 +12,19 @@ import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Directory → floors in percent. Measured 2026-12-07 (lines / branches) in the comment. */
+/**
+ * Directory → floors in percent: one point under the figure measured on a full `npm test` of
+ * 2026-12-07 (in the comment, lines / branches), so run-to-run noise (fast-check seeds change with
+ * each commit, retries and timers) does not fail a run, and a real drop does.
+ */
 export const FLOORS = {
-  'src/core': { lines: 0, branches: 0 },
-  'src/close/jobs': { lines: 0, branches: 0 },
-  'src/close/query': { lines: 0, branches: 0 },
-  'src/close/store': { lines: 0, branches: 0 },
-  'src/close/webhooks': { lines: 0, branches: 0 },
-  'src/blueai': { lines: 0, branches: 0 },
-  'src/control': { lines: 0, branches: 0 },
+  'src/core': { lines: 97, branches: 94 }, // 98.41 / 95.94
+  'src/close/jobs': { lines: 77, branches: 85 }, // 78.30 / 86.59
+  'src/close/query': { lines: 78, branches: 75 }, // 79.31 / 76.91
+  'src/close/store': { lines: 79, branches: 93 }, // 80.44 / 94.10
+  'src/close/webhooks': { lines: 87, branches: 80 }, // 88.21 / 81.43
+  'src/blueai': { lines: 88, branches: 95 }, // 89.33 / 96.58
+  'src/control': { lines: 91, branches: 84 }, // 92.84 / 85.01
 };
 
 /** Lines and branches per floor directory, summed over its files (subdirectories included). */
