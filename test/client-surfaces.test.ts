@@ -10,10 +10,13 @@ import { LOOPBACK_RECEIVERS, receiver } from './close/webhook-helper.js';
 // document, the deliveries sent), so a renamed route or a wrong method breaks it.
 closeEmulators(t);
 
+/** One emulator for the file (a reset between tests): a control token, and loopback webhook receivers allowed. */
+const OPTIONS = { controlToken: 'tok', ...LOOPBACK_RECEIVERS };
+const control = { authorization: 'Bearer tok' };
 const closeAuth = (key: string) => ({ authorization: 'Basic ' + Buffer.from(`${key}:`).toString('base64') });
 
 t.test('fault rules are added, listed, fire on the calls they name, and are removed and cleared', async (t) => {
-  const { client, url, app } = await start(t, { controlToken: 'tok' });
+  const { client, url, app } = await start(t, OPTIONS);
   await rejects(t, new EmulatorClient(url).faults.list(), 401, 'UNAUTHORIZED');
   t.same(await client.faults.list(), { data: [] }, 'the client sends its control token');
   await client.orgs.create({ credential: 'k' });
@@ -45,7 +48,7 @@ t.test('fault rules are added, listed, fire on the calls they name, and are remo
 });
 
 t.test('the request journal is listed, counted and cleared by its filters', async (t) => {
-  const { client, url } = await start(t);
+  const { client, url } = await start(t, OPTIONS);
   const since = new Date(Date.now() - 1000).toISOString();
   // "a b": a credential that must be encoded in the query string (Close's Basic auth carries it).
   t.equal((await fetch(`${url}/api/v1/me/`, { headers: closeAuth('a b') })).status, 200);
@@ -57,7 +60,7 @@ t.test('the request journal is listed, counted and cleared by its filters', asyn
   const listed = await client.requests.list({ ...filter, limit: 5 });
   t.match(listed, { data: [{ vendor: 'close', method: 'GET', path: '/api/v1/nowhere/', status: 404 }], total: 1 });
   t.equal(listed.data.length, 1, 'only the Close 404 of organization "a b"');
-  t.same(listed, await (await fetch(`${url}/_mock/requests?${new URLSearchParams({ ...filter, limit: '5' })}`)).json(), 'as GET /_mock/requests answers');
+  t.same(listed, await (await fetch(`${url}/_mock/requests?${new URLSearchParams({ ...filter, limit: '5' })}`, { headers: control })).json(), 'as GET /_mock/requests answers');
   t.equal(await client.requests.count({ status: 404 }), 3);
   t.equal(await client.requests.count({ org: 'a b' }), 2);
   t.equal(await client.requests.count({ vendor: 'blueai' }), 1);
@@ -68,10 +71,10 @@ t.test('the request journal is listed, counted and cleared by its filters', asyn
 });
 
 t.test('openapi fetches each surface\'s served document; a non-JSON error answer still throws EmulatorError', async (t) => {
-  const { client, url } = await start(t);
+  const { client, url } = await start(t, OPTIONS);
   for (const surface of ['close', 'blueai', 'control'] as const) {
     const doc = await client.openapi(surface);
-    t.same(doc, await (await fetch(`${url}/_mock/openapi/${surface}.json`)).json(), `${surface}: the served document`);
+    t.same(doc, await (await fetch(`${url}/_mock/openapi/${surface}.json`, { headers: control })).json(), `${surface}: the served document`);
     t.equal(doc.openapi, '3.1.0');
   }
   const paths = async (surface: 'close' | 'blueai' | 'control') => Object.keys((await client.openapi(surface)).paths as object);
@@ -90,7 +93,7 @@ t.test('openapi fetches each surface\'s served document; a non-JSON error answer
 });
 
 t.test('webhook deliveries are listed, held, flushed and redelivered, and reach a real receiver', async (t) => {
-  const { client, url } = await start(t, LOOPBACK_RECEIVERS);
+  const { client, url } = await start(t, OPTIONS);
   const rx = await receiver(t);
   const headers = { ...closeAuth('k'), 'content-type': 'application/json' };
   const sub = await (await fetch(`${url}/api/v1/webhook/`, {
