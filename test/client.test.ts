@@ -1,37 +1,10 @@
 import t, { type Test } from 'tap';
-import { startEmulator, EmulatorClient, EmulatorError, type ControlJobT, type StartOptions } from '../src/index.js';
-import { seed } from './helper.js';
+import type { ControlJobT } from '../src/index.js';
+import { closeEmulators, rejects, start } from './client-helper.js';
 
-// The client against a real listening emulator (no background ticker: the test drives the jobs).
-// Tests with the same options share one, handed over after a full reset (POST /_mock/reset: no
-// organizations, fault rules or journal, the clock and ticker as started), as test/helper.ts shareApps.
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-const emulators = new Map<string, { emulator: Emulator; free: boolean }[]>();
-t.teardown(async () => {
-  for (const list of emulators.values()) for (const { emulator } of list) await emulator.close();
-});
-async function start(t: Test, options: StartOptions = {}) {
-  const key = JSON.stringify(options);
-  let entry = emulators.get(key)?.find((e) => e.free);
-  if (entry) {
-    entry.free = false;
-    await entry.emulator.client.resetAll();
-  } else {
-    entry = { emulator: await startEmulator({ seed, tickMs: 0, ...options }), free: false };
-    emulators.set(key, [...(emulators.get(key) ?? []), entry]);
-  }
-  const held = entry;
-  t.teardown(() => void (held.free = true));
-  return held.emulator;
-}
-
-/** Rejects with an EmulatorError of this status and code, and returns it. */
-async function rejects(t: Test, call: Promise<unknown>, status: number, code: string): Promise<EmulatorError> {
-  const err = await call.then(() => undefined, (e: unknown) => e);
-  t.type(err, EmulatorError);
-  t.match(err, { status, code });
-  return err as EmulatorError;
-}
+// The client against a real listening emulator (test/client-helper.ts); the fault, journal, OpenAPI
+// and webhook methods are in test/client-surfaces.test.ts.
+closeEmulators(t);
 
 t.test('an organization is created, read by credential or id, listed and deleted, with its rows', async (t) => {
   // A frozen clock: the answers compared whole carry its now.
@@ -176,83 +149,4 @@ t.test('the ticker, an organization\'s rate limit and the full reset', async (t)
   t.equal(await client.resetAll(), undefined);
   t.same(await client.orgs.list(), { data: [] });
   t.equal((await client.ticker.get()).batch_size, 100, 'the full reset restores the ticker');
-});
-
-// Routes written on other branches (faults, requests, openapi): the wire format only, on a stub fetch.
-function stub(answer: () => Response = () => new Response(JSON.stringify({ data: [] }), { headers: { 'content-type': 'application/json' } })) {
-  const calls: { method: string; url: string; headers: Record<string, string>; body: unknown }[] = [];
-  const fetch: typeof globalThis.fetch = async (input, init) => {
-    calls.push({
-      method: init?.method ?? 'GET',
-      url: String(input),
-      headers: { ...(init?.headers as Record<string, string>) },
-      body: init?.body === undefined ? undefined : JSON.parse(String(init.body)),
-    });
-    return answer();
-  };
-  return { calls, client: new EmulatorClient('http://emulator.test:4010/', { controlToken: 'tok', fetch }) };
-}
-const last = <T>(a: T[]) => a[a.length - 1]!;
-
-t.test('fault rules are listed, added, removed and cleared with the documented methods and bodies', async (t) => {
-  const { calls, client } = stub();
-  t.same(await client.faults.list(), { data: [] });
-  await client.faults.add({ vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/**', org: 'k', status: 503, latency_ms: [10, 20], drop: false, probability: 0.5, times: 2, seed: 7 });
-  await client.faults.remove('fault/1');
-  await client.faults.clear();
-  t.same(calls.map((c) => `${c.method} ${c.url}`), [
-    'GET http://emulator.test:4010/_mock/faults',
-    'POST http://emulator.test:4010/_mock/faults',
-    'DELETE http://emulator.test:4010/_mock/faults/fault%2F1',
-    'DELETE http://emulator.test:4010/_mock/faults',
-  ]);
-  t.same(calls[1]!.body, { vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/**', org: 'k', status: 503, latency_ms: [10, 20], drop: false, probability: 0.5, times: 2, seed: 7 });
-  t.equal(calls[1]!.headers['content-type'], 'application/json');
-  t.equal(calls[0]!.headers['content-type'], undefined, 'no content-type without a body');
-  t.ok(calls.every((c) => c.headers.authorization === 'Bearer tok'));
-});
-
-t.test('the request journal is listed, counted and cleared with its filters in the query string', async (t) => {
-  const { calls, client } = stub(() => Response.json({ data: [{ id: 1, path: '/api/v1/lead/' }], count: 3, total: 1 }));
-  const filter = { vendor: 'blueai', method: 'GET', path: '/api/v1/crm/**', status: '4xx', org: 'a b', since: '2030-01-01T00:00:00Z' } as const;
-  t.same(await client.requests.list({ ...filter, limit: 5 }), { data: [{ id: 1, path: '/api/v1/lead/' }], count: 3, total: 1 }, 'the body as sent, total included');
-  t.equal(await client.requests.count({ status: 404 }), 3);
-  await client.requests.clear(filter);
-  const query = 'vendor=blueai&method=GET&path=%2Fapi%2Fv1%2Fcrm%2F**&status=4xx&org=a+b&since=2030-01-01T00%3A00%3A00Z';
-  t.same(calls.map((c) => `${c.method} ${c.url}`), [
-    `GET http://emulator.test:4010/_mock/requests?${query}&limit=5`,
-    'GET http://emulator.test:4010/_mock/requests/count?status=404',
-    `DELETE http://emulator.test:4010/_mock/requests?${query}`,
-  ]);
-});
-
-t.test('openapi fetches one surface\'s document; a non-JSON error answer still throws EmulatorError', async (t) => {
-  const doc = { openapi: '3.1.0', info: { title: 'Close', version: '1' }, paths: {} };
-  const { calls, client } = stub(() => Response.json(doc));
-  t.same(await client.openapi('close'), doc);
-  t.equal(last(calls).url, 'http://emulator.test:4010/_mock/openapi/close.json');
-
-  const broken = stub(() => new Response('Bad Gateway', { status: 502 }));
-  const err = await rejects(t, broken.client.openapi('control'), 502, 'HTTP_502');
-  t.equal(err.body, 'Bad Gateway');
-  t.equal(err.field, undefined);
-});
-
-t.test('webhook deliveries are listed, flushed and redelivered, and the settings read and changed, with the documented methods and bodies', async (t) => {
-  const { calls, client } = stub(() => Response.json({ held: false, timeout_ms: 10000 }));
-  await client.webhooks.deliveries({ org: 'k', status: 'pending', limit: 5 });
-  await client.webhooks.flush();
-  await client.webhooks.flush({ org: 'k' });
-  await client.webhooks.redeliver('whdel_1', { org: 'k' });
-  t.same(await client.webhooks.settings.get(), { held: false, timeout_ms: 10000 });
-  await client.webhooks.settings.set({ held: true, timeout_ms: 500 });
-  t.same(calls.map((c) => `${c.method} ${c.url}`), [
-    'GET http://emulator.test:4010/_mock/webhooks/deliveries?org=k&status=pending&limit=5',
-    'POST http://emulator.test:4010/_mock/webhooks/flush',
-    'POST http://emulator.test:4010/_mock/webhooks/flush',
-    'POST http://emulator.test:4010/_mock/webhooks/deliveries/whdel_1/redeliver?org=k',
-    'GET http://emulator.test:4010/_mock/webhooks/settings',
-    'PUT http://emulator.test:4010/_mock/webhooks/settings',
-  ]);
-  t.same(calls.map((c) => c.body), [undefined, {}, { org: 'k' }, undefined, undefined, { held: true, timeout_ms: 500 }]);
 });

@@ -57,7 +57,8 @@ t.test('the JavaScript example creates a bulk edit that reaches done and qualifi
   t.same(await leadStatuses(port, 'js-example-key', [CLOSE.acmeInc, CLOSE.incAcmeHoldings, CLOSE.acmeCorp]), [CLOSE.status.qualified, CLOSE.status.qualified, CLOSE.status.customer]);
 });
 
-t.test('the Python example does the same', { skip: python ? false : 'no python3 with requests on this machine (.ci/run installs it)' }, async (t) => {
+// `python:` names the suite .ci/run's ALLOW_SKIP can allow (scripts/skips.mjs).
+t.test('the Python example does the same', { skip: python ? false : 'python: no python3 with requests on this machine (.ci/run installs it)' }, async (t) => {
   const port = await startServer(t);
   const { stdout } = await run(python!, ['-c', localise(example('python'), port, 'py-example-key')], { encoding: 'utf8' });
   t.match(stdout, /'status': 'created'/);

@@ -2,7 +2,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { build, shareApps } from '../helper.js';
-import { fcParams } from '../hostile/helper.js';
+import { fcParams } from '../fc.js';
 import { CS, call, closeOrg, closeState, isFieldError, rows } from './helper.js';
 
 // Objects round-trip (issue 29): whatever a GET gives, sent back unchanged as an update of the same

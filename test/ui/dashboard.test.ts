@@ -30,9 +30,10 @@ try {
   });
 } catch (err) {
   const reason = (err as Error).message.split('\n')[0];
+  // `dashboard:` names the suite .ci/run's ALLOW_SKIP can allow (scripts/skips.mjs).
   console.error(`\n*** SKIPPED: the dashboard browser tests: no browser could start at ${EXECUTABLE} (${reason}).\n` +
     `*** Install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.\n`);
-  t.test("the dashboard in a browser", { skip: `no browser could start (${reason})` }, async () => {});
+  t.test("the dashboard in a browser", { skip: `dashboard: no browser could start (${reason})` }, async () => {});
 }
 if (browser) t.teardown(() => browser!.close());
 /** A browser test, registered only when a browser started (else the file says SKIPPED, above). */
