@@ -301,7 +301,7 @@ export async function orgStage(): Promise<void> {
   fig({
     figure: `organization: RSS per organization after one write to each vendor (${PER_ORG} orgs, in memory)`, unit: 'MB',
     value: (f) => f.perTouchedMb, floor: (f) => f.rss0, floorName: 'RSS of the server with zero organizations',
-    target: '(shown: the README states it)', pass: null,
+    target: '(shown: docs/performance.md states it)', pass: null,
     note: (f) => `(RSS after the first ${PER_ORG} of ${N} created organizations each POST a deal and POST a lead − RSS before) ÷ ${PER_ORG}: (${fmt(f.rssTouchedSome)} − ${fmt(f.rssUntouched)} MB) ÷ ${PER_ORG}; VmRSS after 2×500 ms settle`,
   });
   fig({
@@ -316,7 +316,7 @@ export async function orgStage(): Promise<void> {
     target: '≤ RSS before touching + 1.15 × the budget', pass: (v) => v <= ours.rssUntouched + 1.15 * budgetMb(),
     note: (f) => `one POST a deal (BlueAI) and one POST a lead (Close) per organization, the idle ones moved out past the budget (spill files ${fmt(f.spillMb)} MB on disk); before touching: ${fmt(f.rssUntouched)} MB; zero organizations: ${fmt(f.rss0)} MB`,
   });
-  // Today's ratio vs bare: GET one deal 0.37× (README, 2026-12-01); GET one lead 0.03–0.07× (this stage,
+  // Today's ratio vs bare: GET one deal 0.37× (docs/performance.md, 2026-12-01); GET one lead 0.03–0.07× (this stage,
   // 2026-12-02, both builds, machine loaded). With BENCH_ORG_BASELINE the baseline build's ratio in this
   // run counts instead (less 5 %), when it is the lower one.
   for (const [what, key, today37] of [['deal', 'deal', 0.37], ['lead', 'lead', 0.03]] as const) {

@@ -131,11 +131,11 @@ const schemas = Object.fromEntries([...used].sort().map((name) => [name, strip(a
 const fixture = {
   $comment: `Derived by scripts/close-spec.mjs from Close's published OpenAPI ${spec.info?.version ?? ''} (${spec.openapi}): the operations crm-bulk-emulator serves and the schemas they reference. Do not edit; rerun the script.`,
   openapi: spec.openapi,
-  // How many operations Close publishes in all: README's coverage count is `paths`' operations of this.
+  // How many operations Close publishes in all: docs/close.md's coverage count is `paths`' operations of this.
   'x-close-operations': Object.values(spec.paths).reduce((n, item) => n + METHODS.filter((m) => item[m]).length, 0),
   paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
   components: { schemas },
 };
 writeFileSync(target, JSON.stringify(fixture, null, 1) + '\n');
 console.log(`${target}: ${Object.values(paths).reduce((n, item) => n + Object.keys(item).length, 0)} of Close's ${fixture['x-close-operations']} operations, ${used.size} schemas`);
-if (missing.length) console.log(`served but not in Close's OpenAPI (give each a reason in README → Close's OpenAPI):\n  ${missing.join('\n  ')}`);
+if (missing.length) console.log(`served but not in Close's OpenAPI (give each a reason in docs/close.md → Close's published OpenAPI):\n  ${missing.join('\n  ')}`);

@@ -7,7 +7,7 @@ import { ACME_QUERY, CLOSE } from './close/seed-ids.js';
 shareApps(t);
 
 // Issue 28: the documented edges an outside audit moved by one and found no test noticing. Each is pinned
-// at the exact value the README states, through HTTP (and the control API), with the stored rows.
+// at the exact value the docs (docs/close.md, docs/configuration.md, …) state, through HTTP (and the control API), with the stored rows.
 
 const KEY = 'close-resources-key';
 const freeze = (app: Awaited<ReturnType<typeof build>>, now: string) => ctl(app, 'PUT', '/clock', { now, frozen: true });

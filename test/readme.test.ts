@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,25 +8,45 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { startServer } from './process-helper.js';
 
-// The README's curl examples, run as a reader would paste them into one terminal, in README order,
-// against a fresh `npm start` of the compiled server with the defaults a reader has (the background
-// ticker included: TICK_MS=100). Only the host is changed.
+// The README's and docs/*.md's curl examples, run as a reader would paste them into one terminal, in
+// order (README first, then each page of docs/ by name), against a fresh `npm start` of the compiled
+// server with the defaults a reader has (the background ticker included: TICK_MS=100). Only the host
+// (and the webhook receiver's port, so parallel runs never collide) is changed. The README's other code
+// (the "One organization per test" file, the TypeScript example of docs/control-api.md) runs as pasted.
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^\s*curl /m.test(b));
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+const readme = read('README.md');
+const PAGES = ['README.md', ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const fenced = (text: string, lang: string) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+/** Each page's curl blocks, in page order. */
+const pageBlocks = PAGES.map((page) => ({ page, blocks: fenced(read(page), 'sh').filter((b) => /^\s*curl /m.test(b)) }));
+const blocks = pageBlocks.flatMap((p) => p.blocks);
+const blocksOf = (page: string) => pageBlocks.find((p) => p.page === page)?.blocks ?? [];
 const run = promisify(execFile);
 
 // Sourced first: curl logs each call's status, and `expect` checks an answer (see the file).
 const PRELUDE = fileURLToPath(new URL('./readme-prelude.sh', import.meta.url));
 
-/** The settings of the README's Configuration table (`| \`PORT\` | \`--port\` |`): none may leak in from the test's environment. */
-const SETTINGS = [...readme.matchAll(/^\| `([A-Z_]+)` \| `--/gm)].map((m) => m[1]!);
+/** The settings of docs/configuration.md's table (`| \`PORT\` | \`--port\` |`): none may leak in from the test's environment. */
+const SETTINGS = [...read('docs/configuration.md').matchAll(/^\| `([A-Z_]+)` \| `--/gm)].map((m) => m[1]!);
+
+/** The port the examples' webhook receiver listens on; replaced by a free one. */
+const RECEIVER_PORT = '4011';
+const LEAD = 'lead_JkLgBR6lIrdC7I3ZQEQPRip4S0RD7eawonaJbYwqrSd';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /**
- * A README block as a script, the local host in place of localhost:4010. A `# → <answer>` line
+ * A block as a script, the local host in place of localhost:4010. A `# → <answer>` line
  * checks the last curl's answer; `<command>   # → <answer>` checks what that command printed.
  */
-function script(block: string, base: string): string {
+function script(block: string, base: string, receiverPort: number): string {
   return block
     .split('\n')
     .map((line) => {
@@ -36,7 +57,9 @@ function script(block: string, base: string): string {
       return `{ ${m[1]}; } > "$OUT"; LAST=$(<"$OUT"); printf '%s\\n' "$LAST"; ${wanted}`;
     })
     .join('\n')
-    .replaceAll('http://localhost:4010', base);
+    .replaceAll('http://localhost:4010', base)
+    .replaceAll(`127.0.0.1:${RECEIVER_PORT}`, `127.0.0.1:${receiverPort}`)
+    .replaceAll(`listen(${RECEIVER_PORT},`, `listen(${receiverPort},`);
 }
 
 /** Whether an answer is what a README comment shows: literally, where "…" or "..." stands for anything. */
@@ -45,25 +68,40 @@ function shows(answer: string, shown: string): boolean {
   return new RegExp(`^${parts.join('.*')}$`, 's').test(answer.trim());
 }
 
-t.test('the README has curl examples for BlueAI, Close, Close\'s other bulk actions and the control API', async (t) => {
-  t.equal(blocks.length, 4);
-  t.match(blocks[0], '/api/v1/crm/');
-  t.match(blocks[1], '/api/v1/bulk_action/edit/');
-  t.match(blocks[2], '/api/v1/bulk_action/delete/');
-  t.match(blocks[3], '$E/orgs');
+t.test('the README and docs/ have curl examples for BlueAI, Close, the other bulk actions with webhooks, the control API and webhooks', async (t) => {
+  const [blueai, close, others] = blocksOf('README.md');
+  t.equal(blocksOf('README.md').length, 3);
+  t.match(blueai, '/api/v1/crm/');
+  t.match(close, '/api/v1/bulk_action/edit/');
+  t.match(others, '/api/v1/bulk_action/delete/');
+  t.match(others, 'node receiver.mjs', 'the README starts a webhook receiver');
+  t.match(others, '/_mock/webhooks/flush', 'and drives its delivery');
+  t.equal(blocksOf('docs/control-api.md').length, 1);
+  t.match(blocksOf('docs/control-api.md')[0], '$E/orgs');
+  t.equal(blocksOf('docs/webhooks.md').length, 1);
+  t.match(blocksOf('docs/webhooks.md')[0], '$E/webhooks/flush');
   t.ok(SETTINGS.includes('TICK_MS') && SETTINGS.length > 10, `the Configuration table lists ${SETTINGS.join(', ')}`);
 });
 
-t.test("every curl command of the README answers as its '# →' comment says, and below 400 unless it shows an error", async (t) => {
+t.test("docs/webhooks.md's receiver is the one the README writes to receiver.mjs", async (t) => {
+  const written = /cat > receiver\.mjs <<'JS'\n([\s\S]*?)\nJS\n/.exec(readme)?.[1];
+  t.ok(written, 'the README writes receiver.mjs');
+  t.equal(fenced(read('docs/webhooks.md'), 'js')[0]?.trimEnd(), written);
+});
+
+t.test("every curl command of the README and docs/ answers as its '# →' comment says, and below 400 unless it shows an error", async (t) => {
   for (const name of SETTINGS) delete process.env[name];
-  // The one setting the examples ask for: the webhook example's receiver is on 127.0.0.1 (refused by default).
+  // The one setting the examples ask for: the webhook examples' receiver is on 127.0.0.1 (refused by default).
   const start = /`WEBHOOK_HOSTS=(\S+) npm start`/.exec(readme);
   t.ok(start, 'the README says how to start the emulator for its webhook example');
   const server = await startServer(t, { WEBHOOK_HOSTS: start![1]! });
   const dir = mkdtempSync(join(tmpdir(), 'readme-'));
   const log = join(dir, 'calls.log');
-  const body = blocks.map((b) => script(b, server.url)).join('\n');
-  await run('bash', ['-c', `source '${PRELUDE}'\n${body}`], { cwd: dir, env: { ...process.env, LOG: log, OUT: join(dir, 'out') }, encoding: 'utf8' });
+  const receiverPort = await freePort();
+  const body = blocks.map((b) => script(b, server.url, receiverPort)).join('\n');
+  // A receiver left running by a failing block must not outlive the script.
+  const cleanup = `trap 'kill $(jobs -p) 2>/dev/null' EXIT`;
+  await run('bash', ['-c', `source '${PRELUDE}'\n${cleanup}\n${body}`], { cwd: dir, env: { ...process.env, LOG: log, OUT: join(dir, 'out') }, encoding: 'utf8' });
 
   // The log in order: each call, then the '# →' answer shown for it (if any).
   type Call = { status: string; subshell: boolean; bytes: number; args: string; shown?: string; answer?: string };
@@ -100,10 +138,49 @@ t.test("every curl command of the README answers as its '# →' comment says, an
   t.match(await ctl('/jobs?org=my-test-suite&kind=email'), { data: [{ status: 'done', n_leads: 1, n_objects: 3, n_objects_processed: 3 }] });
   t.match(await ctl('/jobs?org=my-test-suite&kind=sequence_subscription'), { data: [{ status: 'done', n_objects_processed: 1 }] });
   t.match(await ctl('/jobs?org=my-test-suite&kind=delete'), { data: [{ status: 'done', n_objects_processed: 1 }] });
-  t.match(await ctl('/webhooks/deliveries?org=my-test-suite'), { data: [{ status: 'pending' }] }, 'the lead.deleted delivery is queued');
-  t.same(await ctl('/faults'), { data: [] }, 'the fault rule was removed');
+  // The webhook examples: each receiver got its deliveries, signed with its subscription's key.
+  const deleted = await ctl('/webhooks/deliveries?org=my-test-suite');
+  t.match(deleted, { data: [{ status: 'succeeded', attempts: 1, last_status_code: 200 }] }, 'the lead.deleted delivery was sent');
+  t.equal(deleted.data.length, 1);
+  t.equal(readFileSync(join(dir, 'deliveries.log'), 'utf8'), `listening on 127.0.0.1:${receiverPort}\nverified lead deleted ${LEAD}\n`, "the README's receiver got it, verified");
+  t.match(await ctl('/webhooks/deliveries?org=hooks-demo'), { data: [{ status: 'succeeded', attempts: 2 }, { status: 'succeeded', attempts: 1 }] });
+  t.equal(readFileSync(join(dir, 'hooks.log'), 'utf8'), `listening on 127.0.0.1:${receiverPort}\n` + `verified lead updated ${LEAD}\n`.repeat(2), "docs/webhooks.md's receiver got both, verified");
+  t.same(await ctl('/faults'), { data: [] }, 'the fault rules were removed');
   t.same(await ctl('/ticker'), { running: true, tick_ms: 100, batch_size: 100 }, 'the ticker runs again');
   t.match(await ctl('/orgs/suite-42'), { dataset: 'seed', counts: { close: { leads: 300, bulk_edits: 0 } }, clock: { source: 'default' } });
-  t.same((await ctl('/orgs')).data.map((o: { credentials: string[] }) => o.credentials), [['my-test-suite'], ['suite-42']], 'no organization named <token>');
+  t.same(
+    (await ctl('/orgs')).data.map((o: { credentials: string[] }) => o.credentials).sort(),
+    [['hooks-demo'], ['my-test-suite'], ['suite-42']],
+    'no organization named <token>',
+  );
   t.ok(readFileSync(join(dir, 'contacts.csv'), 'utf8').startsWith('\uFEFFid,company_id,name,email'), 'the export was saved');
+});
+
+// Files pasted into the package's own tree, where `import 'crm-bulk-emulator'` resolves to this package
+// (Node's self-reference through package.json `exports`: the compiled dist/, as an installed copy would).
+const pasted = fileURLToPath(new URL('../.tap/readme-examples/', import.meta.url));
+mkdirSync(pasted, { recursive: true });
+
+t.test('the README\'s "One organization per test" file runs as pasted', async (t) => {
+  const files = fenced(readme, 'js').filter((b) => b.startsWith('// org-per-test.test.mjs'));
+  t.equal(files.length, 1, 'the README has the file');
+  const file = join(pasted, 'org-per-test.test.mjs');
+  writeFileSync(file, files[0]!);
+  const { stdout } = await run(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, TAP: '0' } });
+  // It exits 0 only if every test passed (run would throw otherwise); both ran.
+  t.match(stdout, /^ok 1 - a test may delete a lead/m);
+  t.match(stdout, /^ok 2 - …and the next one starts from the seed again/m);
+  t.notMatch(stdout, /not ok/, 'none fails');
+});
+
+t.test("docs/control-api.md's TypeScript example prints what its comment says", async (t) => {
+  const page = read('docs/control-api.md');
+  const example = fenced(page, 'ts').find((b) => b.includes("from 'crm-bulk-emulator'"));
+  t.ok(example, 'the page has the example');
+  const printed = /npx tsx example\.mts\s+# prints: (.*)$/m.exec(page)?.[1];
+  t.ok(printed, 'the page says what it prints');
+  const file = join(pasted, 'example.mts');
+  writeFileSync(file, example!);
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', env: { ...process.env, CONTROL_TOKEN: '' } });
+  t.equal(stdout.trim(), printed!.trim());
 });

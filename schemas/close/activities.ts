@@ -33,7 +33,7 @@ export const ActivityListQuery = listQuery({
 /**
  * Real API: `note` is not in Close's CreateCustomActivity or UpdateCustomActivity, nor `user_id` in the
  * update (undocumented, so presumably dropped); here: both are stored and answered, as the seed's custom
- * activities carry a note and a user (README "Documented body fields we refuse").
+ * activities carry a note and a user (docs/close.md "Documented body fields we refuse").
  */
 export const CustomActivityCreate = withCustom({
   lead_id: Required, custom_activity_type_id: Required, note: Type.Optional(NS), user_id: Type.Optional(NS),

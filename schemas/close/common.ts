@@ -6,7 +6,7 @@ import { MAX_COUNT } from '../common.js';
  * per-resource maximum but not its values; here: at least what a connector in production use sends
  * successfully (an Airbyte-style Close source: 1,000 on users, custom fields, tasks and sequences, 250 on
  * opportunities, 200 on leads, 100 elsewhere), 200 where nothing says more, 100 on bulk action lists; the
- * event log answers at most 50 (schemas/close/events.ts). README "Page sizes".
+ * event log answers at most 50 (schemas/close/events.ts). docs/close.md "Page sizes".
  */
 export const PAGE_LIMITS = {
   lead: 200, opportunity: 250, user: 1000, custom_field: 1000, task: 1000, sequence: 1000, bulk_action: 100, default: 200,

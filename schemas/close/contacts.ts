@@ -15,7 +15,7 @@ export const Contact = withCustom({
   id: S, lead_id: S, name: NS, display_name: S, title: NS, emails: Type.Array(Email), phones: Type.Array(Phone),
   organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
   /**
-   * Always empty here (README "Contact properties"): contact URLs are refused on write, calls, sequence
+   * Always empty here (docs/close.md "Contact properties"): contact URLs are refused on write, calls, sequence
    * subscriptions and integrations are not emulated, so a contact has none.
    */
   urls: Empty, recent_calls: Empty, subscriptions: Empty, integration_links: Empty,

@@ -15,7 +15,7 @@ export const Lead = withCustom({
   id: S, name: NS, display_name: S, status_id: S, status_label: S, description: NS, url: NS, organization_id: S,
   contacts: Type.Array(Contact), contact_ids: Type.Array(S), html_url: S, opportunities: Type.Array(Opportunity),
   created_by: NS, updated_by: NS, date_created: S, date_updated: S,
-  // Computed when the lead is read (src/close/store/leads.ts, README "Lead properties").
+  // Computed when the lead is read (src/close/store/leads.ts, docs/close.md "Lead properties").
   /** Full names of created_by and updated_by (null without one). */
   created_by_name: NS, updated_by_name: NS,
   /** The first email and the first phone of its contacts, in creation order; null without any. */
@@ -56,6 +56,6 @@ export const LeadPartial = Type.Partial(Lead);
 /** Real API: the spec lists only data and has_more, but Close answers total_results (its scripts read it from `_limit=0`); here: always present. */
 export const LeadList = countedList(LeadPartial);
 export const LeadListQuery = countedListQuery({
-  /** The legacy search string (README "Legacy search string"); absent or blank = every lead. */
+  /** The legacy search string (docs/close.md "Legacy search string"); absent or blank = every lead. */
   query: Type.Optional(Type.String()),
 });

@@ -18,7 +18,7 @@ export const Opportunity = withCustom({
   /** A date (YYYY-MM-DD) while the status is won; a timestamp while it is lost. */
   date_won: NS, date_lost: NS,
   user_id: NS, note: NS, organization_id: S, created_by: NS, updated_by: NS, date_created: S, date_updated: S,
-  // Computed when the opportunity is read (src/close/store/opportunities.ts, README "Opportunity properties").
+  // Computed when the opportunity is read (src/close/store/opportunities.ts, docs/close.md "Opportunity properties").
   /** The pipeline of its status, and that pipeline's name. */
   pipeline_id: NS, pipeline_name: NS,
   /** The status's label. */
@@ -92,5 +92,5 @@ export const OPPORTUNITY_FILTERS = [
 ] as const;
 /** The ones it documents and the emulator refuses with a 400 naming them. */
 export const OPPORTUNITY_REFUSED = ['status', 'status__in', 'is_stalled', '_group_by'] as const;
-/** `query` / `lead_query`: the legacy lead search string (README "Legacy search string"): opportunities whose lead matches. */
+/** `query` / `lead_query`: the legacy lead search string (docs/close.md "Legacy search string"): opportunities whose lead matches. */
 export const OpportunityListQuery = countedListQuery(optionalStrings([...OPPORTUNITY_FILTERS, ...OPPORTUNITY_REFUSED, 'query', 'lead_query'] as const), PAGE_LIMITS.opportunity);

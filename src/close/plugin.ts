@@ -119,7 +119,7 @@ export default async function closePlugin(app: FastifyInstance) {
   app.decorateRequest('closeUserId', '');
   app.setErrorHandler(closeErrorHandler);
   app.setNotFoundHandler((request, reply) => {
-    // Real API: many more resources exist; here: only the ones in the README answer, the rest 404.
+    // Real API: many more resources exist; here: only the ones in docs/close.md answer, the rest 404.
     // Real API: a 404 names no other route; here: the message ends with the nearest emulated one.
     const nearest = nearestRoute(request);
     reply.status(404).send({ error: `Not found: ${request.method} ${request.url.split('?')[0]} is not emulated${nearest ? `; nearest: ${nearest}` : ''}` });

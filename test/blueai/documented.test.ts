@@ -16,7 +16,7 @@ const DOC = JSON.parse(readFileSync(new URL('../fixtures/blueai-documented.json'
 interface Fields { [key: string]: string | Fields }
 
 /**
- * Keys the emulator answers beyond the documented ones, each in the README's "Emulated behaviour → BlueAI".
+ * Keys the emulator answers beyond the documented ones, each in docs/blueai.md → "Emulated behaviour".
  * Real API: a member's documented fields are id, name, email, role, a pipeline's id, name, is_default,
  * sort_order, stages; here: both carry their timestamps too.
  */

@@ -7,18 +7,18 @@ import { closeObject, closeSchemaProperties, ourTemplate } from './close-spec.js
 import { ACME_QUERY, CLOSE } from './seed-ids.js';
 
 // Issue 14: every object carries every property Close's schema lists, each computed from our data, but
-// those README's "Close properties not emulated" table lists with a reason. Close's OpenAPI
+// those docs/limitations.md's "Close properties not emulated" table lists with a reason. Close's OpenAPI
 // (test/fixtures/close-openapi.json) gives real schemas only to a few objects; each served operation
 // answering one of them is found below, so a schema Close adds later cannot go unchecked.
 
 type Obj = Record<string, unknown>;
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const DOC = readFileSync(new URL('../../docs/limitations.md', import.meta.url), 'utf8');
 
 shareApps(t);
 
-/** README → "Close properties not emulated": schema name → property → why. */
+/** docs/limitations.md → "Close properties not emulated": schema name → property → why. */
 function omissions(): Map<string, Map<string, string>> {
-  const section = README.split(/^#### Close properties not emulated$/m)[1]?.split(/^#/m)[0] ?? '';
+  const section = DOC.split(/^#+ Close properties not emulated$/m)[1]?.split(/^#/m)[0] ?? '';
   const out = new Map<string, Map<string, string>>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
@@ -45,8 +45,8 @@ function gaps(name: string, obj: Obj) {
 function carriesAll(t: Test, name: string, obj: Obj | undefined, where: string) {
   if (!obj) return t.fail(`${where}: no object to check`);
   const { missing, carried } = gaps(name, obj);
-  t.same(missing, [], `${where} carries every property Close's ${name} lists (or README says why not)`);
-  t.same(carried, [], `${where} carries none of README's omissions for ${name}`);
+  t.same(missing, [], `${where} carries every property Close's ${name} lists (or docs/limitations.md says why not)`);
+  t.same(carried, [], `${where} carries none of docs/limitations.md's omissions for ${name}`);
 }
 
 const get = async (app: FastifyInstance, path: string) => {
@@ -65,7 +65,7 @@ const post = async (app: FastifyInstance, path: string, payload: Obj) => {
   return res.json() as Obj;
 };
 
-t.test("README's omissions are properties Close lists, each with a reason", async (t) => {
+t.test("docs/limitations.md's omissions are properties Close lists, each with a reason", async (t) => {
   t.ok(OMITTED.size > 0, 'the table is found');
   for (const [name, props] of OMITTED) {
     const close = closeSchemaProperties(name);

@@ -8,19 +8,19 @@ shareApps(t);
 
 // Every Close operation we serve, beside Close's published OpenAPI (test/fixtures/close-openapi.json):
 // one it lacks, one whose answer it leaves as an empty placeholder, and one where its success status is
-// not ours are each held to our own schema only, so each needs a line in README's table saying why.
+// not ours are each held to our own schema only, so each needs a line in docs/close.md's table saying why.
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const DOC = readFileSync(new URL('../../docs/close.md', import.meta.url), 'utf8');
 
-/** `{lead,contact}` in a README path stands for each word. */
+/** `{lead,contact}` in a docs/close.md path stands for each word. */
 function expand(path: string): string[] {
   const m = /\{([^}]*,[^}]*)\}/.exec(path);
   return m ? m[1]!.split(',').flatMap((w) => expand(path.replace(m[0], w))) : [path];
 }
 
-/** README → "Close's published OpenAPI": `METHOD /path/ → kind` for each row (methods and `{a,b}` expanded). */
+/** docs/close.md → "Close's published OpenAPI": `METHOD /path/ → kind` for each row (methods and `{a,b}` expanded). */
 function readmeExceptions(): Map<string, string> {
-  const section = README.split(/^#### Close's published OpenAPI$/m)[1]?.split(/^#/m)[0] ?? '';
+  const section = DOC.split(/^#+ Close's published OpenAPI$/m)[1]?.split(/^#/m)[0] ?? '';
   const out = new Map<string, string>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
@@ -35,7 +35,7 @@ function readmeExceptions(): Map<string, string> {
   return out;
 }
 
-t.test("every Close operation we serve is in Close's OpenAPI, or README says why it is held to our schema only", async (t) => {
+t.test("every Close operation we serve is in Close's OpenAPI, or docs/close.md says why it is held to our schema only", async (t) => {
   const app = await build(t);
   const doc = (await app.inject('/_mock/openapi/close.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
   const found = new Set<string>();
@@ -58,8 +58,8 @@ t.test("every Close operation we serve is in Close's OpenAPI, or README says why
   const listed = readmeExceptions();
   const missing = [...found].filter((k) => !listed.has(k));
   const stale = [...listed.keys()].filter((k) => !found.has(k));
-  t.same(missing, [], "each is in README's table with a reason (or rerun scripts/close-spec.mjs if Close's OpenAPI has it)");
-  t.same(stale, [], "README's table names nothing that is not so");
+  t.same(missing, [], "each is in docs/close.md's table with a reason (or rerun scripts/close-spec.mjs if Close's OpenAPI has it)");
+  t.same(stale, [], "docs/close.md's table names nothing that is not so");
   t.ok(checked >= 17, `${checked} operations are checked against Close's own schemas`);
   // The four the issue names are among those Close's OpenAPI lacks.
   for (const op of ['PUT /bulk_action/edit/{id}/', 'POST /data/search/', 'GET /status/lead/{id}/', 'GET /activity/{id}/']) {
@@ -67,7 +67,7 @@ t.test("every Close operation we serve is in Close's OpenAPI, or README says why
   }
 });
 
-t.test("README's coverage count is the served operations of Close's published total", async (t) => {
+t.test("docs/close.md's coverage count is the served operations of Close's published total", async (t) => {
   const app = await build(t);
   const doc = (await app.inject('/_mock/openapi/close.json')).json() as { paths: Record<string, Record<string, unknown>> };
   const inClose = new Set<string>();
@@ -83,9 +83,9 @@ t.test("README's coverage count is the served operations of Close's published to
   t.equal(inClose.size, fixtureOps, 'the fixture holds exactly the Close operations we serve');
   const total = (fixture as unknown as { 'x-close-operations': number })['x-close-operations'];
   t.ok(total > 250, `Close publishes ${total} operations`);
-  const line = /Coverage: \*\*(\d+) of the (\d+) operations\*\*[^]*?plus the (\d+) listed/.exec(README);
-  t.ok(line, 'README has the coverage line');
-  t.same(line && [Number(line[1]), Number(line[2]), Number(line[3])], [inClose.size, total, elsewhere], 'README: served of total, plus those Close describes elsewhere');
+  const line = /Coverage: \*\*(\d+) of the (\d+) operations\*\*[^]*?plus the (\d+) listed/.exec(DOC);
+  t.ok(line, 'docs/close.md has the coverage line');
+  t.same(line && [Number(line[1]), Number(line[2]), Number(line[3])], [inClose.size, total, elsewhere], 'docs/close.md: served of total, plus those Close describes elsewhere');
 });
 
 t.test("the fixture holds only what we serve and every schema it references", async (t) => {

@@ -21,7 +21,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /**
  * Documented parameters we knowingly neither declare nor refuse by name, per `METHOD /our/path/`, with
- * the reason. Empty: every documented parameter is declared. An entry here needs a README line.
+ * the reason. Empty: every documented parameter is declared. An entry here needs a line in docs/close.md.
  */
 const KNOWN: Record<string, Record<string, string>> = {};
 

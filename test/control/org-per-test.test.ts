@@ -2,7 +2,7 @@ import t from 'tap';
 import { startEmulator } from '../../src/index.js';
 import { seed } from '../helper.js';
 
-// README → "One organization per test": one emulator per file, one organization, reset before each test.
+// README.md → "One organization per test": one emulator per file, one organization, reset before each test.
 // Whatever a test changes (rows, its clock) is gone when the next one starts.
 
 const emulator = await startEmulator({ seed, tickMs: 0 });

@@ -4,7 +4,7 @@ import { basic } from '../close/seed-ids.js';
 import { DEFAULT_ORG_MEMORY } from '../../src/core/org-dbs.js';
 
 // MAX_ORGS organizations at once, each used by both vendors: every one has its own data and sees no
-// other's, and what they cost in memory stays what "Organizations: one database each" in the README
+// other's, and what they cost in memory stays what "Organizations: one database each" in docs/performance.md
 // says (an untouched one next to nothing, a touched one its copy of the seed image, ~3 MB), and the
 // default ORG_MEMORY bounds them all together (the ones past it spilled to files and read back).
 

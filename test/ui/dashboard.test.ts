@@ -16,7 +16,7 @@ t.setTimeout(360_000);
 // The dashboard in a real headless browser (playwright-core driving Debian's chromium): each test
 // does through the page what a user would, and checks the answer on the page, in the control API
 // and in the database. Screenshots of each panel go to .tap/dashboard/ (UPDATE_SCREENSHOT=1 also
-// refreshes the README's docs/dashboard.png).
+// refreshes docs/dashboard.png, shown in the README).
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OUT = new URL('../../.tap/dashboard/', import.meta.url);

@@ -7,7 +7,7 @@ import { ApiError, validationError } from '../../core/errors.js';
 // and a query past QUERY_BUDGET is a 400 before it runs. What still runs long (a large organization,
 // many related objects per row) meets a deadline checked per row: one SQL function on every scan, which
 // throws once the evaluation has run QUERY_TIMEOUT_MS.
-// Real API: Close documents no cost limit or timeout for a search; here: this model (README).
+// Real API: Close documents no cost limit or timeout for a search; here: this model (docs/close.md, "Query cost").
 
 /**
  * Weights per node, in units of about one equality test per object scanned (measured over the default
@@ -31,7 +31,7 @@ export const WEIGHTS = {
   count: 50,
 } as const;
 
-/** Room for ~200 text nodes or several hundred field conditions; the README's example queries cost 8. */
+/** Room for ~200 text nodes or several hundred field conditions; the README's and docs/close.md's example queries cost 8. */
 export const QUERY_BUDGET = 2000;
 
 /** Default wall time one query's evaluation may take (QUERY_TIMEOUT_MS). */

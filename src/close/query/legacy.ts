@@ -7,7 +7,7 @@ import { RELATIONS, relatedTerm, type LegacyScope, type Term } from './legacy-re
 // Close's legacy search string (`query` on GET /lead/, /opportunity/ and bulk edits), translated into
 // the s_query tree the compiler already takes, so both languages share one evaluation path.
 // Real API: deprecated in 2022, grammar unpublished; here: the subset Close's client README and public
-// maintenance scripts use (README "Legacy search string"); anything else is a 400 naming the token.
+// maintenance scripts use (docs/close.md "Legacy search string"); anything else is a 400 naming the token.
 //
 //   query   := or
 //   or      := and ('or' and)*

@@ -19,7 +19,7 @@ const ListQuery = pageQuery(PAGE_LIMITS.custom_field);
 /**
  * Real API: the plural legacy paths `/custom_fields/{lead,contact,opportunity,activity}/` are not in
  * Close's OpenAPI but still answered, and a maintained Singer tap reads custom fields there; here: each
- * answers as its singular path does, every method (README "Endpoints", [U] seen in real clients).
+ * answers as its singular path does, every method (docs/close.md "Endpoints", [U] seen in real clients).
  */
 const PLURAL_ALIASES = new Set(['lead', 'contact', 'opportunity', 'activity']);
 
