@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ import { startServer } from './process-helper.js';
 // The README's and docs/*.md's curl examples, run as a reader would paste them into one terminal, in
 // order (README first, then each page of docs/ by name), against a fresh `npm start` of the compiled
 // server with the defaults a reader has (the background ticker included: TICK_MS=100). Only the host
-// (and the webhook receiver's port, so parallel runs never collide) is changed. The README's other code
-// (the "One organization per test" file, the TypeScript example of docs/control-api.md) runs as pasted.
+// (and the webhook receiver's port, so parallel runs never collide) is changed. The other code of the
+// README and docs/ runs in test/readme-code.test.ts.
 
 const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 const readme = read('README.md');
@@ -154,33 +154,4 @@ t.test("every curl command of the README and docs/ answers as its '# →' commen
     'no organization named <token>',
   );
   t.ok(readFileSync(join(dir, 'contacts.csv'), 'utf8').startsWith('\uFEFFid,company_id,name,email'), 'the export was saved');
-});
-
-// Files pasted into the package's own tree, where `import 'crm-bulk-emulator'` resolves to this package
-// (Node's self-reference through package.json `exports`: the compiled dist/, as an installed copy would).
-const pasted = fileURLToPath(new URL('../.tap/readme-examples/', import.meta.url));
-mkdirSync(pasted, { recursive: true });
-
-t.test('the README\'s "One organization per test" file runs as pasted', async (t) => {
-  const files = fenced(readme, 'js').filter((b) => b.startsWith('// org-per-test.test.mjs'));
-  t.equal(files.length, 1, 'the README has the file');
-  const file = join(pasted, 'org-per-test.test.mjs');
-  writeFileSync(file, files[0]!);
-  const { stdout } = await run(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, TAP: '0' } });
-  // It exits 0 only if every test passed (run would throw otherwise); both ran.
-  t.match(stdout, /^ok 1 - a test may delete a lead/m);
-  t.match(stdout, /^ok 2 - …and the next one starts from the seed again/m);
-  t.notMatch(stdout, /not ok/, 'none fails');
-});
-
-t.test("docs/control-api.md's TypeScript example prints what its comment says", async (t) => {
-  const page = read('docs/control-api.md');
-  const example = fenced(page, 'ts').find((b) => b.includes("from 'crm-bulk-emulator'"));
-  t.ok(example, 'the page has the example');
-  const printed = /npx tsx example\.mts\s+# prints: (.*)$/m.exec(page)?.[1];
-  t.ok(printed, 'the page says what it prints');
-  const file = join(pasted, 'example.mts');
-  writeFileSync(file, example!);
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', env: { ...process.env, CONTROL_TOKEN: '' } });
-  t.equal(stdout.trim(), printed!.trim());
 });
