@@ -508,6 +508,8 @@ test('one busy world at 1400×1000: bulk actions and requests fit the first scre
   t.match(await rows.nth(0).locator('time').getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/, 'created');
   t.equal(await w.page.locator('#orgs-table .org-counts:visible').count(), 0, 'no row counts before they are asked for');
   t.equal(w.requests.filter((u) => /\/_mock\/orgs\/orga_/.test(u)).length, 0, 'nor fetched');
+  t.ok(w.requests.some((u) => u.endsWith('/_mock/orgs?counts=false')), 'the list is asked for without counts');
+  t.notOk(w.requests.some((u) => u.endsWith('/_mock/orgs')), 'never with them');
   const acme = rows.nth(0);
   await acme.getByRole('button', { name: 'Row counts of acme-close-key' }).click();
   const counts = acme.locator('.org-counts');
@@ -586,7 +588,8 @@ test('an HTML email reads as text; shown as HTML it is rendered in a sandboxed f
   const w = await world(t);
   const template = await closeApi(w, 'ui-mail', 'POST', '/email_template/', { name: 'Hostile', subject: 'Hostile mail', body:
     '<p>Dear <b>{{ contact.first_name }}</b>,</p><ul><li>one</li><li>two</li></ul><p>See <a href="https://example.com/x">the offer</a><br>Bye</p>' +
-    '<script>window.top.pwned = 1; parent.document.title = "pwned"</script><img src="https://tracker.example/p.gif" onerror="window.top.pwned = 2">' });
+    '<script>window.top.pwned = 1; parent.document.title = "pwned"</script><img src="https://tracker.example/p.gif" onerror="window.top.pwned = 2">' +
+    '<p class="styled" style="color: rgb(255, 0, 0)">Styled</p>' });
   t.equal(template.status, 200);
   const job = await closeApi(w, 'ui-mail', 'POST', '/bulk_action/email/', { template_id: template.body.id, s_query: leadsQuery(five[0]!), send_done_email: false });
   t.equal((await control(w, 'POST', `/jobs/${job.body.id}/run`)).status, 200);
@@ -595,7 +598,7 @@ test('an HTML email reads as text; shown as HTML it is rendered in a sandboxed f
   await openDashboard(w);
   const mail = w.page.locator('#outbox-list li', { hasText: 'Hostile mail' });
   await mail.waitFor();
-  t.match(await mail.locator('.mail-text').textContent(), /^Dear \S+,\n\n• one\n• two\n\nSee the offer <https:\/\/example\.com\/x>\nBye$/,
+  t.match(await mail.locator('.mail-text').textContent(), /^Dear \S+,\n\n• one\n• two\n\nSee the offer <https:\/\/example\.com\/x>\nBye\n\nStyled$/,
     'paragraphs, list items and line breaks kept; the link shows its address; the script is gone');
   t.equal(await mail.locator('iframe').count(), 0);
   const title = await w.page.title();
@@ -612,6 +615,8 @@ test('an HTML email reads as text; shown as HTML it is rendered in a sandboxed f
   t.equal(await w.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined, 'no script of the email ran');
   t.equal(await w.page.title(), title);
   t.same(w.requests.filter((u) => u.includes('tracker.example')), [], 'its image was not fetched');
+  // The page's CSP holds in the frame (a srcdoc document inherits it): an inline style is not applied either.
+  t.not(await inside.locator('p.styled').evaluate((p) => getComputedStyle(p).color), 'rgb(255, 0, 0)', 'inline style not applied');
   await shot(w, 'outbox-html-frame', '#outbox');
 
   await mail.getByRole('button', { name: 'Show as text' }).click();
