@@ -260,7 +260,11 @@ const panels = {
         $('#details').close();
       }
     }
-    await Promise.all([...countsShown].map((id) => loadCounts(document.querySelector(`#orgs-table tbody[data-org-id="${CSS.escape(id)}"]`))));
+    // Shown counts follow the data; one deleted meanwhile (a 404) is simply no longer shown.
+    await Promise.all([...countsShown].map((id) => loadCounts(document.querySelector(`#orgs-table tbody[data-org-id="${CSS.escape(id)}"]`)).catch((err) => {
+      if (err.status !== 404) throw err;
+      countsShown.delete(id);
+    })));
     for (const select of document.querySelectorAll('.org-select')) {
       sync(select, [{ id: '', credentials: ['any'] }, ...orgs], (o) => o.id || '(any)', (o) => h('option', { value: o.id }), (el, o) => setText(el, o.credentials[0] ?? o.id));
     }
