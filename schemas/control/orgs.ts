@@ -21,6 +21,8 @@ export type OrgResponseT = Static<typeof OrgResponse>;
 export const OrgListItem = Type.Object({ ...head, counts: Type.Optional(Counts), ...tail }, { description: 'Without `counts` when the list is asked for with counts=false' });
 export type OrgListItemT = Static<typeof OrgListItem>;
 export const OrgList = Type.Object({ data: Type.Array(OrgListItem) });
+/** The list as answered without counts=false: every organization with its counts. */
+export const OrgListWithCounts = Type.Object({ data: Type.Array(OrgResponse) });
 
 export const OrgListQuery = Type.Object({
   counts: Type.Optional(Type.Boolean({
