@@ -24,6 +24,7 @@ import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
 import blueaiPlugin from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
+import { rootRoutes } from './control/home.js';
 import { ChangeFeed, isWrite } from './core/events.js';
 import { registerOpenapi, surfaceOf } from './control/openapi.js';
 import { controlErrorHandler } from './control/errors.js';
@@ -267,6 +268,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     await app.register(cors, { origin: options.corsOrigins, credentials: true });
   }
   await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken, allowedHosts: options.allowedHosts, listenHost: options.listenHost });
+  await app.register(rootRoutes, { allowedHosts: options.allowedHosts, listenHost: options.listenHost });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
   await app.register(closePlugin, { prefix: '/api/v1' });
 

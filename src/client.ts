@@ -8,7 +8,7 @@ import type { HealthResponse } from '../schemas/control/health.js';
 import type {
   ControlJobT, JobList as JobListSchema, JobListQuery, JobWaitQuery, OutboxList as OutboxListSchema, OutboxMessageT, TickerT, TickerUpdateT,
 } from '../schemas/control/jobs.js';
-import type { OrgCreateT, OrgList as OrgListSchema, OrgResponseT } from '../schemas/control/orgs.js';
+import type { OrgCreateT, OrgListWithCounts as OrgListSchema, OrgResponseT } from '../schemas/control/orgs.js';
 import type { RateLimitResponseT, RateLimitUpdateT } from '../schemas/control/rate-limit.js';
 import type { DatasetT } from '../schemas/seed.js';
 import type { FaultList as FaultListSchema, FaultRuleInputT, FaultRuleT } from '../schemas/control/faults.js';

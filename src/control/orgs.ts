@@ -2,12 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Org } from '../core/tenants.js';
 import { ControlError, controlErrors, NoContent, OrgParams } from '../../schemas/control/common.js';
-import { Dataset, OrgCreate, OrgList, OrgResponse, type OrgResponseT } from '../../schemas/control/orgs.js';
+import { Dataset, OrgCreate, OrgList, OrgListQuery, OrgResponse, type OrgListItemT, type OrgResponseT } from '../../schemas/control/orgs.js';
 import { orgClock } from './clock.js';
 import { orgRateLimit } from './rate-limit.js';
 
 export function describeOrg(app: FastifyInstance, org: Org): OrgResponseT {
   return { ...app.tenants.record(org), counts: app.tenants.counts(org.id), clock: orgClock(app, org.id), rate_limit: orgRateLimit(app, org.id) };
+}
+
+/** As describeOrg, without the row counts. */
+function describeOrgBriefly(app: FastifyInstance, org: Org): OrgListItemT {
+  return { ...app.tenants.record(org), clock: orgClock(app, org.id), rate_limit: orgRateLimit(app, org.id) };
 }
 
 /**
@@ -19,8 +24,9 @@ export default async function orgRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const one = { params: OrgParams, response: { 200: OrgResponse, ...controlErrors } };
 
-  app.get('/orgs', { schema: { response: { 200: OrgList, ...controlErrors } } }, async () => ({
-    data: app.tenants.list().map((org) => describeOrg(app, org)),
+  // ?counts=false: the dashboard's list, refreshed on every change, loads row counts only when asked.
+  app.get('/orgs', { schema: { querystring: OrgListQuery, response: { 200: OrgList, ...controlErrors } } }, async (req) => ({
+    data: app.tenants.list().map((org) => (req.query.counts === false ? describeOrgBriefly(app, org) : describeOrg(app, org))),
   }));
 
   // Datasets have their own limit (DATASET_MAX_BYTES), not Fastify's 1 MiB JSON default nor the CSV

@@ -14,13 +14,14 @@ import faultRoutes from './faults.js';
 import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
 import webhookRoutes from './webhooks.js';
+import homeRoutes from './home.js';
 import { browserGuard } from './browser-guard.js';
 import { HostGuard } from './host-guard.js';
 
 /**
  * The emulator's own API under /_mock/: consistent JSON in one envelope ({"error": {"code",
  * "message", "field"?}}), one file per concern. With a CONTROL_TOKEN, every route but health needs
- * `Authorization: Bearer <token>` (the dashboard's and the docs page's files hold no data and are open too).
+ * `Authorization: Bearer <token>` (the index at /_mock, the dashboard's and the docs page's files hold no data and are open too).
  * With or without a token, a Host that is not one of this emulator's names (DNS rebinding, ./host-guard.ts),
  * writes from another site's browser page and bodies that are not JSON are refused before anything else
  * (./browser-guard.ts).
@@ -49,7 +50,7 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   if (token) {
     app.addHook('onRequest', async (request) => {
       const path = request.url.split('?', 1)[0]!;
-      if (path === '/_mock/health' || isUiFile(path) || isDocsPage(path)) return;
+      if (path === '/_mock/health' || path === '/_mock' || path === '/_mock/' || isUiFile(path) || isDocsPage(path)) return;
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
       if (m?.[1] !== token) throw new ApiError(401, 'UNAUTHORIZED', 'The control API needs Authorization: Bearer <CONTROL_TOKEN>');
     });
@@ -66,4 +67,5 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(eventRoutes);
   await app.register(webhookRoutes);
   await app.register(uiRoutes);
+  await app.register(homeRoutes);
 }

@@ -58,6 +58,9 @@ class BodyTap extends Transform {
 const captures = new WeakMap<FastifyRequest, Capture>();
 
 const isControl = (url: string) => url === '/_mock' || url.startsWith('/_mock/') || url.startsWith('/_mock?');
+// GET / (links to the dashboard, src/control/home.ts) is the emulator's own page: opening it is no vendor
+// call. Any other method on / is a client with a wrong base URL, and is journaled as unmatched.
+const isHome = (request: FastifyRequest) => (request.method === 'GET' || request.method === 'HEAD') && (request.url === '/' || request.url.startsWith('/?'));
 const pathOf = (url: string) => url.split('?')[0]!;
 const hasBody = (request: FastifyRequest) =>
   Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
@@ -73,7 +76,7 @@ export function installJournal(app: FastifyInstance, opts: { size: number; bodyL
   if (!journal.enabled) return;
 
   app.addHook('onRequest', async (request) => {
-    if (isControl(request.url)) return;
+    if (isControl(request.url) || isHome(request)) return;
     // Copied now: validation later coerces the query in place and fills in defaults.
     // fromEntries: `?__proto__=x` is recorded as a key like any other, not assigned to the prototype.
     const query: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.query as Record<string, unknown>)

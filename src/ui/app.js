@@ -6,7 +6,8 @@
 //   live()       GET /_mock/events (Server-Sent Events, read with fetch so the token can be sent);
 //                when the stream fails, polling every 2 s until it works again
 //
-// Text from the emulator (bodies, credentials, paths) only ever goes into textContent, never HTML.
+// Text from the emulator (bodies, credentials, paths) only ever goes into textContent, never HTML; an
+// email's HTML body is rendered only inside a sandboxed frame (see makeMail).
 
 const TOKEN_KEY = 'crm-bulk-emulator.control-token';
 const POLL_MS = 2000;
@@ -47,8 +48,11 @@ function setText(el, text) {
  * removed, and nodes moved only when out of order (moving a focused button would drop focus).
  */
 function sync(container, items, key, make, update) {
-  const existing = new Map([...container.children].map((el) => [el.dataset.key, el]));
-  items.forEach((item, i) => {
+  // Children without a key (a table's caption and head) stay in front.
+  const fixed = [...container.children].filter((el) => el.dataset.key === undefined).length;
+  const existing = new Map([...container.children].filter((el) => el.dataset.key !== undefined).map((el) => [el.dataset.key, el]));
+  items.forEach((item, index) => {
+    const i = fixed + index;
     const k = key(item);
     let el = existing.get(k);
     if (el) existing.delete(k);
@@ -240,12 +244,27 @@ function countsText(counts) {
 
 const panels = {
   async orgs() {
-    const [list, clock] = await Promise.all([api('GET', '/orgs'), api('GET', '/clock')]);
+    const [list, clock] = await Promise.all([api('GET', '/orgs?counts=false'), api('GET', '/clock')]);
     orgs = list.data;
     showClock($('#default-clock'), { ...clock, source: 'default' }, 'Default clock: ');
     $('#orgs-empty').hidden = orgs.length > 0;
-    sync($('#orgs-list'), orgs, (o) => o.id, makeOrgCard, updateOrgCard);
+    sync($('#orgs-table'), orgs, (o) => o.id, makeOrgBody, updateOrgBody);
     relabel();
+    const known = new Set(orgs.map((o) => o.id));
+    for (const id of countsShown) if (!known.has(id)) countsShown.delete(id);
+    if (managed) {
+      const org = orgs.find((o) => o.id === managed.id);
+      if (org) updateOrgCard(managed.card, org);
+      else {
+        $('#details-body').replaceChildren();
+        $('#details').close();
+      }
+    }
+    // Shown counts follow the data; one deleted meanwhile (a 404) is simply no longer shown.
+    await Promise.all([...countsShown].map((id) => loadCounts(document.querySelector(`#orgs-table tbody[data-org-id="${CSS.escape(id)}"]`)).catch((err) => {
+      if (err.status !== 404) throw err;
+      countsShown.delete(id);
+    })));
     for (const select of document.querySelectorAll('.org-select')) {
       sync(select, [{ id: '', credentials: ['any'] }, ...orgs], (o) => o.id || '(any)', (o) => h('option', { value: o.id }), (el, o) => setText(el, o.credentials[0] ?? o.id));
     }
@@ -286,9 +305,7 @@ const panels = {
     const list = await api('GET', '/outbox');
     const mails = [...list.data].reverse();
     $('#outbox-empty').hidden = mails.length > 0;
-    sync($('#outbox-list'), mails, (m) => `${m.org_id}/${m.id}`, (m) => h('li', {},
-      h('strong', {}, m.subject), ' ', h('span', { class: 'meta' }, `to ${m.recipient} · `, orgRef('span', m.org_id), ` · ${m.date_created}`),
-      h('div', {}, m.body)), () => {});
+    sync($('#outbox-list'), mails, (m) => `${m.org_id}/${m.id}`, makeMail, () => {});
   },
 
   async faults() {
@@ -329,17 +346,99 @@ function updateDeliveryRow(tr, d) {
   setText(next, d.next_attempt_at ?? '—');
 }
 
-// Organizations: one card each.
+// Organizations: one compact row each (a tbody: the row, and its row counts when asked for). The rest
+// (credentials, dataset, clock, advance, reset, snapshot, delete) is in its Manage dialog, kept up to date.
+
+/** Organizations whose row counts are shown: each refetched (GET /_mock/orgs/{id}) when the panel reloads. */
+const countsShown = new Set();
+/** The organization the details dialog manages, while it does: { id, card }. */
+let managed = null;
+
+const VENDOR_NAMES = { close: 'Close', blueai: 'BlueAI' };
+
+function makeOrgBody(org) {
+  const label = org.credentials[0] ?? org.id;
+  const countsId = `org-counts-${org.id}`;
+  const body = h('tbody', { class: 'org', dataset: { orgId: org.id } });
+  const counts = h('button', { type: 'button', dataset: { action: 'counts' }, 'aria-expanded': 'false', 'aria-controls': countsId, 'aria-label': `Row counts of ${label}`,
+    onclick: (event) => toggleCounts(body, event.currentTarget) }, 'Counts');
+  const manage = h('button', { type: 'button', dataset: { action: 'manage' }, 'aria-label': `Manage ${label}`, onclick: () => manageOrg(org.id) }, 'Manage');
+  body.append(
+    h('tr', { class: 'org-row' },
+      h('td', { dataset: { label: 'Organization' } }, h('strong', { class: 'org-key' }), ' ', h('span', { class: 'badge', dataset: { tone: 'warn', field: 'clock' } }),
+        h('span', { class: 'mono org-id muted' })),
+      h('td', { dataset: { label: 'Created' } }, h('time', {}, h('span'), ' ', h('span'))),
+      h('td', { class: 'actions', dataset: { label: 'Actions' } }, h('span', { class: 'buttons' }, counts, manage))),
+    h('tr', { class: 'org-counts', id: countsId, hidden: true }, h('td', { colspan: '3', dataset: { label: 'Rows' } }, h('dl', { class: 'counts' }))));
+  return body;
+}
+
+function updateOrgBody(body, org) {
+  body.dataset.label = org.credentials[0] ?? org.id;
+  setText(body.querySelector('.org-key'), body.dataset.label);
+  setText(body.querySelector('.org-id'), org.id);
+  const created = body.querySelector('time');
+  created.setAttribute('datetime', org.created_at);
+  created.title = org.created_at;
+  const [day, time] = created.querySelectorAll('span');
+  setText(day, org.created_at.slice(0, 10));
+  setText(time, org.created_at.slice(11, 16));
+  // Only a clock of its own, or a frozen one, is worth a mark in the row (the dialog shows the time).
+  const clock = body.querySelector('[data-field="clock"]');
+  const mark = [org.clock.source === 'organization' ? 'own clock' : null, org.clock.frozen ? 'frozen' : null].filter(Boolean).join(', ');
+  setText(clock, mark);
+  clock.hidden = !mark;
+  clock.title = clockText(org.clock);
+}
+
+/** Shows or hides an organization's row counts; showing asks the control API for them now. */
+async function toggleCounts(body, button) {
+  const id = body.dataset.orgId;
+  const row = body.querySelector('.org-counts');
+  const shown = !countsShown.has(id);
+  if (shown) {
+    if (button.getAttribute('aria-busy') === 'true') return;
+    button.setAttribute('aria-busy', 'true');
+    try {
+      await loadCounts(body);
+    } catch (err) {
+      notice(`Row counts of ${body.dataset.label} failed: ${err.message}`, 'error');
+      return;
+    } finally {
+      button.removeAttribute('aria-busy');
+    }
+    countsShown.add(id);
+  } else {
+    countsShown.delete(id);
+  }
+  row.hidden = !shown;
+  button.setAttribute('aria-expanded', String(shown));
+}
+
+async function loadCounts(body) {
+  const org = await api('GET', `/orgs/${enc(body.dataset.orgId)}`);
+  const dl = body.querySelector('.counts');
+  sync(dl, countsText(org.counts), ([vendor]) => vendor, ([vendor]) => h('div', { dataset: { vendor } }, h('dt', {}, VENDOR_NAMES[vendor] ?? vendor), h('dd')),
+    (el, [, text]) => setText(el.querySelector('dd'), text));
+}
+
+function manageOrg(id) {
+  const org = orgs.find((o) => o.id === id);
+  if (!org) return;
+  const card = makeOrgCard(org);
+  updateOrgCard(card, org);
+  openDetails(card.dataset.label, [card]);
+  managed = { id, card };
+}
 
 function makeOrgCard(org) {
-  const card = h('article', { class: 'card', dataset: { orgId: org.id }, 'aria-labelledby': `org-${org.id}` });
-  const title = h('h3', { id: `org-${org.id}` });
+  const card = h('article', { class: 'card', dataset: { orgId: org.id }, 'aria-labelledby': 'details-h' });
   const dl = h('dl');
   const field = (name) => {
     const dd = h('dd', { dataset: { field: name } });
     dl.append(h('dt', {}, name), dd);
   };
-  ['Id', 'Credentials', 'Dataset', 'Close rows', 'BlueAI rows', 'Clock'].forEach(field);
+  ['Id', 'Credentials', 'Dataset', 'Created', 'Clock'].forEach(field);
   const byInput = h('input', { name: 'by', value: '1h', autocomplete: 'off', spellcheck: 'false' });
   const advance = h('form', { class: 'advance', 'aria-label': `Advance the clock of ${org.credentials[0] ?? org.id}` },
     h('label', {}, 'Advance clock by', byInput), h('button', { type: 'submit' }, 'Advance'));
@@ -369,7 +468,7 @@ function makeOrgCard(org) {
       if (confirm(`Delete ${card.dataset.label} and everything it owns?`)) act(b, `Delete ${card.dataset.label}`, () => api('DELETE', `/orgs/${enc(org.id)}`));
     }),
     advance);
-  card.append(title, dl, actions);
+  card.append(dl, actions);
   return card;
 }
 
@@ -377,15 +476,68 @@ function updateOrgCard(card, org) {
   const label = org.credentials[0] ?? org.id;
   card.dataset.label = label;
   card.dataset.dataset = org.dataset;
-  setText(card.querySelector('h3'), label);
   const set = (name, text) => setText(card.querySelector(`[data-field="${name}"]`), text);
   set('Id', org.id);
   set('Credentials', org.credentials.join(', ') || '(none)');
   set('Dataset', org.dataset);
-  const counts = Object.fromEntries(countsText(org.counts));
-  set('Close rows', counts.close ?? '—');
-  set('BlueAI rows', counts.blueai ?? '—');
+  set('Created', org.created_at);
   showClock(card.querySelector('[data-field="Clock"]'), org.clock);
+}
+
+// Outbox: a body is shown as text. An HTML one (a bulk email's rendered template) reads as the text it
+// renders to, with a button to see it rendered in a sandboxed frame: `sandbox` with no allowance (no
+// script, no same origin, no form, no navigation of this page), and the page's CSP applies inside too,
+// so nothing loads from anywhere. The HTML is parsed for the text by DOMParser: an inert document,
+// where no script runs and nothing loads.
+
+function makeMail(m) {
+  const doc = new DOMParser().parseFromString(m.body, 'text/html');
+  const isHtml = doc.body.querySelector('*') !== null;
+  const text = h('pre', { class: 'mail-text' }, isHtml ? htmlToText(doc) : m.body);
+  const li = h('li', { dataset: { mailId: m.id, view: 'text' } },
+    h('strong', {}, m.subject), ' ', h('span', { class: 'meta' }, `to ${m.recipient} · `, orgRef('span', m.org_id), ` · ${m.date_created}`),
+    text);
+  if (!isHtml) return li;
+  let frame = null;
+  const toggle = h('button', { type: 'button', class: 'mail-toggle', onclick: () => {
+    const html = li.dataset.view === 'text';
+    // Made on first use: a frame per email would cost a document each.
+    if (!frame) {
+      frame = h('iframe', { class: 'mail-html', sandbox: true, srcdoc: m.body, referrerpolicy: 'no-referrer', title: `The email “${m.subject}”, rendered` });
+      text.after(frame);
+    }
+    li.dataset.view = html ? 'html' : 'text';
+    text.hidden = html;
+    frame.hidden = !html;
+    setText(toggle, html ? 'Show as text' : 'Show as HTML');
+  } }, 'Show as HTML');
+  text.before(h('span', { class: 'mail-actions' }, toggle));
+  return li;
+}
+
+const BLOCK_TAGS = 'p, div, h1, h2, h3, h4, h5, h6, ul, ol, table, tr, blockquote, pre, hr, section, article, header, footer, address';
+
+/** What an HTML body reads as: paragraphs and line breaks kept, links followed by their address. No recursion, no pattern with backtracking. */
+function htmlToText(doc) {
+  const body = doc.body;
+  for (const el of body.querySelectorAll('script, style, template, noscript, title')) el.remove();
+  const walker = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest('pre')) node.data = node.data.replace(/\s+/g, ' ');
+  }
+  for (const br of body.querySelectorAll('br')) br.replaceWith('\n');
+  for (const a of body.querySelectorAll('a[href]')) {
+    const href = a.getAttribute('href');
+    if (href !== a.textContent.trim()) a.append(` <${href}>`);
+  }
+  for (const li of body.querySelectorAll('li')) li.before('\n• ');
+  for (const cell of body.querySelectorAll('td, th')) cell.after(' ');
+  for (const el of body.querySelectorAll(BLOCK_TAGS)) {
+    el.before('\n');
+    el.after('\n');
+  }
+  const lines = body.textContent.split('\n').map((line) => line.trim());
+  return lines.filter((line, i) => line !== '' || (i > 0 && lines[i - 1] !== '')).join('\n').trim();
 }
 
 // Bulk actions of every kind: one row each, updated in place as they progress.
@@ -393,7 +545,7 @@ function updateOrgCard(card, org) {
 function makeJobRow(job) {
   const tr = h('tr', { dataset: { jobId: job.id, orgId: job.org_id } });
   const cell = (label, ...kids) => h('td', { dataset: { label } }, ...kids);
-  const idButton = h('button', { type: 'button', class: 'link mono', onclick: () => showJob(tr.job) }, job.id);
+  const idButton = h('button', { type: 'button', class: 'link mono', title: job.id, onclick: () => showJob(tr.job) }, job.id);
   const progress = h('progress', { 'aria-label': `Progress of ${job.id}` });
   const buttons = ['Step', 'Run', 'Pause', 'Resume', 'Fail'].map((label) => h('button', {
     type: 'button', dataset: { action: label.toLowerCase() }, 'aria-label': `${label} ${job.id}`,
@@ -515,6 +667,7 @@ function updateFaultRow(tr, f) {
 
 function openDetails(title, body) {
   const dialog = $('#details');
+  managed = null;
   setText($('#details-h'), title);
   $('#details-body').replaceChildren(...body.flat().filter(Boolean));
   if (!dialog.open) dialog.showModal();
@@ -531,7 +684,7 @@ const TOPIC_PANELS = {
   faults: ['faults'],
   control: Object.keys(panels),
 };
-// Row counts cost the server a count per table per organization: at most once a second.
+// Shown row counts cost the server a count per table of each such organization: at most once a second.
 const MIN_PANEL_MS = { orgs: 1000 };
 
 const dirty = new Set();
@@ -706,6 +859,10 @@ $('#fault-add').addEventListener('submit', (event) => {
     form.reset();
     return `Added fault ${created.id}`;
   }, (err) => formError(form, err));
+});
+
+$('#details').addEventListener('close', () => {
+  managed = null;
 });
 
 $('#request-filter').addEventListener('change', () => {

@@ -235,3 +235,20 @@ t.test('POST /_mock/reset brings everything back to a fresh start', async (t) =>
   t.same((await ctl(app, 'GET', '/ticker')).json(), { running: false, tick_ms: 0, batch_size: 100 }, 'the ticker is back to its settings');
   t.equal((await app.inject({ url: `/api/v1/crm/deals/${SEED_IDS.deal1}`, headers: bearer('one') })).statusCode, 200, 'a credential starts a fresh organization');
 });
+
+t.test('GET /_mock/orgs?counts=false lists the organizations without their row counts; counts=true or none has them; a bad value is a 400', async (t) => {
+  const app = await build(t, { freezeAt: Date.parse('2026-03-01T09:00:00Z') }); // the clock in each answer stays put
+  const made = (await ctl(app, 'POST', '/orgs', { credential: 'brief-a' })).json();
+  const full = (await ctl(app, 'GET', '/orgs')).json().data;
+  t.same(full, [made], 'by default, as each organization answers');
+  t.same((await ctl(app, 'GET', '/orgs?counts=true')).json().data, full);
+  const brief = await ctl(app, 'GET', '/orgs?counts=false');
+  t.equal(brief.statusCode, 200);
+  const { counts, ...rest } = made;
+  t.ok(counts && Object.keys(counts).length > 0, 'an organization has counts');
+  t.same(brief.json().data, [rest], 'the same, but the counts');
+  t.same(Object.keys(brief.json().data[0]), Object.keys(rest), 'in the same key order');
+  t.equal(app.tenants.list().length, 1, 'reading changed nothing');
+  isControlError(t, await ctl(app, 'GET', '/orgs?counts=maybe'), 400, 'VALIDATION_ERROR', 'counts');
+  isControlError(t, await ctl(app, 'GET', '/orgs?count=false'), 400, 'VALIDATION_ERROR');
+});

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -266,32 +266,50 @@ test('a BlueAI call appears at the top of the request tail; its bodies open; an 
   await shot(w, 'requests', '#requests');
 });
 
-test('resetting an organization from the page puts its counts back; advancing its clock gives it its own', async (t) => {
+test('an organization is one row; its counts load when asked and follow changes; Manage resets it, advances its clock, snapshots and deletes it', async (t) => {
   const w = await world(t);
   t.equal((await control(w, 'POST', '/orgs', { credential: 'ui-reset' })).status, 201);
   await openDashboard(w);
   const orgId = w.app.tenants.get('ui-reset').id;
-  const card = w.page.locator(`.card[data-org-id="${orgId}"]`);
+  const row = w.page.locator(`#orgs-table tbody[data-org-id="${orgId}"]`);
+  t.equal(await row.locator('.org-key').textContent(), 'ui-reset');
+  t.equal(await row.locator('.org-id').textContent(), orgId);
+  t.equal(await row.locator('time').getAttribute('datetime'), (await control(w, 'GET', '/orgs/ui-reset')).body!.created_at, 'created');
+  const counts = row.locator('.org-counts');
+  t.ok(await counts.isHidden(), 'no counts until asked');
+  const countsButton = row.getByRole('button', { name: 'Row counts of ui-reset' });
+  await countsButton.click();
+  await counts.waitFor();
   const companies = seed.blueai!.companies.length;
-  t.match(await card.textContent(), `companies ${companies}`);
+  t.match(await counts.textContent(), `companies ${companies}`);
   // Close's rows include its users, pipelines and tasks.
   const cs = seed.close!;
-  const closeRows = await card.locator('[data-field="Close rows"]').textContent();
+  const closeRows = await counts.locator('[data-vendor="close"] dd').textContent();
   for (const n of [`users ${cs.users.length}`, `pipelines ${cs.pipelines!.length}`, `tasks ${cs.leads.flatMap((l) => l.tasks ?? []).length}`]) {
     t.match(closeRows, new RegExp(`\\b${n}\\b`), n);
   }
   for (let i = 0; i < 2; i++) {
     await fetch(`${w.url}/api/v1/crm/companies`, { method: 'POST', headers: { authorization: 'Bearer ui-reset', ...json }, body: JSON.stringify({ name: `Extra ${i}` }) });
   }
-  await card.getByText(`companies ${companies + 2}`).waitFor();
+  await counts.getByText(`companies ${companies + 2}`).waitFor();
+  t.pass('shown counts follow the data');
+
+  await row.getByRole('button', { name: 'Manage ui-reset' }).click();
+  const card = w.page.locator(`#details[open] .card[data-org-id="${orgId}"]`);
+  await card.waitFor();
+  t.equal(await w.page.locator('#details-h').textContent(), 'ui-reset');
+  t.equal(await card.locator('[data-field="Id"]').textContent(), orgId);
+  t.equal(await card.locator('[data-field="Dataset"]').textContent(), 'seed');
   await card.getByRole('button', { name: 'Reset ui-reset' }).click();
-  await card.getByText(`companies ${companies},`).waitFor();
+  await counts.getByText(`companies ${companies},`).waitFor();
   t.equal(w.app.tenants.db(orgId).prepare(`SELECT count(*) FROM blueai_companies WHERE org_id = ?`).pluck().get(orgId), companies, 'the database is back too');
 
   const before = Date.parse((await control(w, 'GET', '/orgs/ui-reset/clock')).body!.now);
   await card.getByLabel('Advance clock by').fill('3d');
   await card.getByRole('button', { name: 'Advance' }).click();
   await card.getByText('(own clock)').waitFor();
+  await row.locator('[data-field="clock"]', { hasText: 'own clock' }).waitFor();
+  t.pass('the dialog and the row both show the clock of its own');
   const clock = (await control(w, 'GET', '/orgs/ui-reset/clock')).body!;
   t.equal(clock.source, 'organization');
   t.ok(Date.parse(clock.now) - before >= 3 * 86_400_000, 'three days ahead');
@@ -305,10 +323,13 @@ test('resetting an organization from the page puts its counts back; advancing it
   await card.getByRole('button', { name: 'Snapshot ui-reset' }).click();
   const file = await download;
   t.equal(file.suggestedFilename(), 'ui-reset-snapshot.json');
+  await shot(w, 'organization-dialog', '#details');
   await shot(w, 'organizations', '#orgs');
 
   await card.getByRole('button', { name: 'Delete ui-reset' }).click();
-  await card.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+  await w.page.locator('#details').waitFor({ state: 'hidden' });
+  t.pass('its row is gone and its dialog closed');
   t.equal(w.app.db.prepare(`SELECT count(*) FROM orgs WHERE id = ?`).pluck().get(orgId), 0);
 });
 
@@ -397,10 +418,13 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
     }).map((el) => el.outerHTML.slice(0, 80)));
   t.same(unnamed, [], 'every control is labelled');
   const landmarks = await w.page.evaluate(() => ({
-    main: document.querySelectorAll('main').length, nav: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
-    sections: [...document.querySelectorAll('main > section')].map((s) => s.querySelector('h2')?.textContent),
+    main: document.querySelectorAll('main').length, navs: document.querySelectorAll('nav').length, h1: document.querySelectorAll('h1').length,
+    sections: [...document.querySelectorAll('main section')].map((s) => s.querySelector('h2')?.textContent),
+    nav: [...document.querySelectorAll('nav a[href^="#"]')].map((a) => a.textContent),
   }));
-  t.same(landmarks, { main: 1, nav: 1, h1: 1, sections: ['Organizations', 'Bulk actions', 'Requests', 'Outbox', 'Faults', 'Webhooks'] });
+  // The busy panels first (and, from 1200 px, in the wide column): reading and Tab order follow what the page shows.
+  const order = ['Bulk actions', 'Requests', 'Webhooks', 'Organizations', 'Outbox', 'Faults'];
+  t.same(landmarks, { main: 1, navs: 1, h1: 1, sections: order, nav: order });
 
   await w.page.keyboard.press('Tab');
   t.equal(await w.page.evaluate(() => document.activeElement?.textContent), 'Skip to the panels', 'the first Tab offers the skip link');
@@ -436,11 +460,25 @@ test('keyboard and labels: every control has a name, Tab reaches them with a vis
   t.same(foreign, [], 'nothing is fetched from anywhere but the emulator');
 });
 
-test('one busy world: every panel shows its part (the README screenshot)', async (t) => {
-  const w = await world(t, { tickMs: 0, batchSize: 2 });
+/** Width and height of a PNG file, from its IHDR chunk. */
+function pngSize(file: URL): { width: number; height: number } {
+  const head = readFileSync(file).subarray(0, 24);
+  if (head.subarray(12, 16).toString('latin1') !== 'IHDR') throw new Error(`${file.pathname} is not a PNG`);
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+}
+
+const DESKTOP = { width: 1400, height: 1000 };
+const PHONE = { width: 390, height: 844 };
+
+test('one busy world at 1400×1000: bulk actions and requests fit the first screen beside a compact organization table (the README screenshots)', async (t) => {
+  const w = await world(t, { tickMs: 0, batchSize: 2 }, DESKTOP);
   t.equal((await control(w, 'POST', '/orgs', { credential: 'acme-close-key' })).status, 201);
   t.equal((await control(w, 'POST', '/orgs', { credential: 'blueai-staging', dataset: 'empty' })).status, 201);
   await control(w, 'PUT', '/orgs/blueai-staging/clock', { now: '2026-01-15T09:00:00Z', frozen: true });
+  // A bulk email: its outbox messages are the template rendered, as HTML.
+  const intro = seed.close!.email_templates!.find((x) => x.name === 'Introduction')!.id;
+  const email = (await closeApi(w, 'acme-close-key', 'POST', '/bulk_action/email/', { template_id: intro, s_query: leadsQuery(five[0]!), send_done_email: false })).body.id as string;
+  await control(w, 'POST', `/jobs/${email}/run`);
   const start = async (extra: Record<string, unknown>) => (await closeApi(w, 'acme-close-key', 'POST', '/bulk_action/edit/', {
     type: 'set_lead_status', lead_status_id: CLOSE.status.customer, s_query: { type: 'object_type', object_type: 'lead' }, ...extra,
   })).body.id as string;
@@ -456,18 +494,82 @@ test('one busy world: every panel shows its part (the README screenshot)', async
   await fetch(`${w.url}/api/v1/crm/deal`, { headers: { authorization: 'Bearer blueai-staging' } });
   await control(w, 'POST', '/faults', { vendor: 'close', method: 'POST', path: '/api/v1/bulk_action/edit/', status: 503, times: 1 });
   await control(w, 'POST', '/faults', { vendor: 'blueai', path: '/api/v1/crm/**', latency_ms: [50, 200], probability: 0.2 });
+  const outbox = (await control(w, 'GET', '/outbox')).body!.data as { kind: string; body: string }[];
+  const htmlMails = outbox.filter((m) => m.kind === 'email');
+  t.ok(htmlMails.length >= 1 && htmlMails.every((m) => m.body.startsWith('<p>')), `the bulk email sent ${htmlMails.length} HTML email(s)`);
   await openDashboard(w);
-  t.equal(await w.page.locator('#orgs-list .card').count(), 2);
-  t.equal(await w.page.locator('#jobs-body tr').count(), 3);
-  t.same(await w.page.locator('#jobs-body tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)), ['done', 'processing', 'paused']);
+
+  // Organizations: one row each, no counts until asked.
+  const rows = w.page.locator('#orgs-table tbody.org');
+  t.equal(await rows.count(), 2, 'one row per organization');
+  t.same(await rows.locator('.org-key').allTextContents(), ['acme-close-key', 'blueai-staging']);
+  t.equal(await rows.nth(1).locator('[data-field="clock"]').textContent(), 'own clock, frozen', 'a clock of its own is marked');
+  t.ok(await rows.nth(0).locator('[data-field="clock"]').isHidden(), 'the default clock is not');
+  t.match(await rows.nth(0).locator('time').getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/, 'created');
+  t.equal(await w.page.locator('#orgs-table .org-counts:visible').count(), 0, 'no row counts before they are asked for');
+  t.equal(w.requests.filter((u) => /\/_mock\/orgs\/orga_/.test(u)).length, 0, 'nor fetched');
+  t.ok(w.requests.some((u) => u.endsWith('/_mock/orgs?counts=false')), 'the list is asked for without counts');
+  t.notOk(w.requests.some((u) => u.endsWith('/_mock/orgs')), 'never with them');
+  const acme = rows.nth(0);
+  await acme.getByRole('button', { name: 'Row counts of acme-close-key' }).click();
+  const counts = acme.locator('.org-counts');
+  await counts.waitFor();
+  const cs = seed.close!;
+  t.match(await counts.locator('[data-vendor="close"] dd').textContent(), new RegExp(`\\bleads ${cs.leads.length}\\b`), 'Close row counts, loaded on demand');
+  t.match(await counts.locator('[data-vendor="blueai"] dd').textContent(), new RegExp(`\\bcompanies ${seed.blueai!.companies.length}\\b`), 'BlueAI row counts');
+  t.equal(await acme.getByRole('button', { name: 'Row counts of acme-close-key' }).getAttribute('aria-expanded'), 'true');
+  t.equal(w.requests.filter((u) => u.endsWith(`/_mock/orgs/${w.app.tenants.get('acme-close-key').id}`)).length, 1, 'one GET /_mock/orgs/{id}');
+
+  t.equal(await w.page.locator('#jobs-body tr').count(), 4);
+  t.same(await w.page.locator('#jobs-body tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)), ['done', 'done', 'processing', 'paused']);
   t.ok(await w.page.locator('#requests-body tr').count() >= 4);
   t.equal(await w.page.locator('#requests-body tr.unmatched').count(), 1);
-  t.equal(await w.page.locator('#outbox-list li').count(), 1);
+  t.equal(await w.page.locator('#outbox-list li').count(), outbox.length);
   t.equal(await w.page.locator('#faults-body tr').count(), 2);
-  await shot(w, 'dashboard');
+
+  // The first screen: both busy panels whole inside the window, beside each other's column neighbours.
+  for (const panel of ['#jobs', '#requests']) {
+    const box = (await w.page.locator(panel).boundingBox())!;
+    t.ok(box.y >= 0 && box.y + box.height <= DESKTOP.height, `${panel} is above the fold: y ${Math.round(box.y)} to ${Math.round(box.y + box.height)} of ${DESKTOP.height}`);
+    t.ok(box.x >= 0 && box.x + box.width <= DESKTOP.width, `${panel} fits the width`);
+  }
+  const orgsBox = (await w.page.locator('#orgs').boundingBox())!;
+  const jobsBox = (await w.page.locator('#jobs').boundingBox())!;
+  t.ok(orgsBox.x > jobsBox.x + jobsBox.width, 'the organizations sit in the second column');
+  t.ok(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  for (const panel of ['#jobs', '#requests', '#orgs']) {
+    const [inner, outer] = await w.page.locator(`${panel} .scroll`).evaluate((el) => [el.scrollWidth, el.clientWidth]);
+    t.ok(inner! <= outer!, `${panel}: the table fits its column (${inner} of ${outer} px)`);
+  }
+
+  // An HTML email reads as text; the toggle renders it in a frame that may run nothing.
+  const mail = w.page.locator('#outbox-list li[data-mail-id]', { has: w.page.locator('.mail-toggle') }).first();
+  const text = (await mail.locator('.mail-text').textContent())!;
+  t.notMatch(text, /<\/?p>|<br>/, 'no tags in the text view');
+  t.match(text, /^Hi .+,\n\nI am reaching out to /, "paragraphs become lines, a blank one between");
+  t.equal(await mail.locator('iframe').count(), 0, 'no frame until asked for');
+  await mail.getByRole('button', { name: 'Show as HTML' }).click();
+  const frame = mail.locator('iframe.mail-html');
+  await frame.waitFor();
+  t.equal(await frame.getAttribute('sandbox'), '', 'sandboxed, with no allowance at all');
+  t.notMatch(await frame.getAttribute('sandbox'), /allow-scripts/);
+  t.match(await frame.getAttribute('srcdoc'), /^<p>Hi /, 'the body as sent');
+  t.ok(await mail.locator('.mail-text').isHidden(), 'the text view is hidden');
+  t.match(await frame.contentFrame().locator('p').first().textContent(), /^Hi /, 'rendered as HTML in the frame');
+  t.equal(await mail.getAttribute('data-view'), 'html');
+  await shot(w, 'outbox-html', '#outbox');
+  await mail.getByRole('button', { name: 'Show as text' }).click();
+  t.ok(await mail.locator('.mail-text').isVisible());
+  t.ok(await frame.isHidden());
+  // The bulk edit's done email is plain text: no toggle.
+  const plain = w.page.locator('#outbox-list li', { hasText: 'Your bulk edit is complete' });
+  t.equal(await plain.locator('.mail-toggle').count(), 0);
+  t.match(await plain.locator('.mail-text').textContent(), /^Bulk edit bulkedit_/);
+
+  await w.page.evaluate(() => window.scrollTo(0, 0));
+  await w.page.screenshot({ path: new URL('dashboard.png', OUT).pathname });
   // The same world on a phone: the bulk edits as labelled blocks.
-  await w.page.setViewportSize({ width: 390, height: 844 });
-  await w.page.locator('#jobs').scrollIntoViewIfNeeded();
+  await w.page.setViewportSize(PHONE);
   await w.page.evaluate(() => document.querySelector('#jobs')!.scrollIntoView());
   t.ok(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'fits a phone');
   await w.page.screenshot({ path: new URL('dashboard-phone.png', OUT).pathname });
@@ -475,6 +577,61 @@ test('one busy world: every panel shows its part (the README screenshot)', async
     copyFileSync(new URL('dashboard.png', OUT), new URL('../../docs/dashboard.png', import.meta.url));
     copyFileSync(new URL('dashboard-phone.png', OUT), new URL('../../docs/dashboard-phone.png', import.meta.url));
   }
+  // The README's pictures are of this page as it renders now (UPDATE_SCREENSHOT=1 remakes them).
+  for (const [name, size] of [['dashboard.png', DESKTOP], ['dashboard-phone.png', PHONE]] as const) {
+    t.same(pngSize(new URL(name, OUT)), size, `${name} as rendered is the window's size`);
+    t.same(pngSize(new URL(`../../docs/${name}`, import.meta.url)), size, `docs/${name} is the size the test renders`);
+  }
+});
+
+test('an HTML email reads as text; shown as HTML it is rendered in a sandboxed frame where no script runs and nothing loads', async (t) => {
+  const w = await world(t);
+  // Where the email's image points: another origin, a server that counts what reaches it.
+  const hits: string[] = [];
+  const tracker = createServer((req, res) => {
+    hits.push(req.url!);
+    res.end();
+  });
+  await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => tracker.close(() => resolve())));
+  const pixel = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}/p.gif`;
+  const template = await closeApi(w, 'ui-mail', 'POST', '/email_template/', { name: 'Hostile', subject: 'Hostile mail', body:
+    '<p>Dear <b>{{ contact.first_name }}</b>,</p><ul><li>one</li><li>two</li></ul><p>See <a href="https://example.com/x">the offer</a><br>Bye</p>' +
+    `<script>window.top.pwned = 1; parent.document.title = "pwned"</script><img src="${pixel}" onerror="window.top.pwned = 2">` +
+    '<p class="styled" style="color: rgb(255, 0, 0)">Styled</p>' });
+  t.equal(template.status, 200);
+  const job = await closeApi(w, 'ui-mail', 'POST', '/bulk_action/email/', { template_id: template.body.id, s_query: leadsQuery(five[0]!), send_done_email: false });
+  t.equal((await control(w, 'POST', `/jobs/${job.body.id}/run`)).status, 200);
+  const stored = orgDb(w, 'ui-mail').prepare(`SELECT body FROM close_outbox WHERE kind = 'email'`).pluck().get() as string;
+  t.match(stored, /<script>window\.top\.pwned = 1/, 'the outbox holds the body as rendered, script and all');
+  await openDashboard(w);
+  const mail = w.page.locator('#outbox-list li', { hasText: 'Hostile mail' });
+  await mail.waitFor();
+  t.match(await mail.locator('.mail-text').textContent(), /^Dear \S+,\n\n• one\n• two\n\nSee the offer <https:\/\/example\.com\/x>\nBye\n\nStyled$/,
+    'paragraphs, list items and line breaks kept; the link shows its address; the script is gone');
+  t.equal(await mail.locator('iframe').count(), 0);
+  const title = await w.page.title();
+
+  await mail.getByRole('button', { name: 'Show as HTML' }).click();
+  const frame = mail.locator('iframe.mail-html');
+  await frame.waitFor();
+  t.equal(await frame.getAttribute('sandbox'), '', 'sandbox with no allowance: no scripts, no same origin');
+  t.equal(await frame.getAttribute('srcdoc'), stored, 'the body as stored');
+  const inside = frame.contentFrame();
+  t.match(await inside.locator('b').textContent(), /\S/, 'rendered: the bold name is an element');
+  t.equal(await inside.locator('li').count(), 2);
+  await sleep(300); // time for a script or an image error handler, were either allowed
+  t.equal(await w.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined, 'no script of the email ran');
+  t.equal(await w.page.title(), title);
+  t.same(hits, [], 'its image was not fetched');
+  // The page's CSP holds in the frame (a srcdoc document inherits it): an inline style is not applied either.
+  t.not(await inside.locator('p.styled').evaluate((p) => getComputedStyle(p).color), 'rgb(255, 0, 0)', 'inline style not applied');
+  await shot(w, 'outbox-html-frame', '#outbox');
+
+  await mail.getByRole('button', { name: 'Show as text' }).click();
+  t.ok(await frame.isHidden());
+  t.ok(await mail.locator('.mail-text').isVisible());
+  t.equal(await mail.getAttribute('data-view'), 'text');
 });
 
 test('when the emulator stops, the page says it is offline instead of showing stale data as live', async (t) => {
