@@ -58,7 +58,8 @@ export const AssignmentDeleteQuery = Type.Object({
 });
 export type AssignmentDeleteQueryT = Static<typeof AssignmentDeleteQuery>;
 
-/** Our extension of the deal, company and contact lists: only the records carrying this tag. */
+/** Real API: deal, company and contact answers show no tags and the lists document no tag filter; here:
+ * the three lists take `tag_id`, only the records carrying that tag (an unknown tag matches nothing). */
 export const tagFilter = {
   tag_id: Type.Optional(Type.String({ description: 'Emulator extension: only records with this tag assigned' })),
 };
