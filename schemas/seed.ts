@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './common.js';
 import { stringEnum } from './blueai/common.js';
+import { ACTIVITY_TYPES } from './blueai/activities.js';
+import { TAG_RESOURCE_TYPES } from './blueai/tags.js';
 import { BULK_STATUSES } from './close/bulk-edit.js';
 import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
@@ -43,8 +45,19 @@ export const SeedDeal = Type.Object({
   assigned_member_id: NS, expected_close_date: NS, probability: NI, lost_reason: NS, won_date: NS,
   currency: S, created_at: S, updated_at: S,
 });
+/** An activity on a deal or a contact (or both), as the API shows it. */
 export const SeedActivity = Type.Object({
+  id: S, type: stringEnum(ACTIVITY_TYPES), content: S, deal_id: NS, contact_id: NS, created_by: NS, created_at: S,
+});
+/** An activity as datasets written before activities followed BlueAI's reference have it: on a deal,
+ * `subject` and `body` (content: the subject, a newline, the body), `member_id` (created_by); a type
+ * other than note, call, email or meeting (`stage_change`) becomes a note. */
+export const LegacySeedActivity = Type.Object({
   id: S, deal_id: S, type: S, subject: S, body: NS, member_id: NS, created_at: S,
+});
+export const SeedTag = Type.Object({ id: S, name: Type.String({ minLength: 1 }), color: S, created_at: S, updated_at: S });
+export const SeedTagAssignment = Type.Object({
+  id: S, tag_id: S, resource_type: stringEnum(TAG_RESOURCE_TYPES), resource_id: S, created_at: S,
 });
 
 export const BlueAISeed = Type.Object({
@@ -53,7 +66,10 @@ export const BlueAISeed = Type.Object({
   companies: Type.Array(SeedCompany),
   contacts: Type.Array(SeedContact),
   deals: Type.Array(SeedDeal),
-  activities: Type.Array(SeedActivity),
+  activities: Type.Array(Type.Union([SeedActivity, LegacySeedActivity])),
+  /** Absent in datasets written before tags were emulated: none. */
+  tags: Type.Optional(Type.Array(SeedTag)),
+  tag_assignments: Type.Optional(Type.Array(SeedTagAssignment)),
 });
 
 const Custom = Type.Record(Type.String(), Type.Unknown());
@@ -312,4 +328,6 @@ export const Dataset = Type.Object(
 export type SeedFileT = Static<typeof SeedFile>;
 export type DatasetT = Static<typeof Dataset>;
 export type BlueAISeedT = Static<typeof BlueAISeed>;
+export type SeedActivityT = Static<typeof SeedActivity>;
+export type LegacySeedActivityT = Static<typeof LegacySeedActivity>;
 export type CloseSeedT = Static<typeof CloseSeed>;

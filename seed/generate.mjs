@@ -11,6 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { blueaiCrm } from './blueai-crm.mjs';
 
 const SEED = 0x5eed2026;
 const OUT = join(dirname(fileURLToPath(import.meta.url)), 'default.json');
@@ -1425,13 +1426,13 @@ const data = {
     { token: 'blueai-demo-token', description: 'demo session token (also usable as a Close API key)' },
     { token: 'ci-token', description: 'token for automated tests and CI pipelines' },
   ],
-  blueai: { members, pipelines, companies, contacts, deals, activities },
+  blueai: { members, pipelines, companies, contacts, deals, ...blueaiCrm({ mulberry32, usedIds, members, companies, contacts, deals, activities }) },
   close,
 };
 
 writeFileSync(OUT, JSON.stringify(data, null, 1) + '\n');
 console.log(
   `wrote ${OUT}: ${members.length} members, ${pipelines.length} pipelines, ${companies.length} companies, ` +
-    `${contacts.length} contacts, ${deals.length} deals, ${activities.length} activities; close: ` +
+    `${contacts.length} contacts, ${deals.length} deals, ${data.blueai.activities.length} activities, ${data.blueai.tags.length} tags, ${data.blueai.tag_assignments.length} tag assignments; close: ` +
     `${closeUsers.length} users, ${customFields.length} custom fields, ${closeLeads.length} leads, ${TASK_DEFS.length} tasks`,
 );

@@ -15,7 +15,7 @@ shareApps(t);
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr|save|role|sendas|dialer|intlink)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|tag|taga|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr|save|role|sendas|dialer|intlink)_[0-9A-Za-z]{32,43}\b/g;
 
 /** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
 const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
@@ -48,6 +48,8 @@ function describe(app: FastifyInstance, token: string): Org {
   const one: Record<string, string> = {
     deal: app.tenants.db(id).prepare(`SELECT min(deal_id) FROM blueai_activities WHERE org_id = ?`).pluck().get(id) as string, contact: first(app, 'blueai_contacts', id), company: first(app, 'blueai_companies', id),
     pipeline: first(app, 'blueai_pipelines', id), member: first(app, 'blueai_members', id),
+    blueActivity: first(app, 'blueai_activities', id), tag: first(app, 'blueai_tags', id),
+    taggedDeal: app.tenants.db(id).prepare(`SELECT min(resource_id) FROM blueai_tag_assignments WHERE org_id = ? AND resource_type = 'deal'`).pluck().get(id) as string,
     lead: first(app, 'close_leads', id), closeContact: first(app, 'close_contacts', id), opportunity: first(app, 'close_opportunities', id),
     activity: first(app, 'close_activities', id), customActivity: first(app, 'close_activities', id, 'custom_activity_type_id IS NOT NULL'),
     customObject: first(app, 'close_custom_objects', id), leadStatus: first(app, 'close_lead_statuses', id),
@@ -130,7 +132,8 @@ t.test('BlueAI: reads, lists, exports and searches show only the caller\'s rows;
   for (const x of orgs) {
     await as(t, app, orgs, x, 'lists and exports', async () => Promise.all(
       ['/deals?limit=200', '/contacts?limit=200', '/companies?limit=200', '/pipelines', '/members', '/deals?search=a', '/contacts?search=a',
-        `/deals/${x.one.deal}/activities`, '/bulk/deals/export', '/bulk/contacts/export', '/bulk/companies/export']
+        `/deals/${x.one.deal}/activities`, '/activities?limit=200', `/activities?deal_id=${x.one.deal}`, '/tags', `/deals?tag_id=${x.one.tag}`,
+        '/bulk/deals/export', '/bulk/contacts/export', '/bulk/companies/export']
         .map((url) => blue(app, x, { url }))).then((all) => ownIds(t, x, all)));
     for (const y of orgs.filter((o) => o !== x)) {
       const targets: [string, string][] = [['deals', y.one.deal!], ['contacts', y.one.contact!], ['companies', y.one.company!], ['pipelines', y.one.pipeline!]];
@@ -149,6 +152,27 @@ t.test('BlueAI: reads, lists, exports and searches show only the caller\'s rows;
         t.equal(stage.statusCode, 404, 'stage change of another organization\'s deal');
         const activities = await blue(app, x, { url: `/deals/${y.one.deal}/activities` });
         t.equal(activities.statusCode, 404, 'activities of another organization\'s deal');
+        for (const [method, path] of [['PATCH', `/activities/${y.one.blueActivity}`], ['DELETE', `/activities/${y.one.blueActivity}`],
+          ['PATCH', `/tags/${y.one.tag}`], ['DELETE', `/tags/${y.one.tag}`],
+          ['DELETE', `/tag-assignments/${y.one.tag}?resource_type=deal&resource_id=${y.one.taggedDeal}`]] as const) {
+          const res = await blue(app, x, { method, url: path, ...(method === 'PATCH' ? { payload: { content: 'hijacked', name: 'hijacked' } } : {}) });
+          t.equal(res.statusCode, 404, `${x.token} ${method} ${path.split('/')[1]} of ${y.token}`);
+          out.push(res);
+        }
+        // Another organization's deal, contact and tag are unknown references.
+        for (const payload of [{ type: 'note', content: 'x', deal_id: y.one.deal }, { type: 'note', content: 'x', contact_id: y.one.contact }]) {
+          const res = await blue(app, x, { method: 'POST', url: '/activities', payload });
+          t.equal(res.statusCode, 400, `${x.token} an activity on ${y.token}'s record`);
+          out.push(res);
+        }
+        for (const payload of [{ tag_id: y.one.tag, resource_type: 'deal', resource_id: x.one.deal }, { tag_id: x.one.tag, resource_type: 'deal', resource_id: y.one.deal }]) {
+          const res = await blue(app, x, { method: 'POST', url: '/tag-assignments', payload });
+          t.equal(res.statusCode, 400, `${x.token} an assignment naming ${y.token}'s tag or deal`);
+          out.push(res);
+        }
+        const listed = await blue(app, x, { url: `/activities?deal_id=${y.one.deal}` });
+        t.equal(listed.json().total, 0, `${y.token}'s deal filters ${x.token}'s activities to none`);
+        out.push(listed);
         // References to another organization's rows are refused as unknown.
         const deal = await blue(app, x, { method: 'POST', url: '/deals', payload: { name: 'x', company_id: y.one.company, pipeline_id: y.one.pipeline } });
         t.equal(deal.statusCode, 400, 'a deal referring to another organization\'s company and pipeline');

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
+import { tagFilter } from './tags.js';
 
 const NStr = Nullable(Type.String());
 
@@ -40,6 +41,6 @@ export const CompanyPatch = Type.Object({ name: Type.Optional(Type.String({ minL
 export type CompanyPatchT = Static<typeof CompanyPatch>;
 
 export const COMPANY_SORT = ['created_at', 'name'] as const;
-export const CompanyListQuery = listQuery(COMPANY_SORT);
+export const CompanyListQuery = listQuery(COMPANY_SORT, tagFilter);
 export type CompanyListQueryT = Static<typeof CompanyListQuery>;
 export const CompanyList = listEnvelope(Company);

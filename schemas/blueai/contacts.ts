@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
+import { tagFilter } from './tags.js';
 
 const NStr = Nullable(Type.String());
 
@@ -32,6 +33,6 @@ export const ContactPatch = Type.Object({ last_name: Type.Optional(Type.String({
 export type ContactPatchT = Static<typeof ContactPatch>;
 
 export const CONTACT_SORT = ['created_at', 'name'] as const;
-export const ContactListQuery = listQuery(CONTACT_SORT, { company_id: Type.Optional(Type.String()) });
+export const ContactListQuery = listQuery(CONTACT_SORT, { company_id: Type.Optional(Type.String()), ...tagFilter });
 export type ContactListQueryT = Static<typeof ContactListQuery>;
 export const ContactList = listEnvelope(Contact);

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { IsoDate, IsoDateTime, MAX_COUNT, Nullable } from '../common.js';
+import { IsoDate, IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
+import { tagFilter } from './tags.js';
 
 const NStr = Nullable(Type.String());
 
@@ -49,22 +50,6 @@ export const DealStageChange = Type.Object({
 });
 
 export const DEAL_SORT = ['created_at', 'updated_at', 'name', 'amount'] as const;
-export const DealListQuery = listQuery(DEAL_SORT, { stage: Type.Optional(Type.String()) });
+export const DealListQuery = listQuery(DEAL_SORT, { stage: Type.Optional(Type.String()), ...tagFilter });
 export type DealListQueryT = Static<typeof DealListQuery>;
 export const DealList = listEnvelope(Deal);
-
-export const Activity = Type.Object({
-  id: Type.String(),
-  deal_id: Type.String(),
-  type: Type.String(),
-  subject: Type.String(),
-  body: NStr,
-  member_id: NStr,
-  created_at: IsoDateTime,
-});
-export type ActivityT = Static<typeof Activity>;
-export const ActivityList = listEnvelope(Activity);
-export const ActivityListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  offset: Type.Integer({ minimum: 0, maximum: MAX_COUNT, default: 0 }),
-});

@@ -126,5 +126,57 @@ export const blueaiMigrations: MigrationSet = {
         CREATE INDEX blueai_companies_name ON blueai_companies(org_id, name, id);
       `,
     },
+    {
+      version: 3,
+      name: 'activities as BlueAI documents them (a deal or a contact, content, created_by); tags and tag assignments',
+      sql: `
+        -- An activity belongs to a deal or a contact; the recorded stage changes become notes.
+        CREATE TABLE blueai_activities_v3 (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          type TEXT NOT NULL,
+          content TEXT NOT NULL,
+          deal_id TEXT,
+          contact_id TEXT,
+          created_by TEXT,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        INSERT INTO blueai_activities_v3 (org_id, id, type, content, deal_id, contact_id, created_by, created_at)
+          SELECT org_id, id, CASE WHEN type IN ('note', 'call', 'email', 'meeting') THEN type ELSE 'note' END,
+            subject || CASE WHEN body IS NULL THEN '' ELSE char(10) || body END, deal_id, NULL, member_id, created_at
+          FROM blueai_activities;
+        DROP TABLE blueai_activities;
+        ALTER TABLE blueai_activities_v3 RENAME TO blueai_activities;
+        CREATE INDEX blueai_activities_deal ON blueai_activities(org_id, deal_id, created_at);
+        CREATE INDEX blueai_activities_contact ON blueai_activities(org_id, contact_id, created_at);
+        CREATE INDEX blueai_activities_created ON blueai_activities(org_id, created_at, id);
+
+        -- name_key: the name case-folded, unique per organization.
+        CREATE TABLE blueai_tags (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL,
+          color TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX blueai_tags_name ON blueai_tags(org_id, name_key);
+
+        CREATE TABLE blueai_tag_assignments (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          tag_id TEXT NOT NULL,
+          resource_type TEXT NOT NULL,
+          resource_id TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX blueai_tag_assignments_one ON blueai_tag_assignments(org_id, tag_id, resource_type, resource_id);
+        CREATE INDEX blueai_tag_assignments_resource ON blueai_tag_assignments(org_id, resource_type, resource_id);
+      `,
+    },
   ],
 };

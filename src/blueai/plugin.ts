@@ -14,6 +14,8 @@ import companyRoutes from './routes/companies.js';
 import pipelineRoutes from './routes/pipelines.js';
 import memberRoutes from './routes/members.js';
 import bulkRoutes from './routes/bulk.js';
+import activityRoutes from './routes/activities.js';
+import tagRoutes from './routes/tags.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,4 +72,6 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   await app.register(pipelineRoutes);
   await app.register(memberRoutes);
   await app.register(bulkRoutes);
+  await app.register(activityRoutes);
+  await app.register(tagRoutes);
 }

@@ -1,6 +1,7 @@
 import { cached, columns, rowInserter, type Db } from '../core/db.js';
 import type { VendorDataset } from '../core/datasets.js';
 import type { BlueAISeedT } from '../../schemas/seed.js';
+import { CRM_COUNTED, checkCrmSeed, exportCrmSeed, insertCrmSeed } from './seed-crm.js';
 
 const HEX_ID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
 
@@ -34,7 +35,6 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
   const members = has(s.members);
   const companies = has(s.companies);
   const contacts = has(s.contacts);
-  const deals = has(s.deals);
   for (const [i, c] of s.contacts.entries()) {
     if (c.company_id && !companies.has(c.company_id)) return `/blueai/contacts/${i}/company_id: unknown company ${c.company_id}`;
   }
@@ -49,11 +49,7 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
       return `${at}/assigned_member_id: unknown member ${d.assigned_member_id}`;
     }
   }
-  for (const [i, a] of s.activities.entries()) {
-    if (!deals.has(a.deal_id)) return `/blueai/activities/${i}/deal_id: unknown deal ${a.deal_id}`;
-    if (a.member_id && !members.has(a.member_id)) return `/blueai/activities/${i}/member_id: unknown member ${a.member_id}`;
-  }
-  return null;
+  return checkCrmSeed(s);
 }
 
 /** Inserts a validated dataset into one organization, inside the caller's transaction. */
@@ -72,7 +68,7 @@ export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
   insert('blueai_companies', s.companies);
   insert('blueai_contacts', s.contacts);
   insert('blueai_deals', s.deals);
-  insert('blueai_activities', s.activities);
+  insertCrmSeed(db, orgId, s);
 }
 
 /** The organization's BlueAI data in the seed format; rows in primary-key order, stages by position. */
@@ -91,7 +87,7 @@ export function exportBlueAI(db: Db, orgId: string): BlueAISeedT {
     companies: all(`SELECT ${cols(db, 'blueai_companies')} FROM blueai_companies WHERE org_id = ? ORDER BY id`),
     contacts: all(`SELECT ${cols(db, 'blueai_contacts')} FROM blueai_contacts WHERE org_id = ? ORDER BY id`),
     deals: all(`SELECT ${cols(db, 'blueai_deals')} FROM blueai_deals WHERE org_id = ? ORDER BY id`),
-    activities: all(`SELECT ${cols(db, 'blueai_activities')} FROM blueai_activities WHERE org_id = ? ORDER BY id`),
+    ...exportCrmSeed(db, orgId),
   };
 }
 
@@ -104,9 +100,9 @@ export const blueaiDataset: VendorDataset<'blueai'> = {
   insert: insertBlueAISeed,
   export: exportBlueAI,
   // "empty": the organization's members and pipelines stay, so deals can be created at once.
-  empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [] }),
+  empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [], tags: [], tag_assignments: [] }),
   counts: (db, orgId) => Object.fromEntries(
-    (['members', 'pipelines', 'companies', 'contacts', 'deals', 'activities'] as const).map((k) => [
+    (['members', 'pipelines', 'companies', 'contacts', 'deals', ...CRM_COUNTED] as const).map((k) => [
       k, cached(db, `SELECT count(*) FROM blueai_${k} WHERE org_id = ?`).pluck().get(orgId) as number,
     ]),
   ),

@@ -19,7 +19,7 @@ t.test("the documentation's update example moves three deals to proposal and ass
     const stored = row(app, 'blueai_deals', org, id);
     t.equal(stored?.stage, 'proposal');
     t.equal(stored?.assigned_member_id, member);
-    t.equal(count(app, 'blueai_activities', org, `deal_id = ? AND type = 'stage_change'`, id) > 0, true);
+    t.equal(count(app, 'blueai_activities', org, `deal_id = ? AND type = 'note' AND created_by IS NULL AND content LIKE 'ステージ変更: % → proposal'`, id), 1, 'the stage change, as a note');
   }
 });
 
@@ -52,7 +52,7 @@ t.test('repeated ids count once', async (t) => {
   const app = await build(t);
   const res = await app.inject({ method: 'POST', url: update, headers: bearer(), payload: { ids: [deal1, deal1, deal1], stage: 'negotiation' } });
   t.same(res.json(), { processed: 1, errors: [] });
-  t.equal(count(app, 'blueai_activities', orgOf(app), `deal_id = ? AND type = 'stage_change'`, deal1), 1, 'one stage change recorded');
+  t.equal(count(app, 'blueai_activities', orgOf(app), `deal_id = ? AND type = 'note' AND created_by IS NULL AND content LIKE 'ステージ変更: % → negotiation'`, deal1), 1, 'one stage change recorded');
 });
 
 t.test('assigned_member_id null unassigns the deals', async (t) => {
@@ -112,6 +112,25 @@ t.test('bulk delete removes the deals with their activities and reports missing 
   t.equal(count(app, 'blueai_deals', org), 198);
   t.equal(count(app, 'blueai_activities', org, 'deal_id IN (?, ?)', deal1, deal2), 0);
   t.ok(row(app, 'blueai_deals', org, deal3), 'others stay');
+});
+
+t.test('bulk delete removes the deals\' tag assignments and activities, and no other record\'s', async (t) => {
+  const app = await build(t);
+  const org = orgOf(app);
+  const tag = (await app.inject({ method: 'POST', url: '/api/v1/crm/tags', headers: bearer(), payload: { name: '一括削除', color: '#112233' } })).json().tag;
+  for (const [resource_type, resource_id] of [['deal', deal1], ['deal', deal2], ['deal', deal3], ['contact', SEED_IDS.contact]]) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/crm/tag-assignments', headers: bearer(), payload: { tag_id: tag.id, resource_type, resource_id } });
+    t.equal(res.statusCode, 201);
+  }
+  const note = await app.inject({ method: 'POST', url: '/api/v1/crm/activities', headers: bearer(), payload: { type: 'note', content: 'x', deal_id: deal1 } });
+  t.equal(note.statusCode, 201);
+  const deal3Activities = count(app, 'blueai_activities', org, 'deal_id = ?', deal3);
+  const res = await app.inject({ method: 'POST', url: del, headers: bearer(), payload: { ids: [deal1, deal2] } });
+  t.same(res.json(), { processed: 2, errors: [] });
+  t.equal(count(app, 'blueai_tag_assignments', org, `resource_type = 'deal' AND resource_id IN (?, ?)`, deal1, deal2), 0, 'their assignments are gone');
+  t.equal(count(app, 'blueai_tag_assignments', org, 'tag_id = ?', tag.id), 2, "deal3's and the contact's stay");
+  t.equal(row(app, 'blueai_activities', org, note.json().id), undefined, 'the activity created on deal1 is gone');
+  t.equal(count(app, 'blueai_activities', org, 'deal_id = ?', deal3), deal3Activities, "deal3's activities stay");
 });
 
 t.test('bulk delete with no ids or more than 100 is rejected and deletes nothing', async (t) => {

@@ -24,7 +24,9 @@ t.test('contacts survive an export → import → export round trip', async (t) 
   t.equal(original.length, 151);
 
   // The target starts with the same companies (seeded ids repeat in every organization) but no contacts.
-  const emptySeed = { ...seed, blueai: { ...seed.blueai, contacts: [], deals: seed.blueai.deals.map((d) => ({ ...d, contact_id: null })) } };
+  const emptySeed = { ...seed, blueai: { ...seed.blueai, contacts: [], deals: seed.blueai.deals.map((d) => ({ ...d, contact_id: null })),
+    activities: seed.blueai.activities.filter((a) => a.deal_id !== null).map((a) => ({ ...a, contact_id: null })),
+    tag_assignments: seed.blueai.tag_assignments!.filter((a) => a.resource_type !== 'contact') } };
   const target = await build(t, { seed: emptySeed });
   t.equal((await exportContacts(target, 'target-org')).length, 1, 'the target has only the header');
 

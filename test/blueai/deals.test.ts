@@ -146,7 +146,7 @@ t.test('getting, patching and deleting a deal', async (t) => {
   }
 });
 
-t.test('moving a deal to closed_lost records lost_reason, probability 0 and a stage_change activity', async (t) => {
+t.test('moving a deal to closed_lost records lost_reason, probability 0 and the stage change as a note on the deal', async (t) => {
   const app = await build(t);
   const org = orgOf(app);
   const before = count(app, 'blueai_activities', org, 'deal_id = ?', SEED_IDS.deal2);
@@ -161,8 +161,11 @@ t.test('moving a deal to closed_lost records lost_reason, probability 0 and a st
   const acts = await app.inject({ url: `${url}/${SEED_IDS.deal2}/activities`, headers: bearer() });
   t.equal(acts.statusCode, 200);
   t.equal(acts.json().total, before + 1);
-  t.equal(acts.json().items[0].type, 'stage_change', 'newest first');
-  t.match(acts.json().items[0].subject, /lead → closed_lost/);
+  const [note] = acts.json().items;
+  t.equal(note.type, 'note', 'newest first');
+  t.match(note.content, /lead → closed_lost/);
+  t.equal(note.created_by, null);
+  t.same(row(app, 'blueai_activities', org, note.id), { org_id: org, ...note }, 'stored as answered');
 
   const wrong = await app.inject({ method: 'POST', url: `${url}/${SEED_IDS.deal2}/stage`, headers: bearer(), payload: { stage: 'partner_intro' } });
   t.equal(wrong.statusCode, 400);

@@ -139,3 +139,27 @@ t.test('each export starts with the BOM and the documented columns, in order', a
     t.equal(res.body.split('\r\n')[0], '\uFEFF' + columns.join(','), `${what}: the documented columns`);
   }
 });
+
+t.test('activities, tags and tag assignments answer the fields and envelopes of the reference\'s section 5', async (t) => {
+  const app = await build(t);
+  const S5 = DOC.section5;
+  const list = (await get(app, '/activities?limit=200')).json();
+  t.same(shapeProblems(list, DOC.list_envelope), [], 'activities: the list envelope');
+  t.ok(list.items.length > 0);
+  t.same(list.items.flatMap((a: Record<string, unknown>) => shapeProblems(a, S5.activity).map((p) => `${a.id} ${p}`)), [], 'every seeded activity as documented');
+  t.same([...new Set(list.items.map((a: { type: string }) => a.type))].sort(), [...S5.activity_types].sort(), 'the documented types, and only those');
+  const tags = (await get(app, '/tags')).json();
+  t.same(Object.keys(tags), [S5.tags_envelope]);
+  t.same(tags.tags.flatMap((tag: Record<string, unknown>) => shapeProblems(tag, S5.tag)), []);
+  const created = await post(app, '/tags', { name: 'documented', color: S5.tag_color_example });
+  t.same(Object.keys(created.json()), [S5.tag_envelope]);
+  t.same(shapeProblems(created.json().tag, S5.tag), []);
+  for (const [resource_type, path] of [['deal', '/deals'], ['company', '/companies'], ['contact', '/contacts']]) {
+    t.ok(S5.tag_resource_types.includes(resource_type));
+    const id = (await get(app, `${path}?limit=1`)).json().items[0].id;
+    const res = await post(app, '/tag-assignments', { tag_id: created.json().tag.id, resource_type, resource_id: id });
+    t.same(Object.keys(res.json()), [S5.assignment_envelope]);
+    t.same(shapeProblems(res.json().assignment, S5.tag_assignment), [], resource_type);
+    t.match(res.json().assignment, { tag_name: 'documented', tag_color: S5.tag_color_example, resource_type, resource_id: id });
+  }
+});

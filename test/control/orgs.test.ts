@@ -9,7 +9,8 @@ shareApps(t);
 const BS = seed.blueai;
 const CS = seed.close!;
 const seedCounts = {
-  blueai: { members: BS.members.length, pipelines: BS.pipelines.length, companies: BS.companies.length, contacts: BS.contacts.length, deals: BS.deals.length, activities: BS.activities.length },
+  blueai: { members: BS.members.length, pipelines: BS.pipelines.length, companies: BS.companies.length, contacts: BS.contacts.length, deals: BS.deals.length, activities: BS.activities.length,
+    tags: BS.tags!.length, tag_assignments: BS.tag_assignments!.length },
   close: {
     leads: CS.leads.length, contacts: CS.leads.flatMap((l) => l.contacts).length, opportunities: CS.leads.flatMap((l) => l.opportunities).length,
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,
@@ -95,7 +96,7 @@ t.test('a dataset body over DATASET_MAX_BYTES is a 413 in the control envelope a
   t.equal((await ctl(app, 'GET', '/orgs')).json().data.length, 0);
   isControlError(t, await ctl(app, 'GET', '/orgs/too-big'), 404, 'NOT_FOUND');
   // Under the limit the same route takes a dataset.
-  const small = { blueai: { ...BS, companies: [], contacts: [], deals: [], activities: [] } };
+  const small = { blueai: { ...BS, companies: [], contacts: [], deals: [], activities: [], tag_assignments: [] } };
   t.ok(JSON.stringify(small).length < 64 * 1024);
   t.equal((await ctl(app, 'POST', '/orgs', { credential: 'small', dataset: small })).statusCode, 201);
 });
@@ -132,7 +133,9 @@ t.test('dataset "empty" keeps users, pipelines, statuses and fields but no recor
 
 t.test('an organization made from a dataset holds exactly that data, and a reset returns to it', async (t) => {
   const app = await build(t);
-  const ds = { blueai: { ...BS, deals: BS.deals.slice(0, 2), activities: BS.activities.filter((a) => BS.deals.slice(0, 2).some((d) => d.id === a.deal_id)) } };
+  const kept = new Set(BS.deals.slice(0, 2).map((d) => d.id));
+  const ds = { blueai: { ...BS, deals: BS.deals.slice(0, 2), activities: BS.activities.filter((a) => a.deal_id !== null && kept.has(a.deal_id)),
+    tag_assignments: BS.tag_assignments!.filter((a) => a.resource_type !== 'deal' || kept.has(a.resource_id)) } };
   const org = (await ctl(app, 'POST', '/orgs', { credential: 'custom', dataset: ds })).json();
   t.equal(org.dataset, 'custom');
   t.equal(count(app, 'blueai_deals', org.id), 2);

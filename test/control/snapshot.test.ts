@@ -9,7 +9,8 @@ shareApps(t);
 
 const BLUEAI_READS = [
   '/api/v1/crm/deals?limit=100', '/api/v1/crm/deals?limit=100&page=2', '/api/v1/crm/contacts?limit=100', '/api/v1/crm/companies?limit=100',
-  '/api/v1/crm/pipelines', '/api/v1/crm/members', `/api/v1/crm/deals/${SEED_IDS.deal1}/activities`,
+  '/api/v1/crm/pipelines', '/api/v1/crm/members', `/api/v1/crm/deals/${SEED_IDS.deal1}/activities`, '/api/v1/crm/activities?limit=200',
+  '/api/v1/crm/tags', `/api/v1/crm/deals?tag_id=${seed.blueai.tags![0]!.id}&limit=200`,
   '/api/v1/crm/bulk/deals/export', '/api/v1/crm/bulk/contacts/export', '/api/v1/crm/bulk/companies/export',
 ];
 const CLOSE_READS = [
@@ -40,6 +41,10 @@ async function change(app: FastifyInstance, credential: string, tag: string) {
   t.equal(deal.statusCode, 201);
   await app.inject({ method: 'POST', url: `/api/v1/crm/deals/${SEED_IDS.deal2}/stage`, headers: b, payload: { stage: 'closed_won' } });
   await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/update', headers: b, payload: { ids: [SEED_IDS.deal3], assigned_member_id: SEED_IDS.member } });
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/crm/activities', headers: b, payload: { type: 'call', content: `Call ${tag}`, contact_id: SEED_IDS.contact } })).statusCode, 201);
+  const newTag = await app.inject({ method: 'POST', url: '/api/v1/crm/tags', headers: b, payload: { name: `Tag ${tag}`, color: '#123456' } });
+  t.equal(newTag.statusCode, 201);
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/crm/tag-assignments', headers: b, payload: { tag_id: newTag.json().tag.id, resource_type: 'deal', resource_id: SEED_IDS.deal1 } })).statusCode, 201);
   const { payload, headers } = multipart([{ name: 'file', filename: 'c.csv', content: `first_name,last_name,email,phone,position,company_id,note\r\n${tag},Snap,,,,,\r\n` }]);
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/contacts/import', headers: { ...b, ...headers }, payload })).statusCode, 200);
   const lead = await app.inject({ method: 'POST', url: '/api/v1/lead/', headers: c, payload: { name: `Lead ${tag}`, [`custom.${CLOSE.field.industry}`]: 'Software' } });

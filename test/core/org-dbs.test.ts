@@ -207,13 +207,16 @@ t.test('a file written before one database per organization: each organization m
   old.prepare(`INSERT INTO main.credentials (token, org_id, created_at) VALUES ('legacy-key', ?, '2026-01-01')`).run(orgId);
   // The organization's file is today's: its bulk action tables have the names a later migration gave them.
   const renamed = new Map([['close_bulk_edits', 'close_bulk_actions'], ['close_bulk_edit_items', 'close_bulk_action_items']]);
+  const reshaped = new Map([['blueai_activities.subject', 'content'], ['blueai_activities.body', 'NULL'], ['blueai_activities.member_id', 'created_by']]);
   for (const table of tenantTables(old)) {
     const names = old.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
     const cols = names.join(', ');
-    const from = names.map((c) => (c === 'bulk_edit_id' ? 'bulk_action_id' : c)).join(', ');
+    const from = names.map((c) => (c === 'bulk_edit_id' ? 'bulk_action_id' : reshaped.get(`${table}.${c}`) ?? c)).join(', ');
     const source = `org.${renamed.get(table) ?? table}`;
-    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from} FROM ${source}`);
-    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from.replace(/^org_id|(?<=, )org_id(?=,|$)/, `'orga_template'`)} FROM ${source}`);
+    // Activities had a deal always, and subject/body/member_id where today's have content/created_by.
+    const where = table === 'blueai_activities' ? ' WHERE deal_id IS NOT NULL' : '';
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from} FROM ${source}${where}`);
+    old.exec(`INSERT INTO main.${table} (${cols}) SELECT ${from.replace(/^org_id|(?<=, )org_id(?=,|$)/, `'orga_template'`)} FROM ${source}${where}`);
   }
   old.exec('DETACH DATABASE org');
   const before = old.prepare(`SELECT count(*) FROM close_leads WHERE org_id = ?`).pluck().get(orgId) as number;

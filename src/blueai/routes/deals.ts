@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DeleteResult, ErrorEnvelope, IdParams, anyError } from '../../../schemas/blueai/common.js';
+import { ActivityList, ActivityPageQuery } from '../../../schemas/blueai/activities.js';
 import {
-  ActivityList, ActivityListQuery, Deal, DealCreate, DealList, DealListQuery, DealPatch, DealStageChange,
+  Deal, DealCreate, DealList, DealListQuery, DealPatch, DealStageChange,
 } from '../../../schemas/blueai/deals.js';
 
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, ...anyError };
@@ -33,6 +34,6 @@ export default async function dealRoutes(fastify: FastifyInstance) {
     deals.changeStage(req.org.id, req.params.id, req.body.stage, req.body.lost_reason));
 
   app.get('/deals/:id/activities', {
-    schema: { params: IdParams, querystring: ActivityListQuery, response: { 200: ActivityList, ...errors } },
-  }, async (req) => deals.activities(req.org.id, req.params.id, req.query));
+    schema: { params: IdParams, querystring: ActivityPageQuery, response: { 200: ActivityList, ...errors } },
+  }, async (req) => app.blueai.activities.ofDeal(req.org.id, req.params.id, req.query));
 }

@@ -3,6 +3,7 @@ import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { CompanyT, CompanyCreateT, CompanyPatchT, CompanyListQueryT } from '../../../schemas/blueai/companies.js';
+import { deleteDependents } from './dependents.js';
 import { listRows, publicRow, type Page } from './list.js';
 
 const WRITABLE = [
@@ -19,6 +20,7 @@ export class CompanyStore {
         table: 'blueai_companies',
         orgId,
         searchColumns: ['name', 'name_kana'],
+        tagged: { resourceType: 'company', tagId: q.tag_id },
         sortColumns: { created_at: 'created_at', name: 'name' },
       },
       q,
@@ -82,7 +84,8 @@ export class CompanyStore {
     return next;
   }
 
-  /** Deletes a company and, in the same transaction, detaches its contacts and deals. */
+  /** Deletes a company and, in the same transaction, detaches its contacts and deals;
+   * its tag assignments go. */
   delete(orgId: string, id: string): void {
     const gone = this.db.transaction(() => {
       if (cached(this.db, `DELETE FROM blueai_companies WHERE org_id = ? AND id = ?`).run(orgId, id).changes === 0) return false;
@@ -90,6 +93,7 @@ export class CompanyStore {
       // company_id becomes null and they keep their updated_at, as an ON DELETE SET NULL foreign key would.
       cached(this.db, `UPDATE blueai_contacts SET company_id = NULL WHERE org_id = ? AND company_id = ?`).run(orgId, id);
       cached(this.db, `UPDATE blueai_deals SET company_id = NULL WHERE org_id = ? AND company_id = ?`).run(orgId, id);
+      deleteDependents(this.db, orgId, 'company', id);
       return true;
     })();
     if (!gone) throw notFound(`Company ${id} not found`);

@@ -3,6 +3,7 @@ import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound } from '../../core/errors.js';
 import type { ContactT, ContactCreateT, ContactPatchT, ContactListQueryT } from '../../../schemas/blueai/contacts.js';
+import { deleteDependents } from './dependents.js';
 import { listRows, publicRow, type Page } from './list.js';
 import { Refs } from './refs.js';
 
@@ -22,6 +23,7 @@ export class ContactStore {
         table: 'blueai_contacts',
         orgId,
         filters: { company_id: q.company_id },
+        tagged: { resourceType: 'contact', tagId: q.tag_id },
         // The full name as exports show it ("last first"), and without the space, as Japanese names
         // are usually typed.
         searchColumns: ['last_name', 'first_name', `last_name || ' ' || first_name`, 'last_name || first_name', 'email'],
@@ -85,13 +87,15 @@ export class ContactStore {
     return next;
   }
 
-  /** Deletes a contact and, in the same transaction, detaches the deals that point at it. */
+  /** Deletes a contact and, in the same transaction, detaches the deals that point at it;
+   * its activities and tag assignments go. */
   delete(orgId: string, id: string): void {
     const gone = this.db.transaction(() => {
       if (cached(this.db, `DELETE FROM blueai_contacts WHERE org_id = ? AND id = ?`).run(orgId, id).changes === 0) return false;
       // Real API: what happens to a deleted contact's deals is not documented; here: their contact_id
       // becomes null and they keep their updated_at, as an ON DELETE SET NULL foreign key would.
       cached(this.db, `UPDATE blueai_deals SET contact_id = NULL WHERE org_id = ? AND contact_id = ?`).run(orgId, id);
+      deleteDependents(this.db, orgId, 'contact', id);
       return true;
     })();
     if (!gone) throw notFound(`Contact ${id} not found`);

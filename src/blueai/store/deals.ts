@@ -2,9 +2,11 @@ import { cached, pick, type Db } from '../../core/db.js';
 import type { Clocks } from '../../core/clock.js';
 import type { Ids } from '../../core/ids.js';
 import { notFound, validationError } from '../../core/errors.js';
-import type { DealT, DealCreateT, DealPatchT, DealListQueryT, ActivityT } from '../../../schemas/blueai/deals.js';
-import { listRows, publicRow, type ListParams, type Page } from './list.js';
+import type { DealT, DealCreateT, DealPatchT, DealListQueryT } from '../../../schemas/blueai/deals.js';
+import { listRows, publicRow, type Page } from './list.js';
 import { Refs } from './refs.js';
+import { deleteDependents } from './dependents.js';
+import type { ActivityStore } from './activities.js';
 
 const WON = 'closed_won';
 const LOST = 'closed_lost';
@@ -12,7 +14,7 @@ const LOST = 'closed_lost';
 export class DealStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly activities: ActivityStore) {
     this.refs = new Refs(db);
   }
 
@@ -23,6 +25,7 @@ export class DealStore {
         table: 'blueai_deals',
         orgId,
         filters: { stage: q.stage },
+        tagged: { resourceType: 'deal', tagId: q.tag_id },
         searchColumns: ['name'],
         sortColumns: { created_at: 'created_at', updated_at: 'updated_at', name: 'name', amount: 'amount' },
       },
@@ -126,26 +129,16 @@ export class DealStore {
     return next;
   }
 
-  /** Deletes a deal and its activities inside the caller's transaction; false when it did not exist. */
+  /** Deletes a deal, its activities and its tag assignments inside the caller's transaction; false when it did not exist. */
   deleteIn(orgId: string, id: string): boolean {
     const gone = cached(this.db, `DELETE FROM blueai_deals WHERE org_id = ? AND id = ?`).run(orgId, id).changes > 0;
-    if (gone) cached(this.db, `DELETE FROM blueai_activities WHERE org_id = ? AND deal_id = ?`).run(orgId, id);
+    if (gone) deleteDependents(this.db, orgId, 'deal', id);
     return gone;
   }
 
   delete(orgId: string, id: string): void {
     const gone = this.db.transaction(() => this.deleteIn(orgId, id))();
     if (!gone) throw notFound(`Deal ${id} not found`);
-  }
-
-  activities(orgId: string, dealId: string, q: Pick<ListParams, 'limit' | 'offset'>): Page<ActivityT> {
-    this.get(orgId, dealId);
-    return listRows(
-      this.db,
-      { table: 'blueai_activities', orgId, filters: { deal_id: dealId }, searchColumns: [], sortColumns: { created_at: 'created_at' } },
-      { ...q, sort: 'created_at', order: 'desc' },
-      (row) => publicRow<ActivityT>(row),
-    );
   }
 
   /** Real API: stage side effects are not documented; here: closed_won sets won_date (today) and
@@ -158,11 +151,7 @@ export class DealStore {
   }
 
   private recordStageChange(orgId: string, deal: DealT, to: string): void {
-    cached(
-      this.db,
-      `INSERT INTO blueai_activities (org_id, id, deal_id, type, subject, body, member_id, created_at)
-       VALUES (?, ?, ?, 'stage_change', ?, NULL, NULL, ?)`,
-    ).run(orgId, this.ids.hex('act_'), deal.id, `ステージ変更: ${deal.stage} → ${to}`, this.clock.iso(orgId));
+    this.activities.recordStageChange(orgId, deal.id, deal.stage, to);
   }
 
   private checkStage(stages: string[], stage: string, pipelineId: string): void {

@@ -9,6 +9,8 @@ import { ContactStore } from './contacts.js';
 import { CompanyStore } from './companies.js';
 import { PipelineStore } from './pipelines.js';
 import { MemberStore } from './members.js';
+import { ActivityStore } from './activities.js';
+import { TagStore } from './tags.js';
 
 /** BlueAI state, apart from the HTTP layer: routes call these, nothing else writes BlueAI tables. */
 export class BlueAIStore {
@@ -19,9 +21,13 @@ export class BlueAIStore {
   readonly companies: CompanyStore;
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
+  readonly activities: ActivityStore;
+  readonly tags: TagStore;
 
   constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
-    this.deals = new DealStore(db, ids, clock);
+    this.activities = new ActivityStore(db, ids, clock);
+    this.tags = new TagStore(db, ids, clock);
+    this.deals = new DealStore(db, ids, clock, this.activities);
     this.bulk = new BulkStore(db, ids, clock, this.deals, crash);
     this.exports = new ExportStore(db);
     this.contacts = new ContactStore(db, ids, clock);

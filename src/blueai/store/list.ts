@@ -18,6 +18,8 @@ export interface ListSpec {
   searchColumns: string[];
   /** Public sort key → SQL expression. */
   sortColumns: Record<string, string>;
+  /** Our `tag_id` list filter (deals, companies, contacts): only the records carrying that tag. */
+  tagged?: { resourceType: 'deal' | 'company' | 'contact'; tagId: string | undefined };
 }
 
 export interface Page<T> {
@@ -36,6 +38,10 @@ export function listRows<T>(db: Db, spec: ListSpec, q: ListParams, map: (row: Re
     if (value === undefined) continue;
     where.push(`${col} = @f_${col}`);
     params[`f_${col}`] = value;
+  }
+  if (spec.tagged?.tagId !== undefined) {
+    where.push(`id IN (SELECT resource_id FROM blueai_tag_assignments WHERE org_id = @org AND tag_id = @tag_id AND resource_type = @tag_type)`);
+    Object.assign(params, { tag_id: spec.tagged.tagId, tag_type: spec.tagged.resourceType });
   }
   if (q.search) {
     params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;

@@ -26,4 +26,14 @@ export class MemberStore {
     if (!row) throw notFound(`Member ${id} not found`);
     return publicRow<MemberT>(row);
   }
+
+  /**
+   * The member a request acts as (an activity's created_by). Real API: the signed-in user; here: a
+   * token that is not a signed-in session acts as the organization's first admin (by created_at, id),
+   * else its first member; null when it has none.
+   */
+  acting(orgId: string): string | null {
+    return (cached(this.db, `SELECT id FROM blueai_members WHERE org_id = ? ORDER BY role <> 'admin', created_at, id LIMIT 1`)
+      .pluck().get(orgId) as string | undefined) ?? null;
+  }
 }

@@ -6,7 +6,7 @@ import { validationError } from '../../core/errors.js';
 export class Refs {
   constructor(private readonly db: Db) {}
 
-  exists(table: 'blueai_companies' | 'blueai_contacts' | 'blueai_members' | 'blueai_deals' | 'blueai_pipelines', orgId: string, id: string): boolean {
+  exists(table: 'blueai_companies' | 'blueai_contacts' | 'blueai_members' | 'blueai_deals' | 'blueai_pipelines' | 'blueai_tags', orgId: string, id: string): boolean {
     return exists(this.db, table, orgId, id);
   }
 
