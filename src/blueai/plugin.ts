@@ -14,6 +14,8 @@ import companyRoutes from './routes/companies.js';
 import pipelineRoutes from './routes/pipelines.js';
 import memberRoutes from './routes/members.js';
 import bulkRoutes from './routes/bulk.js';
+import customFieldRoutes from './routes/custom-fields.js';
+import reportRoutes from './routes/reports.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,4 +72,6 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   await app.register(pipelineRoutes);
   await app.register(memberRoutes);
   await app.register(bulkRoutes);
+  await app.register(customFieldRoutes);
+  await app.register(reportRoutes);
 }

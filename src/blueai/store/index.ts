@@ -9,6 +9,8 @@ import { ContactStore } from './contacts.js';
 import { CompanyStore } from './companies.js';
 import { PipelineStore } from './pipelines.js';
 import { MemberStore } from './members.js';
+import { CustomFieldStore } from './custom-fields.js';
+import { ReportStore } from './reports.js';
 
 /** BlueAI state, apart from the HTTP layer: routes call these, nothing else writes BlueAI tables. */
 export class BlueAIStore {
@@ -19,13 +21,17 @@ export class BlueAIStore {
   readonly companies: CompanyStore;
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
+  readonly customFields: CustomFieldStore;
+  readonly reports: ReportStore;
 
   constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
-    this.deals = new DealStore(db, ids, clock);
+    this.customFields = new CustomFieldStore(db, ids, clock);
+    this.reports = new ReportStore(db);
+    this.deals = new DealStore(db, ids, clock, this.customFields);
     this.bulk = new BulkStore(db, ids, clock, this.deals, crash);
     this.exports = new ExportStore(db);
-    this.contacts = new ContactStore(db, ids, clock);
-    this.companies = new CompanyStore(db, ids, clock);
+    this.contacts = new ContactStore(db, ids, clock, this.customFields);
+    this.companies = new CompanyStore(db, ids, clock, this.customFields);
     this.pipelines = new PipelineStore(db, ids, clock);
     this.members = new MemberStore(db);
   }
