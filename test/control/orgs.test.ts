@@ -9,7 +9,8 @@ shareApps(t);
 const BS = seed.blueai;
 const CS = seed.close!;
 const seedCounts = {
-  blueai: { members: BS.members.length, pipelines: BS.pipelines.length, companies: BS.companies.length, contacts: BS.contacts.length, deals: BS.deals.length, activities: BS.activities.length },
+  blueai: { members: BS.members.length, pipelines: BS.pipelines.length, companies: BS.companies.length, contacts: BS.contacts.length, deals: BS.deals.length, activities: BS.activities.length,
+    custom_field_definitions: BS.custom_field_definitions!.length },
   close: {
     leads: CS.leads.length, contacts: CS.leads.flatMap((l) => l.contacts).length, opportunities: CS.leads.flatMap((l) => l.opportunities).length,
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,
