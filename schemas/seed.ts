@@ -3,6 +3,7 @@ import { Nullable } from './common.js';
 import { stringEnum } from './blueai/common.js';
 import { ACTIVITY_TYPES } from './blueai/activities.js';
 import { TAG_RESOURCE_TYPES } from './blueai/tags.js';
+import { FIELD_TYPES as BLUEAI_FIELD_TYPES, RESOURCE_TYPES } from './blueai/custom-fields.js';
 import { BULK_STATUSES } from './close/bulk-edit.js';
 import { BULK_KINDS } from './close/bulk-actions.js';
 import { ASSOCIATION_TYPES, FIELD_OBJECT_TYPES, FIELD_TYPES } from './close/custom-fields.js';
@@ -32,18 +33,24 @@ export const SeedPipeline = Type.Object({
   id: S, name: S, is_default: Type.Boolean(), sort_order: Type.Integer(), created_at: S, updated_at: S,
   stages: Type.Array(SeedStage, { minItems: 1 }),
 });
+/** A record's custom field values by definition id; absent = none (checked against the definitions). */
+const SeedCustomValues = Type.Record(Type.String(), Type.Unknown());
+export const SeedCustomFieldDefinition = Type.Object({
+  id: S, resource_type: stringEnum(RESOURCE_TYPES), name: Type.String({ minLength: 1 }), field_type: stringEnum(BLUEAI_FIELD_TYPES),
+  options_json: NS, is_required: Type.Boolean(), sort_order: Type.Integer(), created_at: S, updated_at: S,
+});
 export const SeedCompany = Type.Object({
   id: S, name: S, name_kana: NS, department: NS, industry: NS, employee_count: NI, website: NS,
-  postal_code: NS, address: NS, phone: NS, email: NS, note: NS, created_at: S, updated_at: S,
+  postal_code: NS, address: NS, phone: NS, email: NS, note: NS, created_at: S, updated_at: S, custom_fields: Type.Optional(SeedCustomValues),
 });
 export const SeedContact = Type.Object({
   id: S, first_name: NS, last_name: Type.String({ minLength: 1 }), email: NS, phone: NS, position: NS,
-  company_id: NS, note: NS, created_at: S, updated_at: S,
+  company_id: NS, note: NS, created_at: S, updated_at: S, custom_fields: Type.Optional(SeedCustomValues),
 });
 export const SeedDeal = Type.Object({
   id: S, name: S, amount: NI, stage: S, pipeline_id: S, company_id: NS, contact_id: NS,
   assigned_member_id: NS, expected_close_date: NS, probability: NI, lost_reason: NS, won_date: NS,
-  currency: S, created_at: S, updated_at: S,
+  currency: S, created_at: S, updated_at: S, custom_fields: Type.Optional(SeedCustomValues),
 });
 /** An activity on a deal or a contact (or both), as the API shows it. */
 export const SeedActivity = Type.Object({
@@ -70,6 +77,8 @@ export const BlueAISeed = Type.Object({
   /** Absent in datasets written before tags were emulated: none. */
   tags: Type.Optional(Type.Array(SeedTag)),
   tag_assignments: Type.Optional(Type.Array(SeedTagAssignment)),
+  /** Absent in datasets written before custom fields were emulated: none. */
+  custom_field_definitions: Type.Optional(Type.Array(SeedCustomFieldDefinition)),
 });
 
 const Custom = Type.Record(Type.String(), Type.Unknown());

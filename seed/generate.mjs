@@ -1419,6 +1419,66 @@ const close = {
 };
 
 // ---------------------------------------------------------------------------
+// BlueAI custom fields: definitions and some values (their own random stream, so the rest is unchanged)
+// ---------------------------------------------------------------------------
+const cfRand = mulberry32(SEED ^ 0xc0f1e1d);
+const cfPick = (arr) => arr[Math.floor(cfRand() * arr.length)];
+function cfId() {
+  for (;;) {
+    let hex = '';
+    for (let i = 0; i < 4; i++) hex += (Math.floor(cfRand() * 0x100000000) >>> 0).toString(16).padStart(8, '0');
+    const id = 'cfd_' + hex;
+    if (!usedIds.has(id)) {
+      usedIds.add(id);
+      return id;
+    }
+  }
+}
+const CF_DEFS = [
+  ['deal', 'リード獲得経路', 'select', ['Web問い合わせ', '展示会', '紹介', 'テレアポ', 'パートナー']],
+  ['deal', '競合', 'multi_select', ['自社開発', 'A社', 'B社', 'C社']],
+  ['deal', '導入予定時期', 'date', null],
+  ['deal', '確度メモ', 'text', null],
+  ['company', '顧客ランク', 'select', ['A', 'B', 'C']],
+  ['company', '年間IT予算（万円）', 'number', null],
+  ['contact', '決裁権', 'select', ['あり', 'なし', '不明']],
+  ['contact', '関心製品', 'multi_select', ['BlueAI CRM', 'BlueAI MA', 'BlueAI BI']],
+];
+const sortOrders = new Map();
+const customFieldDefinitions = CF_DEFS.map(([resource_type, name, field_type, options], i) => {
+  const at = iso(PIPE_CREATED + (i + 1) * 3600000);
+  const sort_order = sortOrders.get(resource_type) ?? 0;
+  sortOrders.set(resource_type, sort_order + 1);
+  return {
+    id: cfId(), resource_type, name, field_type, options_json: options ? JSON.stringify(options) : null,
+    is_required: false, sort_order, created_at: at, updated_at: at,
+  };
+});
+const CF_MEMOS = ['決裁者と面談済み', '予算確保待ち', '競合比較中、価格重視', '来期予算で検討', '担当者が前向き'];
+function cfValue(def, record) {
+  const options = def.options_json ? JSON.parse(def.options_json) : [];
+  switch (def.field_type) {
+    case 'select': return cfPick(options);
+    case 'multi_select': return options.filter(() => cfRand() < 0.4);
+    case 'number': return 50 * (1 + Math.floor(cfRand() * 200));
+    case 'date': return ymd(ms(record.created_at) + (30 + Math.floor(cfRand() * 300)) * DAY);
+    default: return cfPick(CF_MEMOS);
+  }
+}
+for (const [type, records] of [['deal', deals], ['company', companies], ['contact', contacts]]) {
+  const defs = customFieldDefinitions.filter((d) => d.resource_type === type);
+  for (const record of records) {
+    const values = {};
+    for (const def of defs) {
+      if (cfRand() >= 0.6) continue;
+      const value = cfValue(def, record);
+      if (!Array.isArray(value) || value.length > 0) values[def.id] = value;
+    }
+    if (Object.keys(values).length > 0) record.custom_fields = values;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Output
 // ---------------------------------------------------------------------------
 const data = {
@@ -1426,13 +1486,13 @@ const data = {
     { token: 'blueai-demo-token', description: 'demo session token (also usable as a Close API key)' },
     { token: 'ci-token', description: 'token for automated tests and CI pipelines' },
   ],
-  blueai: { members, pipelines, companies, contacts, deals, ...blueaiCrm({ mulberry32, usedIds, members, companies, contacts, deals, activities }) },
+  blueai: { members, pipelines, companies, contacts, deals, ...blueaiCrm({ mulberry32, usedIds, members, companies, contacts, deals, activities }), custom_field_definitions: customFieldDefinitions },
   close,
 };
 
 writeFileSync(OUT, JSON.stringify(data, null, 1) + '\n');
 console.log(
   `wrote ${OUT}: ${members.length} members, ${pipelines.length} pipelines, ${companies.length} companies, ` +
-    `${contacts.length} contacts, ${deals.length} deals, ${data.blueai.activities.length} activities, ${data.blueai.tags.length} tags, ${data.blueai.tag_assignments.length} tag assignments; close: ` +
+    `${contacts.length} contacts, ${deals.length} deals, ${data.blueai.activities.length} activities, ${data.blueai.tags.length} tags, ${data.blueai.tag_assignments.length} tag assignments, ${customFieldDefinitions.length} custom fields; close: ` +
     `${closeUsers.length} users, ${customFields.length} custom fields, ${closeLeads.length} leads, ${TASK_DEFS.length} tasks`,
 );

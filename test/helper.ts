@@ -120,8 +120,11 @@ export const bearer = (token = 'test-token') => ({ authorization: `Bearer ${toke
 export const orgOf = (app: FastifyInstance, token = 'test-token') => app.tenants.resolve(token).id;
 
 /** Reads one row straight from the database, to assert stored state. */
+/** A stored row; BlueAI's `custom_fields` column (JSON text) parsed, so it compares with an answer. */
 export function row(app: FastifyInstance, table: string, orgId: string, id: string): Record<string, unknown> | undefined {
-  return app.tenants.db(orgId).prepare(`SELECT * FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) as Record<string, unknown> | undefined;
+  const r = app.tenants.db(orgId).prepare(`SELECT * FROM ${table} WHERE org_id = ? AND id = ?`).get(orgId, id) as Record<string, unknown> | undefined;
+  if (r && table.startsWith('blueai_') && typeof r.custom_fields === 'string') r.custom_fields = JSON.parse(r.custom_fields);
+  return r;
 }
 
 export function count(app: FastifyInstance, table: string, orgId: string, where = '1 = 1', ...params: unknown[]): number {

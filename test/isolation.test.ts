@@ -15,7 +15,7 @@ shareApps(t);
 
 t.setTimeout(170_000);
 
-const ID = /\b(?:deal|cont|comp|usr|pipe|act|tag|taga|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr|save|role|sendas|dialer|intlink)_[0-9A-Za-z]{32,43}\b/g;
+const ID = /\b(?:deal|cont|comp|usr|pipe|act|tag|taga|cfd|lead|oppo|acti|custobj|user|stat|cf|actitype|cotype|bulkedit|task|emailacct|seq|seqstep|sub|tmpl|comm|comthr|save|role|sendas|dialer|intlink)_[0-9A-Za-z]{32,43}\b/g;
 
 /** What an answer may leak: every stored id, plus organization ids and membership ids (`mem_` + a user id's body). */
 const LEAK = new RegExp(`${ID.source}|\\b(?:orga|mem)_[0-9A-Za-z]{32,43}\\b`, 'g');
@@ -50,6 +50,7 @@ function describe(app: FastifyInstance, token: string): Org {
     pipeline: first(app, 'blueai_pipelines', id), member: first(app, 'blueai_members', id),
     blueActivity: first(app, 'blueai_activities', id), tag: first(app, 'blueai_tags', id),
     taggedDeal: app.tenants.db(id).prepare(`SELECT min(resource_id) FROM blueai_tag_assignments WHERE org_id = ? AND resource_type = 'deal'`).pluck().get(id) as string,
+    blueaiField: first(app, 'blueai_custom_field_definitions', id, `resource_type = 'deal'`),
     lead: first(app, 'close_leads', id), closeContact: first(app, 'close_contacts', id), opportunity: first(app, 'close_opportunities', id),
     activity: first(app, 'close_activities', id), customActivity: first(app, 'close_activities', id, 'custom_activity_type_id IS NOT NULL'),
     customObject: first(app, 'close_custom_objects', id), leadStatus: first(app, 'close_lead_statuses', id),
@@ -133,8 +134,13 @@ t.test('BlueAI: reads, lists, exports and searches show only the caller\'s rows;
     await as(t, app, orgs, x, 'lists and exports', async () => Promise.all(
       ['/deals?limit=200', '/contacts?limit=200', '/companies?limit=200', '/pipelines', '/members', '/deals?search=a', '/contacts?search=a',
         `/deals/${x.one.deal}/activities`, '/activities?limit=200', `/activities?deal_id=${x.one.deal}`, '/tags', `/deals?tag_id=${x.one.tag}`,
-        '/bulk/deals/export', '/bulk/contacts/export', '/bulk/companies/export']
+        '/bulk/deals/export', '/bulk/contacts/export', '/bulk/companies/export',
+        '/custom-fields', '/custom-fields?resource_type=deal', '/reports/owner-performance']
         .map((url) => blue(app, x, { url }))).then((all) => ownIds(t, x, all)));
+    // Reports that carry no ids: they must still show nothing of another organization's.
+    await as(t, app, orgs, x, 'reports', async () => Promise.all(
+      ['/reports/pipeline-summary', `/reports/pipeline-summary?pipeline_id=${x.one.pipeline}`, '/reports/forecast?from=2025-01&to=2026-12']
+        .map((url) => blue(app, x, { url }))));
     for (const y of orgs.filter((o) => o !== x)) {
       const targets: [string, string][] = [['deals', y.one.deal!], ['contacts', y.one.contact!], ['companies', y.one.company!], ['pipelines', y.one.pipeline!]];
       await as(t, app, orgs, x, `GET/PATCH/DELETE ${y.token}'s ids`, async () => {
@@ -173,6 +179,16 @@ t.test('BlueAI: reads, lists, exports and searches show only the caller\'s rows;
         const listed = await blue(app, x, { url: `/activities?deal_id=${y.one.deal}` });
         t.equal(listed.json().total, 0, `${y.token}'s deal filters ${x.token}'s activities to none`);
         out.push(listed);
+        for (const method of ['PATCH', 'DELETE'] as const) {
+          const res = await blue(app, x, { method, url: `/custom-fields/${y.one.blueaiField}`, ...(method === 'PATCH' ? { payload: { name: 'hijacked' } } : {}) });
+          t.equal(res.statusCode, 404, `${x.token} ${method} custom field of ${y.token}`);
+          out.push(res);
+        }
+        const summary = await blue(app, x, { url: `/reports/pipeline-summary?pipeline_id=${y.one.pipeline}` });
+        t.equal(summary.statusCode, 404, 'pipeline summary of another organization\'s pipeline');
+        const valued = await blue(app, x, { method: 'PATCH', url: `/deals/${x.one.deal}`, payload: { custom_fields: { [y.one.blueaiField!]: 'x' } } });
+        t.equal(valued.statusCode, 400, 'a value for another organization\'s custom field');
+        out.push(summary, valued);
         // References to another organization's rows are refused as unknown.
         const deal = await blue(app, x, { method: 'POST', url: '/deals', payload: { name: 'x', company_id: y.one.company, pipeline_id: y.one.pipeline } });
         t.equal(deal.statusCode, 400, 'a deal referring to another organization\'s company and pipeline');

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
 import { tagFilter } from './tags.js';
+import { CustomFieldValues } from './custom-fields.js';
 
 const NStr = Nullable(Type.String());
 
@@ -18,6 +19,7 @@ export const Company = Type.Object({
   phone: NStr,
   email: NStr,
   note: NStr,
+  custom_fields: CustomFieldValues,
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
@@ -34,6 +36,7 @@ const writable = {
   phone: Type.Optional(NStr),
   email: Type.Optional(Nullable(Type.String({ format: 'email' }))),
   note: Type.Optional(NStr),
+  custom_fields: Type.Optional(CustomFieldValues),
 };
 export const CompanyCreate = Type.Object({ name: Type.String({ minLength: 1 }), ...writable });
 export type CompanyCreateT = Static<typeof CompanyCreate>;

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
 import { tagFilter } from './tags.js';
+import { CustomFieldValues } from './custom-fields.js';
 
 const NStr = Nullable(Type.String());
 
@@ -14,6 +15,7 @@ export const Contact = Type.Object({
   position: NStr,
   company_id: NStr,
   note: NStr,
+  custom_fields: CustomFieldValues,
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
@@ -26,6 +28,7 @@ const writable = {
   position: Type.Optional(NStr),
   company_id: Type.Optional(NStr),
   note: Type.Optional(NStr),
+  custom_fields: Type.Optional(CustomFieldValues),
 };
 export const ContactCreate = Type.Object({ last_name: Type.String({ minLength: 1 }), ...writable });
 export type ContactCreateT = Static<typeof ContactCreate>;

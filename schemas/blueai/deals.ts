@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { IsoDate, IsoDateTime, Nullable } from '../common.js';
 import { listEnvelope, listQuery } from './common.js';
 import { tagFilter } from './tags.js';
+import { CustomFieldValues } from './custom-fields.js';
 
 const NStr = Nullable(Type.String());
 
@@ -21,6 +22,7 @@ export const Deal = Type.Object({
   // Real API: the reference page does not show pipeline_id; here: deals carry it, since a stage is
   // only meaningful within a pipeline.
   pipeline_id: Type.String(),
+  custom_fields: CustomFieldValues,
   created_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
@@ -37,6 +39,7 @@ const writable = {
   probability: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 100 }))),
   lost_reason: Type.Optional(NStr),
   currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3 })),
+  custom_fields: Type.Optional(CustomFieldValues),
 };
 
 export const DealCreate = Type.Object({ name: Type.String({ minLength: 1 }), ...writable });

@@ -178,5 +178,30 @@ export const blueaiMigrations: MigrationSet = {
         CREATE INDEX blueai_tag_assignments_resource ON blueai_tag_assignments(org_id, resource_type, resource_id);
       `,
     },
+    {
+      version: 4,
+      name: 'custom field definitions; custom field values on deals, companies and contacts',
+      // Values live on their record (a JSON object keyed by definition id), so every read of a record
+      // carries them without a join; a definition's delete removes its key from every record.
+      sql: `
+        CREATE TABLE blueai_custom_field_definitions (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          resource_type TEXT NOT NULL,
+          name TEXT NOT NULL,
+          field_type TEXT NOT NULL,
+          options_json TEXT,
+          is_required INTEGER NOT NULL DEFAULT 0,
+          sort_order INTEGER NOT NULL DEFAULT 0,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX blueai_cfd_type ON blueai_custom_field_definitions(org_id, resource_type, sort_order, id);
+        ALTER TABLE blueai_deals ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE blueai_companies ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE blueai_contacts ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
+      `,
+    },
   ],
 };

@@ -16,6 +16,8 @@ import memberRoutes from './routes/members.js';
 import bulkRoutes from './routes/bulk.js';
 import activityRoutes from './routes/activities.js';
 import tagRoutes from './routes/tags.js';
+import customFieldRoutes from './routes/custom-fields.js';
+import reportRoutes from './routes/reports.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,4 +76,6 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   await app.register(bulkRoutes);
   await app.register(activityRoutes);
   await app.register(tagRoutes);
+  await app.register(customFieldRoutes);
+  await app.register(reportRoutes);
 }

@@ -2,6 +2,9 @@ import { cached, columns, rowInserter, type Db } from '../core/db.js';
 import type { VendorDataset } from '../core/datasets.js';
 import type { BlueAISeedT } from '../../schemas/seed.js';
 import { CRM_COUNTED, checkCrmSeed, exportCrmSeed, insertCrmSeed } from './seed-crm.js';
+import {
+  checkCustomFieldsSeed, exportCustomFieldDefinitions, insertCustomFieldDefinitions, withParsedValues, withStoredValues,
+} from './seed-custom-fields.js';
 
 const HEX_ID = (prefix: string) => new RegExp(`^${prefix}[0-9a-f]{32}$`);
 
@@ -22,7 +25,8 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
     idCheck('companies', 'comp_', s.companies) ??
     idCheck('contacts', 'cont_', s.contacts) ??
     idCheck('deals', 'deal_', s.deals) ??
-    idCheck('activities', 'act_', s.activities);
+    idCheck('activities', 'act_', s.activities) ??
+    idCheck('custom_field_definitions', 'cfd_', s.custom_field_definitions ?? []);
   if (problem) return problem;
   if (s.pipelines.length > 0 && s.pipelines.filter((p) => p.is_default).length !== 1) {
     return '/blueai/pipelines: exactly one pipeline must have is_default true';
@@ -49,7 +53,7 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
       return `${at}/assigned_member_id: unknown member ${d.assigned_member_id}`;
     }
   }
-  return checkCrmSeed(s);
+  return checkCrmSeed(s) ?? checkCustomFieldsSeed(s);
 }
 
 /** Inserts a validated dataset into one organization, inside the caller's transaction. */
@@ -65,10 +69,11 @@ export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
     'blueai_stages',
     s.pipelines.flatMap((p) => p.stages.map((st, position) => ({ pipeline_id: p.id, slug: st.slug, name: st.name, position }))),
   );
-  insert('blueai_companies', s.companies);
-  insert('blueai_contacts', s.contacts);
-  insert('blueai_deals', s.deals);
+  insert('blueai_companies', withStoredValues(s.companies));
+  insert('blueai_contacts', withStoredValues(s.contacts));
+  insert('blueai_deals', withStoredValues(s.deals));
   insertCrmSeed(db, orgId, s);
+  insertCustomFieldDefinitions(db, orgId, s);
 }
 
 /** The organization's BlueAI data in the seed format; rows in primary-key order, stages by position. */
@@ -84,10 +89,11 @@ export function exportBlueAI(db: Db, orgId: string): BlueAISeedT {
       ...p, is_default: p.is_default === 1,
       stages: stages.filter((s) => s.pipeline_id === p.id).map(({ slug, name }) => ({ slug, name })),
     })),
-    companies: all(`SELECT ${cols(db, 'blueai_companies')} FROM blueai_companies WHERE org_id = ? ORDER BY id`),
-    contacts: all(`SELECT ${cols(db, 'blueai_contacts')} FROM blueai_contacts WHERE org_id = ? ORDER BY id`),
-    deals: all(`SELECT ${cols(db, 'blueai_deals')} FROM blueai_deals WHERE org_id = ? ORDER BY id`),
+    companies: withParsedValues(all(`SELECT ${cols(db, 'blueai_companies')} FROM blueai_companies WHERE org_id = ? ORDER BY id`)),
+    contacts: withParsedValues(all(`SELECT ${cols(db, 'blueai_contacts')} FROM blueai_contacts WHERE org_id = ? ORDER BY id`)),
+    deals: withParsedValues(all(`SELECT ${cols(db, 'blueai_deals')} FROM blueai_deals WHERE org_id = ? ORDER BY id`)),
     ...exportCrmSeed(db, orgId),
+    custom_field_definitions: exportCustomFieldDefinitions(db, orgId),
   };
 }
 
@@ -99,10 +105,10 @@ export const blueaiDataset: VendorDataset<'blueai'> = {
   check: checkBlueAISeed,
   insert: insertBlueAISeed,
   export: exportBlueAI,
-  // "empty": the organization's members and pipelines stay, so deals can be created at once.
+  // "empty": the organization's members, pipelines and custom field definitions stay, so deals can be created at once.
   empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [], tags: [], tag_assignments: [] }),
   counts: (db, orgId) => Object.fromEntries(
-    (['members', 'pipelines', 'companies', 'contacts', 'deals', ...CRM_COUNTED] as const).map((k) => [
+    (['members', 'pipelines', 'companies', 'contacts', 'deals', ...CRM_COUNTED, 'custom_field_definitions'] as const).map((k) => [
       k, cached(db, `SELECT count(*) FROM blueai_${k} WHERE org_id = ?`).pluck().get(orgId) as number,
     ]),
   ),

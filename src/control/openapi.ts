@@ -47,7 +47,7 @@ const SURFACES: Record<Surface, { info: Json; securitySchemes: Json; security: J
   blueai: {
     info: {
       title: 'BlueAI CRM API (crm-bulk-emulator)',
-      description: "BlueAI's CRM API as the emulator answers it: bulk deal updates and deletes, CSV import and export, deals, contacts, companies, pipelines, members, activities, tags and tag assignments.",
+      description: "BlueAI's CRM API as the emulator answers it: bulk deal updates and deletes, CSV import and export, deals, contacts, companies, pipelines, members, activities, tags and tag assignments, custom field definitions and values, reports.",
     },
     securitySchemes: {
       session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The better-auth session cookie.' },

@@ -70,7 +70,7 @@ t.test('creating a company answers 201 with every field and stores it', async (t
   t.equal(res.statusCode, 201);
   const company = res.json();
   t.match(company.id, /^comp_[0-9a-f]{32}$/);
-  t.same(company, { id: company.id, ...payload, created_at: NOW, updated_at: NOW });
+  t.same(company, { id: company.id, ...payload, custom_fields: {}, created_at: NOW, updated_at: NOW });
   t.same(row(app, 'blueai_companies', orgOf(app), company.id), { org_id: orgOf(app), ...company });
 });
 

@@ -99,7 +99,7 @@ t.test('creating a contact answers 201 with the contact and stores it', async (t
   t.equal(res.statusCode, 201);
   const contact = res.json();
   t.match(contact.id, /^cont_[0-9a-f]{32}$/);
-  t.same(contact, { id: contact.id, ...payload, created_at: NOW, updated_at: NOW });
+  t.same(contact, { id: contact.id, ...payload, custom_fields: {}, created_at: NOW, updated_at: NOW });
   t.same(row(app, 'blueai_contacts', orgOf(app), contact.id), { org_id: orgOf(app), ...contact });
   t.equal(count(app, 'blueai_contacts', orgOf(app)), 151);
 });

@@ -10,7 +10,8 @@ const BS = seed.blueai;
 const CS = seed.close!;
 const seedCounts = {
   blueai: { members: BS.members.length, pipelines: BS.pipelines.length, companies: BS.companies.length, contacts: BS.contacts.length, deals: BS.deals.length, activities: BS.activities.length,
-    tags: BS.tags!.length, tag_assignments: BS.tag_assignments!.length },
+    tags: BS.tags!.length, tag_assignments: BS.tag_assignments!.length,
+    custom_field_definitions: BS.custom_field_definitions!.length },
   close: {
     leads: CS.leads.length, contacts: CS.leads.flatMap((l) => l.contacts).length, opportunities: CS.leads.flatMap((l) => l.opportunities).length,
     activities: CS.leads.flatMap((l) => l.activities).length, custom_objects: CS.leads.flatMap((l) => l.custom_objects).length,

@@ -60,3 +60,44 @@ t.test('bodies over the limit, huge arrays and strings, deep nesting', async (t)
       return checkCalmly(app)({ method, url: fill(url, ['x']), headers: { ...authFor(surfaceOf(url)!), 'content-type': 'application/json' }, payload: big[kind] });
     }, 150);
 });
+
+t.test('hostile custom field definitions and values: the definition routes, and custom_fields on every record write', async (t) => {
+  const { app, routes } = await buildWithRoutes(t, { uploadLimit: 64 * 1024 });
+  const urls = routes.map((r) => `${r.method} ${r.url}`);
+  for (const route of ['POST /api/v1/crm/custom-fields', 'PATCH /api/v1/crm/custom-fields/:id', 'DELETE /api/v1/crm/custom-fields/:id']) {
+    t.ok(urls.includes(route), `the suite finds ${route}`);
+  }
+  const org = orgOf(app, TOKENS[0]);
+  const db = app.tenants.db(org);
+  const defs = db.prepare(`SELECT id, resource_type FROM blueai_custom_field_definitions WHERE org_id = ?`).all(org) as { id: string; resource_type: string }[];
+  const record = (type: string) => db.prepare(`SELECT id FROM blueai_${type} WHERE org_id = ? ORDER BY id LIMIT 1`).pluck().get(org) as string;
+  const targets = [
+    { path: '/deals', id: record('deals'), base: { name: 'x' } },
+    { path: '/companies', id: record('companies'), base: { name: 'x' } },
+    { path: '/contacts', id: record('contacts'), base: { last_name: 'x' } },
+  ];
+  const values = fc.dictionary(
+    fc.oneof({ arbitrary: fc.constantFrom(...defs.map((d) => d.id)), weight: 5 }, { arbitrary: fc.constantFrom('__proto__', 'constructor', 'cfd_', '$."x"', "'); --"), weight: 1 }),
+    fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('2026-02-30', '2026-12-01', 'A', 'あり', ['A社'], ['A社', 'A社'], 1e308, -0, '')),
+    { maxKeys: 6 },
+  );
+  const definition = fc.record({
+    resource_type: fc.constantFrom('deal', 'company', 'contact', 'lead', ''),
+    name: fc.oneof(fc.string({ maxLength: 120 }), fc.constant('__proto__')),
+    field_type: fc.constantFrom('text', 'number', 'date', 'select', 'multi_select', 'checkbox'),
+    options_json: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'), fc.constantFrom('[', '["a","a"]', '[""]', '["a"]')),
+    is_required: fc.oneof(fc.boolean(), fc.constant('yes')),
+  }, { requiredKeys: [] });
+  const request = fc.oneof(
+    fc.tuple(fc.constantFrom(...targets), fc.boolean(), values).map(([target, patch, custom_fields]) => ({
+      method: (patch ? 'PATCH' : 'POST') as 'POST', url: `/api/v1/crm${target.path}${patch ? `/${target.id}` : ''}`,
+      headers: { ...authFor('blueai', TOKENS[0]), 'content-type': 'application/json' },
+      payload: JSON.stringify(patch ? { custom_fields } : { ...target.base, custom_fields }),
+    })),
+    fc.tuple(fc.boolean(), fc.constantFrom(...defs.map((d) => d.id)), definition).map(([patch, id, body]) => ({
+      method: (patch ? 'PATCH' : 'POST') as 'POST', url: `/api/v1/crm/custom-fields${patch ? `/${id}` : ''}`,
+      headers: { ...authFor('blueai', TOKENS[0]), 'content-type': 'application/json' }, payload: JSON.stringify(body),
+    })),
+  );
+  await holds(t, 'never a 5xx, always the envelope, a rejected body changes nothing', request, checkCalmly(app), 300);
+});

@@ -78,3 +78,21 @@ t.test('malformed credentials are a 401 in the envelope and create nothing', asy
       return problem;
     }, 150);
 });
+
+t.test('hostile report and custom field queries: months, pipeline ids and resource types', async (t) => {
+  const { app, routes } = await buildWithRoutes(t);
+  const mine = routes.filter((r) => r.method === 'GET' && (r.url.startsWith('/api/v1/crm/reports/') || r.url === '/api/v1/crm/custom-fields'));
+  t.same(mine.map((r) => r.url).sort(), ['/api/v1/crm/custom-fields', '/api/v1/crm/reports/forecast', '/api/v1/crm/reports/owner-performance', '/api/v1/crm/reports/pipeline-summary'],
+    'the suite finds the report and custom field lists');
+  const month = fc.oneof(
+    fc.tuple(fc.integer({ min: -1, max: 10_000 }), fc.integer({ min: -1, max: 13 })).map(([y, m]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`),
+    hostileString.map(encode),
+  );
+  const query = fc.oneof(
+    fc.tuple(month, month).map(([from, to]) => `from=${from}&to=${to}`),
+    fc.tuple(fc.constantFrom('pipeline_id', 'resource_type', 'from', 'to', '__proto__'), value).map(([k, v]) => `${k}=${v}`),
+  );
+  await holds(t, 'never a 5xx, always the envelope',
+    fc.tuple(fc.constantFrom(...mine), query).map(([route, q]) => ({ method: 'GET' as const, url: `${route.url}?${q}`, headers: authFor('blueai', TOKENS[0]) })),
+    checkCalmly(app), 300);
+});

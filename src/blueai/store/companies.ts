@@ -5,13 +5,14 @@ import { notFound } from '../../core/errors.js';
 import type { CompanyT, CompanyCreateT, CompanyPatchT, CompanyListQueryT } from '../../../schemas/blueai/companies.js';
 import { deleteDependents } from './dependents.js';
 import { listRows, publicRow, type Page } from './list.js';
+import type { CustomFieldStore } from './custom-fields.js';
 
 const WRITABLE = [
   'name', 'name_kana', 'department', 'industry', 'employee_count', 'website', 'postal_code', 'address', 'phone', 'email', 'note',
 ] as const;
 
 export class CompanyStore {
-  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {}
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly fields: CustomFieldStore) {}
 
   list(orgId: string, q: CompanyListQueryT): Page<CompanyT> {
     return listRows(
@@ -40,6 +41,7 @@ export class CompanyStore {
   }
 
   create(orgId: string, input: CompanyCreateT): CompanyT {
+    const customFields = this.fields.values(orgId, 'company', input.custom_fields, null);
     const now = this.clock.iso(orgId);
     const company: CompanyT = {
       id: this.ids.hex('comp_'),
@@ -54,22 +56,24 @@ export class CompanyStore {
       phone: input.phone ?? null,
       email: input.email ?? null,
       note: input.note ?? null,
+      custom_fields: customFields,
       created_at: now,
       updated_at: now,
     };
     cached(
       this.db,
       `INSERT INTO blueai_companies (org_id, id, name, name_kana, department, industry, employee_count, website, postal_code,
-         address, phone, email, note, created_at, updated_at)
+         address, phone, email, note, custom_fields, created_at, updated_at)
        VALUES (@org_id, @id, @name, @name_kana, @department, @industry, @employee_count, @website, @postal_code,
-         @address, @phone, @email, @note, @created_at, @updated_at)`,
-    ).run({ ...company, org_id: orgId });
+         @address, @phone, @email, @note, @custom_fields, @created_at, @updated_at)`,
+    ).run({ ...company, custom_fields: JSON.stringify(company.custom_fields), org_id: orgId });
     return company;
   }
 
   update(orgId: string, id: string, patch: CompanyPatchT): CompanyT {
     const current = this.get(orgId, id);
-    const next: CompanyT = { ...current, updated_at: this.clock.iso(orgId) };
+    const customFields = this.fields.values(orgId, 'company', patch.custom_fields, current.custom_fields);
+    const next: CompanyT = { ...current, custom_fields: customFields, updated_at: this.clock.iso(orgId) };
     // Only the writable fields, so unknown body keys never reach the row.
     for (const key of WRITABLE) {
       if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];
@@ -78,9 +82,9 @@ export class CompanyStore {
       this.db,
       `UPDATE blueai_companies SET name = @name, name_kana = @name_kana, department = @department, industry = @industry,
          employee_count = @employee_count, website = @website, postal_code = @postal_code, address = @address,
-         phone = @phone, email = @email, note = @note, updated_at = @updated_at
+         phone = @phone, email = @email, note = @note, custom_fields = @custom_fields, updated_at = @updated_at
        WHERE org_id = @org_id AND id = @id`,
-    ).run({ ...next, org_id: orgId });
+    ).run({ ...next, custom_fields: JSON.stringify(next.custom_fields), org_id: orgId });
     return next;
   }
 

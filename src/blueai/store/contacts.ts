@@ -5,6 +5,7 @@ import { notFound } from '../../core/errors.js';
 import type { ContactT, ContactCreateT, ContactPatchT, ContactListQueryT } from '../../../schemas/blueai/contacts.js';
 import { deleteDependents } from './dependents.js';
 import { listRows, publicRow, type Page } from './list.js';
+import type { CustomFieldStore } from './custom-fields.js';
 import { Refs } from './refs.js';
 
 const WRITABLE = ['first_name', 'last_name', 'email', 'phone', 'position', 'company_id', 'note'] as const;
@@ -12,7 +13,7 @@ const WRITABLE = ['first_name', 'last_name', 'email', 'phone', 'position', 'comp
 export class ContactStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {
+  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly fields: CustomFieldStore) {
     this.refs = new Refs(db);
   }
 
@@ -49,6 +50,7 @@ export class ContactStore {
 
   create(orgId: string, input: ContactCreateT): ContactT {
     this.refs.require('company_id', 'blueai_companies', orgId, input.company_id);
+    const customFields = this.fields.values(orgId, 'contact', input.custom_fields, null);
     const now = this.clock.iso(orgId);
     const contact: ContactT = {
       id: this.ids.hex('cont_'),
@@ -59,21 +61,23 @@ export class ContactStore {
       position: input.position ?? null,
       company_id: input.company_id ?? null,
       note: input.note ?? null,
+      custom_fields: customFields,
       created_at: now,
       updated_at: now,
     };
     cached(
       this.db,
-      `INSERT INTO blueai_contacts (org_id, id, first_name, last_name, email, phone, position, company_id, note, created_at, updated_at)
-       VALUES (@org_id, @id, @first_name, @last_name, @email, @phone, @position, @company_id, @note, @created_at, @updated_at)`,
-    ).run({ ...contact, org_id: orgId });
+      `INSERT INTO blueai_contacts (org_id, id, first_name, last_name, email, phone, position, company_id, note, custom_fields, created_at, updated_at)
+       VALUES (@org_id, @id, @first_name, @last_name, @email, @phone, @position, @company_id, @note, @custom_fields, @created_at, @updated_at)`,
+    ).run({ ...contact, custom_fields: JSON.stringify(contact.custom_fields), org_id: orgId });
     return contact;
   }
 
   update(orgId: string, id: string, patch: ContactPatchT): ContactT {
     const current = this.get(orgId, id);
     this.refs.require('company_id', 'blueai_companies', orgId, patch.company_id);
-    const next: ContactT = { ...current, updated_at: this.clock.iso(orgId) };
+    const customFields = this.fields.values(orgId, 'contact', patch.custom_fields, current.custom_fields);
+    const next: ContactT = { ...current, custom_fields: customFields, updated_at: this.clock.iso(orgId) };
     // Only the writable fields, so unknown body keys never reach the row.
     for (const key of WRITABLE) {
       if (patch[key] !== undefined) (next as Record<string, unknown>)[key] = patch[key];
@@ -81,9 +85,9 @@ export class ContactStore {
     cached(
       this.db,
       `UPDATE blueai_contacts SET first_name = @first_name, last_name = @last_name, email = @email, phone = @phone,
-         position = @position, company_id = @company_id, note = @note, updated_at = @updated_at
+         position = @position, company_id = @company_id, note = @note, custom_fields = @custom_fields, updated_at = @updated_at
        WHERE org_id = @org_id AND id = @id`,
-    ).run({ ...next, org_id: orgId });
+    ).run({ ...next, custom_fields: JSON.stringify(next.custom_fields), org_id: orgId });
     return next;
   }
 

@@ -7,6 +7,7 @@ import { listRows, publicRow, type Page } from './list.js';
 import { Refs } from './refs.js';
 import { deleteDependents } from './dependents.js';
 import type { ActivityStore } from './activities.js';
+import type { CustomFieldStore } from './custom-fields.js';
 
 const WON = 'closed_won';
 const LOST = 'closed_lost';
@@ -14,7 +15,10 @@ const LOST = 'closed_lost';
 export class DealStore {
   private readonly refs: Refs;
 
-  constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks, private readonly activities: ActivityStore) {
+  constructor(
+    private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks,
+    private readonly activities: ActivityStore, private readonly fields: CustomFieldStore,
+  ) {
     this.refs = new Refs(db);
   }
 
@@ -67,6 +71,7 @@ export class DealStore {
     const stage = input.stage ?? stages[0]!;
     this.checkRefs(orgId, input);
     this.checkStage(stages, stage, pipelineId);
+    const customFields = this.fields.values(orgId, 'deal', input.custom_fields, null);
     const now = this.clock.iso(orgId);
     const deal: DealT = {
       id: this.ids.hex('deal_'),
@@ -82,6 +87,7 @@ export class DealStore {
       won_date: null,
       currency: input.currency ?? 'JPY',
       pipeline_id: pipelineId,
+      custom_fields: customFields,
       created_at: now,
       updated_at: now,
     };
@@ -99,7 +105,10 @@ export class DealStore {
     this.checkRefs(orgId, patch);
     const stage = patch.stage ?? current.stage;
     this.checkStage(this.refs.stagesOf(orgId, pipelineId), stage, pipelineId);
-    const next: DealT = { ...current, ...pick(patch, WRITABLE), pipeline_id: pipelineId, stage, updated_at: this.clock.iso(orgId) };
+    const customFields = this.fields.values(orgId, 'deal', patch.custom_fields, current.custom_fields);
+    const next: DealT = {
+      ...current, ...pick(patch, WRITABLE), pipeline_id: pipelineId, stage, custom_fields: customFields, updated_at: this.clock.iso(orgId),
+    };
     this.db.transaction(() => {
       if (stage !== current.stage) {
         Object.assign(next, this.stageEffects(orgId, current, stage, patch.lost_reason));
@@ -172,10 +181,10 @@ export class DealStore {
     cached(
       this.db,
       `INSERT INTO blueai_deals (org_id, id, name, amount, stage, pipeline_id, company_id, contact_id, assigned_member_id,
-         expected_close_date, probability, lost_reason, won_date, currency, created_at, updated_at)
+         expected_close_date, probability, lost_reason, won_date, currency, custom_fields, created_at, updated_at)
        VALUES (@org_id, @id, @name, @amount, @stage, @pipeline_id, @company_id, @contact_id, @assigned_member_id,
-         @expected_close_date, @probability, @lost_reason, @won_date, @currency, @created_at, @updated_at)`,
-    ).run({ ...d, org_id: orgId });
+         @expected_close_date, @probability, @lost_reason, @won_date, @currency, @custom_fields, @created_at, @updated_at)`,
+    ).run({ ...d, custom_fields: JSON.stringify(d.custom_fields), org_id: orgId });
   }
 
   save(orgId: string, d: DealT): void {
@@ -184,9 +193,9 @@ export class DealStore {
       `UPDATE blueai_deals SET name = @name, amount = @amount, stage = @stage, pipeline_id = @pipeline_id,
          company_id = @company_id, contact_id = @contact_id, assigned_member_id = @assigned_member_id,
          expected_close_date = @expected_close_date, probability = @probability, lost_reason = @lost_reason,
-         won_date = @won_date, currency = @currency, updated_at = @updated_at
+         won_date = @won_date, currency = @currency, custom_fields = @custom_fields, updated_at = @updated_at
        WHERE org_id = @org_id AND id = @id`,
-    ).run({ ...d, org_id: orgId });
+    ).run({ ...d, custom_fields: JSON.stringify(d.custom_fields), org_id: orgId });
   }
 }
 

@@ -11,6 +11,8 @@ import { PipelineStore } from './pipelines.js';
 import { MemberStore } from './members.js';
 import { ActivityStore } from './activities.js';
 import { TagStore } from './tags.js';
+import { CustomFieldStore } from './custom-fields.js';
+import { ReportStore } from './reports.js';
 
 /** BlueAI state, apart from the HTTP layer: routes call these, nothing else writes BlueAI tables. */
 export class BlueAIStore {
@@ -23,15 +25,19 @@ export class BlueAIStore {
   readonly members: MemberStore;
   readonly activities: ActivityStore;
   readonly tags: TagStore;
+  readonly customFields: CustomFieldStore;
+  readonly reports: ReportStore;
 
   constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
     this.activities = new ActivityStore(db, ids, clock);
     this.tags = new TagStore(db, ids, clock);
-    this.deals = new DealStore(db, ids, clock, this.activities);
+    this.customFields = new CustomFieldStore(db, ids, clock);
+    this.reports = new ReportStore(db);
+    this.deals = new DealStore(db, ids, clock, this.activities, this.customFields);
     this.bulk = new BulkStore(db, ids, clock, this.deals, crash);
     this.exports = new ExportStore(db);
-    this.contacts = new ContactStore(db, ids, clock);
-    this.companies = new CompanyStore(db, ids, clock);
+    this.contacts = new ContactStore(db, ids, clock, this.customFields);
+    this.companies = new CompanyStore(db, ids, clock, this.customFields);
     this.pipelines = new PipelineStore(db, ids, clock);
     this.members = new MemberStore(db);
   }

@@ -59,8 +59,9 @@ export function listRows<T>(db: Db, spec: ListSpec, q: ListParams, map: (row: Re
   return { items: rows.map(map), total, limit: q.limit, offset: q.offset };
 }
 
-/** Removes the `org_id` column from a stored row. */
+/** Removes the `org_id` column from a stored row; a `custom_fields` column (JSON text) becomes its object. */
 export function publicRow<T>(row: Record<string, unknown>): T {
   const { org_id: _org, ...rest } = row;
+  if (typeof rest.custom_fields === 'string') rest.custom_fields = JSON.parse(rest.custom_fields);
   return rest as T;
 }
