@@ -14,6 +14,7 @@ import faultRoutes from './faults.js';
 import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
 import webhookRoutes from './webhooks.js';
+import sessionRoutes from './sessions.js';
 import { browserGuard } from './browser-guard.js';
 import { HostGuard } from './host-guard.js';
 
@@ -65,5 +66,6 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(faultRoutes);
   await app.register(eventRoutes);
   await app.register(webhookRoutes);
+  await app.register(sessionRoutes);
   await app.register(uiRoutes);
 }

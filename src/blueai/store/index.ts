@@ -9,6 +9,7 @@ import { ContactStore } from './contacts.js';
 import { CompanyStore } from './companies.js';
 import { PipelineStore } from './pipelines.js';
 import { MemberStore } from './members.js';
+import { SessionStore } from './sessions.js';
 
 /** BlueAI state, apart from the HTTP layer: routes call these, nothing else writes BlueAI tables. */
 export class BlueAIStore {
@@ -19,6 +20,7 @@ export class BlueAIStore {
   readonly companies: CompanyStore;
   readonly pipelines: PipelineStore;
   readonly members: MemberStore;
+  readonly sessions: SessionStore;
 
   constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
     this.deals = new DealStore(db, ids, clock);
@@ -27,6 +29,7 @@ export class BlueAIStore {
     this.contacts = new ContactStore(db, ids, clock);
     this.companies = new CompanyStore(db, ids, clock);
     this.pipelines = new PipelineStore(db, ids, clock);
-    this.members = new MemberStore(db);
+    this.members = new MemberStore(db, ids, clock);
+    this.sessions = new SessionStore(db, ids, clock);
   }
 }

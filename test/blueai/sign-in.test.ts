@@ -1,0 +1,199 @@
+import t from 'tap';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { build, bearer, count, isError, row, SEED_IDS, shareApps } from '../helper.js';
+import { ctl, isControlError } from '../control/helper.js';
+import { basic } from '../close/seed-ids.js';
+
+// Tests share apps, each reset before it is handed over (test/helper.ts shareApps).
+shareApps(t);
+
+// The seed's members sign in with this password (seed/generate.mjs, README "Sign-in").
+const DEMO_PASSWORD = 'blueai-demo-password';
+const SATO = 'kenta.sato@blueai-demo.example';
+const signIn = (app: FastifyInstance, payload: unknown, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: '/api/v1/auth/sign-in/email', payload: payload as object, headers });
+/** The cookie a response sets, as the request header a browser would send back. */
+const cookieOf = (res: LightMyRequestResponse) => {
+  const c = res.cookies.find((x) => x.name === 'better-auth.session_token');
+  if (!c) throw new Error(`no session cookie in ${JSON.stringify(res.headers['set-cookie'])}`);
+  return { cookie: `better-auth.session_token=${c.value}` };
+};
+/** The seed's default organization: its first credential's. */
+const defaultOrg = (app: FastifyInstance) => app.tenants.resolve('blueai-demo-token').id;
+const sessions = (app: FastifyInstance, orgId: string) => app.tenants.db(orgId).prepare(`SELECT * FROM blueai_sessions WHERE org_id = ?`).all(orgId) as Record<string, string>[];
+
+t.test('a seeded member signs in, calls /me, bulk-updates with the cookie, loses the session after 7 days, signs in again', async (t) => {
+  const app = await build(t);
+  const res = await signIn(app, { email: SATO, password: DEMO_PASSWORD });
+  t.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  const org = defaultOrg(app);
+  t.same(body.user, { id: SEED_IDS.member, name: '佐藤 健太', email: SATO, role: 'admin', created_at: '2025-01-01T07:14:00.000Z' });
+  t.match(body.token, new RegExp(`^${org}\\.[0-9a-f]{64}$`));
+  t.equal(body.session.user_id, SEED_IDS.member);
+  t.equal(Date.parse(body.session.expires_at) - Date.parse(body.session.created_at), 7 * 24 * 3600 * 1000);
+  const setCookie = String(res.headers['set-cookie']);
+  t.match(setCookie, /^better-auth\.session_token=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
+  // Stored: one session, its token only as a hash.
+  const stored = sessions(app, org);
+  t.equal(stored.length, 1);
+  t.equal(stored[0]!.id, body.session.id);
+  t.not(stored[0]!.token_hash, body.token);
+  t.notMatch(JSON.stringify(stored), body.token.split('.')[1]);
+
+  const cookie = cookieOf(res);
+  const me = await app.inject({ url: '/api/v1/me', headers: cookie });
+  t.equal(me.statusCode, 200, me.body);
+  t.same(me.json().user.id, SEED_IDS.member);
+  t.same(me.json().organization.id, org);
+  t.equal(me.json().session.id, body.session.id);
+
+  const update = await app.inject({
+    method: 'POST', url: '/api/v1/crm/bulk/deals/update', headers: cookie, payload: { ids: [SEED_IDS.deal1], stage: 'negotiation' },
+  });
+  t.same(update.json(), { processed: 1, errors: [] });
+  t.equal(row(app, 'blueai_deals', org, SEED_IDS.deal1)?.stage, 'negotiation', 'the session\'s organization is the default one');
+
+  // Just before the expiry it still works; at it, 401 (the organization's clock follows the default one).
+  t.equal((await ctl(app, 'POST', '/clock/advance', { by: 7 * 24 * 3600 * 1000 - 1000 })).statusCode, 200);
+  t.equal((await app.inject({ url: '/api/v1/me', headers: cookie })).statusCode, 200);
+  t.equal((await ctl(app, 'POST', '/clock/advance', { by: '1s' })).statusCode, 200);
+  const expired = await app.inject({ url: '/api/v1/me', headers: cookie });
+  isError(t, expired, 401, 'UNAUTHORIZED');
+  t.match(expired.json().error.message, /expired/);
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/crm/bulk/deals/update', headers: cookie, payload: { ids: [SEED_IDS.deal1], stage: 'proposal' } });
+  isError(t, refused, 401, 'UNAUTHORIZED');
+  t.equal(row(app, 'blueai_deals', org, SEED_IDS.deal1)?.stage, 'negotiation', 'an expired session changes nothing');
+  t.equal(app.tenants.list().length, 1, 'an expired session never makes an organization of its own');
+
+  const again = await signIn(app, { email: SATO.toUpperCase(), password: DEMO_PASSWORD });
+  t.equal(again.statusCode, 200, 'the e-mail is compared case-insensitively');
+  const fresh = await app.inject({ url: '/api/v1/me', headers: cookieOf(again) });
+  t.equal(fresh.statusCode, 200);
+  t.equal(sessions(app, org).length, 2);
+});
+
+t.test('the session token works as a Bearer token too, and plain tokens keep working unchanged', async (t) => {
+  const app = await build(t);
+  const { token } = (await signIn(app, { email: SATO, password: DEMO_PASSWORD })).json();
+  const me = await app.inject({ url: '/api/v1/me', headers: bearer(token) });
+  t.equal(me.json().user.id, SEED_IDS.member);
+  const deals = await app.inject({ url: '/api/v1/crm/deals?limit=1', headers: bearer(token) });
+  t.equal(deals.statusCode, 200);
+  // A plain token: its own organization, and /me answers that organization's first admin, no session.
+  const plain = await app.inject({ url: '/api/v1/me', headers: bearer('my-suite-token') });
+  t.equal(plain.statusCode, 200);
+  t.equal(plain.json().organization.id, app.tenants.resolve('my-suite-token').id);
+  t.not(plain.json().organization.id, defaultOrg(app));
+  t.equal(plain.json().user.id, SEED_IDS.member);
+  t.equal(plain.json().session, null);
+  const viaCookie = await app.inject({ url: '/api/v1/crm/deals?limit=1', headers: { cookie: 'better-auth.session_token=my-suite-token' } });
+  t.equal(viaCookie.statusCode, 200);
+});
+
+t.test('a wrong password and an unknown e-mail are the same 401, and open no session', async (t) => {
+  const app = await build(t);
+  const wrong = await signIn(app, { email: SATO, password: 'not-the-password' });
+  isError(t, wrong, 401, 'UNAUTHORIZED');
+  t.equal(wrong.json().error.message, 'Invalid email or password');
+  t.equal(wrong.headers['set-cookie'], undefined);
+  const unknown = await signIn(app, { email: 'nobody@example.com', password: DEMO_PASSWORD });
+  isError(t, unknown, 401, 'UNAUTHORIZED');
+  t.equal(unknown.json().error.message, 'Invalid email or password');
+  t.equal(sessions(app, defaultOrg(app)).length, 0);
+});
+
+t.test('a malformed sign-in body is a 400 in the envelope and changes nothing', async (t) => {
+  const app = await build(t);
+  for (const payload of [{ email: SATO }, { password: DEMO_PASSWORD }, { email: SATO, password: 5 }, { email: '', password: 'x' },
+    { email: SATO, password: DEMO_PASSWORD, extra: true }, { email: SATO, password: 'x'.repeat(1025) }]) {
+    isError(t, await signIn(app, payload), 400, 'VALIDATION_ERROR');
+  }
+  isError(t, await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in/email', payload: '{"email":', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_ERROR');
+  t.equal(sessions(app, defaultOrg(app)).length, 0);
+});
+
+t.test('other /api/v1/auth paths are BlueAI 404s (sign-out is not in its reference)', async (t) => {
+  const app = await build(t);
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/sign-out' });
+  isError(t, res, 404, 'NOT_FOUND');
+});
+
+t.test('/api/v1/me: Basic (or no credential) gets Close\'s redirect, Bearer and the cookie get BlueAI', async (t) => {
+  const app = await build(t);
+  const viaBasic = await app.inject({ url: '/api/v1/me?x=1', headers: basic('test-token') });
+  t.equal(viaBasic.statusCode, 301);
+  t.equal(viaBasic.headers.location, '/api/v1/me/?x=1');
+  const none = await app.inject({ url: '/api/v1/me' });
+  t.equal(none.statusCode, 301);
+  const close = await app.inject({ url: '/api/v1/me/', headers: basic('test-token') });
+  t.equal(close.statusCode, 200);
+  t.ok(close.json().id.startsWith('user_'), 'Close\'s own /me/ is unchanged');
+  const viaBearer = await app.inject({ url: '/api/v1/me', headers: bearer('test-token') });
+  t.equal(viaBearer.statusCode, 200);
+  t.equal(viaBearer.json().organization.id, app.tenants.resolve('test-token').id);
+  const viaCookie = await app.inject({ url: '/api/v1/me', headers: { cookie: 'better-auth.session_token=test-token' } });
+  t.same(viaCookie.json(), viaBearer.json());
+});
+
+t.test('a member made through the control API signs in to its own organization; its e-mail is one organization\'s', async (t) => {
+  const app = await build(t);
+  const created = await ctl(app, 'POST', '/orgs', { credential: 'suite-a' });
+  t.equal(created.statusCode, 201);
+  const org = created.json().id;
+  const member = await ctl(app, 'POST', `/orgs/${org}/blueai/members`, { name: 'Test User', email: 'qa@suite-a.example', password: 'correct horse' });
+  t.equal(member.statusCode, 201, member.body);
+  t.same(Object.keys(member.json()).sort(), ['created_at', 'email', 'id', 'name', 'role']);
+  t.equal(member.json().role, 'member');
+  const stored = row(app, 'blueai_members', org, member.json().id)!;
+  t.match(stored.password_hash, /^[0-9a-f]{32}:[0-9a-f]{128}$/, 'stored hashed');
+  t.notMatch(JSON.stringify(stored), 'correct horse');
+
+  const res = await signIn(app, { email: 'qa@suite-a.example', password: 'correct horse' });
+  t.equal(res.statusCode, 200);
+  const me = await app.inject({ url: '/api/v1/me', headers: cookieOf(res) });
+  t.equal(me.json().organization.id, org);
+  t.equal(me.json().user.id, member.json().id);
+
+  // The snapshot carries the hash and the session, never the password or the token.
+  const snap = await ctl(app, 'GET', `/orgs/${org}/snapshot`);
+  t.notMatch(snap.body, 'correct horse');
+  t.notMatch(snap.body, res.json().token.split('.')[1]);
+  t.equal(snap.json().blueai.sessions.length, 1);
+  t.equal(snap.json().blueai.members.find((m: { id: string }) => m.id === member.json().id).password_hash, stored.password_hash);
+  // Restored into its own organization (after a reset dropped it), the session works again.
+  t.equal((await ctl(app, 'POST', `/orgs/${org}/reset`)).statusCode, 200);
+  isError(t, await app.inject({ url: '/api/v1/me', headers: cookieOf(res) }), 401, 'UNAUTHORIZED');
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/snapshot`, snap.json())).statusCode, 200);
+  t.equal((await app.inject({ url: '/api/v1/me', headers: cookieOf(res) })).statusCode, 200);
+
+  const other = (await ctl(app, 'POST', '/orgs', { credential: 'suite-b' })).json().id;
+  isControlError(t, await ctl(app, 'POST', `/orgs/${other}/blueai/members`, { name: 'X', email: 'other@suite-b.example', password: 'short' }), 400, 'VALIDATION_ERROR');
+  const before = count(app, 'blueai_members', other);
+  t.equal((await ctl(app, 'POST', `/orgs/${other}/blueai/members`, { name: 'Again', email: SATO, password: 'long enough' })).statusCode, 409,
+    'a seeded e-mail is taken in that organization already');
+  t.equal(count(app, 'blueai_members', other), before);
+  isControlError(t, await ctl(app, 'POST', `/orgs/nope/blueai/members`, { name: 'X', email: 'x@y.example', password: 'long enough' }), 404, 'NOT_FOUND');
+});
+
+t.test('/_mock lists an organization\'s sessions and revokes one', async (t) => {
+  const app = await build(t);
+  const a = (await signIn(app, { email: SATO, password: DEMO_PASSWORD })).json();
+  const b = (await signIn(app, { email: 'misaki.suzuki@blueai-demo.example', password: DEMO_PASSWORD })).json();
+  const org = defaultOrg(app);
+  const list = await ctl(app, 'GET', `/orgs/${org}/blueai/sessions`);
+  t.equal(list.statusCode, 200);
+  t.same(list.json().data.map((s: { id: string }) => s.id).sort(), [a.session.id, b.session.id].sort());
+  t.same(list.json().data.find((s: { id: string }) => s.id === a.session.id), { ...a.session, email: SATO, expired: false });
+  t.notMatch(list.body, a.token.split('.')[1]);
+
+  const revoked = await ctl(app, 'DELETE', `/orgs/${org}/blueai/sessions/${a.session.id}`);
+  t.equal(revoked.statusCode, 204);
+  t.same(sessions(app, org).map((s) => s.id), [b.session.id]);
+  const gone = await app.inject({ url: '/api/v1/me', headers: bearer(a.token) });
+  isError(t, gone, 401, 'UNAUTHORIZED');
+  t.equal(app.tenants.list().length, 1, 'a revoked token never makes an organization of its own');
+  t.equal((await app.inject({ url: '/api/v1/me', headers: bearer(b.token) })).statusCode, 200);
+  isControlError(t, await ctl(app, 'DELETE', `/orgs/${org}/blueai/sessions/${a.session.id}`), 404, 'NOT_FOUND');
+  isControlError(t, await ctl(app, 'GET', `/orgs/nope/blueai/sessions`), 404, 'NOT_FOUND');
+});
