@@ -37,6 +37,16 @@ export class VendorPaths {
     this.exact.set(path, name);
   }
 
+  /**
+   * Whether the path is the vendor's by its exact registration or by its longest prefix: a shared
+   * path (`/api/v1/me`, BlueAI's exactly and Close's by prefix) is both vendors'. A vendor's own port
+   * serves the paths it owns.
+   */
+  owns(name: Vendor, path: string): boolean {
+    if (this.exact.get(path) === name) return true;
+    return this.list.find((v) => path === v.prefix || path.startsWith(v.under))?.name === name;
+  }
+
   /** The vendor the path belongs to, or null for any other path (the control API's, say). */
   of(path: string): Vendor | null {
     const exact = this.exact.get(path);
