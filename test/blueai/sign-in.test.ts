@@ -24,6 +24,8 @@ const sessions = (app: FastifyInstance, orgId: string) => app.tenants.db(orgId).
 
 t.test('a seeded member signs in, calls /me, bulk-updates with the cookie, loses the session after 7 days, signs in again', async (t) => {
   const app = await build(t);
+  // Frozen, so the expiry is exact however long the machine takes.
+  t.equal((await ctl(app, 'PUT', '/clock', { now: '2026-03-01T09:00:00Z', frozen: true })).statusCode, 200);
   const res = await signIn(app, { email: SATO, password: DEMO_PASSWORD });
   t.equal(res.statusCode, 200, res.body);
   const body = res.json();
@@ -31,7 +33,7 @@ t.test('a seeded member signs in, calls /me, bulk-updates with the cookie, loses
   t.same(body.user, { id: SEED_IDS.member, name: '佐藤 健太', email: SATO, role: 'admin', created_at: '2025-01-01T07:14:00.000Z' });
   t.match(body.token, new RegExp(`^${org}\\.[0-9a-f]{64}$`));
   t.equal(body.session.user_id, SEED_IDS.member);
-  t.equal(Date.parse(body.session.expires_at) - Date.parse(body.session.created_at), 7 * 24 * 3600 * 1000);
+  t.same([body.session.created_at, body.session.expires_at], ['2026-03-01T09:00:00.000Z', '2026-03-08T09:00:00.000Z'], '7 days on the organization\'s clock');
   const setCookie = String(res.headers['set-cookie']);
   t.match(setCookie, /^better-auth\.session_token=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
   // Stored: one session, its token only as a hash.
@@ -196,4 +198,33 @@ t.test('/_mock lists an organization\'s sessions and revokes one', async (t) => 
   t.equal((await app.inject({ url: '/api/v1/me', headers: bearer(b.token) })).statusCode, 200);
   isControlError(t, await ctl(app, 'DELETE', `/orgs/${org}/blueai/sessions/${a.session.id}`), 404, 'NOT_FOUND');
   isControlError(t, await ctl(app, 'GET', `/orgs/nope/blueai/sessions`), 404, 'NOT_FOUND');
+});
+
+t.test('sign-in and /me are BlueAI\'s for fault rules, the journal and the organization\'s rate limit', async (t) => {
+  const app = await build(t);
+  const org = defaultOrg(app);
+  const rule = await ctl(app, 'POST', '/faults', { vendor: 'blueai', path: '/api/v1/auth/**', org, status: 503, times: 1 });
+  t.equal(rule.statusCode, 201, rule.body);
+  const faulted = await signIn(app, { email: SATO, password: DEMO_PASSWORD });
+  t.equal(faulted.statusCode, 503);
+  t.equal(faulted.json().error.code, 'SERVICE_UNAVAILABLE');
+  t.equal(sessions(app, org).length, 0, 'a faulted sign-in opens no session');
+  const ok = await signIn(app, { email: SATO, password: DEMO_PASSWORD });
+  t.equal(ok.statusCode, 200);
+  await app.inject({ url: '/api/v1/me', headers: bearer(ok.json().token) });
+
+  const journal = (await ctl(app, 'GET', '/requests?vendor=blueai')).json();
+  const seen = journal.data.map((e: { method: string; path: string; status: number; org: string | null }) => [e.method, e.path, e.status, e.org]);
+  t.same(seen, [['GET', '/api/v1/me', 200, org], ['POST', '/api/v1/auth/sign-in/email', 200, org], ['POST', '/api/v1/auth/sign-in/email', 503, org]]);
+  t.notMatch(JSON.stringify(journal), DEMO_PASSWORD, 'the journal does not keep the password');
+  t.notMatch(JSON.stringify(journal), ok.json().token.split('.')[1], '... nor the session token');
+  t.same(JSON.parse(journal.data[1].request_body), { email: SATO, password: '[redacted]' });
+  t.equal(JSON.parse(journal.data[1].response_body).token, '[redacted]');
+
+  t.equal((await ctl(app, 'PUT', `/orgs/${org}/rate-limit`, { limit: 1 })).statusCode, 200);
+  t.equal((await signIn(app, { email: SATO, password: DEMO_PASSWORD })).statusCode, 200);
+  const limited = await signIn(app, { email: SATO, password: DEMO_PASSWORD });
+  isError(t, limited, 429, 'RATE_LIMITED');
+  t.equal(limited.headers['x-ratelimit-limit'], '1');
+  t.equal(sessions(app, org).length, 2, 'the refused sign-in opened none');
 });

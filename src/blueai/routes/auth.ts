@@ -20,7 +20,8 @@ export default async function authRoutes(fastify: FastifyInstance, opts: { admit
   const auth = app.blueaiAuth;
 
   app.post('/auth/sign-in/email', {
-    config: { admitsItself: true },
+    // The journal keeps neither the password nor the session token.
+    config: { admitsItself: true, journalRedact: ['password', 'token'] },
     schema: { body: SignInBody, response: { 200: SignInResponse, ...errors } },
     // The organization comes from the e-mail (src/blueai/auth.ts); once known, the request is
     // counted, faulted and journaled as that organization's like any other.
