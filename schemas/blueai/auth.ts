@@ -3,16 +3,14 @@ import { IsoDateTime, Nullable } from '../common.js';
 import { Member } from './members.js';
 
 // Sign-in (Better Auth, as BlueAI documents it) and the current user. Bodies beyond the documented
-// `{email, password}` and "the current user" are our decision [D].
+// `{email, password}` and "the current user" are our decision [D]. Unknown body keys are ignored, as
+// everywhere in BlueAI's API (a Better Auth client may send `rememberMe`, `callbackURL`).
 
-export const SignInBody = Type.Object(
-  {
-    email: Type.String({ minLength: 1, maxLength: 320 }),
-    // Bounded: the password is scrypt's input.
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
-  },
-  { additionalProperties: false },
-);
+export const SignInBody = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 320 }),
+  // Bounded: the password is scrypt's input.
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
 export type SignInBodyT = Static<typeof SignInBody>;
 
 export const Session = Type.Object({

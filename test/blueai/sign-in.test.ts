@@ -68,8 +68,8 @@ t.test('a seeded member signs in, calls /me, bulk-updates with the cookie, loses
   t.equal(row(app, 'blueai_deals', org, SEED_IDS.deal1)?.stage, 'negotiation', 'an expired session changes nothing');
   t.equal(app.tenants.list().length, 1, 'an expired session never makes an organization of its own');
 
-  const again = await signIn(app, { email: SATO.toUpperCase(), password: DEMO_PASSWORD });
-  t.equal(again.statusCode, 200, 'the e-mail is compared case-insensitively');
+  const again = await signIn(app, { email: SATO.toUpperCase(), password: DEMO_PASSWORD, rememberMe: true });
+  t.equal(again.statusCode, 200, 'the e-mail is compared case-insensitively; unknown keys are ignored');
   const fresh = await app.inject({ url: '/api/v1/me', headers: cookieOf(again) });
   t.equal(fresh.statusCode, 200);
   t.equal(sessions(app, org).length, 2);
@@ -108,7 +108,7 @@ t.test('a wrong password and an unknown e-mail are the same 401, and open no ses
 t.test('a malformed sign-in body is a 400 in the envelope and changes nothing', async (t) => {
   const app = await build(t);
   for (const payload of [{ email: SATO }, { password: DEMO_PASSWORD }, { email: SATO, password: 5 }, { email: '', password: 'x' },
-    { email: SATO, password: DEMO_PASSWORD, extra: true }, { email: SATO, password: 'x'.repeat(1025) }]) {
+    { email: SATO, password: 'x'.repeat(1025) }, ['not', 'an', 'object']]) {
     isError(t, await signIn(app, payload), 400, 'VALIDATION_ERROR');
   }
   isError(t, await app.inject({ method: 'POST', url: '/api/v1/auth/sign-in/email', payload: '{"email":', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_ERROR');
