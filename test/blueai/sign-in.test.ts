@@ -228,3 +228,16 @@ t.test('sign-in and /me are BlueAI\'s for fault rules, the journal and the organ
   t.equal(limited.headers['x-ratelimit-limit'], '1');
   t.equal(sessions(app, org).length, 2, 'the refused sign-in opened none');
 });
+
+t.test('BlueAI\'s served OpenAPI has sign-in (no security) and /me; Close\'s has neither', async (t) => {
+  const app = await build(t);
+  const blueai = (await ctl(app, 'GET', '/openapi/blueai.json')).json();
+  t.same(blueai.paths['/api/v1/auth/sign-in/email'].post.security, []);
+  t.ok(blueai.paths['/api/v1/auth/sign-in/email'].post.requestBody, 'the body schema is described');
+  t.ok(blueai.paths['/api/v1/me'].get.responses['200'], '/me is described');
+  t.notOk(blueai.paths['/api/v1/auth/*'], 'the catch-all 404 is hidden');
+  const close = (await ctl(app, 'GET', '/openapi/close.json')).json();
+  t.notOk(close.paths['/api/v1/auth/sign-in/email']);
+  t.notOk(close.paths['/api/v1/me']);
+  t.ok(close.paths['/api/v1/me/']);
+});
