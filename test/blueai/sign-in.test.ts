@@ -241,3 +241,41 @@ t.test('BlueAI\'s served OpenAPI has sign-in (no security) and /me; Close\'s has
   t.notOk(close.paths['/api/v1/me']);
   t.ok(close.paths['/api/v1/me/']);
 });
+
+t.test('an e-mail signs in to one organization only; a deleted organization\'s sessions and e-mails are gone', async (t) => {
+  const app = await build(t);
+  const a = (await ctl(app, 'POST', '/orgs', { credential: 'one-a' })).json().id;
+  const b = (await ctl(app, 'POST', '/orgs', { credential: 'one-b' })).json().id;
+  t.equal((await ctl(app, 'POST', `/orgs/${a}/blueai/members`, { name: 'A', email: 'Same@One.example', password: 'password-a' })).statusCode, 201);
+  const taken = await ctl(app, 'POST', `/orgs/${b}/blueai/members`, { name: 'B', email: 'same@one.example', password: 'password-b' });
+  isControlError(t, taken, 409, 'CONFLICT', 'email');
+  t.match(taken.json().error.message, a);
+  t.equal(count(app, 'blueai_members', b, 'lower(email) = ?', 'same@one.example'), 0);
+  const session = (await signIn(app, { email: 'same@one.example', password: 'password-a' })).json();
+  t.equal((await app.inject({ url: '/api/v1/me', headers: bearer(session.token) })).json().organization.id, a);
+
+  t.equal((await ctl(app, 'DELETE', `/orgs/${a}`)).statusCode, 204);
+  const gone = await app.inject({ url: '/api/v1/me', headers: bearer(session.token) });
+  isError(t, gone, 401, 'UNAUTHORIZED');
+  t.equal(app.tenants.find(session.token), undefined, 'the token made no organization');
+  isError(t, await signIn(app, { email: 'same@one.example', password: 'password-a' }), 401, 'UNAUTHORIZED');
+  t.equal((await ctl(app, 'POST', `/orgs/${b}/blueai/members`, { name: 'B', email: 'same@one.example', password: 'password-b' })).statusCode, 201,
+    'the e-mail is free again');
+});
+
+t.test('a dataset\'s sessions and password hashes are checked before anything is written', async (t) => {
+  const app = await build(t);
+  const org = (await ctl(app, 'POST', '/orgs', { credential: 'ds-check' })).json().id;
+  const snap = (await ctl(app, 'GET', `/orgs/${org}/snapshot`)).json();
+  const session = { id: 'sess_00000000000000000000000000000001', token_hash: 'a'.repeat(64), member_id: 'usr_00000000000000000000000000000000', created_at: '2030-01-01T00:00:00.000Z', expires_at: '2030-01-08T00:00:00.000Z' };
+  const before = count(app, 'blueai_sessions', org);
+  const unknownMember = await ctl(app, 'PUT', `/orgs/${org}/snapshot`, { ...snap, blueai: { ...snap.blueai, sessions: [session] } });
+  isControlError(t, unknownMember, 400, 'VALIDATION_ERROR', 'dataset/blueai/sessions/0/member_id');
+  const badHash = await ctl(app, 'PUT', `/orgs/${org}/snapshot`, { ...snap, blueai: { ...snap.blueai, members: [{ ...snap.blueai.members[0], password_hash: 'plain-text' }, ...snap.blueai.members.slice(1)] } });
+  isControlError(t, badHash, 400, 'VALIDATION_ERROR');
+  const twice = [{ ...snap.blueai.members[1], email: snap.blueai.members[0].email }];
+  const shared = await ctl(app, 'PUT', `/orgs/${org}/snapshot`, { ...snap, blueai: { ...snap.blueai, members: [snap.blueai.members[0], ...twice, ...snap.blueai.members.slice(2)] } });
+  isControlError(t, shared, 400, 'VALIDATION_ERROR', 'dataset/blueai/members/1/email');
+  t.equal(count(app, 'blueai_sessions', org), before);
+  t.equal(count(app, 'blueai_members', org, 'password_hash = ?', 'plain-text'), 0);
+});
