@@ -27,7 +27,15 @@ const S = Type.String();
 const NS = Nullable(Type.String());
 const NI = Nullable(Type.Integer());
 
-export const SeedMember = Type.Object({ id: S, name: S, email: S, role: S, created_at: S });
+export const SeedMember = Type.Object({
+  id: S, name: S, email: S, role: S, created_at: S,
+  /** Better Auth's scrypt format `<salt hex>:<key hex>`; absent: the member cannot sign in. Never a password in clear. */
+  password_hash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}:[0-9a-f]{128}$' })),
+});
+/** A sign-in session; the token itself is never stored, only its SHA-256. */
+export const SeedSession = Type.Object({
+  id: S, token_hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), member_id: S, created_at: S, expires_at: S,
+});
 export const SeedStage = Type.Object({ slug: Type.String({ minLength: 1 }), name: S });
 export const SeedPipeline = Type.Object({
   id: S, name: S, is_default: Type.Boolean(), sort_order: Type.Integer(), created_at: S, updated_at: S,
@@ -79,6 +87,8 @@ export const BlueAISeed = Type.Object({
   tag_assignments: Type.Optional(Type.Array(SeedTagAssignment)),
   /** Absent in datasets written before custom fields were emulated: none. */
   custom_field_definitions: Type.Optional(Type.Array(SeedCustomFieldDefinition)),
+  /** Sessions made by sign-ins (absent: none). */
+  sessions: Type.Optional(Type.Array(SeedSession)),
 });
 
 const Custom = Type.Record(Type.String(), Type.Unknown());

@@ -9,6 +9,7 @@
 // or Date.now() here.
 
 import { writeFileSync } from 'node:fs';
+import { createHash, scryptSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { blueaiCrm } from './blueai-crm.mjs';
@@ -245,6 +246,7 @@ const ACTIVITY_BODIES = {
 // ---------------------------------------------------------------------------
 // Members
 // ---------------------------------------------------------------------------
+const DEMO_PASSWORD = 'blueai-demo-password';
 const MEMBER_DEFS = [
   { id: 'usr_99999999999999999999999999999999', name: ['佐藤', '健太', 'sato', 'kenta'], role: 'admin' },
   { name: ['鈴木', '美咲', 'suzuki', 'misaki'], role: 'manager' },
@@ -262,7 +264,17 @@ const members = MEMBER_DEFS.map((d, i) => {
     role: d.role,
     created_at: iso(T_START + i * 2 * DAY + int(9, 18) * 3600000 - 9 * 3600000 + int(0, 59) * 60000),
   };
-});
+}).map((m) => ({ ...m, password_hash: demoPasswordHash(m.email) }));
+
+/**
+ * Every seeded member signs in with DEMO_PASSWORD (README "Sign-in"): Better Auth's scrypt format
+ * (src/blueai/password.ts), the salt derived from the e-mail so the file stays byte-identical per run.
+ */
+function demoPasswordHash(email) {
+  const salt = createHash('sha256').update(`seed-salt:${email}`).digest('hex').slice(0, 32);
+  const key = scryptSync(DEMO_PASSWORD.normalize('NFKC'), salt, 64, { N: 16384, r: 16, p: 1, maxmem: 128 * 16384 * 16 * 2 });
+  return `${salt}:${key.toString('hex')}`;
+}
 
 // ---------------------------------------------------------------------------
 // Pipelines

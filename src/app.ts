@@ -22,7 +22,7 @@ import { VendorPaths } from './core/match.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
 import type { SeedFileT } from '../schemas/seed.js';
-import blueaiPlugin from './blueai/plugin.js';
+import blueaiPlugin, { blueaiAuthPlugin, decorateBlueAI } from './blueai/plugin.js';
 import controlPlugin from './control/plugin.js';
 import { rootRoutes } from './control/home.js';
 import { ChangeFeed, isWrite } from './core/events.js';
@@ -261,6 +261,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   decorateClose(app, { tickBudgetMs: options.tickBudgetMs, probe: options.jobProbe, timers: options.timers },
     { timeoutMs: options.webhookTimeoutMs ?? 10_000 },
     { timeoutMs: options.queryTimeoutMs });
+  decorateBlueAI(app);
   await registerOpenapi(app);
   await app.register(cookie);
   if (options.corsOrigins?.length) {
@@ -270,6 +271,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(controlPlugin, { prefix: '/_mock', controlToken: options.controlToken, allowedHosts: options.allowedHosts, listenHost: options.listenHost });
   await app.register(rootRoutes, { allowedHosts: options.allowedHosts, listenHost: options.listenHost });
   await app.register(blueaiPlugin, { prefix: '/api/v1/crm' });
+  // BlueAI's sign-in and /me, under Close's prefix (the rule is on blueaiAuthPlugin).
+  await app.register(blueaiAuthPlugin, { prefix: '/api/v1' });
   await app.register(closePlugin, { prefix: '/api/v1' });
 
   // The vendors have registered their dataset hooks: check and load the seed, then restore the

@@ -4,14 +4,15 @@ import { VERSION } from './version.js';
  * The lines `npm start` prints once it listens: where each surface is, and whether the control API
  * is open. A wildcard host (0.0.0.0, ::) is shown as localhost, the address a browser on this machine uses.
  */
-export function banner(opts: { host: string; port: number; controlToken: boolean }): string {
+export function banner(opts: { host: string; port: number; controlToken: boolean; closePort?: number; blueaiPort?: number }): string {
   const wildcard = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '';
   const host = wildcard ? 'localhost' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const base = `http://${host}:${opts.port}`;
+  const own = (port: number | undefined) => (port === undefined ? '' : `  (and alone on http://${host}:${port})`);
   return [
     `crm-bulk-emulator ${VERSION} is listening on ${base}`,
-    `  Close API    ${base}/api/v1/`,
-    `  BlueAI API   ${base}/api/v1/crm/`,
+    `  Close API    ${base}/api/v1/${own(opts.closePort)}`,
+    `  BlueAI API   ${base}/api/v1/crm/${own(opts.blueaiPort)}`,
     `  API docs     ${base}/_mock/docs`,
     `  Dashboard    ${base}/_mock/ui`,
     opts.controlToken

@@ -16,6 +16,7 @@ import type {
   Delivery as DeliverySchema, DeliveryList as DeliveryListSchema, DeliveryQuery, FlushCounts as FlushCountsSchema, WebhookSettings as WebhookSettingsSchema,
   WebhookSettingsUpdate,
 } from '../schemas/control/webhooks.js';
+import type { BlueAIMember as BlueAIMemberSchema, BlueAIMemberCreate, BlueAISessionList as BlueAISessionListSchema } from '../schemas/control/sessions.js';
 import type { JournalEntry as JournalEntrySchema, RequestFilterQueryT, RequestList as RequestListSchema } from '../schemas/control/requests.js';
 
 export type HealthT = Static<typeof HealthResponse>;
@@ -41,6 +42,10 @@ export type WebhookDeliveryFilter = Partial<Static<typeof DeliveryQuery>>;
 export type WebhookFlushCounts = Static<typeof FlushCountsSchema>;
 export type WebhookSettings = Static<typeof WebhookSettingsSchema>;
 export type WebhookSettingsPatch = Static<typeof WebhookSettingsUpdate>;
+/** BlueAI sign-in: a member who signs in with a password (`role` defaults to member), and an organization's sessions. */
+export type BlueAIMemberInput = Omit<Static<typeof BlueAIMemberCreate>, 'role'> & { role?: Static<typeof BlueAIMemberCreate>['role'] };
+export type BlueAIMember = Static<typeof BlueAIMemberSchema>;
+export type BlueAISessionList = Static<typeof BlueAISessionListSchema>;
 export type OpenApiSurface = 'close' | 'blueai' | 'control';
 export interface OpenApiDocument {
   openapi: string;
@@ -210,6 +215,17 @@ export class EmulatorClient {
       get: (): Promise<WebhookSettings> => this.request('GET', '/webhooks/settings'),
       set: (patch: WebhookSettingsPatch): Promise<WebhookSettings> => this.request('PUT', '/webhooks/settings', { body: patch }),
     },
+  };
+
+  /**
+   * BlueAI sign-in: `addMember` makes a member who signs in with a password to that organization
+   * (its e-mail then reaches it, whatever organization the seed's members sign in to); sessions listed
+   * (`expired` on the organization's clock) and revoked.
+   */
+  readonly blueai = {
+    addMember: (org: string, body: BlueAIMemberInput): Promise<BlueAIMember> => this.request('POST', `/orgs/${seg(org)}/blueai/members`, { body }),
+    sessions: (org: string): Promise<BlueAISessionList> => this.request('GET', `/orgs/${seg(org)}/blueai/sessions`),
+    revokeSession: (org: string, id: string): Promise<void> => this.request('DELETE', `/orgs/${seg(org)}/blueai/sessions/${seg(id)}`),
   };
 
   /** The request journal, newest first; `total` counts every match, `data` holds at most `limit`. */

@@ -10,6 +10,10 @@ import type { AuthMode } from './core/tenants.js';
 
 export interface Config {
   port: number;
+  /** Close alone on a port of its own (CLOSE_PORT); null = off. */
+  closePort: number | null;
+  /** BlueAI alone on a port of its own (BLUEAI_PORT); null = off. */
+  blueaiPort: number | null;
   host: string;
   db: string;
   seed: string;
@@ -67,6 +71,9 @@ export const DEFAULT_DATASET_MAX_BYTES = 8 * 1024 * 1024;
 /** name → [env var, CLI flag, default] */
 const SETTINGS = {
   port: ['PORT', 'port', '4010'],
+  // Off unless set: each vendor also alone on a port of its own (src/vendor-ports.ts).
+  closePort: ['CLOSE_PORT', 'close-port', ''],
+  blueaiPort: ['BLUEAI_PORT', 'blueai-port', ''],
   // Loopback: only this machine can reach an open control API. The Docker image sets HOST=0.0.0.0.
   host: ['HOST', 'host', '127.0.0.1'],
   db: ['DB', 'db', ':memory:'],
@@ -146,8 +153,16 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
       throw new ConfigError(`WEBHOOK_HOSTS entries must be host names or IP addresses (no scheme or port), got "${h}"`);
     }
   }
+  const port = int('port', 0, 65535);
+  const ownPort = (key: 'closePort' | 'blueaiPort'): number | null => (raw(key) === '' ? null : int(key, 0, 65535));
+  const closePort = ownPort('closePort');
+  const blueaiPort = ownPort('blueaiPort');
+  const taken = [port, closePort, blueaiPort].filter((p): p is number => p !== null && p !== 0);
+  if (new Set(taken).size !== taken.length) throw new ConfigError(`PORT, CLOSE_PORT and BLUEAI_PORT must differ, got ${port}, ${closePort ?? '(off)'}, ${blueaiPort ?? '(off)'}`);
   return {
-    port: int('port', 0, 65535),
+    port,
+    closePort,
+    blueaiPort,
     host: raw('host'),
     db: raw('db'),
     seed: raw('seed'),

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { ConfigError, parseConfig } from './config.js';
 import { SeedError } from './core/seed.js';
 import { banner } from './banner.js';
+import { listenVendorPorts, type VendorPorts } from './vendor-ports.js';
 
 async function main(): Promise<void> {
   let config;
@@ -49,11 +50,12 @@ async function main(): Promise<void> {
     fail(`cannot start: ${(err as Error).message}`);
   }
   let closing = false;
+  let vendorPorts: VendorPorts | undefined;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().then(
+    Promise.resolve(vendorPorts?.close()).then(() => app.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -65,10 +67,17 @@ async function main(): Promise<void> {
   } catch (err) {
     fail(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
+  try {
+    vendorPorts = await listenVendorPorts(app, { host: config.host, close: config.closePort, blueai: config.blueaiPort });
+  } catch (err) {
+    fail(`cannot listen on CLOSE_PORT/BLUEAI_PORT (${config.closePort ?? 'off'}/${config.blueaiPort ?? 'off'}): ${(err as Error).message}`);
+  }
   // For people, on stderr: stdout stays one JSON log line per event for log collectors.
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken) }));
+  process.stderr.write(banner({
+    host: config.host, port, controlToken: Boolean(config.controlToken), closePort: vendorPorts.ports.close, blueaiPort: vendorPorts.ports.blueai,
+  }));
 }
 
 function fail(message: string): never {

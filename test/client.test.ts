@@ -150,3 +150,22 @@ t.test('the ticker, an organization\'s rate limit and the full reset', async (t)
   t.same(await client.orgs.list(), { data: [] });
   t.equal((await client.ticker.get()).batch_size, 100, 'the full reset restores the ticker');
 });
+
+t.test('a BlueAI member with a password signs in to its organization; its sessions are listed and revoked', async (t) => {
+  const { client, app, url } = await start(t);
+  const org = await client.orgs.create({ credential: 'sign-in-key', dataset: 'empty' });
+  const member = await client.blueai.addMember(org.id, { name: 'QA', email: 'qa@client.example', password: 'client-password' });
+  t.match(member, { id: /^usr_[0-9a-f]{32}$/, email: 'qa@client.example', role: 'member' });
+  await rejects(t, client.blueai.addMember(org.id, { name: 'QA', email: 'qa@client.example', password: 'client-password' }), 409, 'CONFLICT');
+  const signIn = await fetch(`${url}/api/v1/auth/sign-in/email`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'qa@client.example', password: 'client-password' }),
+  });
+  t.equal(signIn.status, 200);
+  const { session } = await signIn.json() as { session: { id: string } };
+  const list = await client.blueai.sessions(org.id);
+  t.same(list.data.map((s) => [s.id, s.user_id, s.email, s.expired]), [[session.id, member.id, 'qa@client.example', false]]);
+  t.equal(await client.blueai.revokeSession(org.id, session.id), undefined);
+  t.same(await client.blueai.sessions(org.id), { data: [] });
+  t.equal(app.tenants.db(org.id).prepare('SELECT count(*) FROM blueai_sessions').pluck().get(), 0);
+  await rejects(t, client.blueai.revokeSession(org.id, session.id), 404, 'NOT_FOUND');
+});

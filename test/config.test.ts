@@ -3,7 +3,7 @@ import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config
 
 t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads, 8 MiB datasets, 512 MiB of organizations', async (t) => {
   t.same(parseConfig({}, []), {
-    port: 4010, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
+    port: 4010, closePort: null, blueaiPort: null, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, orgMemory: 512 * 1024 * 1024, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
   });
@@ -12,7 +12,7 @@ t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, de
 t.test('environment variables set every option and CLI flags win over them', async (t) => {
   const env = { PORT: '5000', HOST: '0.0.0.0', DB: '/tmp/x.db', SEED: '/tmp/seed.json', LOG_LEVEL: 'warn', AUTH: 'strict', UPLOAD_LIMIT: '5MiB', DATASET_MAX_BYTES: '2MiB', MAX_ORGS: '3', ORG_MEMORY: '64MiB', CORS_ORIGINS: 'http://localhost:5173, http://127.0.0.1:3000' };
   t.same(parseConfig(env, []), {
-    port: 5000, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
+    port: 5000, closePort: null, blueaiPort: null, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, orgMemory: 64 * 1024 * 1024, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
     controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
   });
@@ -83,4 +83,13 @@ t.test('control and determinism settings: CONTROL_TOKEN, ID_SEED, FREEZE_AT, jou
   t.match(c, { controlToken: 'sekret', idSeed: 'run-1', freezeAt: Date.parse('2026-01-15T09:00:00Z'), journalSize: 50, journalBodyLimit: 0 });
   t.equal(parseConfig({}, ['--freeze-at', '2027-02-03T04:05:06.789Z']).freezeAt, Date.parse('2027-02-03T04:05:06.789Z'));
   t.equal(parseConfig({}, ['--id-seed', 'abc', '--control-token', 't']).idSeed, 'abc');
+});
+
+t.test('CLOSE_PORT and BLUEAI_PORT are off unless set, ports from 0 to 65535 that differ from PORT and each other', async (t) => {
+  t.match(parseConfig({ CLOSE_PORT: '4011', BLUEAI_PORT: '4012' }, []), { port: 4010, closePort: 4011, blueaiPort: 4012 });
+  t.match(parseConfig({}, ['--blueai-port', '0', '--close-port', '0']), { closePort: 0, blueaiPort: 0 }, 'port 0 (any free one) twice is fine');
+  t.throws(() => parseConfig({ CLOSE_PORT: 'x' }, []), new ConfigError('CLOSE_PORT must be a whole number from 0 to 65535, got "x"'));
+  t.throws(() => parseConfig({ BLUEAI_PORT: '70000' }, []), new ConfigError('BLUEAI_PORT must be a whole number from 0 to 65535, got "70000"'));
+  t.throws(() => parseConfig({ BLUEAI_PORT: '4010' }, []), /PORT, CLOSE_PORT and BLUEAI_PORT must differ/);
+  t.throws(() => parseConfig({ CLOSE_PORT: '5000', BLUEAI_PORT: '5000' }, []), /must differ/);
 });

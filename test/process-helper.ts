@@ -24,6 +24,8 @@ export interface ServerProcess {
   exited: Promise<NodeJS.Signals | null>;
   /** SIGTERM (a clean shutdown) and wait for the exit. */
   stop(): Promise<NodeJS.Signals | null>;
+  /** What it has written on stderr so far (the banner). */
+  stderr(): string;
 }
 
 /** A fresh file database path in its own temporary folder. */
@@ -95,6 +97,7 @@ export async function startServer(t: Test, env: Record<string, string>): Promise
   }
   return {
     child, port, url, exited,
+    stderr: () => stderr,
     stop: () => {
       child.kill('SIGTERM');
       return exited;

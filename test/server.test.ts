@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { VERSION } from '../src/version.js';
+import { startServer } from './process-helper.js';
 
 // Real processes of the compiled server (dist/, built by `npm test` before tap runs).
 const server = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
@@ -185,4 +186,24 @@ t.test('the real server advances Close bulk edits in the background (TICK_MS) un
     status = (await (await fetch(`http://127.0.0.1:${port}/api/v1/bulk_action/edit/${created.id}/`, { headers })).json()).status;
   }
   t.equal(status, 'done');
+});
+
+t.test('CLOSE_PORT and BLUEAI_PORT: npm start also serves each vendor alone on its port, says so, and stops all three on SIGTERM', async (t) => {
+  const server = await startServer(t, { CLOSE_PORT: '0', BLUEAI_PORT: '0' });
+  let banner = '';
+  for (let i = 0; i < 600 && !/BlueAI API .*alone on/.test(banner); i++) {
+    banner = server.stderr();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const close = /Close API .*alone on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+  const blueai = /BlueAI API .*alone on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+  t.ok(close && blueai, banner);
+  const key = { authorization: `Basic ${Buffer.from('port-key:').toString('base64')}` };
+  t.equal((await fetch(`${close}/api/v1/me/`, { headers: key })).status, 200);
+  t.equal((await fetch(`${close}/_mock/health`)).status, 404, 'the control API only on PORT');
+  t.equal((await fetch(`${blueai}/api/v1/crm/deals?limit=1`, { headers: { authorization: 'Bearer port-key' } })).status, 200);
+  t.equal((await fetch(`${blueai}/api/v1/me/`, { headers: key })).status, 404, 'Close\'s path is not on BlueAI\'s port');
+  t.equal((await fetch(`${server.url}/_mock/health`)).status, 200);
+  t.equal(await server.stop(), null, 'a clean exit');
+  t.equal(server.child.exitCode, 0);
 });

@@ -203,5 +203,30 @@ export const blueaiMigrations: MigrationSet = {
         ALTER TABLE blueai_contacts ADD COLUMN custom_fields TEXT NOT NULL DEFAULT '{}';
       `,
     },
+    {
+      version: 5,
+      name: 'sign-in: member password hashes, sessions, the e-mail directory of control-made members',
+      sql: `
+        ALTER TABLE blueai_members ADD COLUMN password_hash TEXT;
+        -- The organization's sessions (its own database): the token only as its SHA-256.
+        CREATE TABLE blueai_sessions (
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          id TEXT NOT NULL,
+          token_hash TEXT NOT NULL,
+          member_id TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          PRIMARY KEY (org_id, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX blueai_sessions_token ON blueai_sessions(org_id, token_hash);
+        -- Process-wide (the main database only; the control_ prefix keeps it out of the tenant tables): which organization a sign-in e-mail belongs to.
+        CREATE TABLE control_blueai_sign_in (
+          email TEXT NOT NULL PRIMARY KEY,
+          org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+          member_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX control_blueai_sign_in_org ON control_blueai_sign_in(org_id);
+      `,
+    },
   ],
 };

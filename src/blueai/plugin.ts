@@ -3,9 +3,11 @@ import multipart from '@fastify/multipart';
 import type { Org } from '../core/tenants.js';
 import { ApiError } from '../core/errors.js';
 import { nearestRoute } from '../core/capture.js';
-import { vendorPipeline } from '../core/vendor-hook.js';
+import { vendorPipeline, type VendorPipeline } from '../core/vendor-hook.js';
+import { portVendor } from '../core/ports.js';
 import { SESSION_COOKIE } from '../../schemas/blueai/common.js';
 import { BlueAIStore } from './store/index.js';
+import { BlueAIAuth } from './auth.js';
 import { blueaiDataset } from './seed.js';
 import { blueaiEnvelope, blueaiErrorHandler } from './errors.js';
 import dealRoutes from './routes/deals.js';
@@ -18,6 +20,7 @@ import activityRoutes from './routes/activities.js';
 import tagRoutes from './routes/tags.js';
 import customFieldRoutes from './routes/custom-fields.js';
 import reportRoutes from './routes/reports.js';
+import authRoutes from './routes/auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,9 +28,10 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     blueai: BlueAIStore;
+    /** Sign-in and sessions (the control API lists and revokes sessions through it). */
+    blueaiAuth: BlueAIAuth;
   }
 }
-
 
 /** The session token: the better-auth cookie, else `Authorization: Bearer`. */
 export function blueaiCredential(request: FastifyRequest): string | undefined {
@@ -37,21 +41,21 @@ export function blueaiCredential(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** BlueAI CRM API under /api/v1/crm: its own auth hook, error envelope and 404. */
-export default async function blueaiPlugin(app: FastifyInstance) {
-  app.decorate('blueai', new BlueAIStore(app.orgDbs.routed, app.ids, app.clock, app.emulator.crash));
+/** BlueAI's state on the root instance (the control API reaches its sessions), before any plugin registers. */
+export function decorateBlueAI(app: FastifyInstance): void {
+  const store = new BlueAIStore(app.orgDbs.routed, app.ids, app.clock, app.emulator.crash);
+  app.decorate('blueai', store);
+  app.decorate('blueaiAuth', new BlueAIAuth(app.db, app.tenants, store));
   app.datasets.register(blueaiDataset);
   app.decorateRequest('org', null as unknown as Org);
-  app.setErrorHandler(blueaiErrorHandler);
-  app.setNotFoundHandler((request, reply) => {
-    const nearest = nearestRoute(request);
-    const message = `Route ${request.method} ${request.url.split('?')[0]} not found${nearest ? `; nearest: ${nearest}` : ''}`;
-    // Real API: details is empty; here: it names the nearest emulated route.
-    reply.status(404).send(blueaiEnvelope('NOT_FOUND', message, nearest ? { nearest_route: nearest } : {}));
-  });
-  vendorPipeline(app, {
+}
+
+/** The request pipeline's BlueAI parts, shared by the CRM API and the sign-in routes. */
+function blueaiVendor(app: FastifyInstance): VendorPipeline {
+  return {
     name: 'blueai',
     credential: blueaiCredential,
+    resolve: (token) => app.blueaiAuth.resolve(token),
     missingCredential: () => new ApiError(401, 'UNAUTHORIZED', 'Authentication required: send the better-auth.session_token cookie or a Bearer token'),
     onOrg: (request, org) => {
       request.org = org;
@@ -64,7 +68,19 @@ export default async function blueaiPlugin(app: FastifyInstance) {
       new ApiError(429, 'RATE_LIMITED', `Too many requests: limit is ${rate.limit} per window; retry in ${rate.resetSeconds} s`, {
         retry_after: rate.resetSeconds,
       }),
+  };
+}
+
+/** BlueAI CRM API under /api/v1/crm: its own auth hook, error envelope and 404. */
+export default async function blueaiPlugin(app: FastifyInstance) {
+  app.setErrorHandler(blueaiErrorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const nearest = nearestRoute(request);
+    const message = `Route ${request.method} ${request.url.split('?')[0]} not found${nearest ? `; nearest: ${nearest}` : ''}`;
+    // Real API: details is empty; here: it names the nearest emulated route.
+    reply.status(404).send(blueaiEnvelope('NOT_FOUND', message, nearest ? { nearest_route: nearest } : {}));
   });
+  vendorPipeline(app, blueaiVendor(app));
   await app.register(multipart, {
     limits: { fileSize: app.emulator.options.uploadLimit, files: 1, fields: 10, parts: 20 },
   });
@@ -78,4 +94,25 @@ export default async function blueaiPlugin(app: FastifyInstance) {
   await app.register(tagRoutes);
   await app.register(customFieldRoutes);
   await app.register(reportRoutes);
+}
+
+/**
+ * BlueAI's sign-in and current user, which live under Close's prefix (registered at /api/v1): every
+ * `/api/v1/auth/…` path is BlueAI's (Close has none); `GET /api/v1/me` without the slash is BlueAI's
+ * when it carries BlueAI's credential (session cookie or Bearer), and otherwise gets Close's redirect
+ * to `/api/v1/me/` (Basic, or no credential at all, as Close answered it before). On a vendor's own
+ * port (CLOSE_PORT, BLUEAI_PORT) the port decides instead.
+ */
+export async function blueaiAuthPlugin(app: FastifyInstance) {
+  app.setErrorHandler(blueaiErrorHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== '/api/v1/me') return;
+    const port = portVendor(request);
+    if (port === 'blueai' || (port === undefined && blueaiCredential(request) !== undefined)) return;
+    // Real API: Close redirects a slash-less path before reading any credential; here too.
+    const at = request.url.indexOf('?');
+    return reply.redirect(`/api/v1/me/${at < 0 ? '' : request.url.slice(at)}`, 301);
+  });
+  const admit = vendorPipeline(app, blueaiVendor(app), { prefix: '/api/v1/auth', exact: ['/api/v1/me'] });
+  await app.register(authRoutes, { admit });
 }

@@ -26,7 +26,8 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
     idCheck('contacts', 'cont_', s.contacts) ??
     idCheck('deals', 'deal_', s.deals) ??
     idCheck('activities', 'act_', s.activities) ??
-    idCheck('custom_field_definitions', 'cfd_', s.custom_field_definitions ?? []);
+    idCheck('custom_field_definitions', 'cfd_', s.custom_field_definitions ?? []) ??
+    idCheck('sessions', 'sess_', s.sessions ?? []);
   if (problem) return problem;
   if (s.pipelines.length > 0 && s.pipelines.filter((p) => p.is_default).length !== 1) {
     return '/blueai/pipelines: exactly one pipeline must have is_default true';
@@ -53,6 +54,15 @@ export function checkBlueAISeed(s: BlueAISeedT): string | null {
       return `${at}/assigned_member_id: unknown member ${d.assigned_member_id}`;
     }
   }
+  for (const [i, x] of (s.sessions ?? []).entries()) {
+    if (!members.has(x.member_id)) return `/blueai/sessions/${i}/member_id: unknown member ${x.member_id}`;
+  }
+  const emails = new Set<string>();
+  for (const [i, m] of s.members.entries()) {
+    const email = m.email.toLowerCase();
+    if (m.password_hash && emails.has(email)) return `/blueai/members/${i}/email: two members who can sign in share ${m.email}`;
+    if (m.password_hash) emails.add(email);
+  }
   return checkCrmSeed(s) ?? checkCustomFieldsSeed(s);
 }
 
@@ -63,7 +73,7 @@ export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
     for (const row of rows) run(orgId, row);
   };
   const bool = (b: boolean) => (b ? 1 : 0);
-  insert('blueai_members', s.members);
+  insert('blueai_members', s.members.map((m) => ({ ...m, password_hash: m.password_hash ?? null })));
   insert('blueai_pipelines', s.pipelines.map(({ stages: _s, ...p }) => ({ ...p, is_default: bool(p.is_default) })));
   insert(
     'blueai_stages',
@@ -74,6 +84,7 @@ export function insertBlueAISeed(db: Db, orgId: string, s: BlueAISeedT): void {
   insert('blueai_deals', withStoredValues(s.deals));
   insertCrmSeed(db, orgId, s);
   insertCustomFieldDefinitions(db, orgId, s);
+  insert('blueai_sessions', s.sessions ?? []);
 }
 
 /** The organization's BlueAI data in the seed format; rows in primary-key order, stages by position. */
@@ -83,8 +94,13 @@ export function exportBlueAI(db: Db, orgId: string): BlueAISeedT {
     `SELECT pipeline_id, slug, name FROM blueai_stages WHERE org_id = ? ORDER BY pipeline_id, position`);
   const pipelines = all<Omit<BlueAISeedT['pipelines'][number], 'stages' | 'is_default'> & { is_default: number }>(
     `SELECT id, name, is_default, sort_order, created_at, updated_at FROM blueai_pipelines WHERE org_id = ? ORDER BY id`);
+  const members = all<BlueAISeedT['members'][number] & { password_hash: string | null }>(
+    `SELECT id, name, email, role, created_at, password_hash FROM blueai_members WHERE org_id = ? ORDER BY id`);
+  const sessions = all<NonNullable<BlueAISeedT['sessions']>[number]>(
+    `SELECT id, token_hash, member_id, created_at, expires_at FROM blueai_sessions WHERE org_id = ? ORDER BY id`);
   return {
-    members: all(`SELECT id, name, email, role, created_at FROM blueai_members WHERE org_id = ? ORDER BY id`),
+    // Only the hash, and only for members who have one (a dataset without passwords stays as it was).
+    members: members.map(({ password_hash, ...m }) => (password_hash === null ? m : { ...m, password_hash })),
     pipelines: pipelines.map((p) => ({
       ...p, is_default: p.is_default === 1,
       stages: stages.filter((s) => s.pipeline_id === p.id).map(({ slug, name }) => ({ slug, name })),
@@ -94,6 +110,7 @@ export function exportBlueAI(db: Db, orgId: string): BlueAISeedT {
     deals: withParsedValues(all(`SELECT ${cols(db, 'blueai_deals')} FROM blueai_deals WHERE org_id = ? ORDER BY id`)),
     ...exportCrmSeed(db, orgId),
     custom_field_definitions: exportCustomFieldDefinitions(db, orgId),
+    ...(sessions.length > 0 ? { sessions } : {}),
   };
 }
 
@@ -106,7 +123,7 @@ export const blueaiDataset: VendorDataset<'blueai'> = {
   insert: insertBlueAISeed,
   export: exportBlueAI,
   // "empty": the organization's members, pipelines and custom field definitions stay, so deals can be created at once.
-  empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [], tags: [], tag_assignments: [] }),
+  empty: (s) => ({ ...s, companies: [], contacts: [], deals: [], activities: [], tags: [], tag_assignments: [], sessions: [] }),
   counts: (db, orgId) => Object.fromEntries(
     (['members', 'pipelines', 'companies', 'contacts', 'deals', ...CRM_COUNTED, 'custom_field_definitions'] as const).map((k) => [
       k, cached(db, `SELECT count(*) FROM blueai_${k} WHERE org_id = ?`).pluck().get(orgId) as number,

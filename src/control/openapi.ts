@@ -26,8 +26,9 @@ const PREFIXES: [string, Surface][] = [
   ['/_mock/', 'control'],
 ];
 
-/** Which surface a full path belongs to. */
+/** Which surface a full path (its query string allowed) belongs to. BlueAI's sign-in and `/me` lie under Close's prefix. */
 export function surfaceOf(path: string): Surface | undefined {
+  if (path.startsWith('/api/v1/auth/') || path === '/api/v1/me' || path.startsWith('/api/v1/me?')) return 'blueai';
   return PREFIXES.find(([prefix]) => path.startsWith(prefix))?.[1];
 }
 
@@ -47,7 +48,7 @@ const SURFACES: Record<Surface, { info: Json; securitySchemes: Json; security: J
   blueai: {
     info: {
       title: 'BlueAI CRM API (crm-bulk-emulator)',
-      description: "BlueAI's CRM API as the emulator answers it: bulk deal updates and deletes, CSV import and export, deals, contacts, companies, pipelines, members, activities, tags and tag assignments, custom field definitions and values, reports.",
+      description: "BlueAI's CRM API as the emulator answers it: sign-in (Better Auth sessions) and the current user, bulk deal updates and deletes, CSV import and export, deals, contacts, companies, pipelines, members, activities, tags and tag assignments, custom field definitions and values, reports.",
     },
     securitySchemes: {
       session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The better-auth session cookie.' },
@@ -70,7 +71,7 @@ const SURFACES: Record<Surface, { info: Json; securitySchemes: Json; security: J
 };
 const SURFACE_NAMES = Object.keys(SURFACES) as Surface[];
 /** Never behind CONTROL_TOKEN (see ./plugin.ts). */
-const PUBLIC_PATHS = new Set(['/_mock/health']);
+const PUBLIC_PATHS = new Set(['/_mock/health', '/api/v1/auth/sign-in/email']);
 
 /**
  * Registers @fastify/swagger on the root app. Call it before any route plugin: it sees routes through

@@ -15,6 +15,7 @@ import eventRoutes from './events.js';
 import uiRoutes, { isUiFile } from './ui.js';
 import webhookRoutes from './webhooks.js';
 import homeRoutes from './home.js';
+import sessionRoutes from './sessions.js';
 import { browserGuard } from './browser-guard.js';
 import { HostGuard } from './host-guard.js';
 
@@ -66,6 +67,7 @@ export default async function controlPlugin(app: FastifyInstance, opts: { contro
   await app.register(faultRoutes);
   await app.register(eventRoutes);
   await app.register(webhookRoutes);
+  await app.register(sessionRoutes);
   await app.register(uiRoutes);
   await app.register(homeRoutes);
 }

@@ -113,12 +113,38 @@ export function installJournal(app: FastifyInstance, opts: { size: number; bodyL
   app.addHook('onResponse', async (request, reply) => finish(request, reply, reply.statusCode));
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Top-level JSON keys the journal records as "[redacted]" in the route's request and response bodies (a password, a session token). */
+    journalRedact?: readonly string[];
+  }
+}
+
+const REDACTED = '[redacted]';
+
+/** The body with the keys' values replaced; a body that is not a whole JSON object is not recorded at all. */
+function redact(body: { text: string; truncated: boolean } | null, keys: readonly string[] | undefined): { text: string; truncated: boolean } | null {
+  if (!body || !keys || body.text === '') return body;
+  let doc: unknown;
+  try {
+    doc = body.truncated ? undefined : JSON.parse(body.text);
+  } catch {
+    doc = undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { text: REDACTED, truncated: false };
+  const out = Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, keys.includes(k) ? REDACTED : v]));
+  return { text: JSON.stringify(out), truncated: false };
+}
+
 /** Records the request's entry (once). `status` null: no answer was sent. */
 export function finish(request: FastifyRequest, reply: FastifyReply, status: number | null): void {
   const cap = captures.get(request);
   if (!cap || cap.done) return;
   cap.done = true;
   const path = pathOf(request.url);
+  const hide = request.routeOptions.config?.journalRedact;
+  const requestBody = redact(cap.body, hide);
+  const responseBody = redact(cap.responseBody, hide);
   request.server.journal.add({
     time: cap.time,
     org: request.orgId,
@@ -128,10 +154,10 @@ export function finish(request: FastifyRequest, reply: FastifyReply, status: num
     query: cap.query,
     status,
     duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-    request_body: cap.body ? cap.body.text : hasBody(request) ? null : '',
-    request_body_truncated: cap.body?.truncated ?? false,
-    response_body: cap.responseBody ? cap.responseBody.text : null,
-    response_body_truncated: cap.responseBody?.truncated ?? false,
+    request_body: requestBody ? requestBody.text : hasBody(request) ? null : '',
+    request_body_truncated: requestBody?.truncated ?? false,
+    response_body: responseBody ? responseBody.text : null,
+    response_body_truncated: responseBody?.truncated ?? false,
     nearest_route: request.is404 ? nearestRoute(request) : null,
     fault: cap.fault,
   });

@@ -20,16 +20,37 @@ export class VendorPaths {
   /** Longest prefix first. */
   private readonly list: { name: Vendor; prefix: string; under: string }[] = [];
 
-  /** Registers a vendor under its URL prefix (`/api/v1`); a name or prefix given twice throws. */
+  /** Exact paths a vendor owns under another's prefix (BlueAI's `/api/v1/me` under Close's `/api/v1`). */
+  private readonly exact = new Map<string, Vendor>();
+
+  /** Registers a vendor under a URL prefix (`/api/v1`); a prefix given twice throws (a vendor may have several). */
   add(name: Vendor, prefix: string): void {
     if (!prefix.startsWith('/') || prefix.endsWith('/')) throw new Error(`vendor ${name}: prefix "${prefix}" must start and not end with "/"`);
-    if (this.list.some((v) => v.name === name || v.prefix === prefix)) throw new Error(`vendor ${name} (${prefix}) registered twice`);
+    if (this.list.some((v) => v.prefix === prefix)) throw new Error(`vendor ${name} (${prefix}) registered twice`);
     this.list.push({ name, prefix, under: `${prefix}/` });
     this.list.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
+  /** Registers one exact path (no sub-paths) as the vendor's; it wins over any prefix. */
+  addExact(name: Vendor, path: string): void {
+    if (this.exact.has(path)) throw new Error(`vendor ${name}: path ${path} registered twice`);
+    this.exact.set(path, name);
+  }
+
+  /**
+   * Whether the path is the vendor's by its exact registration or by its longest prefix: a shared
+   * path (`/api/v1/me`, BlueAI's exactly and Close's by prefix) is both vendors'. A vendor's own port
+   * serves the paths it owns.
+   */
+  owns(name: Vendor, path: string): boolean {
+    if (this.exact.get(path) === name) return true;
+    return this.list.find((v) => path === v.prefix || path.startsWith(v.under))?.name === name;
+  }
+
   /** The vendor the path belongs to, or null for any other path (the control API's, say). */
   of(path: string): Vendor | null {
+    const exact = this.exact.get(path);
+    if (exact !== undefined) return exact;
     for (const v of this.list) {
       if (path === v.prefix || path.startsWith(v.under)) return v.name;
     }

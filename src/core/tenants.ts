@@ -131,6 +131,15 @@ export class Tenants {
     return this.create(token, 'seed');
   }
 
+  /**
+   * The seed's default organization: the one of the seed's first credential (made on first use, as
+   * that credential's first request would); undefined when the seed declares none.
+   */
+  defaultOrg(): Org | undefined {
+    const token = this.seed.credentials[0]?.token;
+    return token === undefined ? undefined : this.resolve(token);
+  }
+
   /** An organization by `orga_` id or by one of its credentials; undefined if none. */
   find(ref: string): Org | undefined {
     return (cached(this.main, `SELECT id, name, created_at FROM orgs WHERE id = ? AND is_template = 0`).get(ref) as Org | undefined)

@@ -51,8 +51,10 @@ t.test('getting a member answers it; an unknown id is a 404 NOT_FOUND', async (t
   const app = await build(t);
   const res = await app.inject({ url: `${url}/${SEED_IDS.member}`, headers: bearer() });
   t.equal(res.statusCode, 200);
-  const { org_id: _org, ...stored } = row(app, 'blueai_members', orgOf(app), SEED_IDS.member)!;
-  t.same(res.json(), stored);
+  const { org_id: _org, password_hash: hash, ...stored } = row(app, 'blueai_members', orgOf(app), SEED_IDS.member)!;
+  t.same(res.json(), stored, 'the stored member but its password hash');
+  t.match(hash, /^[0-9a-f]{32}:[0-9a-f]{128}$/);
+  t.notMatch(res.body, String(hash).split(':')[1]!);
   t.match(res.json(), { name: '佐藤 健太', role: 'admin' });
   const error = isError(t, await app.inject({ url: `${url}/${UNKNOWN}`, headers: bearer() }), 404, 'NOT_FOUND');
   t.match(error.message, UNKNOWN);

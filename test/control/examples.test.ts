@@ -76,7 +76,7 @@ t.test('the page has an example for every route family the control API documents
   const routes = examples().map((e) => `${e.method} ${e.path}`);
   for (const family of ['/_mock/orgs', '/_mock/orgs/examples/reset', '/_mock/reset', '/_mock/clock', '/clock/advance', '/_mock/ticker',
     '/_mock/jobs', '/step', '/pause', '/resume', '/run', '/_mock/faults', '/_mock/requests', '/_mock/requests/count',
-    '/_mock/webhooks/settings', '/_mock/webhooks/deliveries', '/_mock/webhooks/flush']) {
+    '/_mock/webhooks/settings', '/_mock/webhooks/deliveries', '/_mock/webhooks/flush', '/blueai/members', '/blueai/sessions']) {
     t.ok(routes.some((r) => r.split('?')[0]!.endsWith(family)), family);
   }
 });

@@ -56,7 +56,12 @@ t.test('the longest registered prefix wins, whatever the order of registration',
   t.equal(vendors.of('/api/v1/crm/deals'), 'inner');
   t.equal(vendors.of('/api/v1/crm'), 'inner');
   t.equal(vendors.of('/api/v1/crmx'), 'outer', 'a prefix matches whole segments only');
-  t.throws(() => vendors.add('inner', '/api/v2'), /registered twice/);
+  vendors.add('inner', '/api/v2');
+  t.equal(vendors.of('/api/v2/x'), 'inner', 'a vendor may have several prefixes');
+  vendors.addExact('inner', '/api/v1/me');
+  t.equal(vendors.of('/api/v1/me'), 'inner', 'an exact path wins over a prefix');
+  t.equal(vendors.of('/api/v1/me/'), 'outer', 'an exact path has no sub-paths');
+  t.throws(() => vendors.addExact('other', '/api/v1/me'), /registered twice/);
   t.throws(() => vendors.add('other', '/api/v1'), /registered twice/);
   t.throws(() => vendors.add('bad', '/api/v3/'), /must start and not end/);
 });

@@ -26,7 +26,8 @@ export interface Route {
 type Json = Record<string, unknown>;
 
 export function surfaceOf(url: string): Surface | undefined {
-  if (url.startsWith('/api/v1/crm/')) return 'blueai';
+  // BlueAI's sign-in and /me lie under Close's prefix.
+  if (url.startsWith('/api/v1/crm/') || url.startsWith('/api/v1/auth/') || url === '/api/v1/me') return 'blueai';
   if (url.startsWith('/api/v1/')) return 'close';
   if (url.startsWith('/_mock/')) return 'control';
   return undefined;

@@ -13,6 +13,7 @@ import { ActivityStore } from './activities.js';
 import { TagStore } from './tags.js';
 import { CustomFieldStore } from './custom-fields.js';
 import { ReportStore } from './reports.js';
+import { SessionStore } from './sessions.js';
 
 /** BlueAI state, apart from the HTTP layer: routes call these, nothing else writes BlueAI tables. */
 export class BlueAIStore {
@@ -27,6 +28,7 @@ export class BlueAIStore {
   readonly tags: TagStore;
   readonly customFields: CustomFieldStore;
   readonly reports: ReportStore;
+  readonly sessions: SessionStore;
 
   constructor(db: Db, ids: Ids, clock: Clocks, crash?: CrashHook) {
     this.activities = new ActivityStore(db, ids, clock);
@@ -39,6 +41,7 @@ export class BlueAIStore {
     this.contacts = new ContactStore(db, ids, clock, this.customFields);
     this.companies = new CompanyStore(db, ids, clock, this.customFields);
     this.pipelines = new PipelineStore(db, ids, clock);
-    this.members = new MemberStore(db);
+    this.members = new MemberStore(db, ids, clock);
+    this.sessions = new SessionStore(db, ids, clock);
   }
 }
