@@ -71,6 +71,15 @@ export class BlueAIAuth {
     });
   }
 
+  /**
+   * The member a request acts as (an activity's created_by): a signed-in session's member, else
+   * the organization's acting member (members.acting: its first admin).
+   */
+  actingMember(orgId: string, token: string | undefined): string | null {
+    if (token !== undefined && SESSION_TOKEN.test(token)) return this.session(orgId, token).member_id;
+    return this.store.members.acting(orgId);
+  }
+
   /** `GET /me`: the session's member, or for a plain token the organization's first admin. */
   me(org: Org, token: string): { user: MemberT | null; session: SessionRow | null } {
     if (!SESSION_TOKEN.test(token)) return { user: this.store.members.tokenUser(org.id) ?? null, session: null };

@@ -279,3 +279,23 @@ t.test('a dataset\'s sessions and password hashes are checked before anything is
   t.equal(count(app, 'blueai_sessions', org), before);
   t.equal(count(app, 'blueai_members', org, 'password_hash = ?', 'plain-text'), 0);
 });
+
+t.test('an activity logged with a session cookie is created_by the signed-in member; with a plain token, by the first admin', async (t) => {
+  const app = await build(t);
+  const org = defaultOrg(app);
+  const tanaka = 'usr_efef9eb8fa5fea1b9e49566ad4aa77b7';
+  const res = await signIn(app, { email: 'aya.tanaka@blueai-demo.example', password: DEMO_PASSWORD });
+  t.equal(res.statusCode, 200, res.body);
+  const viaCookie = await app.inject({
+    method: 'POST', url: '/api/v1/crm/activities', headers: cookieOf(res), payload: { type: 'call', content: 'called', deal_id: SEED_IDS.deal1 },
+  });
+  t.equal(viaCookie.statusCode, 201, viaCookie.body);
+  t.equal(viaCookie.json().created_by, tanaka);
+  t.equal(row(app, 'blueai_activities', org, viaCookie.json().id)?.created_by, tanaka, 'stored as the session\'s member');
+  const viaToken = await app.inject({
+    method: 'POST', url: '/api/v1/crm/activities', headers: bearer('blueai-demo-token'), payload: { type: 'note', content: 'noted', deal_id: SEED_IDS.deal1 },
+  });
+  t.equal(viaToken.statusCode, 201, viaToken.body);
+  t.equal(viaToken.json().created_by, SEED_IDS.member, 'a plain token acts as the first admin');
+  t.equal(row(app, 'blueai_activities', org, viaToken.json().id)?.created_by, SEED_IDS.member);
+});

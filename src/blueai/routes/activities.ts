@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { DeleteResult, ErrorEnvelope, IdParams, anyError } from '../../../schemas/blueai/common.js';
 import { Activity, ActivityCreate, ActivityList, ActivityListQuery, ActivityPatch } from '../../../schemas/blueai/activities.js';
+import { blueaiCredential } from '../plugin.js';
 
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, ...anyError };
 
@@ -15,7 +16,7 @@ export default async function activityRoutes(fastify: FastifyInstance) {
 
   app.post('/activities', { schema: { body: ActivityCreate, response: { 201: Activity, ...errors } } }, async (req, reply) =>
     // Real API: the create status and body are not shown; here: 201 with the activity, as for deals.
-    reply.status(201).send(activities.create(req.org.id, req.body, app.blueai.members.acting(req.org.id))));
+    reply.status(201).send(activities.create(req.org.id, req.body, app.blueaiAuth.actingMember(req.org.id, blueaiCredential(req)))));
 
   app.patch('/activities/:id', { schema: { params: IdParams, body: ActivityPatch, response: { 200: Activity, ...errors } } }, async (req) =>
     activities.update(req.org.id, req.params.id, req.body));

@@ -75,9 +75,10 @@ export class MemberStore {
   }
 
   /**
-   * The member a request acts as (an activity's created_by). Real API: the signed-in user; here: a
-   * token that is not a signed-in session acts as the organization's first admin (by created_at, id),
-   * else its first member; null when it has none.
+   * The member a plain token acts as (an activity's created_by; a signed-in session acts as its own
+   * member, src/blueai/auth.ts). Real API: only signed-in users exist; here: a token that is not a
+   * session acts as the organization's first admin (by created_at, id), else its first member; null
+   * when it has none.
    */
   acting(orgId: string): string | null {
     return (cached(this.db, `SELECT id FROM blueai_members WHERE org_id = ? ORDER BY role <> 'admin', created_at, id LIMIT 1`)
