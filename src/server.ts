@@ -2,18 +2,23 @@
 // The only place that reads the environment and argv. Bad configuration or a broken seed file → one
 // line on stderr and exit code 2, before listening.
 import { buildApp } from './app.js';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseCommand } from './config.js';
+import { helpText } from './settings.js';
+import { VERSION } from './version.js';
 import { SeedError } from './core/seed.js';
 import { banner } from './banner.js';
 
 async function main(): Promise<void> {
-  let config;
+  let command;
   try {
-    config = parseConfig(process.env, process.argv.slice(2));
+    command = parseCommand(process.env, process.argv.slice(2));
   } catch (err) {
     if (err instanceof ConfigError) fail(`configuration error: ${err.message}`);
     throw err;
   }
+  if (command.kind === 'help') return void process.stdout.write(helpText(VERSION));
+  if (command.kind === 'version') return void process.stdout.write(`${VERSION}\n`);
+  const { config } = command;
   let app;
   try {
     app = await buildApp({

@@ -53,6 +53,29 @@ t.test('bad configuration exits with code 2 and one line naming the problem, bef
   }
 });
 
+t.test('--help prints every option with its variable and default and exits 0; --version prints the version; a typo names the closest option and exits 2', async (t) => {
+  const run = async (args: string[]) => {
+    const child = spawn(process.execPath, [server, ...args], { env: { ...process.env, PORT: 'not-a-port' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const [code] = await once(child, 'exit');
+    return { code: code as number, stdout, stderr };
+  };
+  const [help, version, typo] = await Promise.all([run(['--help']), run(['--version']), run(['--prot', '5000'])]);
+  t.equal(help.code, 0, '--help exits 0 (even with a bad PORT in the environment)');
+  t.equal(help.stderr, '');
+  t.match(help.stdout, /Usage: crm-bulk-emulator \[options\]/);
+  t.match(help.stdout, /--port <n> +PORT +.*\(default: 4010\)/);
+  t.match(help.stdout, /--query-timeout-ms <ms> +QUERY_TIMEOUT_MS +.*\(default: 2000\)/);
+  t.equal(version.code, 0);
+  t.equal(version.stdout, `${VERSION}\n`);
+  t.equal(typo.code, 2);
+  t.equal(typo.stdout, '');
+  t.equal(typo.stderr, 'crm-bulk-emulator: configuration error: unknown option --prot; did you mean --port? (--help lists every option)\n');
+});
+
 t.test('a broken seed file exits with code 2 naming the file and the problem', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'seed-'));
   const seed = JSON.parse(readFileSync(seedPath, 'utf8'));
