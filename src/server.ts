@@ -8,6 +8,9 @@ import { VERSION } from './version.js';
 import { SeedError } from './core/seed.js';
 import { banner } from './banner.js';
 
+// Read first thing: the parent may die while the app is still being built.
+const parentPid = process.ppid;
+
 async function main(): Promise<void> {
   let command;
   try {
@@ -65,6 +68,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started by a package manager's script: `npm start` execs node, so npm's SIGTERM or SIGINT reaches
+  // it; a script that does not (another package manager, a wrapper script) runs node under a shell
+  // that, as dash (Debian's sh) does, dies without passing a SIGTERM on, leaving node behind holding
+  // the port. So the server also leaves when its parent does (it is then re-parented).
+  if (process.env.npm_lifecycle_event) watchParent(() => shutdown('parent exited'));
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
@@ -74,6 +82,16 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken) }));
+}
+
+/** Calls `gone` once the parent this process started with has exited (checked every 200 ms; the timer never holds the process). */
+function watchParent(gone: () => void): void {
+  const timer = setInterval(() => {
+    if (process.ppid === parentPid) return;
+    clearInterval(timer);
+    gone();
+  }, 200);
+  timer.unref();
 }
 
 function fail(message: string): never {
