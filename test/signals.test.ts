@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
+import { uninstrumented } from './process-helper.js';
 
 // `npm start` as people and CI scripts run it (`npm start &`, then a signal to npm's process): the
 // server must leave and free its port, whatever shell npm runs the script in (dash does not pass a
@@ -43,15 +44,6 @@ async function npmStart(t: Test) {
 }
 
 /** Whether the process runs: a zombie (exited, not yet reaped by an init that never reaps) does not. */
-/**
- * This process's environment without tap's coverage hooks (NODE_OPTIONS=--import …processinfo): with
- * them npm and the server record and write coverage on exit, which takes seconds on a loaded machine
- * and is not what is measured here.
- */
-function uninstrumented(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('_TAPJS_PROCESSINFO')));
-}
-
 function alive(pid: number): boolean {
   try {
     if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return false;
