@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   // For people, on stderr: stdout stays one JSON log line per event for log collectors.
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken) }));
+  process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken), auth: config.auth, seedCredentials: app.tenants.seedCredentials() }));
 }
 
 /** Calls `gone` once the parent this process started with has exited (checked every 200 ms; the timer never holds the process). */

@@ -118,11 +118,12 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
   // Both servers start side by side; each is checked in turn.
   const servers = ['', 'banner-secret'].map((token) => {
     const port = freePort();
-    const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token } : {}) });
+    // The protected one also runs in strict auth mode: the banner lists the seed's keys.
+    const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token, AUTH: 'strict' } : {}) });
     t.teardown(() => child.kill('SIGKILL'));
     const up = (async () => {
       await waitHealthy(port);
-      for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !stderr().includes('  Auth '); i++) await new Promise((r) => setTimeout(r, 20));
     })();
     up.catch(() => {}); // awaited below; a failure there fails the test, not the process
     return { token, port, child, stderr, up };
@@ -131,10 +132,11 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
     await up;
     const base = `http://127.0.0.1:${port}`;
     const lines = stderr().trimEnd().split('\n');
-    t.equal(lines.length, 6, 'six short lines');
+    t.equal(lines.length, 7, 'seven short lines');
     t.equal(lines[0], `crm-bulk-emulator ${VERSION} is listening on ${base}`);
     t.same(lines.slice(1, 5), [`  Close API    ${base}/api/v1/`, `  BlueAI API   ${base}/api/v1/crm/`, `  API docs     ${base}/_mock/docs`, `  Dashboard    ${base}/_mock/ui`]);
     t.match(lines[5], token ? /Control API {2}protected/ : /Control API {2}open: anyone who reaches this port/);
+    t.equal(lines[6], token ? '  Auth         strict: only the seed\'s keys open an organization: blueai-demo-token, ci-token' : '  Auth         open: any new key opens an organization (--auth strict accepts only the seed\'s keys)');
     // The bundled server finds the dashboard's files.
     const page = await fetch(`${base}/_mock/ui`);
     t.equal(page.status, 200);
