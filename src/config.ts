@@ -52,6 +52,9 @@ export interface Config {
 
 export type LogFormat = 'json' | 'pretty' | 'auto';
 
+/** LOG_FORMAT → whether log lines are printed for people (auto: when stdout is a terminal). */
+export const prettyLogs = (format: LogFormat, stdoutIsTTY: boolean): boolean => format === 'pretty' || (format === 'auto' && stdoutIsTTY);
+
 export class ConfigError extends Error {}
 
 export { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './settings.js';

@@ -2,7 +2,7 @@
 // The only place that reads the environment and argv. Bad configuration or a broken seed file → one
 // line on stderr and exit code 2, before listening.
 import { buildApp } from './app.js';
-import { ConfigError, parseCommand } from './config.js';
+import { ConfigError, parseCommand, prettyLogs, type LogFormat } from './config.js';
 import { helpText } from './settings.js';
 import { VERSION } from './version.js';
 import { SeedError } from './core/seed.js';
@@ -22,9 +22,11 @@ async function main(): Promise<void> {
   if (command.kind === 'help') return void process.stdout.write(helpText(VERSION));
   if (command.kind === 'version') return void process.stdout.write(`${VERSION}\n`);
   const { config } = command;
+  const logStream = prettyLogs(config.logFormat, process.stdout.isTTY === true) ? await prettyStream(config.logFormat) : undefined;
   let app;
   try {
     app = await buildApp({
+      logStream,
       db: config.db,
       seed: config.seed,
       auth: config.auth,
@@ -82,6 +84,21 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stderr.write(banner({ host: config.host, port, controlToken: Boolean(config.controlToken), auth: config.auth, seedCredentials: app.tenants.seedCredentials() }));
+}
+
+/**
+ * pino-pretty's stream (one coloured line per event), loaded only when asked for. Missing (an install
+ * without it): LOG_FORMAT=pretty is a configuration error, auto falls back to JSON lines.
+ */
+async function prettyStream(format: LogFormat): Promise<{ write(line: string): void } | undefined> {
+  const specifier = 'pino-pretty'; // not a literal: the bundle loads it from node_modules at run time
+  try {
+    const { default: pretty } = (await import(specifier)) as { default: (options: object) => { write(line: string): void } };
+    return pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true });
+  } catch {
+    if (format === 'pretty') fail('configuration error: LOG_FORMAT=pretty needs the pino-pretty package (npm install pino-pretty)');
+    return undefined;
+  }
 }
 
 /** Calls `gone` once the parent this process started with has exited (checked every 200 ms; the timer never holds the process). */
