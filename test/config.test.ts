@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { ConfigError, DEFAULT_SEED, parseCommand, parseConfig, parseSize } from '../src/config.js';
 import { closestOption, helpText, SETTINGS } from '../src/settings.js';
@@ -126,4 +127,10 @@ t.test('--help names every option with its environment variable and its default,
     const sample = setting.env === 'FREEZE_AT' ? '2026-01-15T09:00:00Z' : setting.env === 'LOG_FORMAT' ? 'json' : setting.env === 'LOG_LEVEL' ? 'warn' : setting.env === 'AUTH' ? 'strict' : setting.env.endsWith('HOSTS') ? 'h.test' : setting.env === 'CORS_ORIGINS' ? 'http://a.test' : '7';
     t.same(parseConfig({}, [`--${setting.flag}`, sample]), parseConfig({ [setting.env]: sample }, []), `--${setting.flag} and ${setting.env} agree`);
   }
+});
+
+t.test('the README\'s Configuration table names the same variables and flags as the settings table', async (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| `--([a-z-]+)` \|/gm)].map((m) => `${m[1]} --${m[2]}`);
+  t.same(rows.sort(), Object.values(SETTINGS).map((s) => `${s.env} --${s.flag}`).sort());
 });
