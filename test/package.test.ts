@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const quiet = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 const scratch = mkdtempSync(join(tmpdir(), 'pack-'));
+t.teardown(() => rmSync(scratch, { recursive: true, force: true }));
 // --ignore-scripts: `prepare` would build again; the tree is built already.
 const packed = run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch, ...quiet], { cwd: root, env: uninstrumented(), maxBuffer: 64 * 1024 * 1024 })
   .then(({ stdout }) => JSON.parse(stdout)[0] as { filename: string; files: { path: string }[] });
