@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import cookie from '@fastify/cookie';
@@ -18,6 +18,7 @@ import { RateLimiter } from './core/ratelimit.js';
 import { CrashHook } from './core/faults.js';
 import { FaultRules } from './core/fault-rules.js';
 import { installJournal } from './core/capture.js';
+import { installRequestLog } from './request-log.js';
 import { VendorPaths } from './core/match.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
@@ -68,6 +69,8 @@ export interface AppOptions {
   tickBudgetMs?: number;
   logLevel?: string;
   logger?: boolean;
+  /** Where log lines go (default stdout): the pretty printer (LOG_FORMAT=pretty), or a test's capture. */
+  logStream?: { write(line: string): void };
   /** Bearer token every /_mock/ route but health requires; unset = the control API is open. */
   controlToken?: string;
   /** ALLOWED_HOSTS: Host names the control API answers to besides loopback and this machine's own. */
@@ -141,7 +144,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   startClock();
 
   const app = Fastify({
-    logger: options.logger === false ? false : { level: options.logLevel ?? 'info' },
+    logger: options.logger === false ? false : { level: options.logLevel ?? 'info', ...(options.logStream ? { stream: options.logStream } : {}) },
+    // One line per request instead of Fastify's two (src/request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     // The official Close client produces `//` inside paths; collapse them everywhere.
     // Real API: an unknown id of any length is a 404; here too up to 2,048 characters (Fastify's
     // default stops at 100, as a 414 before any route), beyond that a 414 in the vendor's envelope.
@@ -190,6 +195,14 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('scheduler', scheduler);
   const tenants = new Tenants(db, ids, clock, datasets, seed, { auth: settings.auth, maxOrgs: settings.maxOrgs }, orgDbs, scheduler);
   app.decorate('tenants', tenants);
+  // Open mode: a mistyped key silently gets a new organization of its own (the seed's data), not the
+  // one meant; the first time, the log says so and how to refuse it.
+  let hinted = false;
+  tenants.onUnknownCredential = (org) => {
+    if (hinted) return app.log.debug({ organization: org.id }, 'unknown key opened a new organization');
+    hinted = true;
+    app.log.info({ organization: org.id }, 'unknown key opened a new organization; use --auth strict to refuse');
+  };
   const rateLimiter = new RateLimiter(clock, { limit: options.rateLimit ?? 0, windowSeconds: options.rateLimitWindowSeconds ?? 60 });
   app.decorate('rateLimiter', rateLimiter);
   // A reset or deleted organization loses its own clock and rate limit (Tenants clears them in `orgs`
@@ -210,6 +223,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('faults', new FaultRules(db, ids));
   // Filled by the vendor plugins as they register (each under its prefix below).
   app.decorate('vendors', new VendorPaths());
+  installRequestLog(app);
   installJournal(app, { size: options.journalSize ?? 1000, bodyLimit: options.journalBodyLimit ?? 4096 });
   // ... and its journal entries and fault rules; a full reset clears them all.
   tenants.onForget({

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isIP } from 'node:net';
 import { LATEST_ISO, reachable } from './core/clock.js';
 import type { AuthMode } from './core/tenants.js';
+import { closestOption, COMMANDS, SETTINGS, type SettingName } from './settings.js';
 
 // Pure parsing of the emulator's settings from an environment and argv; src/server.ts is the only
 // caller that passes the real process.env / process.argv.
@@ -18,6 +17,8 @@ export interface Config {
   db: string;
   seed: string;
   logLevel: string;
+  /** json: one JSON line per event; pretty: coloured lines for people; auto: pretty when stdout is a terminal. */
+  logFormat: LogFormat;
   auth: AuthMode;
   uploadLimit: number;
   /** Largest JSON body of a dataset (POST /_mock/orgs, PUT /_mock/orgs/{org}/snapshot). */
@@ -53,78 +54,53 @@ export interface Config {
   queryTimeoutMs: number;
 }
 
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+/** LOG_FORMAT → whether log lines are printed for people (auto: when stdout is a terminal). */
+export const prettyLogs = (format: LogFormat, stdoutIsTTY: boolean): boolean => format === 'pretty' || (format === 'auto' && stdoutIsTTY);
+
 export class ConfigError extends Error {}
 
-// src/config.ts runs from src/ (tests) or dist/src/ (built): the seed folder is one or two levels up.
-export const DEFAULT_SEED = ['../seed/default.json', '../../seed/default.json']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((p) => existsSync(p)) ?? fileURLToPath(new URL('../../seed/default.json', import.meta.url));
-
-/**
- * Datasets (an organization created or restored from JSON) are parsed whole and checked against the
- * dataset schema before anything is written, so their bodies get a limit of their own: a snapshot of
- * the default seed is about 1.4 MB, so 8 MiB holds several times that while keeping a hostile body's
- * parse and check small.
- */
-export const DEFAULT_DATASET_MAX_BYTES = 8 * 1024 * 1024;
-
-/** name → [env var, CLI flag, default] */
-const SETTINGS = {
-  port: ['PORT', 'port', '4010'],
-  // Off unless set: each vendor also alone on a port of its own (src/vendor-ports.ts).
-  closePort: ['CLOSE_PORT', 'close-port', ''],
-  blueaiPort: ['BLUEAI_PORT', 'blueai-port', ''],
-  // Loopback: only this machine can reach an open control API. The Docker image sets HOST=0.0.0.0.
-  host: ['HOST', 'host', '127.0.0.1'],
-  db: ['DB', 'db', ':memory:'],
-  seed: ['SEED', 'seed', DEFAULT_SEED],
-  logLevel: ['LOG_LEVEL', 'log-level', 'info'],
-  auth: ['AUTH', 'auth', 'open'],
-  uploadLimit: ['UPLOAD_LIMIT', 'upload-limit', String(20 * 1024 * 1024)],
-  datasetMaxBytes: ['DATASET_MAX_BYTES', 'dataset-max-bytes', String(DEFAULT_DATASET_MAX_BYTES)],
-  maxOrgs: ['MAX_ORGS', 'max-orgs', '1000'],
-  // ~160 used organizations of the default seed (~3.2 MB each, counted): with the process itself ~0.7 GB at most.
-  orgMemory: ['ORG_MEMORY', 'org-memory', '512MiB'],
-  corsOrigins: ['CORS_ORIGINS', 'cors-origins', ''],
-  rateLimit: ['RATE_LIMIT', 'rate-limit', '0'],
-  rateLimitWindow: ['RATE_LIMIT_WINDOW', 'rate-limit-window', '60'],
-  tickMs: ['TICK_MS', 'tick-ms', '100'],
-  batchSize: ['BATCH_SIZE', 'batch-size', '100'],
-  eventWindowMs: ['EVENT_WINDOW_MS', 'event-window-ms', '5000'],
-  controlToken: ['CONTROL_TOKEN', 'control-token', ''],
-  idSeed: ['ID_SEED', 'id-seed', ''],
-  freezeAt: ['FREEZE_AT', 'freeze-at', ''],
-  journalSize: ['JOURNAL_SIZE', 'journal-size', '1000'],
-  journalBodyLimit: ['JOURNAL_BODY_LIMIT', 'journal-body-limit', '4096'],
-  webhookHosts: ['WEBHOOK_HOSTS', 'webhook-hosts', ''],
-  webhookTimeoutMs: ['WEBHOOK_TIMEOUT_MS', 'webhook-timeout-ms', '10000'],
-  allowedHosts: ['ALLOWED_HOSTS', 'allowed-hosts', ''],
-  queryTimeoutMs: ['QUERY_TIMEOUT_MS', 'query-timeout-ms', '2000'],
-} as const;
+export { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './settings.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['json', 'pretty', 'auto'];
+
+/** What the command line asks for: the help, the version, or a server with this configuration. */
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
 
 export function parseConfig(env: Record<string, string | undefined>, argv: string[]): Config {
+  const command = parseCommand(env, argv);
+  if (command.kind !== 'run') throw new ConfigError(`--${command.kind} is not a setting`);
+  return command.config;
+}
+
+export function parseCommand(env: Record<string, string | undefined>, argv: string[]): Command {
   let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.values(SETTINGS).map(([, flag]) => [flag, { type: 'string' as const }])),
+      options: {
+        ...Object.fromEntries(Object.values(SETTINGS).map((x) => [x.flag, { type: 'string' as const }])),
+        ...Object.fromEntries(COMMANDS.map((c) => [c.flag, { type: 'boolean' as const, short: c.short }])),
+      },
       strict: true,
     }).values;
   } catch (err) {
-    throw new ConfigError((err as Error).message);
+    throw new ConfigError(argvProblem(argv, err as Error & { code?: string }));
   }
-  const raw = (key: keyof typeof SETTINGS): string => {
-    const [envName, flag, def] = SETTINGS[key];
+  if (flags.help) return { kind: 'help' };
+  if (flags.version) return { kind: 'version' };
+  const raw = (key: SettingName): string => {
+    const { env: envName, flag, default: def } = SETTINGS[key];
     const v = flags[flag] ?? env[envName];
     return typeof v === 'string' && v !== '' ? v : def;
   };
-  const int = (key: keyof typeof SETTINGS, min: number, max: number): number => {
+  const int = (key: SettingName, min: number, max: number): number => {
     const text = raw(key);
     const n = Number(text);
     if (!/^\d+$/.test(text) || n < min || n > max) {
-      throw new ConfigError(`${SETTINGS[key][0]} must be a whole number from ${min} to ${max}, got "${text}"`);
+      throw new ConfigError(`${SETTINGS[key].env} must be a whole number from ${min} to ${max}, got "${text}"`);
     }
     return n;
   };
@@ -134,6 +110,8 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const logFormat = raw('logFormat');
+  if (!LOG_FORMATS.includes(logFormat)) throw new ConfigError(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${logFormat}"`);
   const freezeText = raw('freezeAt');
   const freezeAt = freezeText === '' ? null : Date.parse(freezeText);
   if (freezeAt !== null && (!/^\d{4}-\d{2}-\d{2}T/.test(freezeText) || Number.isNaN(freezeAt))) {
@@ -159,7 +137,7 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
   const blueaiPort = ownPort('blueaiPort');
   const taken = [port, closePort, blueaiPort].filter((p): p is number => p !== null && p !== 0);
   if (new Set(taken).size !== taken.length) throw new ConfigError(`PORT, CLOSE_PORT and BLUEAI_PORT must differ, got ${port}, ${closePort ?? '(off)'}, ${blueaiPort ?? '(off)'}`);
-  return {
+  return { kind: 'run', config: {
     port,
     closePort,
     blueaiPort,
@@ -187,7 +165,26 @@ export function parseConfig(env: Record<string, string | undefined>, argv: strin
     webhookTimeoutMs: int('webhookTimeoutMs', 1, 600_000),
     allowedHosts: hostList(raw('allowedHosts')),
     queryTimeoutMs: int('queryTimeoutMs', 1, 600_000),
-  };
+    logFormat: logFormat as LogFormat,
+  } };
+}
+
+/**
+ * node:util's message for a bad command line, made shorter: an unknown option is answered with the
+ * closest valid one, a positional argument with where options go.
+ */
+function argvProblem(argv: string[], err: Error & { code?: string }): string {
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const known = new Set<string>([...Object.values(SETTINGS).map((x) => x.flag), ...COMMANDS.flatMap((c) => [c.flag, c.short])]);
+    const unknown = argv.map((a) => /^--?([^=]*)/.exec(a)?.[1]).find((name) => name !== undefined && name !== '' && !known.has(name));
+    if (unknown !== undefined) {
+      const shown = unknown.slice(0, 64);
+      const near = closestOption(shown);
+      return `unknown option --${shown}${near ? `; did you mean --${near}?` : ''} (--help lists every option)`;
+    }
+  }
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `${err.message.split('.')[0]}: every setting is an option such as --port 4010 (--help lists them)`;
+  return err.message;
 }
 
 /** ALLOWED_HOSTS: comma-separated names, IP literals, `.domain` suffixes or `*`; anything with a scheme, path or space is refused. */

@@ -6,7 +6,7 @@ import { buildApp, type AppOptions } from './app.js';
 import { EmulatorClient } from './client.js';
 
 export { buildApp, type AppOptions } from './app.js';
-export { EmulatorClient, EmulatorError } from './client.js';
+export { EmulatorClient, EmulatorError, EmulatorUnreachableError } from './client.js';
 export type * from './client.js';
 
 export interface StartOptions extends AppOptions {

@@ -20,7 +20,7 @@ t.test('an organization is created, read by credential or id, listed and deleted
   t.equal(app.db.prepare('SELECT count(*) FROM orgs WHERE id = ?').pluck().get(org.id), 0);
   const err = await rejects(t, client.orgs.get(org.id), 404, 'NOT_FOUND');
   t.match(err.body, { error: { code: 'NOT_FOUND', message: String } });
-  t.match(err.message, /GET \/_mock\/orgs\/orga_\S+ → 404/);
+  t.match(err.message, /^EmulatorClient\.orgs\.get: GET http:\/\/127\.0\.0\.1:\d+\/_mock\/orgs\/orga_\S+ → 404: /);
   t.same(await client.orgs.list(), { data: [] }, 'a list answers as GET /_mock/orgs does');
 });
 

@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { ConfigError, DEFAULT_SEED, parseConfig, parseSize } from '../src/config.js';
+import { ConfigError, DEFAULT_SEED, parseCommand, parseConfig, parseSize } from '../src/config.js';
+import { closestOption, helpText, SETTINGS } from '../src/settings.js';
 
 t.test('defaults: port 4010 on 127.0.0.1 (loopback only), in-memory database, default seed, open auth, 20 MiB uploads, 8 MiB datasets, 512 MiB of organizations', async (t) => {
   t.same(parseConfig({}, []), {
     port: 4010, closePort: null, blueaiPort: null, host: '127.0.0.1', db: ':memory:', seed: DEFAULT_SEED, logLevel: 'info', auth: 'open',
     uploadLimit: 20 * 1024 * 1024, datasetMaxBytes: 8 * 1024 * 1024, maxOrgs: 1000, orgMemory: 512 * 1024 * 1024, corsOrigins: [], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000, logFormat: 'auto',
   });
 });
 
@@ -14,7 +16,7 @@ t.test('environment variables set every option and CLI flags win over them', asy
   t.same(parseConfig(env, []), {
     port: 5000, closePort: null, blueaiPort: null, host: '0.0.0.0', db: '/tmp/x.db', seed: '/tmp/seed.json', logLevel: 'warn', auth: 'strict',
     uploadLimit: 5 * 1024 * 1024, datasetMaxBytes: 2 * 1024 * 1024, maxOrgs: 3, orgMemory: 64 * 1024 * 1024, corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:3000'], rateLimit: 0, rateLimitWindow: 60, tickMs: 100, batchSize: 100, eventWindowMs: 5000,
-    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000,
+    controlToken: '', idSeed: '', freezeAt: null, journalSize: 1000, journalBodyLimit: 4096, webhookHosts: [], webhookTimeoutMs: 10000, allowedHosts: [], queryTimeoutMs: 2000, logFormat: 'auto',
   });
   t.equal(parseConfig(env, ['--port', '6000']).port, 6000);
   t.equal(parseConfig(env, ['--auth=open']).auth, 'open');
@@ -58,6 +60,9 @@ t.test('bad values are a ConfigError naming the setting and the value', async (t
     [{ CONTROL_TOKEN: 'a b' }, [], /CONTROL_TOKEN/],
     [{ JOURNAL_SIZE: '-1' }, [], /JOURNAL_SIZE/],
     [{}, ['--nope'], /nope/],
+    [{ LOG_FORMAT: 'xml' }, [], /LOG_FORMAT must be one of json, pretty, auto, got "xml"/],
+    [{}, ['--port'], /--port <value>' argument missing/],
+    [{}, ['4010'], /Unexpected argument '4010': every setting is an option such as --port 4010/],
   ];
   for (const [env, argv, message] of cases) t.throws(() => parseConfig(env, argv), { constructor: ConfigError, message }, JSON.stringify([env, argv]));
 });
@@ -92,4 +97,49 @@ t.test('CLOSE_PORT and BLUEAI_PORT are off unless set, ports from 0 to 65535 tha
   t.throws(() => parseConfig({ BLUEAI_PORT: '70000' }, []), new ConfigError('BLUEAI_PORT must be a whole number from 0 to 65535, got "70000"'));
   t.throws(() => parseConfig({ BLUEAI_PORT: '4010' }, []), /PORT, CLOSE_PORT and BLUEAI_PORT must differ/);
   t.throws(() => parseConfig({ CLOSE_PORT: '5000', BLUEAI_PORT: '5000' }, []), /must differ/);
+});
+
+t.test('--help and --version (or -h, -v) are commands, not settings; a typo is answered with the closest option', async (t) => {
+  t.same(parseCommand({}, ['--help']), { kind: 'help' });
+  t.same(parseCommand({ PORT: 'abc' }, ['-h']), { kind: 'help' }, 'help answers even when a setting is bad');
+  t.same(parseCommand({}, ['--version']), { kind: 'version' });
+  t.same(parseCommand({}, ['-v', '--port', '1']), { kind: 'version' });
+  t.match(parseCommand({}, ['--port', '1']), { kind: 'run', config: { port: 1 } });
+  t.throws(() => parseConfig({}, ['--help']), new ConfigError('--help is not a setting'));
+  const typos: [string[], string][] = [
+    [['--prot', '5000'], 'unknown option --prot; did you mean --port? (--help lists every option)'],
+    [['--log-levle=debug'], 'unknown option --log-levle; did you mean --log-level? (--help lists every option)'],
+    [['--port', '1', '--webhok-hosts', 'a'], 'unknown option --webhok-hosts; did you mean --webhook-hosts? (--help lists every option)'],
+    [['--verison'], 'unknown option --verison; did you mean --version? (--help lists every option)'],
+    [['--zzzzzzzz'], 'unknown option --zzzzzzzz (--help lists every option)'],
+    [['-x'], 'unknown option --x (--help lists every option)'],
+  ];
+  for (const [argv, message] of typos) t.throws(() => parseCommand({}, argv), new ConfigError(message), argv.join(' '));
+  t.equal(closestOption('PORT'), 'port', 'case does not matter');
+  t.equal(closestOption('a'.repeat(64)), null);
+});
+
+t.test('--help names every option with its environment variable and its default, from the one settings table', async (t) => {
+  const help = helpText('9.9.9');
+  t.match(help, /^crm-bulk-emulator 9\.9\.9/);
+  t.match(help, /\n {4}--port <n> +PORT +TCP port \(0 = any free port\) \(default: 4010\)\n/);
+  t.match(help, /--seed <path> +SEED +.*\(default: the bundled seed\/default\.json\)/);
+  t.match(help, /--log-format <format> +LOG_FORMAT +json .*\(default: auto\)/);
+  t.match(help, /--control-token <token> +CONTROL_TOKEN +.*\(default: none: the control API is open\)/);
+  t.match(help, /\n {4}-h, --help +print this help and exit\n {4}-v, --version +print the version and exit\n/);
+  const lines = help.split('\n');
+  for (const setting of Object.values(SETTINGS)) {
+    const line = lines.find((l) => l.startsWith(`    --${setting.flag} <`));
+    t.ok(line, `--${setting.flag} has a line`);
+    t.match(line, new RegExp(` ${setting.env} .*\\(default: `), `--${setting.flag} names ${setting.env} and a default`);
+    // The flag the help names is the one the parser accepts, and it sets what the variable sets.
+    const sample = setting.env === 'FREEZE_AT' ? '2026-01-15T09:00:00Z' : setting.env === 'LOG_FORMAT' ? 'json' : setting.env === 'LOG_LEVEL' ? 'warn' : setting.env === 'AUTH' ? 'strict' : setting.env.endsWith('HOSTS') ? 'h.test' : setting.env === 'CORS_ORIGINS' ? 'http://a.test' : '7';
+    t.same(parseConfig({}, [`--${setting.flag}`, sample]), parseConfig({ [setting.env]: sample }, []), `--${setting.flag} and ${setting.env} agree`);
+  }
+});
+
+t.test('the Configuration table (docs/configuration.md) names the same variables and flags as the settings table', async (t) => {
+  const readme = readFileSync(new URL('../docs/configuration.md', import.meta.url), 'utf8');
+  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| `--([a-z-]+)` \|/gm)].map((m) => `${m[1]} --${m[2]}`);
+  t.same(rows.sort(), Object.values(SETTINGS).map((s) => `${s.env} --${s.flag}`).sort());
 });

@@ -62,8 +62,8 @@ t.test('the package resolves itself through its exports: crm-bulk-emulator/clien
     console.log(JSON.stringify({ client: Object.keys(client).sort(), main: Object.keys(main).sort(), health: health.status }));`;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
   t.same(JSON.parse(stdout), {
-    client: ['EmulatorClient', 'EmulatorError'],
-    main: ['EmulatorClient', 'EmulatorError', 'buildApp', 'startEmulator'],
+    client: ['EmulatorClient', 'EmulatorError', 'EmulatorUnreachableError'],
+    main: ['EmulatorClient', 'EmulatorError', 'EmulatorUnreachableError', 'buildApp', 'startEmulator'],
     health: 'ok',
   });
 });

@@ -28,6 +28,15 @@ export interface ServerProcess {
   stderr(): string;
 }
 
+/**
+ * This process's environment without tap's coverage hooks (NODE_OPTIONS=--import …processinfo): with
+ * them npm and the server record and write coverage on exit, which takes seconds on a loaded machine
+ * and is not what such a test measures.
+ */
+export function uninstrumented(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !k.startsWith('_TAPJS_PROCESSINFO')));
+}
+
 /** A fresh file database path in its own temporary folder. */
 export function tempDb(prefix: string): string {
   return join(mkdtempSync(join(tmpdir(), `${prefix}-`)), 'emulator.db');

@@ -54,6 +54,29 @@ t.test('bad configuration exits with code 2 and one line naming the problem, bef
   }
 });
 
+t.test('--help prints every option with its variable and default and exits 0; --version prints the version; a typo names the closest option and exits 2', async (t) => {
+  const run = async (args: string[]) => {
+    const child = spawn(process.execPath, [server, ...args], { env: { ...process.env, PORT: 'not-a-port' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const [code] = await once(child, 'exit');
+    return { code: code as number, stdout, stderr };
+  };
+  const [help, version, typo] = await Promise.all([run(['--help']), run(['--version']), run(['--prot', '5000'])]);
+  t.equal(help.code, 0, '--help exits 0 (even with a bad PORT in the environment)');
+  t.equal(help.stderr, '');
+  t.match(help.stdout, /Usage: crm-bulk-emulator \[options\]/);
+  t.match(help.stdout, /--port <n> +PORT +.*\(default: 4010\)/);
+  t.match(help.stdout, /--query-timeout-ms <ms> +QUERY_TIMEOUT_MS +.*\(default: 2000\)/);
+  t.equal(version.code, 0);
+  t.equal(version.stdout, `${VERSION}\n`);
+  t.equal(typo.code, 2);
+  t.equal(typo.stdout, '');
+  t.equal(typo.stderr, 'crm-bulk-emulator: configuration error: unknown option --prot; did you mean --port? (--help lists every option)\n');
+});
+
 t.test('a broken seed file exits with code 2 naming the file and the problem', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'seed-'));
   const seed = JSON.parse(readFileSync(seedPath, 'utf8'));
@@ -96,11 +119,12 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
   // Both servers start side by side; each is checked in turn.
   const servers = ['', 'banner-secret'].map((token) => {
     const port = freePort();
-    const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token } : {}) });
+    // The protected one also runs in strict auth mode: the banner lists the seed's keys.
+    const { child, stderr } = start({ PORT: String(port), ...(token ? { CONTROL_TOKEN: token, AUTH: 'strict' } : {}) });
     t.teardown(() => child.kill('SIGKILL'));
     const up = (async () => {
       await waitHealthy(port);
-      for (let i = 0; i < 100 && !stderr().includes('Control API'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !stderr().includes('  Auth '); i++) await new Promise((r) => setTimeout(r, 20));
     })();
     up.catch(() => {}); // awaited below; a failure there fails the test, not the process
     return { token, port, child, stderr, up };
@@ -109,10 +133,11 @@ t.test('once listening, npm start prints a banner: both base URLs, docs, dashboa
     await up;
     const base = `http://127.0.0.1:${port}`;
     const lines = stderr().trimEnd().split('\n');
-    t.equal(lines.length, 6, 'six short lines');
+    t.equal(lines.length, 7, 'seven short lines');
     t.equal(lines[0], `crm-bulk-emulator ${VERSION} is listening on ${base}`);
     t.same(lines.slice(1, 5), [`  Close API    ${base}/api/v1/`, `  BlueAI API   ${base}/api/v1/crm/`, `  API docs     ${base}/_mock/docs`, `  Dashboard    ${base}/_mock/ui`]);
     t.match(lines[5], token ? /Control API {2}protected/ : /Control API {2}open: anyone who reaches this port/);
+    t.equal(lines[6], token ? '  Auth         strict: only the seed\'s keys open an organization: blueai-demo-token, ci-token' : '  Auth         open: any new key opens an organization (--auth strict accepts only the seed\'s keys)');
     // The bundled server finds the dashboard's files.
     const page = await fetch(`${base}/_mock/ui`);
     t.equal(page.status, 200);

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { retryAfter, toApiError, type ErrorCode, type ErrorWording } from '../core/errors.js';
+import { logErrorAnswer, retryAfter, toApiError, type ErrorCode, type ErrorWording } from '../core/errors.js';
 
 // BlueAI's error envelope: {"error": {"code", "message", "details"}} for every 4xx/5xx.
 
@@ -21,7 +21,6 @@ export function blueaiErrorHandler(this: unknown, err: FastifyError, request: Fa
   const api = toApiError(err, WORDING);
   retryAfter(reply, api);
   // 5xx bodies hide internals; the log keeps them.
-  if (api.status >= 500) request.log.error({ err }, 'unhandled error');
-  else request.log.info({ code: api.code, message: api.message }, 'request rejected');
+  logErrorAnswer(request.log, err, api);
   return reply.status(api.status).type('application/json; charset=utf-8').send(blueaiEnvelope(api.code, api.message, api.details));
 }

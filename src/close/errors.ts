@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { retryAfter, toApiError, type ApiError, type ErrorWording } from '../core/errors.js';
+import { logErrorAnswer, retryAfter, toApiError, type ApiError, type ErrorWording } from '../core/errors.js';
 
 // Close's error shapes: validation → {"errors": [...], "field-errors": {...}}; anything else →
 // {"error": "<message>"}; rate limiting → {"error": {"rate_reset", "message"}}.
@@ -30,7 +30,6 @@ export function closeBody(api: ApiError): unknown {
 export function closeErrorHandler(this: unknown, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const api = toApiError(err, WORDING);
   retryAfter(reply, api);
-  if (api.status >= 500) request.log.error({ err }, 'unhandled error');
-  else request.log.info({ status: api.status, message: api.message, details: api.details }, 'request rejected');
+  logErrorAnswer(request.log, err, api);
   return reply.status(api.status).type('application/json; charset=utf-8').send(closeBody(api));
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { retryAfter, toApiError, type ErrorWording } from '../core/errors.js';
+import { logErrorAnswer, retryAfter, toApiError, type ErrorWording } from '../core/errors.js';
 
 // The control API's own envelope: {"error": {"code", "message", "field"?}}. Consistent, not a vendor's.
 
@@ -16,7 +16,7 @@ const WORDING: ErrorWording = {
 export function controlErrorHandler(this: unknown, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const api = toApiError(err, WORDING);
   retryAfter(reply, api);
-  if (api.status >= 500) request.log.error({ err }, 'unhandled error');
+  logErrorAnswer(request.log, err, api);
   const field = api.details.fields ? Object.keys(api.details.fields)[0] : (api.details.field as string | undefined);
   const body: Record<string, unknown> = { code: api.code, message: api.message };
   if (field) body.field = field;

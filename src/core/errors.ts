@@ -34,6 +34,23 @@ export class ApiError extends Error {
   }
 }
 
+/** An error answer made on purpose by a control fault rule (src/core/fault-inject.ts): `rule` is its id. */
+export class InjectedFault extends ApiError {
+  constructor(readonly rule: string, status: number, code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(status, code, message, details);
+  }
+}
+
+/**
+ * What an error answer logs besides the request's own line (src/request-log.ts): a real 5xx at
+ * error with its stack; a 4xx at debug; an injected fault nothing (injectFault logged it at info).
+ */
+export function logErrorAnswer(log: { error(o: object, m: string): void; debug(o: object, m: string): void }, err: Error, api: ApiError): void {
+  if (api instanceof InjectedFault) return;
+  if (api.status >= 500) log.error({ err }, 'unhandled error');
+  else log.debug({ code: api.code, message: api.message, details: api.details }, 'request rejected');
+}
+
 export const validationError = (message: string, fields?: Record<string, string>): ApiError =>
   new ApiError(400, 'VALIDATION_ERROR', message, fields ? { fields } : {});
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, type ErrorCode } from './errors.js';
+import { InjectedFault, type ErrorCode } from './errors.js';
 import { finish, noteFault } from './capture.js';
 import type { FaultRules } from './fault-rules.js';
 
@@ -37,6 +37,8 @@ export async function injectFault(request: FastifyRequest, reply: FastifyReply):
   const hit = faults.pick({ vendor: request.server.vendors.of(path), method: request.method, path, orgId: request.orgId });
   if (!hit) return;
   noteFault(request, hit.id);
+  // Info, no stack: the answer is what the test asked for, not a problem of the emulator.
+  request.log.info({ fault: hit.id, status: hit.status, latencyMs: hit.latencyMs, drop: hit.drop }, `injected fault (rule ${hit.id})`);
   if (hit.latencyMs > 0) await sleep(hit.latencyMs);
   if (hit.drop) {
     reply.hijack();
@@ -54,5 +56,5 @@ export async function injectFault(request: FastifyRequest, reply: FastifyReply):
     // Real API: Retry-After counts down to the end of the real window; here: an injected 429 always says 1 s.
     details.retry_after = FAULT_RETRY_AFTER;
   }
-  throw new ApiError(hit.status, code, `Injected fault (rule ${hit.id})`, details);
+  throw new InjectedFault(hit.id, hit.status, code, `Injected fault (rule ${hit.id})`, details);
 }

@@ -122,13 +122,24 @@ export class Tenants {
     this.forgetHooks.push(hook);
   }
 
+  /** Told when a credential the seed does not list opens a new organization (open mode only). */
+  onUnknownCredential: ((org: Org) => void) | null = null;
+
+  /** The seed's credentials, in its order: the only ones that open an organization in strict mode. */
+  seedCredentials(): string[] {
+    return [...this.seedTokens];
+  }
+
   /** The organization a credential belongs to, creating it in open mode. Missing → 401. */
   resolve(token: string | undefined): Org {
     if (!token) throw unauthorized();
     const existing = this.byToken(token);
     if (existing) return existing;
-    if (this.opts.auth === 'strict' && !this.seedTokens.has(token)) throw unauthorized('Invalid credentials');
-    return this.create(token, 'seed');
+    const known = this.seedTokens.has(token);
+    if (this.opts.auth === 'strict' && !known) throw unauthorized('Invalid credentials');
+    const org = this.create(token, 'seed');
+    if (!known) this.onUnknownCredential?.(org);
+    return org;
   }
 
   /**

@@ -11,7 +11,7 @@ import type { WebhookEvent } from '../../src/close/store/webhooks.js';
 /** App options that let deliveries reach the receivers below: loopback is refused unless WEBHOOK_HOSTS lists it. */
 export const LOOPBACK_RECEIVERS = { webhookHosts: ['127.0.0.1'] };
 
-export interface Received { path: string; raw: string; body: { subscription_id: string; event: WebhookEvent }; timestamp: string; signatureOk: boolean }
+export interface Received { path: string; raw: string; body: { subscription_id: string; event: WebhookEvent }; timestamp: string; signatureOk: boolean; userAgent: string | undefined }
 export type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
 /** A real receiver on 127.0.0.1 that checks every signature on its own (hex key, timestamp + raw body, HMAC-SHA256). */
@@ -29,7 +29,7 @@ export async function receiver(t: Test, handler: Handler = (_q, res) => res.end(
       const given = Buffer.from(String(req.headers['close-sig-hash']), 'hex');
       const signatureOk = req.headers['content-type'] === 'application/json' && /^[0-9a-f]{64}$/.test(String(req.headers['close-sig-hash']))
         && given.length === expected.length && timingSafeEqual(given, expected);
-      got.push({ path: req.url ?? '', raw, body, timestamp, signatureOk });
+      got.push({ path: req.url ?? '', raw, body, timestamp, signatureOk, userAgent: req.headers['user-agent'] });
       handler(req, res, got.length);
     });
   });

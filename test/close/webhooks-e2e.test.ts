@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { build, seed, shareApps } from '../helper.js';
@@ -41,6 +42,9 @@ t.test("a bulk edit's lead.updated events reach a real receiver, signed; the fir
   t.match(first, { attempted: 3, succeeded: 1, failed: 2 });
   t.equal(rx.got.length, 3);
   t.ok(rx.got.every((g) => g.signatureOk), 'every signature verifies');
+  // The version as package.json says it, not as the code computes it.
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.same(rx.got.map((g) => g.userAgent), Array(3).fill(`crm-bulk-emulator/${version}`), 'every delivery says who sends it');
   t.same(rx.got.map((g) => g.body.event.object_id).sort(), [...leads].sort());
   t.ok(rx.got.every((g) => (g.body.event.meta as Record<string, unknown>).bulk_action_id === job && g.body.event.action === 'updated'), 'each carries meta.bulk_action_id');
   t.same((await flush(app)).attempted, 0, 'the failed ones are not due yet');
