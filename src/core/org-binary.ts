@@ -73,7 +73,8 @@ export function checkImage(bytes: Buffer, sets: readonly MigrationSet[], format:
     if (ids.length !== 1 || ids[0]!.length !== idLength) throw bad('The SQLite image does not hold exactly one organization.');
     const key = ids[0]!;
     const grown = Buffer.concat([bytes, Buffer.alloc(GROWTH)]);
-    return { key, image: { key, bytes: grown, offsets: keyOffsets(grown, key), scratch: Buffer.allocUnsafeSlow(grown.length), facts: facts(db, key) } };
+    // Used once: the copy is patched in place (its own scratch), no second buffer of fresh memory.
+    return { key, image: { key, bytes: grown, offsets: keyOffsets(grown, key), scratch: grown, facts: facts(db, key) } };
   } finally {
     db.close();
   }

@@ -256,7 +256,9 @@ export class Tenants {
       // The id's bytes also sat where patching them broke something: rewrite the rows instead.
       db.close();
       this.dbs.discard(orgId, gen);
-      db = this.dbs.materialize(orgId, gen, { ...image, offsets: null }, row.created_at);
+      // From the upload again: the first try patched the image's bytes in place.
+      const copy = Buffer.concat([bytes, Buffer.alloc(image.bytes.length - bytes.length)]);
+      db = this.dbs.materialize(orgId, gen, { ...image, bytes: copy, scratch: copy, offsets: null }, row.created_at);
     }
     try {
       if (!ownsEveryRow(db, orgId)) throw new ApiError(400, 'VALIDATION_ERROR', `The SQLite image's rows do not all belong to its organization ${key}.`, { field: 'body' });
