@@ -2,7 +2,7 @@
 // run on the same machine, as a ratio, with its target and pass/miss. Never part of npm test.
 // Servers run as child processes (dist/server.mjs, dist/bench/bare.js); autocannon loads them from
 // this process over loopback, each stage for BENCH_SECONDS (default 3) or a bounded number of requests.
-//   BENCH_ONLY=get,start   run some stages (get watch start bulk-update bulk-edit bulk-delete events query lists activity-lists export import org idle-orgs webhook-writes mixed)
+//   BENCH_ONLY=get,start   run some stages (get hot watch start bulk-update bulk-edit bulk-delete events query lists activity-lists export import org idle-orgs webhook-writes mixed)
 //   BENCH_OUT=path.json     where the JSON goes (default bench/results.json)
 //   BENCH_MIXED=200000      requests of the memory stage; BENCH_EXPORT_ROWS=1000000; BENCH_LEADS=100000
 //   BENCH_ORG_BASELINE=/path/server.mjs  stage org measured again on an older build; BENCH_ORGS=1000; BENCH_IDLE_ORGS=1000
@@ -23,6 +23,7 @@ import { listsStage } from './lists.js';
 import { activityListsStage } from './activity-lists.js';
 import { orgStage } from './orgs.js';
 import { idleOrgsStage, webhookWritesStage } from './scheduler.js';
+import { hotStage } from './hot.js';
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const enabled = (name: string) => !only || only.includes(name);
@@ -285,7 +286,7 @@ async function mixed() {
 }
 
 const stages: [string, () => Promise<void>][] = [
-  ['get', getDeal], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['bulk-delete', bulkDeleteStage], ['events', eventsStage], ['query', queryStage], ['lists', listsStage], ['activity-lists', activityListsStage],
+  ['get', getDeal], ['hot', hotStage], ['watch', watchStage], ['start', start], ['bulk-update', bulkUpdate], ['bulk-edit', bulkEditStage], ['bulk-delete', bulkDeleteStage], ['events', eventsStage], ['query', queryStage], ['lists', listsStage], ['activity-lists', activityListsStage],
   ['export', exportStage], ['import', importStage], ['org', orgStage], ['idle-orgs', idleOrgsStage],
   ['webhook-writes', webhookWritesStage], ['mixed', mixed],
 ];

@@ -1,7 +1,6 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { SerializerSelector, type SerializerFactory } from '@fastify/fast-json-stringify-compiler';
@@ -19,6 +18,7 @@ import { CrashHook } from './core/faults.js';
 import { FaultRules } from './core/fault-rules.js';
 import { installJournal } from './core/capture.js';
 import { installRequestLog } from './request-log.js';
+import { AnswerCache } from './core/answer-cache.js';
 import { VendorPaths } from './core/match.js';
 import { loadSeedFile, SeedError } from './core/seed.js';
 import { DEFAULT_DATASET_MAX_BYTES, DEFAULT_SEED } from './config.js';
@@ -98,6 +98,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The process-wide database: organizations, credentials, the control plane's tables. */
     db: Db;
+    /** Serialized answers of single-object reads, per organization database until its next write. */
+    answers: AnswerCache;
     /** Each organization's own database (`orgDbs.routed`: the one of the organization in context). */
     orgDbs: OrgDatabases;
     /** The process default clock and each organization's own. */
@@ -176,6 +178,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   const db = openDatabase(options.db ?? ':memory:', MIGRATIONS);
   app.decorate('db', db);
+  app.decorate('answers', new AnswerCache());
   app.decorate('clock', clock);
   // This app's ids: its own stream, so two emulators in one process never draw from each other's.
   const ids = new Ids(options.idSeed);
@@ -277,7 +280,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     { timeoutMs: options.queryTimeoutMs });
   decorateBlueAI(app);
   await registerOpenapi(app);
-  await app.register(cookie);
   if (options.corsOrigins?.length) {
     // Browser front ends in local development call BlueAI with its session cookie.
     await app.register(cors, { origin: options.corsOrigins, credentials: true });

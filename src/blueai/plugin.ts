@@ -33,9 +33,32 @@ declare module 'fastify' {
   }
 }
 
+
+/**
+ * One cookie's value in a Cookie header as the `cookie` package reads it (the first of that name,
+ * trimmed, quotes dropped, percent-decoded when it decodes), without parsing the others.
+ */
+export function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (!value.includes('%')) return value;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
 /** The session token: the better-auth cookie, else `Authorization: Bearer`. */
 export function blueaiCredential(request: FastifyRequest): string | undefined {
-  const fromCookie = request.cookies?.[SESSION_COOKIE];
+  // Parsed here, only when a Cookie header came: no cookie plugin's hooks on every request of every vendor.
+  const header = request.headers.cookie;
+  const fromCookie = header ? cookieValue(header, SESSION_COOKIE) : undefined;
   if (fromCookie) return fromCookie;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   return m?.[1];

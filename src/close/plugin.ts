@@ -140,7 +140,8 @@ export default async function closePlugin(app: FastifyInstance) {
     unknownCredential: () => unauthorized(),
     onOrg: (request, org) => {
       request.closeOrg = org;
-      request.closeUserId = app.closeStore.users.apiUser(org.id);
+      // The same until the organization's next write: read once, not per request (src/core/answer-cache.ts).
+      request.closeUserId = app.answers.get(app.orgDbs.routed, 'close\0apiUser', () => app.closeStore.users.apiUser(org.id));
     },
     rateHeaders: (reply, rate) => reply.header('RateLimit', `limit=${rate.limit}, remaining=${rate.remaining}, reset=${rate.resetSeconds}`),
     rateLimited: (rate) =>

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { SQLITE_TYPE } from '../core/org-binary.js';
 import { ApiError } from '../core/errors.js';
 import { isWrite } from '../core/events.js';
 
@@ -35,7 +36,7 @@ export function browserGuard(request: FastifyRequest): ApiError | null {
   return contentTypeRefusal(request);
 }
 
-/** Control bodies are JSON; a call without a body (curl -X POST, no Content-Type) is fine. */
+/** Control bodies are JSON (or a binary snapshot's database image); a call without a body (curl -X POST, no Content-Type) is fine. */
 function contentTypeRefusal(request: FastifyRequest): ApiError | null {
   const type = headerText(request.headers['content-type']);
   if (type === undefined) {
@@ -43,7 +44,8 @@ function contentTypeRefusal(request: FastifyRequest): ApiError | null {
     return hasBody ? unsupported('A control API body without a Content-Type is not accepted; send application/json') : null;
   }
   const media = type.split(';', 1)[0]!.trim().toLowerCase();
-  if (media === 'application/json') return null;
+  // A database image (binary snapshot restore): not a type a page can send without a CORS preflight.
+  if (media === 'application/json' || media === SQLITE_TYPE) return null;
   return unsupported(`Content-Type ${quote(media || type)} is not accepted: control API bodies are application/json`);
 }
 

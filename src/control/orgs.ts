@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Org } from '../core/tenants.js';
+import { ApiError } from '../core/errors.js';
+import { imageId } from '../core/org-images.js';
+import { FORMAT, FORMAT_HEADER, SCHEMA_HEADER, SQLITE_TYPE, schemaVersion } from '../core/org-binary.js';
+import { MIGRATIONS } from '../migrations.js';
+import type { DatasetT } from '../../schemas/seed.js';
 import { ControlError, controlErrors, NoContent, OrgParams } from '../../schemas/control/common.js';
 import { Dataset, OrgCreate, OrgList, OrgListQuery, OrgResponse, type OrgListItemT, type OrgResponseT } from '../../schemas/control/orgs.js';
 import { orgClock } from './clock.js';
@@ -58,12 +64,40 @@ export default async function orgRoutes(fastify: FastifyInstance) {
     return reply.status(204).send(null);
   });
 
-  app.get('/orgs/:org/snapshot', { schema: { params: OrgParams, response: { 200: Dataset, ...controlErrors } } }, async (req) =>
-    app.tenants.snapshot(app.tenants.get(req.params.org).id));
-
-  app.put('/orgs/:org/snapshot', { bodyLimit, schema: { params: OrgParams, body: Dataset, response: { 200: OrgResponse, ...controlErrors } } }, async (req) => {
+  // Snapshots: the JSON dataset (public, diffable; with an ETag naming it), or with Accept:
+  // application/vnd.sqlite3 the organization's database image (src/core/org-binary.ts).
+  const snapshotAnswer = { content: { 'application/json': { schema: Dataset }, [SQLITE_TYPE]: { schema: Type.String({ format: 'binary', description: 'The organization\'s database image' }) } } };
+  app.get('/orgs/:org/snapshot', { schema: { params: OrgParams, response: { 200: snapshotAnswer, ...controlErrors } } }, async (req, reply) => {
     const org = app.tenants.get(req.params.org);
-    app.tenants.restore(org.id, req.body);
+    if ((req.headers.accept ?? '').toLowerCase().includes(SQLITE_TYPE)) {
+      return reply.type(SQLITE_TYPE).header(FORMAT_HEADER, FORMAT).header(SCHEMA_HEADER, schemaVersion(MIGRATIONS))
+        .send(app.tenants.serialize(org.id) as never);
+    }
+    // The ETag is the hash of the text answered: what a restore of that text, parsed, hashes to.
+    const text = reply.serializeInput(app.tenants.snapshot(org.id), '200', 'application/json') as string;
+    return reply.header('etag', `"${imageId(text)}"`).type('application/json; charset=utf-8').send(text as never);
+  });
+
+  // The image arrives whole as a Buffer (at most DATASET_MAX_BYTES), checked before anything changes.
+  app.addContentTypeParser(SQLITE_TYPE, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  const restoreBody = { content: { 'application/json': { schema: Dataset }, [SQLITE_TYPE]: { schema: Type.Any({ description: 'A database image from GET …/snapshot with Accept: application/vnd.sqlite3' }) } } };
+  app.put('/orgs/:org/snapshot', { bodyLimit, schema: { params: OrgParams, body: restoreBody, response: { 200: OrgResponse, 412: ControlError, ...controlErrors } } }, async (req) => {
+    const org = app.tenants.get(req.params.org);
+    const body = req.body as unknown;
+    if (Buffer.isBuffer(body)) {
+      const format = req.headers[FORMAT_HEADER];
+      app.tenants.restoreImage(org.id, body, Array.isArray(format) ? format.join(',') : format);
+    } else {
+      app.tenants.restore(org.id, body as DatasetT, ifMatch(req.headers['if-match']));
+    }
     return describeOrg(app, app.tenants.get(org.id));
   });
+}
+
+/** The one ETag of an If-Match header (`"…"`, weak or not); anything else is a 400 naming it. */
+function ifMatch(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"([0-9a-f]{64})"\s*$/.exec(header);
+  if (!m) throw new ApiError(400, 'VALIDATION_ERROR', 'If-Match: one ETag of a snapshot answer ("<64 hex digits>").', { field: 'If-Match' });
+  return m[1];
 }

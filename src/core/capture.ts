@@ -75,42 +75,47 @@ export function installJournal(app: FastifyInstance, opts: { size: number; bodyL
   app.addHook('onRoute', (route) => routes.add(route.method, route.url ?? route.path));
   if (!journal.enabled) return;
 
-  app.addHook('onRequest', async (request) => {
-    if (isControl(request.url) || isHome(request)) return;
+  // Callback-style hooks: no promise per hook per request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (isControl(request.url) || isHome(request)) return done();
     // Copied now: validation later coerces the query in place and fills in defaults.
     // fromEntries: `?__proto__=x` is recorded as a key like any other, not assigned to the prototype.
     const query: Record<string, string | string[]> = Object.fromEntries(Object.entries(request.query as Record<string, unknown>)
       .map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
     captures.set(request, { time: new Date().toISOString(), query, body: null, responseBody: null, fault: null, done: false });
+    done();
   });
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const cap = captures.get(request);
-    if (!cap) return payload;
+    if (!cap) return done(null, payload);
     // @fastify/multipart reads request.raw itself, past this stream: an upload is recorded without its body.
-    if (!hasBody(request) || /^multipart\//i.test(request.headers['content-type'] ?? '')) return payload;
+    if (!hasBody(request) || /^multipart\//i.test(request.headers['content-type'] ?? '')) return done(null, payload);
     const tap = new BodyTap(journal.bodyLimit);
     cap.body = tap;
-    return pipeline(payload, tap, () => {});
+    done(null, pipeline(payload, tap, () => {}));
   });
 
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', (request, _reply, payload, done) => {
     const cap = captures.get(request);
-    if (!cap) return payload;
+    if (!cap) return done(null, payload);
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
       cap.responseBody = truncateBody(payload, journal.bodyLimit);
-      return payload;
+      return done(null, payload);
     }
     if (payload && typeof (payload as Readable).pipe === 'function') {
       const tap = new BodyTap(journal.bodyLimit);
       cap.responseBody = tap;
-      return pipeline(payload as Readable, tap, () => {});
+      return done(null, pipeline(payload as Readable, tap, () => {}));
     }
     cap.responseBody = { text: '', truncated: false };
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => finish(request, reply, reply.statusCode));
+  app.addHook('onResponse', (request, reply, done) => {
+    finish(request, reply, reply.statusCode);
+    done();
+  });
 }
 
 declare module 'fastify' {

@@ -3,6 +3,7 @@
 
 export type ErrorCode =
   | 'VALIDATION_ERROR'
+  | 'PRECONDITION_FAILED'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'

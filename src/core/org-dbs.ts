@@ -85,7 +85,7 @@ export class OrgDatabases {
   /** Stands for the database of the organization in context: what the vendors' stores are given. */
   readonly routed: Db;
 
-  private readonly migrations: readonly MigrationSet[];
+  readonly migrations: readonly MigrationSet[];
 
   constructor(private readonly main: Db, opts: OrgDatabasesOptions) {
     this.dir = opts.file ? `${opts.file}-orgs` : null;
@@ -351,6 +351,11 @@ export class OrgDatabases {
     }
     this.handles.clear();
     this.memory.close();
+  }
+
+  /** The image already built for a dataset id (`imageId`), if it is still held. */
+  held(id: string): Image | undefined {
+    return this.images.get(id);
   }
 
   /** The image of a dataset key (`seed`, `empty` or a custom dataset's text), built by `build` once. */

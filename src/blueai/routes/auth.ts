@@ -33,7 +33,8 @@ export default async function authRoutes(fastify: FastifyInstance, opts: { admit
   }, async (req, reply) => {
     const { token, user, session } = await auth.signIn(req.org, req.body.email, req.body.password);
     // Real API: Better Auth signs the cookie's value (`<token>.<signature>`); here: the token as is [D].
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: SESSION_TTL_MS / 1000 });
+    // Written by hand (no cookie plugin: its hooks would run on every request); the token is [0-9a-z_.] only.
+    reply.header('set-cookie', `${SESSION_COOKIE}=${token}; Max-Age=${SESSION_TTL_MS / 1000}; Path=/; HttpOnly; SameSite=Lax`);
     return { token, user, session: sessionView(session) };
   });
 

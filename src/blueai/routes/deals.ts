@@ -6,6 +6,8 @@ import {
   Deal, DealCreate, DealList, DealListQuery, DealPatch, DealStageChange,
 } from '../../../schemas/blueai/deals.js';
 
+import { cachedAnswer } from '../../core/answer-cache.js';
+
 const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 404: ErrorEnvelope, ...anyError };
 
 export default async function dealRoutes(fastify: FastifyInstance) {
@@ -19,8 +21,9 @@ export default async function dealRoutes(fastify: FastifyInstance) {
     // Real API: the reference does not show the create status; here: 201 with the deal.
     reply.status(201).send(deals.create(req.org.id, req.body)));
 
-  app.get('/deals/:id', { schema: { params: IdParams, response: { 200: Deal, ...errors } } }, async (req) =>
-    deals.get(req.org.id, req.params.id));
+  // Kept serialized until the organization's next write (src/core/answer-cache.ts).
+  app.get('/deals/:id', { schema: { params: IdParams, response: { 200: Deal, ...errors } } }, async (req, reply) =>
+    cachedAnswer(app.answers, app.orgDbs.routed, reply, `deal\0${req.params.id}`, () => deals.get(req.org.id, req.params.id)));
 
   app.patch('/deals/:id', { schema: { params: IdParams, body: DealPatch, response: { 200: Deal, ...errors } } }, async (req) =>
     deals.update(req.org.id, req.params.id, req.body));

@@ -4,6 +4,7 @@ import { Empty, FieldsQuery, IdParams, closeErrors } from '../../../schemas/clos
 import { Lead, LeadCreate, LeadList, LeadListQuery, LeadPartial, LeadUpdate } from '../../../schemas/close/leads.js';
 import { trimPageWithCustom, trimWithCustom } from '../legacy-custom.js';
 import { parseTzOffset } from '../query/index.js';
+import { cachedAnswer } from '../../core/answer-cache.js';
 
 export default async function leadRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -18,8 +19,10 @@ export default async function leadRoutes(fastify: FastifyInstance) {
   app.post('/lead/', { schema: { body: LeadCreate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
     events.track(req.closeOrg.id, k.lead, null, () => leads.create(req.closeOrg.id, req.closeUserId, req.body)));
 
-  app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial, ...closeErrors } } }, async (req) =>
-    trimWithCustom(app.closeStore.db, req.closeOrg.id, leads.get(req.closeOrg.id, req.params.id), req.query._fields));
+  // Kept serialized until the organization's next write (src/core/answer-cache.ts).
+  app.get('/lead/:id/', { schema: { params: IdParams, querystring: FieldsQuery, response: { 200: LeadPartial, ...closeErrors } } }, async (req, reply) =>
+    cachedAnswer(app.answers, app.orgDbs.routed, reply, `lead\0${req.params.id}\0${req.query._fields ?? ''}`, () =>
+      trimWithCustom(app.closeStore.db, req.closeOrg.id, leads.get(req.closeOrg.id, req.params.id), req.query._fields)));
 
   app.put('/lead/:id/', { schema: { params: IdParams, body: LeadUpdate, response: { 200: Lead, ...closeErrors } } }, async (req) =>
     events.track(req.closeOrg.id, k.lead, req.params.id, () => leads.update(req.closeOrg.id, req.closeUserId, req.params.id, req.body)));

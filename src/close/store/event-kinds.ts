@@ -36,7 +36,10 @@ export function eventKinds(s: CloseStore) {
     type: (a) => ACTIVITY_TYPES.get(String(a['_type'])) ?? 'activity.note',
     render: (o, id) => soft(() => s.activities.getAny(o, id)) as Obj | undefined, leadId: leadOf,
   };
-  const task: EventKind<Obj> = { type: 'task.lead', render: (o, id) => soft(() => s.tasks.get(o, id)) as Obj | undefined, leadId: leadOf };
+  const task: EventKind<Obj> = {
+    type: 'task.lead', render: (o, id) => soft(() => s.tasks.get(o, id)) as Obj | undefined, leadId: leadOf,
+    renderMany: (o, ids) => s.tasks.findMany(o, ids) as unknown as Map<string, Obj>,
+  };
   const lead: EventKind<Obj> = {
     type: 'lead', render: (o, id) => soft(() => s.leads.get(o, id)) as Obj | undefined, leadId: (l) => l['id'] as string,
     renderMany: (o, ids) => s.leads.findMany(o, ids) as unknown as Map<string, Obj>,

@@ -15,7 +15,12 @@ export interface EventInput {
   previous_data: object | null; data: object | null; changed_fields?: string[]; meta?: Record<string, unknown>;
 }
 
-export type EventListener = (orgId: string, event: CloseEventT, how: 'created' | 'consolidated') => void;
+/**
+ * Hears every event as it is written. With `wants`, only while it says so for the organization (the
+ * webhooks: while it has an active subscription); a tracked write whose events no listener wants
+ * stores them without reading them back into objects.
+ */
+export type EventListener = ((orgId: string, event: CloseEventT, how: 'created' | 'consolidated') => void) & { wants?: (orgId: string) => boolean };
 
 /** How one kind of object is rendered and tied to a lead, for `track`. */
 export interface EventKind<O extends object = object> {
@@ -51,8 +56,11 @@ const objectOf = (o: object | null): Record<string, unknown> | null => (o === nu
 /** Keys whose JSON differs between two renders of one object, sorted. */
 export function diffKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => json(before[k]) !== json(after[k])).sort();
+  return [...keys].filter((k) => !sameJson(before[k], after[k])).sort();
 }
+
+/** Whether two values have the same JSON; identical values (most keys of an update) are not serialized. */
+const sameJson = (a: unknown, b: unknown): boolean => a === b || json(a) === json(b);
 
 /**
  * Close's event log: every write through the API records what it did, in the write's own transaction
@@ -67,6 +75,7 @@ export class EventLog {
   enabled = true;
   /** Test-only: called between a tracked write and its events (src/core/faults.ts). */
   crashPoint: (() => void) | null = null;
+
 
   constructor(private readonly db: Db, private readonly ids: Ids, private readonly clock: Clocks) {}
 
@@ -83,6 +92,11 @@ export class EventLog {
    * place. Returns the event written or consolidated, or null.
    */
   record(orgId: string, e: EventInput): CloseEventT | null {
+    return this.write(orgId, e, true);
+  }
+
+  /** `record`; the event object is built only when `answer` or a listener wants it. */
+  private write(orgId: string, e: EventInput, answer: boolean): CloseEventT | null {
     if (!this.enabled) return null;
     const ctx = currentEventContext();
     const meta = { ...ctx.meta, ...e.meta };
@@ -100,11 +114,16 @@ export class EventLog {
     this.prune(orgId, nowMs);
     const seq = ((cached(this.db, `SELECT MAX(seq) FROM close_events WHERE org_id = ?`).pluck().get(orgId) as number | null) ?? 0) + 1;
     if (e.action === 'updated' && this.consolidationMs > 0) {
-      const last = cached(this.db, `SELECT * FROM close_events INDEXED BY close_events_object WHERE org_id = ? AND object_id = ?
-        ORDER BY date_updated DESC, seq DESC LIMIT 1`).get(orgId, e.object_id) as EventRow | undefined;
-      if (last && last.action === 'updated' && last.object_type === e.object_type && last.user_id === ctx.user_id
-        && last.api_key_id === ctx.api_key_id && json(JSON.parse(last.meta).bulk_action_id) === json(meta['bulk_action_id'])
-        && Date.parse(last.date_created + 'Z') >= nowMs - this.consolidationMs) {
+      // The newest event of the object, its small columns only: the row (with its data) is read when it consolidates.
+      const newest = cached(this.db, `SELECT id, action, object_type, user_id, api_key_id, meta, date_created FROM close_events
+        INDEXED BY close_events_object WHERE org_id = ? AND object_id = ? ORDER BY date_updated DESC, seq DESC LIMIT 1`)
+        .get(orgId, e.object_id) as Pick<EventRow, 'id' | 'action' | 'object_type' | 'user_id' | 'api_key_id' | 'meta' | 'date_created'> | undefined;
+      const last = newest && newest.action === 'updated' && newest.object_type === e.object_type && newest.user_id === ctx.user_id
+        && newest.api_key_id === ctx.api_key_id && json(JSON.parse(newest.meta).bulk_action_id) === json(meta['bulk_action_id'])
+        && Date.parse(newest.date_created + 'Z') >= nowMs - this.consolidationMs
+        ? cached(this.db, `SELECT * FROM close_events WHERE org_id = ? AND id = ?`).get(orgId, newest.id) as EventRow
+        : undefined;
+      if (last) {
         // Real API: previous_data reflects the state before the first consolidated change; here: the same —
         // changed_fields is the union, data the newest, and request_id / meta those of the newest change.
         const first = JSON.parse(last.previous_data ?? '{}') as Record<string, unknown>;
@@ -116,7 +135,7 @@ export class EventLog {
         };
         cached(this.db, `UPDATE close_events SET seq = @seq, changed_fields = @changed_fields, previous_data = @previous_data, data = @data,
           meta = @meta, request_id = @request_id, date_updated = @date_updated, lead_id = @lead_id WHERE org_id = @org_id AND id = @id`).run(row);
-        return this.emit(orgId, row, 'consolidated');
+        return this.emit(orgId, row, 'consolidated', answer);
       }
     }
     const row: EventRow = {
@@ -127,7 +146,7 @@ export class EventLog {
     cached(this.db, `INSERT INTO close_events (org_id, id, seq, object_type, object_id, lead_id, action, changed_fields, previous_data, data,
       meta, request_id, user_id, api_key_id, date_created, date_updated) VALUES (@org_id, @id, @seq, @object_type, @object_id, @lead_id,
       @action, @changed_fields, @previous_data, @data, @meta, @request_id, @user_id, @api_key_id, @date_created, @date_updated)`).run(row);
-    return this.emit(orgId, row, 'created');
+    return this.emit(orgId, row, 'created', answer);
   }
 
   /**
@@ -163,10 +182,16 @@ export class EventLog {
   trackMany<T, O extends object>(orgId: string, kind: EventKind<O>, ids: () => string[], write: () => T): T {
     if (!this.enabled) return this.db.transaction(write)();
     return this.db.transaction(() => {
-      const before = ids().map((id) => [id, kind.render(orgId, id)] as const);
+      const list = ids();
+      // Rendered together where the kind can (one query for all, not one per object).
+      const renderAll = (): Map<string, O> => kind.renderMany ? kind.renderMany(orgId, list)
+        : new Map(list.flatMap((id) => { const obj = kind.render(orgId, id); return obj ? [[id, obj] as const] : []; }));
+      const before = renderAll();
       const result = write();
-      for (const [id, b] of before) {
-        const after = kind.render(orgId, id);
+      const now = renderAll();
+      for (const id of list) {
+        const b = before.get(id);
+        const after = now.get(id);
         if (b && after) this.log(orgId, kind, id, 'updated', b, after);
       }
       return result;
@@ -212,10 +237,10 @@ export class EventLog {
   /** One object's event from its renders (before null: created; after null: deleted). */
   log<O extends object>(orgId: string, kind: EventKind<O>, objectId: string, action: string, before: O | null, after: O | null): void {
     const obj = (after ?? before)!;
-    this.record(orgId, {
+    this.write(orgId, {
       object_type: typeof kind.type === 'string' ? kind.type : kind.type(obj), object_id: objectId, lead_id: kind.leadId(obj),
       action, previous_data: before && kind.eventData ? kind.eventData(before) : before, data: after && kind.eventData ? kind.eventData(after) : after,
-    });
+    }, false);
   }
 
   /** Events older than the retention are never answered; they are deleted on the next write. */
@@ -252,9 +277,11 @@ export class EventLog {
     return cached(this.db, sql).get(params) !== undefined;
   }
 
-  private emit(orgId: string, row: EventRow, how: 'created' | 'consolidated'): CloseEventT {
+  private emit(orgId: string, row: EventRow, how: 'created' | 'consolidated', answer: boolean): CloseEventT | null {
+    const hearing = this.listeners.filter((l) => !l.wants || l.wants(orgId));
+    if (!answer && hearing.length === 0) return null;
     const event = eventOf(row);
-    for (const l of this.listeners) l(orgId, event, how);
+    for (const l of hearing) l(orgId, event, how);
     return event;
   }
 }

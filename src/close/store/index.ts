@@ -19,7 +19,7 @@ import type { BulkKinds } from '../jobs/kinds.js';
 import { TaskStore } from './tasks.js';
 import { SequenceStore } from './sequences.js';
 import { EmailStore } from './emails.js';
-import { EventLog } from './events.js';
+import { EventLog, type CloseEventT } from './events.js';
 import { eventKinds, type EventKinds } from './event-kinds.js';
 import { WebhookStore } from './webhooks.js';
 import type { OutboundPolicy } from '../../core/outbound.js';
@@ -128,7 +128,8 @@ export class CloseStore {
     this.webhookDeliveries = new DeliveryQueue(db, clock);
     this.webhookDeliveries.onPaused = (orgId) => this.webhooks.forget(orgId);
     // Every event, when it is written (in its write's transaction), is queued for the subscriptions it matches.
-    this.events.listeners.push((orgId, event, how) => this.webhooks.enqueueEvent(orgId, event, how));
+    this.events.listeners.push(Object.assign((orgId: string, event: CloseEventT, how: 'created' | 'consolidated') => this.webhooks.enqueueEvent(orgId, event, how),
+      { wants: (orgId: string) => this.webhooks.hasActive(orgId) }));
     this.bulkActions = new BulkActionStore(db, ids, clock, opts.bulkKinds(this), this.events);
   }
 }

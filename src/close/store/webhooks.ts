@@ -145,6 +145,11 @@ export class WebhookStore {
   }
 
   /** The organization's active subscriptions, oldest first, their `events` parsed once per write of them. */
+  /** Whether the organization has an active subscription (without one an event queues nothing). */
+  hasActive(orgId: string): boolean {
+    return this.activeSubscriptions(orgId).length > 0;
+  }
+
   private activeSubscriptions(orgId: string): ActiveSubscription[] {
     const db = realDb(this.db);
     let byOrg = this.active.get(db);
