@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { startEmulator } from '../src/index.js';
 
 // The README's and docs/'s code other than curl (test/readme.test.ts runs those), as a reader pastes it:
 // the "One organization per test" file and the TypeScript example of docs/control-api.md.
@@ -35,8 +36,12 @@ t.test("docs/control-api.md's TypeScript example prints what its comment says", 
   t.ok(example, 'the page has the example');
   const printed = /npx tsx example\.mts\s+# prints: (.*)$/m.exec(page)?.[1];
   t.ok(printed, 'the page says what it prints');
+  // Its last lines reach "an emulator running elsewhere" at localhost:4010: one listening here stands in.
+  const elsewhere = await startEmulator({ port: 0 });
+  t.teardown(() => elsewhere.close());
   const file = join(pasted, 'example.mts');
-  writeFileSync(file, example!);
+  t.ok(example!.includes("'http://localhost:4010'"), 'the example names the usual address');
+  writeFileSync(file, example!.replaceAll("'http://localhost:4010'", `'${elsewhere.url}'`));
   const { stdout } = await run(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', env: { ...process.env, CONTROL_TOKEN: '' } });
   t.equal(stdout.trim(), printed!.trim());
 });
