@@ -11,9 +11,8 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.mutate.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  // Two cores: one test process at a time beside the checker.
+  // Two cores: one test process at a time, beside the checker.
   concurrency: 1,
-  checkerConcurrency: 1,
   timeoutMS: 20000,
   timeoutFactor: 2,
   incremental: true,

@@ -9,6 +9,9 @@
 // Reports: reports/mutation/<group>/index.html (and mutation.json); git-ignored.
 import { Stryker } from '@stryker-mutator/core';
 
+// A test file runs under plain node here, not the tap CLI, so .taprc's timeout does not reach it.
+process.env.TAP_TIMEOUT ??= '180';
+
 /** @type {Record<string, { mutate: string[]; tests: string[]; break?: number }>} */
 export const GROUPS = {
   // The bulk action lifecycle as a pure transition table (every kind shares it).
