@@ -73,24 +73,26 @@ async function call(app: Awaited<ReturnType<typeof build>>, cred: string): Promi
   return [res.statusCode, res.headers['x-ratelimit-remaining'] as string | undefined];
 }
 
-t.test('a new rate-limit setting for an organization starts a new window at once', async (t) => {
+/** An app whose organization `lim` (clock frozen at 2026-06-01T00:00:00Z, limit 1 per 60 s) has spent its window. */
+async function spentWindow(t: Parameters<typeof build>[0]): Promise<Awaited<ReturnType<typeof build>>> {
   const app = await build(t);
   await ctl(app, 'POST', '/orgs', { credential: 'lim' });
   await ctl(app, 'PUT', '/orgs/lim/clock', { now: '2026-06-01T00:00:00Z', frozen: true });
   await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
   t.same(await call(app, 'lim'), [200, '0']);
   t.same(await call(app, 'lim'), [429, '0'], 'the window is spent');
+  return app;
+}
+
+t.test('a new rate-limit setting for an organization starts a new window at once', async (t) => {
+  const app = await spentWindow(t);
   await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
   t.same(await call(app, 'lim'), [200, '0'], 'the same setting again restarts the window');
+  t.same(app.db.prepare(`SELECT rate_limit, rate_limit_window_seconds FROM orgs JOIN credentials ON credentials.org_id = orgs.id WHERE credentials.token = ?`).get('lim'), { rate_limit: 1, rate_limit_window_seconds: 60 }, 'stored');
 });
 
 t.test("moving an organization's clock back starts a new rate-limit window", async (t) => {
-  const app = await build(t);
-  await ctl(app, 'POST', '/orgs', { credential: 'lim' });
-  await ctl(app, 'PUT', '/orgs/lim/clock', { now: '2026-06-01T00:00:00Z', frozen: true });
-  await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
-  t.same(await call(app, 'lim'), [200, '0']);
-  t.same(await call(app, 'lim'), [429, '0']);
+  const app = await spentWindow(t);
   await ctl(app, 'PUT', '/orgs/lim/clock', { now: '2026-05-31T23:59:00Z', frozen: true });
   const res = await app.inject({ url: '/api/v1/crm/members', headers: bearer('lim') });
   t.equal(res.statusCode, 200, 'a minute earlier is a new window, not the old one');
