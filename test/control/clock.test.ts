@@ -155,3 +155,15 @@ t.test("moment_range's now follows the organization's clock in search", async (t
   t.equal(await total('late'), at('2026-07-06T00:00:00Z'));
   t.not(at('2025-06-01T00:00:00Z'), at('2026-07-06T00:00:00Z'), 'the two clocks give different answers');
 });
+
+t.test("resetting an organization drops its own clock: it follows the default again", async (t) => {
+  const app = await build(t);
+  await ctl(app, 'POST', '/orgs', { credential: 'own-clock' });
+  await ctl(app, 'PUT', '/clock', { now: '2026-03-01T00:00:00Z', frozen: true });
+  t.same((await ctl(app, 'PUT', '/orgs/own-clock/clock', { now: '2030-01-01T00:00:00Z', frozen: true })).json(), { now: '2030-01-01T00:00:00.000Z', frozen: true, source: 'organization' });
+  t.equal((await ctl(app, 'POST', '/orgs/own-clock/reset')).statusCode, 200);
+  const after = await ctl(app, 'GET', '/orgs/own-clock/clock');
+  t.equal(after.statusCode, 200);
+  t.same(after.json(), { now: '2026-03-01T00:00:00.000Z', frozen: true, source: 'default' });
+  t.equal(app.clock.nowMs((await ctl(app, 'GET', '/orgs/own-clock')).json().id), Date.parse('2026-03-01T00:00:00Z'), 'the org clock in memory');
+});

@@ -66,3 +66,62 @@ t.test('bad rate-limit input is a 400 naming the field and changes nothing', asy
   t.same(app.db.prepare(`SELECT rate_limit FROM orgs WHERE id = ?`).get(org.id), { rate_limit: null });
   t.equal((await ctl(app, 'GET', '/orgs/x/rate-limit')).json().source, 'default');
 });
+
+/** One BlueAI call as `cred`: its status and X-RateLimit-Remaining. */
+async function call(app: Awaited<ReturnType<typeof build>>, cred: string): Promise<[number, string | undefined]> {
+  const res = await app.inject({ url: '/api/v1/crm/members', headers: bearer(cred) });
+  return [res.statusCode, res.headers['x-ratelimit-remaining'] as string | undefined];
+}
+
+/** An app whose organization `lim` (clock frozen at 2026-06-01T00:00:00Z, limit 1 per 60 s) has spent its window. */
+async function spentWindow(t: Parameters<typeof build>[0]): Promise<Awaited<ReturnType<typeof build>>> {
+  const app = await build(t);
+  await ctl(app, 'POST', '/orgs', { credential: 'lim' });
+  await ctl(app, 'PUT', '/orgs/lim/clock', { now: '2026-06-01T00:00:00Z', frozen: true });
+  await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
+  t.same(await call(app, 'lim'), [200, '0']);
+  t.same(await call(app, 'lim'), [429, '0'], 'the window is spent');
+  return app;
+}
+
+t.test('a new rate-limit setting for an organization starts a new window at once', async (t) => {
+  const app = await spentWindow(t);
+  await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
+  t.same(await call(app, 'lim'), [200, '0'], 'the same setting again restarts the window');
+  t.same(app.db.prepare(`SELECT rate_limit, rate_limit_window_seconds FROM orgs JOIN credentials ON credentials.org_id = orgs.id WHERE credentials.token = ?`).get('lim'), { rate_limit: 1, rate_limit_window_seconds: 60 }, 'stored');
+});
+
+t.test("moving an organization's clock back starts a new rate-limit window", async (t) => {
+  const app = await spentWindow(t);
+  await ctl(app, 'PUT', '/orgs/lim/clock', { now: '2026-05-31T23:59:00Z', frozen: true });
+  const res = await app.inject({ url: '/api/v1/crm/members', headers: bearer('lim') });
+  t.equal(res.statusCode, 200, 'a minute earlier is a new window, not the old one');
+  t.equal(res.headers['x-ratelimit-reset'], '60');
+});
+
+t.test("resetting an organization restarts its rate-limit windows and drops its own limit", async (t) => {
+  const app = await build(t, { rateLimit: 1 });
+  const org = (await ctl(app, 'POST', '/orgs', { credential: 'lim' })).json();
+  t.same(await call(app, 'lim'), [200, '0']);
+  t.same(await call(app, 'lim'), [429, '0']);
+  await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 5, window_seconds: 60 });
+  t.same(await call(app, 'lim'), [200, '4']);
+  t.equal((await ctl(app, 'POST', '/orgs/lim/reset')).statusCode, 200);
+  t.same((await ctl(app, 'GET', '/orgs/lim/rate-limit')).json(), { limit: 1, window_seconds: 60, source: 'default' });
+  t.same(app.db.prepare(`SELECT rate_limit FROM orgs WHERE id = ?`).get(org.id), { rate_limit: null });
+  t.same(await call(app, 'lim'), [200, '0'], 'the process limit again, in a new window');
+  t.same(await call(app, 'lim'), [429, '0']);
+});
+
+t.test('a full reset drops every rate-limit window and organization limit', async (t) => {
+  const app = await build(t);
+  await ctl(app, 'POST', '/orgs', { credential: 'lim' });
+  await ctl(app, 'PUT', '/orgs/lim/rate-limit', { limit: 1, window_seconds: 60 });
+  t.same(await call(app, 'lim'), [200, '0']);
+  t.same(await call(app, 'lim'), [429, '0']);
+  t.equal((await ctl(app, 'POST', '/reset')).statusCode, 204);
+  const after = (await ctl(app, 'POST', '/orgs', { credential: 'lim' })).json();
+  t.same((await ctl(app, 'GET', '/orgs/lim/rate-limit')).json(), { limit: 0, window_seconds: 60, source: 'default' });
+  t.same(await call(app, 'lim'), [200, undefined], 'no limit after the reset');
+  t.same(app.db.prepare(`SELECT rate_limit FROM orgs WHERE id = ?`).get(after.id), { rate_limit: null });
+});
