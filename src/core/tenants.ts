@@ -244,10 +244,23 @@ export class Tenants {
       }
       image = this.image(text);
     }
+    const { gen, createdAt } = this.nextGen(orgId);
+    this.swapIn(orgId, gen, this.dbs.materialize(orgId, gen, image, createdAt), image);
+  }
+
+  /** The generation a restore writes, and the organization's creation instant its database keeps. */
+  private nextGen(orgId: string): { gen: number; createdAt: string } {
     const row = cached(this.main, `SELECT data_gen, created_at FROM orgs WHERE id = ?`).get(orgId) as { data_gen: number; created_at: string };
-    const gen = row.data_gen + 1;
-    const db = this.dbs.materialize(orgId, gen, image, row.created_at);
+    return { gen: row.data_gen + 1, createdAt: row.created_at };
+  }
+
+  /**
+   * Makes a restored database current: `check` first (it may throw), then one commit in `main`; on
+   * any failure the new database is discarded and the organization keeps its data.
+   */
+  private swapIn(orgId: string, gen: number, db: Db, image: Image, check?: () => void): void {
     try {
+      check?.();
       this.main.transaction(() => this.nextGeneration(orgId, image))();
     } catch (err) {
       db.close();
@@ -269,28 +282,20 @@ export class Tenants {
       counts: this.datasets.counts(db, k), jobsOrWebhooks: this.datasets.jobsOrWebhooks(db, k), pending: this.datasets.pending(db, k),
       name: (db.prepare(`SELECT name FROM orgs WHERE id = ?`).pluck().get(k) as string | undefined) ?? 'Emulated organization',
     }));
-    const row = cached(this.main, `SELECT data_gen, created_at FROM orgs WHERE id = ?`).get(orgId) as { data_gen: number; created_at: string };
-    const gen = row.data_gen + 1;
-    let db = this.dbs.materialize(orgId, gen, image, row.created_at);
+    const { gen, createdAt } = this.nextGen(orgId);
+    let db = this.dbs.materialize(orgId, gen, image, createdAt);
     if (image.offsets && !ownsEveryRow(db, orgId)) {
       // The id's bytes also sat where patching them broke something: rewrite the rows instead.
       db.close();
       this.dbs.discard(orgId, gen);
       // From the upload again: the first try patched the image's bytes in place.
       const copy = Buffer.concat([bytes, Buffer.alloc(image.bytes.length - bytes.length)]);
-      db = this.dbs.materialize(orgId, gen, { ...image, bytes: copy, scratch: copy, offsets: null }, row.created_at);
+      db = this.dbs.materialize(orgId, gen, { ...image, bytes: copy, scratch: copy, offsets: null }, createdAt);
     }
-    try {
-      if (!ownsEveryRow(db, orgId)) throw new ApiError(400, 'VALIDATION_ERROR', `The SQLite image's rows do not all belong to its organization ${key}.`, { field: 'body' });
-      this.main.transaction(() => this.nextGeneration(orgId, image))();
-    } catch (err) {
-      db.close();
-      this.dbs.discard(orgId, gen);
-      throw err;
-    }
-    this.dbs.drop(orgId, gen);
-    this.dbs.install(orgId, db);
-    this.scheduler.load(orgId);
+    const restored = db;
+    this.swapIn(orgId, gen, restored, image, () => {
+      if (!ownsEveryRow(restored, orgId)) throw new ApiError(400, 'VALIDATION_ERROR', `The SQLite image's rows do not all belong to its organization ${key}.`, { field: 'body' });
+    });
   }
 
   /** The organization's database image as `serialize()` gives it (its data made first if it was not yet). */
